@@ -1,0 +1,166 @@
+//! `site.yaml`: the site's title, address, theme and per-section schemas.
+
+use crate::diagnostic::{Diagnostic, Pos};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The site configuration, as written in `site.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Absolute address of the published site, e.g. `https://example.org/`.
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Theme folder name under `themes/`; without it only `templates/` is used.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Per-section settings, keyed by the section's folder under `content/`
+    /// (`comuni`, `partecipa/manifestazione-di-interesse`).
+    #[serde(default)]
+    pub sections: BTreeMap<String, SectionConfig>,
+    /// Free-form values for templates (`config.extra.*`).
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+fn default_language() -> String {
+    "it".to_string()
+}
+
+/// Settings for one section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionConfig {
+    /// Schema of the `extra:` fields of the section's pages.
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldSpec>,
+    /// Schema of the `extra:` fields of the section page (`_index.md`).
+    #[serde(default)]
+    pub section_fields: BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    /// Template for the section's pages (default `page.html`).
+    #[serde(default)]
+    pub page_template: Option<String>,
+    /// Template for the section page (default `section.html`).
+    #[serde(default)]
+    pub section_template: Option<String>,
+}
+
+/// How a section orders its pages.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// `weight` ascending, then title.
+    #[default]
+    Weight,
+    /// Newest `date` first, then title.
+    Date,
+    /// Alphabetical by title (Italian collation is approximated by slug order).
+    Title,
+}
+
+/// One field of a section schema, as written in `site.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// `string`, `text`, `integer`, `decimal`, `date`, `bool`, `email`,
+    /// `url`, `reference` or `list`.
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    /// Element type of a `list`.
+    #[serde(default)]
+    pub of: Option<Spanned<String>>,
+    /// Target section of a `reference` (or of a list of references).
+    #[serde(default)]
+    pub section: Option<Spanned<String>>,
+    #[serde(default)]
+    pub required: bool,
+    /// Allowed values (for text and numbers).
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    /// A note for staff, shown in error messages.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Where a location in `site.yaml` points, for diagnostics.
+pub fn pos(loc: &serde_saphyr::Location) -> Pos {
+    Pos::new(loc.line() as u32, loc.column() as u32)
+}
+
+impl SiteConfig {
+    /// Reads and parses `site.yaml`. Syntax and shape errors come back as a
+    /// diagnostic naming `file` (the path shown to staff).
+    pub fn parse(text: &str, file: &Path) -> Result<SiteConfig, Diagnostic> {
+        let mut config: SiteConfig = serde_saphyr::from_str(text).map_err(|err| {
+            let message = crate::yaml::parse(text)
+                .err()
+                .map(|e| format!("not valid YAML: {}", e.message))
+                .unwrap_or_else(|| {
+                    let rendered = err.without_snippet().to_string();
+                    crate::yaml::bare_message(&rendered)
+                });
+            match err.location().filter(|l| l.line() > 0) {
+                Some(loc) => Diagnostic::at(file, pos(&loc), message),
+                None => Diagnostic::file(file, message),
+            }
+        })?;
+        if !config.base_url.starts_with("http://") && !config.base_url.starts_with("https://") {
+            return Err(Diagnostic::file(
+                file,
+                format!(
+                    "`base_url` must be an absolute address such as https://www.example.org/, found `{}`",
+                    config.base_url
+                ),
+            ));
+        }
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        Ok(config)
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`
+    /// (`/` for a site at the root of its domain). Internal links use it.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    /// `base_url` without its trailing slash, to prefix site paths with.
+    pub fn origin_and_path(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sections_and_normalises_base_url() {
+        let cfg = SiteConfig::parse(
+            "title: T\nbase_url: https://example.org/sub\nsections:\n  comuni:\n    fields:\n      istat: {type: string, required: true}\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.base_url, "https://example.org/sub/");
+        assert_eq!(cfg.base_path(), "/sub/");
+        assert!(cfg.sections["comuni"].fields["istat"].required);
+    }
+
+    #[test]
+    fn unknown_keys_are_located() {
+        let err = SiteConfig::parse("title: T\nbase_url: https://e.org/\nthem: x\n", Path::new("site.yaml"))
+            .unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(3));
+        assert!(err.message.contains("them"), "{}", err.message);
+    }
+}

@@ -1,0 +1,131 @@
+//! Diagnostics: problems found in a site, reported to staff as
+//! `file:line:col: error: message`, all at once.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a source file, 1-based, counted in characters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub const fn new(line: u32, column: u32) -> Self {
+        Pos { line, column }
+    }
+
+    /// The same position shifted down by `lines` (to map a position inside
+    /// front matter to its position in the whole file).
+    pub const fn below(self, lines: u32) -> Self {
+        Pos {
+            line: self.line + lines,
+            column: self.column,
+        }
+    }
+}
+
+/// One problem, pinned to a file and (when known) a position in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Path relative to the site root, as staff see it (`content/comuni/barga.md`).
+    pub file: PathBuf,
+    /// `None` when the problem concerns the whole file.
+    pub pos: Option<Pos>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn at(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            pos: Some(pos),
+            message: message.into(),
+        }
+    }
+
+    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            pos: None,
+            message: message.into(),
+        }
+    }
+
+    fn sort_key(&self) -> (&Path, Option<Pos>, &str) {
+        (&self.file, self.pos, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Forward slashes on every platform: these paths are read by people.
+        let file = self.file.to_string_lossy().replace('\\', "/");
+        match self.pos {
+            Some(p) => write!(f, "{file}:{}:{}: error: {}", p.line, p.column, self.message),
+            None => write!(f, "{file}: error: {}", self.message),
+        }
+    }
+}
+
+/// Sorts diagnostics by file and position and drops exact repeats, so that a
+/// parallel build reports the same list in the same order every time.
+pub fn normalize(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup();
+}
+
+/// The 1-based line and character column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> Pos {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() as u32 + 1;
+    Pos::new(line, column)
+}
+
+/// A "did you mean" hint: the closest candidate, if it is close enough to be
+/// a plausible typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(d, c)| d <= 2.max(c.chars().count() / 3) && d < c.chars().count())
+        .min_by_key(|&(d, c)| (d, c))
+        .map(|(_, c)| c)
+}
+
+/// Formats the hint suffix used in messages: ` (did you mean `x`?)` or nothing.
+pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, candidates)
+        .map(|c| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_with_and_without_position() {
+        let d = Diagnostic::at("content/a.md", Pos::new(4, 3), "boom");
+        assert_eq!(d.to_string(), "content/a.md:4:3: error: boom");
+        let d = Diagnostic::file("site.yaml", "missing");
+        assert_eq!(d.to_string(), "site.yaml: error: missing");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncàd", 6), Pos::new(2, 3));
+        assert_eq!(line_col("abc", 0), Pos::new(1, 1));
+    }
+
+    #[test]
+    fn suggestions_only_for_close_words() {
+        assert_eq!(did_you_mean("istta", ["istat", "cap", "nome"]), Some("istat"));
+        assert_eq!(did_you_mean("titel", ["title", "date"]), Some("title"));
+        assert_eq!(did_you_mean("zzzzzz", ["istat", "cap"]), None);
+        assert_eq!(did_you_mean("x", ["y"]), None);
+    }
+}

@@ -1,0 +1,490 @@
+//! Section schemas: what each section's pages may carry under `extra:`,
+//! checked field by field so that a staff typo is caught before publishing.
+
+use crate::config::{FieldSpec, SectionConfig};
+use crate::date::Date;
+use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use crate::yaml::{Value, Yaml};
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The type of a schema field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// One line of text.
+    String,
+    /// Text of any length, several lines allowed.
+    Text,
+    Integer,
+    /// A decimal number such as an amount in euro (`197769.00`).
+    Decimal,
+    Date,
+    Bool,
+    Email,
+    Url,
+    /// The name of a page in another section (`barga`, or `@/comuni/barga.md`).
+    Reference { section: String },
+    List(Box<FieldType>),
+}
+
+impl FieldType {
+    fn describe(&self) -> String {
+        match self {
+            FieldType::String => "one line of text".into(),
+            FieldType::Text => "text".into(),
+            FieldType::Integer => "a whole number".into(),
+            FieldType::Decimal => "a number such as 1234.50".into(),
+            FieldType::Date => "a date (YYYY-MM-DD)".into(),
+            FieldType::Bool => "true or false".into(),
+            FieldType::Email => "an email address".into(),
+            FieldType::Url => "a web address starting with https://".into(),
+            FieldType::Reference { section } => format!("the name of a page in `{section}`"),
+            FieldType::List(of) => format!("a list of {}", of.describe()),
+        }
+    }
+}
+
+const TYPE_NAMES: &[&str] = &[
+    "string",
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "bool",
+    "email",
+    "url",
+    "reference",
+    "list",
+];
+
+/// One compiled field.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub ty: FieldType,
+    pub required: bool,
+    pub values: Option<Vec<String>>,
+}
+
+/// A compiled schema: field name → field.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    pub fields: BTreeMap<String, Field>,
+}
+
+/// The schemas of one section: for its pages and for its section page.
+#[derive(Clone, Debug, Default)]
+pub struct SectionSchemas {
+    pub pages: Option<Schema>,
+    pub index: Option<Schema>,
+}
+
+/// Compiles the schemas declared in `site.yaml`. `sections` lists the
+/// section keys that exist in `content/`, to check reference targets.
+pub fn compile(
+    config: &BTreeMap<String, SectionConfig>,
+    sections: &[String],
+    file: &Path,
+) -> (BTreeMap<String, SectionSchemas>, Vec<Diagnostic>) {
+    let mut out = BTreeMap::new();
+    let mut diags = Vec::new();
+    for (name, section) in config {
+        let mut compile_all = |fields: &BTreeMap<String, FieldSpec>| {
+            if fields.is_empty() {
+                return None;
+            }
+            let mut schema = Schema::default();
+            for (field_name, spec) in fields {
+                match compile_field(spec, sections) {
+                    Ok(field) => {
+                        schema.fields.insert(field_name.clone(), field);
+                    }
+                    Err((pos, msg)) => diags.push(Diagnostic::at(
+                        file,
+                        pos,
+                        format!("field `{field_name}` of section `{name}`: {msg}"),
+                    )),
+                }
+            }
+            Some(schema)
+        };
+        let schemas = SectionSchemas {
+            pages: compile_all(&section.fields),
+            index: compile_all(&section.section_fields),
+        };
+        out.insert(name.clone(), schemas);
+    }
+    (out, diags)
+}
+
+fn compile_field(spec: &FieldSpec, sections: &[String]) -> Result<Field, (Pos, String)> {
+    let ty_pos = crate::config::pos(&spec.ty.referenced);
+    let ty = match spec.ty.value.as_str() {
+        "list" => {
+            let of = spec.of.as_ref().ok_or((
+                ty_pos,
+                "a `list` needs `of:` naming the type of its items".to_string(),
+            ))?;
+            if of.value == "list" {
+                return Err((crate::config::pos(&of.referenced), "lists of lists are not supported".into()));
+            }
+            let item = scalar_type(&of.value, crate::config::pos(&of.referenced), spec, sections)?;
+            FieldType::List(Box::new(item))
+        }
+        other => scalar_type(other, ty_pos, spec, sections)?,
+    };
+    Ok(Field {
+        ty,
+        required: spec.required,
+        values: spec.values.clone(),
+    })
+}
+
+fn scalar_type(name: &str, pos: Pos, spec: &FieldSpec, sections: &[String]) -> Result<FieldType, (Pos, String)> {
+    Ok(match name {
+        "string" => FieldType::String,
+        "text" => FieldType::Text,
+        "integer" => FieldType::Integer,
+        "decimal" => FieldType::Decimal,
+        "date" => FieldType::Date,
+        "bool" => FieldType::Bool,
+        "email" => FieldType::Email,
+        "url" => FieldType::Url,
+        "reference" => {
+            let section = spec.section.as_ref().ok_or((
+                pos,
+                "a `reference` needs `section:` naming the section it points to".to_string(),
+            ))?;
+            if !sections.iter().any(|s| s == &section.value) {
+                let hint = did_you_mean(&section.value, sections.iter().map(String::as_str))
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                return Err((
+                    crate::config::pos(&section.referenced),
+                    format!("no section `{}` in content/{hint}", section.value),
+                ));
+            }
+            FieldType::Reference {
+                section: section.value.clone(),
+            }
+        }
+        other => {
+            let hint = did_you_mean(other, TYPE_NAMES.iter().copied())
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            return Err((
+                pos,
+                format!("unknown type `{other}` ({hint}types: {})", TYPE_NAMES.join(", ")),
+            ));
+        }
+    })
+}
+
+/// A reference written in front matter, to be resolved once all pages are known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefUse {
+    pub field: String,
+    pub section: String,
+    /// The page name as written (`barga` or `@/comuni/barga.md`).
+    pub name: String,
+    pub pos: Pos,
+}
+
+/// The outcome of checking one page's `extra:` fields.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The fields as template values (dates as `YYYY-MM-DD` text).
+    pub extra: Map<String, Json>,
+    pub refs: Vec<RefUse>,
+    pub problems: Vec<(Pos, String)>,
+}
+
+/// Checks `extra` (the YAML under `extra:`, if any) against `schema`.
+/// `source` is the YAML text (to recover scalars as written) and `shift`
+/// maps YAML lines to file lines. `extra_pos` is where `extra:` was written,
+/// or the top of the file.
+pub fn check(schema: Option<&Schema>, extra: Option<&Yaml>, source: &str, shift: u32, extra_pos: Pos) -> Checked {
+    let mut out = Checked::default();
+    let entries: &[(crate::yaml::Key, Yaml)] = match extra.map(|y| &y.value) {
+        Some(Value::Map(entries)) => entries,
+        _ => &[],
+    };
+    let Some(schema) = schema else {
+        // No schema declared: keep the fields as they are.
+        for (key, value) in entries {
+            out.extra.insert(key.name.clone(), to_json(value));
+        }
+        return out;
+    };
+    for (key, value) in entries {
+        let Some(field) = schema.fields.get(&key.name) else {
+            let hint = did_you_mean(&key.name, schema.fields.keys().map(String::as_str))
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_else(|| {
+                    let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+                    format!(" (fields allowed here: {})", names.join(", "))
+                });
+            out.problems.push((
+                key.pos.below(shift),
+                format!("unknown field `{}` in front matter{hint}", key.name),
+            ));
+            continue;
+        };
+        let mut ctx = Ctx {
+            field_name: &key.name,
+            source,
+            shift,
+            out: &mut out,
+        };
+        if let Some(v) = ctx.value(&field.ty, field.values.as_deref(), value) {
+            out.extra.insert(key.name.clone(), v);
+        }
+    }
+    for (name, field) in &schema.fields {
+        if field.required && !entries.iter().any(|(k, _)| &k.name == name) {
+            out.problems.push((
+                extra_pos,
+                format!(
+                    "missing required field `{name}` under `extra:` (expected {})",
+                    field.ty.describe()
+                ),
+            ));
+        }
+    }
+    out
+}
+
+struct Ctx<'a> {
+    field_name: &'a str,
+    source: &'a str,
+    shift: u32,
+    out: &'a mut Checked,
+}
+
+impl Ctx<'_> {
+    fn problem(&mut self, y: &Yaml, msg: String) -> Option<Json> {
+        self.out.problems.push((y.pos.below(self.shift), msg));
+        None
+    }
+
+    fn wrong_type(&mut self, ty: &FieldType, y: &Yaml) -> Option<Json> {
+        let msg = format!(
+            "wrong type for `{}`: expected {}, found {}",
+            self.field_name,
+            ty.describe(),
+            y.value.kind()
+        );
+        self.problem(y, msg)
+    }
+
+    /// Text as written, accepting scalars YAML typed as numbers or booleans
+    /// (`cap: 55051` is text to a person).
+    fn text<'y>(&self, y: &'y Yaml) -> Option<std::borrow::Cow<'y, str>>
+    where
+        Self: 'y,
+    {
+        match &y.value {
+            Value::Str(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => y
+                .raw_text(self.source)
+                .map(|s| std::borrow::Cow::Owned(s.to_string())),
+            _ => None,
+        }
+    }
+
+    fn value(&mut self, ty: &FieldType, allowed: Option<&[String]>, y: &Yaml) -> Option<Json> {
+        let v = match ty {
+            FieldType::List(of) => {
+                let Value::Seq(items) = &y.value else {
+                    return self.wrong_type(ty, y);
+                };
+                let vals: Vec<Json> = items.iter().filter_map(|i| self.value(of, allowed, i)).collect();
+                return Some(Json::Array(vals));
+            }
+            FieldType::String | FieldType::Text => {
+                let Some(t) = self.text(y) else {
+                    return self.wrong_type(ty, y);
+                };
+                if *ty == FieldType::String && t.contains('\n') {
+                    let msg = format!(
+                        "`{}` must be one line of text (declare it `type: text` for several lines)",
+                        self.field_name
+                    );
+                    return self.problem(y, msg);
+                }
+                Json::String(t.into_owned())
+            }
+            FieldType::Integer => match y.value {
+                Value::Int(i) => Json::from(i),
+                _ => return self.wrong_type(ty, y),
+            },
+            FieldType::Decimal => match y.value {
+                Value::Int(i) => Json::from(i as f64),
+                Value::Float(f) if f.is_finite() => Json::from(f),
+                _ => return self.wrong_type(ty, y),
+            },
+            FieldType::Bool => match y.value {
+                Value::Bool(b) => Json::Bool(b),
+                _ => return self.wrong_type(ty, y),
+            },
+            FieldType::Date => {
+                let Value::Str(s) = &y.value else {
+                    return self.wrong_type(ty, y);
+                };
+                match Date::parse(s) {
+                    Ok(d) => Json::String(d.to_string()),
+                    Err(why) => {
+                        let msg = format!("bad date `{s}` for `{}`: {why}", self.field_name);
+                        return self.problem(y, msg);
+                    }
+                }
+            }
+            FieldType::Email => {
+                let Value::Str(s) = &y.value else {
+                    return self.wrong_type(ty, y);
+                };
+                if !is_email(s) {
+                    let msg = format!("`{s}` is not an email address (expected name@example.it)");
+                    return self.problem(y, msg);
+                }
+                Json::String(s.clone())
+            }
+            FieldType::Url => {
+                let Value::Str(s) = &y.value else {
+                    return self.wrong_type(ty, y);
+                };
+                if !is_web_url(s) {
+                    let msg = format!("`{s}` is not a web address (expected https://...)");
+                    return self.problem(y, msg);
+                }
+                Json::String(s.clone())
+            }
+            FieldType::Reference { section } => {
+                let Value::Str(s) = &y.value else {
+                    return self.wrong_type(ty, y);
+                };
+                self.out.refs.push(RefUse {
+                    field: self.field_name.to_string(),
+                    section: section.clone(),
+                    name: s.clone(),
+                    pos: y.pos.below(self.shift),
+                });
+                Json::String(s.clone())
+            }
+        };
+        if let Some(allowed) = allowed {
+            let as_text = match &v {
+                Json::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if !allowed.iter().any(|a| a == &as_text) {
+                let hint = did_you_mean(&as_text, allowed.iter().map(String::as_str))
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                let msg = format!(
+                    "`{as_text}` is not an allowed value for `{}` ({hint}allowed: {})",
+                    self.field_name,
+                    allowed.join(", ")
+                );
+                return self.problem(y, msg);
+            }
+        }
+        Some(v)
+    }
+}
+
+/// A plain address check: one `@`, a local part, a dotted domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn is_web_url(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !s.chars().any(char::is_whitespace))
+}
+
+/// Converts YAML to a template value as it is (for sections without schema).
+pub fn to_json(y: &Yaml) -> Json {
+    match &y.value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::Float(f) => Json::from(*f),
+        Value::Str(s) => Json::String(s.clone()),
+        Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => Json::Object(entries.iter().map(|(k, v)| (k.name.clone(), to_json(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+
+    fn schema(yaml: &str) -> Schema {
+        let cfg = SiteConfig::parse(&format!("title: T\nbase_url: https://e.org/\nsections:\n{yaml}"), Path::new("site.yaml")).unwrap();
+        let (mut s, d) = compile(&cfg.sections, &["comuni".into(), "servizi".into()], Path::new("site.yaml"));
+        assert!(d.is_empty(), "{d:?}");
+        s.remove("comuni").unwrap().pages.unwrap()
+    }
+
+    fn run(schema: &Schema, extra: &str) -> Checked {
+        let y = crate::yaml::parse(extra).unwrap();
+        check(Some(schema), Some(&y), extra, 0, Pos::new(1, 1))
+    }
+
+    #[test]
+    fn accepts_valid_fields_and_collects_references() {
+        let s = schema("  comuni:\n    fields:\n      istat: {type: string, required: true}\n      servizi: {type: list, of: reference, section: servizi}\n      importo: {type: decimal}\n");
+        let c = run(&s, "istat: 046003\nservizi: [tirocini]\nimporto: 197769.00\n");
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.extra["istat"], "046003");
+        assert_eq!(c.refs[0].name, "tirocini");
+    }
+
+    #[test]
+    fn reports_unknown_missing_and_mistyped_fields() {
+        let s = schema("  comuni:\n    fields:\n      istat: {type: string, required: true}\n      n: {type: integer}\n      stato: {type: string, values: [in corso, concluso]}\n");
+        let c = run(&s, "istta: x\nn: tre\nstato: concluse\n");
+        let msgs: Vec<String> = c.problems.iter().map(|(p, m)| format!("{}:{} {m}", p.line, p.column)).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "1:1 unknown field `istta` in front matter (did you mean `istat`?)",
+                "2:4 wrong type for `n`: expected a whole number, found text",
+                "3:8 `concluse` is not an allowed value for `stato` (did you mean `concluso`? allowed: in corso, concluso)",
+                "1:1 missing required field `istat` under `extra:` (expected one line of text)",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_schema_types_are_reported() {
+        let cfg = SiteConfig::parse(
+            "title: T\nbase_url: https://e.org/\nsections:\n  comuni:\n    fields:\n      a: {type: strnig}\n      b: {type: reference, section: servizzi}\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap();
+        let (_, d) = compile(&cfg.sections, &["servizi".into()], Path::new("site.yaml"));
+        let msgs: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert!(msgs[0].starts_with("site.yaml:6:17: error: field `a` of section `comuni`: unknown type `strnig` (did you mean `string`?"), "{msgs:?}");
+        assert_eq!(msgs[1], "site.yaml:7:37: error: field `b` of section `comuni`: no section `servizzi` in content/ (did you mean `servizi`?)");
+    }
+
+    #[test]
+    fn emails_and_urls() {
+        assert!(is_email("zona@uslnordovest.toscana.it"));
+        assert!(!is_email("zona@"));
+        assert!(!is_email("a b@c.it"));
+        assert!(is_web_url("https://www.example.it/x"));
+        assert!(!is_web_url("www.example.it"));
+    }
+}

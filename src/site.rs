@@ -1,0 +1,345 @@
+//! The site graph: pages with URLs, sections with ordered pages,
+//! references in both directions, and internal links checked.
+
+use crate::config::{SiteConfig, SortBy};
+use crate::content::SourcePage;
+use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Index of a page in [`Site::pages`].
+pub type PageId = usize;
+
+/// A published page.
+#[derive(Debug)]
+pub struct Page {
+    pub src: SourcePage,
+    /// Site-relative URL, with the base path: `/comuni/barga/`.
+    pub url: String,
+    /// Reference fields resolved: field name → pages named.
+    pub refs: BTreeMap<String, Vec<PageId>>,
+    /// Pages whose reference fields name this one: source section → pages.
+    pub backrefs: BTreeMap<String, Vec<PageId>>,
+}
+
+/// A folder of `content/`.
+#[derive(Debug, Default)]
+pub struct Section {
+    /// `comuni`; `` for the root.
+    pub key: String,
+    /// The section page (`_index.md`), if the folder has one.
+    pub index: Option<PageId>,
+    /// Regular pages, in the section's order.
+    pub pages: Vec<PageId>,
+    /// Child section keys, ordered by their section page's weight and title.
+    pub subsections: Vec<String>,
+}
+
+/// The whole resolved site.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub pages: Vec<Page>,
+    pub sections: BTreeMap<String, Section>,
+    /// Content path (`comuni/barga.md`) → page.
+    pub by_path: HashMap<String, PageId>,
+    /// Alias redirects: site-relative output path (`vecchio/index.html`) → target URL.
+    pub aliases: Vec<(String, String)>,
+}
+
+impl Site {
+    /// The URL of an internal link target, if it exists.
+    pub fn link_url(&self, path: &str, anchor: Option<&str>) -> Option<String> {
+        let page = &self.pages[*self.by_path.get(path)?];
+        Some(match anchor {
+            Some(a) => format!("{}#{a}", page.url),
+            None => page.url.clone(),
+        })
+    }
+
+    /// The sections from the root down to `key`, inclusive.
+    pub fn ancestry(&self, key: &str) -> Vec<&Section> {
+        let mut keys = vec![""];
+        for (i, c) in key.char_indices() {
+            if c == '/' {
+                keys.push(&key[..i]);
+            }
+        }
+        if !key.is_empty() {
+            keys.push(key);
+        }
+        keys.iter().filter_map(|k| self.sections.get(*k)).collect()
+    }
+}
+
+fn parent_key(key: &str) -> Option<&str> {
+    if key.is_empty() {
+        None
+    } else {
+        Some(key.rfind('/').map_or("", |i| &key[..i]))
+    }
+}
+
+/// The URL path of a page, below the base path, without slashes at the ends.
+fn url_path(src: &SourcePage) -> String {
+    if src.is_index {
+        return src.section.clone();
+    }
+    let stem = src.path.rsplit('/').next().unwrap_or(&src.path).trim_end_matches(".md");
+    let last = src.meta.slug.as_ref().map_or(stem, |s| s.value.as_str());
+    if src.section.is_empty() {
+        last.to_string()
+    } else {
+        format!("{}/{last}", src.section)
+    }
+}
+
+/// Builds the site graph. `drafts`: whether draft pages are published.
+pub fn resolve(config: SiteConfig, sources: Vec<SourcePage>, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let base = config.base_path().to_string();
+    let (sources, draft_paths): (Vec<SourcePage>, Vec<SourcePage>) =
+        sources.into_iter().partition(|p| drafts || !p.meta.draft);
+    let draft_paths: HashSet<String> = draft_paths.into_iter().map(|p| p.path).collect();
+
+    // URLs, each produced once.
+    let mut pages: Vec<Page> = sources
+        .into_iter()
+        .map(|src| {
+            let path = url_path(&src);
+            let url = if path.is_empty() { base.clone() } else { format!("{base}{path}/") };
+            Page {
+                src,
+                url,
+                refs: BTreeMap::new(),
+                backrefs: BTreeMap::new(),
+            }
+        })
+        .collect();
+    pages.sort_by(|a, b| a.src.path.cmp(&b.src.path));
+    let mut owner: HashMap<String, PageId> = HashMap::new();
+    for (id, page) in pages.iter().enumerate() {
+        if let Some(&first) = owner.get(&page.url) {
+            let pos = page.src.meta.slug.as_ref().map_or(Pos::new(1, 1), |s| s.pos);
+            diags.push(Diagnostic::at(
+                &page.src.file,
+                pos,
+                format!(
+                    "two pages with the same URL {}: this one and {}",
+                    page.url,
+                    pages[first].src.file.display()
+                ),
+            ));
+        } else {
+            owner.insert(page.url.clone(), id);
+        }
+    }
+    let mut aliases = Vec::new();
+    for page in &pages {
+        for alias in &page.src.meta.aliases {
+            match alias_output(&alias.value) {
+                Some((out, url)) => {
+                    let url = format!("{base}{url}");
+                    if let Some(&other) = owner.get(&url) {
+                        diags.push(Diagnostic::at(
+                            &page.src.file,
+                            alias.pos,
+                            format!("alias {url} is already the URL of {}", pages[other].src.file.display()),
+                        ));
+                    } else {
+                        aliases.push((out, page.url.clone()));
+                    }
+                }
+                None => diags.push(Diagnostic::at(
+                    &page.src.file,
+                    alias.pos,
+                    format!("alias `{}` is not a site path such as /vecchia-pagina/", alias.value),
+                )),
+            }
+        }
+    }
+    aliases.sort();
+    let by_path: HashMap<String, PageId> = pages.iter().enumerate().map(|(i, p)| (p.src.path.clone(), i)).collect();
+
+    // References, both ways.
+    let mut backrefs: Vec<(PageId, String, PageId)> = Vec::new();
+    for (id, page) in pages.iter_mut().enumerate() {
+        for r in &page.src.refs {
+            let path = match r.name.strip_prefix("@/") {
+                Some(p) => p.to_string(),
+                None => format!("{}/{}.md", r.section, r.name.trim_end_matches(".md")),
+            };
+            match by_path.get(&path) {
+                Some(&target) if path.starts_with(&format!("{}/", r.section)) => {
+                    page.refs.entry(r.field.clone()).or_default().push(target);
+                    backrefs.push((target, page.src.section.clone(), id));
+                }
+                _ => {
+                    let why = if draft_paths.contains(&path) {
+                        " (it is a draft: publish it or build with --drafts)".to_string()
+                    } else {
+                        let names = by_path
+                            .keys()
+                            .filter_map(|k| k.strip_prefix(&format!("{}/", r.section)))
+                            .filter_map(|k| k.strip_suffix(".md"))
+                            .filter(|k| !k.contains('/') && *k != "_index");
+                        did_you_mean(&r.name, names).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+                    };
+                    diags.push(Diagnostic::at(
+                        &page.src.file,
+                        r.pos,
+                        format!("`{}` names `{}`: no such page in section `{}`{why}", r.field, r.name, r.section),
+                    ));
+                }
+            }
+        }
+    }
+    for (target, section, source) in backrefs {
+        let list = pages[target].backrefs.entry(section).or_default();
+        if !list.contains(&source) {
+            list.push(source);
+        }
+    }
+
+    // Internal links and anchors.
+    for page in &pages {
+        for link in &page.src.scan.links {
+            let written = match &link.anchor {
+                Some(a) => format!("@/{}#{a}", link.path),
+                None => format!("@/{}", link.path),
+            };
+            let pos = page.src.body_pos(link.offset);
+            match by_path.get(&link.path) {
+                None => {
+                    let why = if draft_paths.contains(&link.path) {
+                        " (it is a draft: publish it or build with --drafts)".to_string()
+                    } else {
+                        did_you_mean(&link.path, by_path.keys().map(String::as_str))
+                            .map(|c| format!(" (did you mean @/{c}?)"))
+                            .unwrap_or_default()
+                    };
+                    diags.push(Diagnostic::at(&page.src.file, pos, format!("link to {written}: no such page{why}")));
+                }
+                Some(&target) => {
+                    if let Some(anchor) = &link.anchor {
+                        let headings = &pages[target].src.scan.headings;
+                        if !headings.iter().any(|h| &h.id == anchor) {
+                            let hint = did_you_mean(anchor, headings.iter().map(|h| h.id.as_str()))
+                                .map(|c| format!(" (did you mean #{c}?)"))
+                                .unwrap_or_default();
+                            diags.push(Diagnostic::at(
+                                &page.src.file,
+                                pos,
+                                format!("link to {written}: no heading `#{anchor}` in that page{hint}"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Sections: every folder with pages, and its ancestors.
+    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
+    sections.entry(String::new()).or_default();
+    for (id, page) in pages.iter().enumerate() {
+        let mut key = page.src.section.as_str();
+        let entry = sections.entry(key.to_string()).or_default();
+        if page.src.is_index {
+            entry.index = Some(id);
+        } else {
+            entry.pages.push(id);
+        }
+        while let Some(parent) = parent_key(key) {
+            sections.entry(parent.to_string()).or_default();
+            key = parent;
+        }
+    }
+    let keys: Vec<String> = sections.keys().cloned().collect();
+    for key in &keys {
+        if let Some(s) = sections.get_mut(key) {
+            s.key = key.clone();
+        }
+        if let Some(parent) = parent_key(key) {
+            if let Some(p) = sections.get_mut(parent) {
+                p.subsections.push(key.clone());
+            }
+        }
+    }
+    for section in sections.values_mut() {
+        let sort_by = config.sections.get(&section.key).map(|c| c.sort_by).unwrap_or_default();
+        sort_pages(&mut section.pages, &pages, sort_by);
+    }
+    let section_order: HashMap<String, (i64, String)> = sections
+        .iter()
+        .map(|(k, s)| {
+            let (w, t) = s.index.map_or((i64::MAX, k.clone()), |i| (pages[i].src.meta.weight, crate::slug::slugify(&pages[i].src.meta.title)));
+            (k.clone(), (w, t))
+        })
+        .collect();
+    for section in sections.values_mut() {
+        section.subsections.sort_by(|a, b| section_order[a].cmp(&section_order[b]).then(a.cmp(b)));
+    }
+    for page in &mut pages {
+        for ids in page.refs.values_mut().chain(page.backrefs.values_mut()) {
+            ids.dedup();
+        }
+    }
+    for id in 0..pages.len() {
+        let mut lists = std::mem::take(&mut pages[id].backrefs);
+        for list in lists.values_mut() {
+            sort_pages(list, &pages, SortBy::Weight);
+        }
+        pages[id].backrefs = lists;
+    }
+
+    if diags.is_empty() {
+        Ok(Site {
+            config,
+            pages,
+            sections,
+            by_path,
+            aliases,
+        })
+    } else {
+        Err(diags)
+    }
+}
+
+fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
+    let title = |i: PageId| crate::slug::slugify(&pages[i].src.meta.title);
+    match by {
+        SortBy::Weight => ids.sort_by_cached_key(|&i| (pages[i].src.meta.weight, title(i), pages[i].src.path.clone())),
+        SortBy::Date => ids.sort_by_cached_key(|&i| (std::cmp::Reverse(pages[i].src.meta.date), title(i), pages[i].src.path.clone())),
+        SortBy::Title => ids.sort_by_cached_key(|&i| (title(i), pages[i].src.path.clone())),
+    }
+}
+
+/// Where an alias is written and the URL path it answers: `/vecchio/` →
+/// (`vecchio/index.html`, `vecchio/`); `/vecchio.html` → itself.
+fn alias_output(alias: &str) -> Option<(String, String)> {
+    let trimmed = alias.trim_matches('/');
+    if trimmed.is_empty()
+        || trimmed.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
+        || trimmed.contains(['?', '#', '\\'])
+    {
+        return None;
+    }
+    if trimmed.ends_with(".html") {
+        Some((trimmed.to_string(), trimmed.to_string()))
+    } else {
+        Some((format!("{trimmed}/index.html"), format!("{trimmed}/")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_output;
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(alias_output("/vecchio/"), Some(("vecchio/index.html".into(), "vecchio/".into())));
+        assert_eq!(alias_output("a/b.html"), Some(("a/b.html".into(), "a/b.html".into())));
+        assert_eq!(alias_output("/../etc"), None);
+        assert_eq!(alias_output("/"), None);
+    }
+}

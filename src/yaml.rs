@@ -1,0 +1,264 @@
+//! A YAML tree that remembers where every key and value came from.
+//!
+//! Front matter schemas are declared at run time (in `site.yaml`), so pages
+//! cannot be deserialized into fixed Rust types. Instead the YAML is read
+//! through serde (serde-saphyr's `Spanned`) into this small tree, and
+//! validation walks it, pointing every problem at a line and column.
+
+use crate::diagnostic::Pos;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::ops::Range;
+
+/// A YAML node with its position and byte range in the parsed text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Yaml {
+    pub value: Value,
+    pub pos: Pos,
+    /// Byte range of the node's source text (for scalars: the scalar as
+    /// written, quotes included).
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Yaml>),
+    Map(Vec<(Key, Yaml)>),
+}
+
+/// A mapping key and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub pos: Pos,
+}
+
+/// A YAML syntax error, with its position in the parsed text when known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub pos: Option<Pos>,
+    pub message: String,
+}
+
+impl Value {
+    /// What staff would call this kind of value, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "yes/no (true/false)",
+            Value::Int(_) => "a whole number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a group of fields",
+        }
+    }
+}
+
+impl Yaml {
+    /// The scalar as written in the source, without surrounding quotes.
+    /// Used where text is expected but YAML guessed another type
+    /// (`cap: 55051`, `istat: 046002`).
+    pub fn raw_text<'s>(&self, source: &'s str) -> Option<&'s str> {
+        let raw = source.get(self.span.clone())?.trim();
+        Some(raw)
+    }
+}
+
+/// Parses one YAML document. Never panics; every failure is a `SyntaxError`.
+pub fn parse(text: &str) -> Result<Yaml, SyntaxError> {
+    // Front matter is small and written by people: aliases expanding into
+    // huge trees are refused by serde-saphyr's default budget.
+    let parsed: Result<Spanned<Node>, _> = serde_saphyr::from_str(text);
+    match parsed {
+        Ok(node) => Ok(node.into()),
+        Err(err) => {
+            let pos = err
+                .location()
+                .filter(|l| l.line() > 0)
+                .map(|l| Pos::new(l.line() as u32, l.column() as u32));
+            Err(SyntaxError {
+                pos,
+                message: bare_message(&err.without_snippet().to_string()),
+            })
+        }
+    }
+}
+
+/// serde-saphyr renders `error: line 2 column 6: message`; the position is
+/// reported separately, so keep only the message.
+pub(crate) fn bare_message(rendered: &str) -> String {
+    let first = rendered.lines().next().unwrap_or(rendered);
+    let s = first.strip_prefix("error: ").unwrap_or(first);
+    let s = match s.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map(|(_, m)| m).unwrap_or(rest),
+        None => s,
+    };
+    // Some messages repeat the position at the end.
+    let s = match s.rfind(" at line ") {
+        Some(i) if s[i..].contains(", column ") => &s[..i],
+        _ => s,
+    };
+    s.trim().to_string()
+}
+
+// --- serde plumbing ------------------------------------------------------
+
+/// The serde-facing mirror of `Value`, with serde-saphyr spans on children.
+enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Node>>),
+    Map(Vec<(Spanned<String>, Spanned<Node>)>),
+}
+
+fn pos_of(loc: &serde_saphyr::Location) -> Pos {
+    Pos::new(loc.line() as u32, loc.column() as u32)
+}
+
+fn span_of(loc: &serde_saphyr::Location) -> Range<usize> {
+    let span = loc.span();
+    match (span.byte_offset(), span.byte_len()) {
+        (Some(start), Some(len)) => start as usize..start as usize + len as usize,
+        _ => 0..0,
+    }
+}
+
+impl From<Spanned<Node>> for Yaml {
+    fn from(s: Spanned<Node>) -> Self {
+        let pos = pos_of(&s.referenced);
+        let span = span_of(&s.referenced);
+        let value = match s.value {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Int(i) => Value::Int(i),
+            Node::Float(f) => Value::Float(f),
+            Node::Str(s) => Value::Str(s),
+            Node::Seq(items) => Value::Seq(items.into_iter().map(Yaml::from).collect()),
+            Node::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            Key {
+                                pos: pos_of(&k.referenced),
+                                name: k.value,
+                            },
+                            Yaml::from(v),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Yaml { value, pos, span }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Float(v))
+    }
+    fn visit_char<E>(self, v: char) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Str(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Node, E> {
+        Ok(Node::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(Node::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_of_nested_keys() {
+        let y = parse("title: Barga\nextra:\n  istat: \"046003\"\n").unwrap();
+        let Value::Map(entries) = &y.value else { panic!("not a map") };
+        let (k, v) = &entries[1];
+        assert_eq!(k.name, "extra");
+        let Value::Map(inner) = &v.value else { panic!("not a map") };
+        assert_eq!(inner[0].0.pos, Pos::new(3, 3));
+        assert_eq!(inner[0].1.value, Value::Str("046003".into()));
+    }
+
+    #[test]
+    fn raw_text_recovers_unquoted_scalars() {
+        let src = "cap: 055051\n";
+        let y = parse(src).unwrap();
+        let Value::Map(entries) = &y.value else { panic!("not a map") };
+        assert_eq!(entries[0].1.raw_text(src), Some("055051"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_position_and_bare_message() {
+        let e = parse("title: [unclosed\n").unwrap_err();
+        assert_eq!(e.pos, Some(Pos::new(1, 8)));
+        assert_eq!(e.message, "unclosed bracket '['");
+    }
+}
