@@ -103,58 +103,71 @@ fn schema_for<'a>(schemas: &'a BTreeMap<String, SectionSchemas>, entry: &Entry) 
     }
 }
 
-/// Reads and checks every entry in parallel. Returns the pages that could
-/// be read and every problem found.
-pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> (Vec<SourcePage>, Vec<Diagnostic>) {
-    let results: Vec<Result<SourcePage, Vec<Diagnostic>>> =
-        entries.par_iter().map(|e| load_one(e, schema_for(schemas, e))).collect();
-    let mut pages = Vec::with_capacity(results.len());
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.extend(d),
-        }
-    }
-    (pages, diags)
+/// What loading `content/` produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Pages whose front matter could be read (possibly with problems).
+    pub pages: Vec<SourcePage>,
+    /// Content paths of files that could not be read at all; links to them
+    /// are not reported again as links to missing pages.
+    pub unreadable: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-fn load_one(entry: &Entry, schema: Option<&schema::Schema>) -> Result<SourcePage, Vec<Diagnostic>> {
+/// Reads and checks every entry in parallel.
+pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> Loaded {
+    let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> =
+        entries.par_iter().map(|e| load_one(e, schema_for(schemas, e))).collect();
+    let mut loaded = Loaded::default();
+    for ((page, diags), entry) in results.into_iter().zip(entries) {
+        match page {
+            Some(p) => loaded.pages.push(p),
+            None => loaded.unreadable.push(entry.path.clone()),
+        }
+        loaded.diagnostics.extend(diags);
+    }
+    loaded
+}
+
+fn load_one(entry: &Entry, schema: Option<&schema::Schema>) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: String| Diagnostic::at(&entry.file, pos, msg);
-    let bytes = std::fs::read(&entry.abs).map_err(|e| vec![Diagnostic::file(&entry.file, format!("cannot read: {e}"))])?;
-    let source = String::from_utf8(bytes).map_err(|e| {
-        let pos = crate::diagnostic::line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
-        vec![at(pos, "the file is not UTF-8 text: save it as UTF-8".to_string())]
-    })?;
-    let split = front_matter::split(&source).map_err(|p| vec![at(p.pos, p.message)])?;
-    let meta = front_matter::parse(&split);
-    let shift = split.yaml_line - 1;
-    let (meta, mut diags) = match meta {
-        Ok(meta) => (Some(meta), Vec::new()),
-        Err(problems) => (None, problems.into_iter().map(|p| at(p.pos, p.message)).collect()),
+    let source = match std::fs::read(&entry.abs) {
+        Ok(bytes) => bytes,
+        Err(e) => return (None, vec![Diagnostic::file(&entry.file, format!("cannot read: {e}"))]),
     };
+    let source = match String::from_utf8(source) {
+        Ok(s) => s,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let pos = crate::diagnostic::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+            return (None, vec![at(pos, "the file is not UTF-8 text: save it as UTF-8".to_string())]);
+        }
+    };
+    let split = match front_matter::split(&source) {
+        Ok(s) => s,
+        Err(p) => return (None, vec![at(p.pos, p.message)]),
+    };
+    let (meta, problems) = front_matter::parse(&split);
+    let mut diags: Vec<Diagnostic> = problems.into_iter().map(|p| at(p.pos, p.message)).collect();
     let Some(meta) = meta else {
-        return Err(diags);
+        return (None, diags);
     };
     let checked = schema::check(
         schema,
         meta.extra.as_ref(),
         split.yaml,
-        shift,
+        split.yaml_line - 1,
         meta.extra_pos.unwrap_or(Pos::new(1, 1)),
     );
     diags.extend(checked.problems.into_iter().map(|(pos, msg)| at(pos, msg)));
-    if entry.is_index && meta.slug.is_some() {
-        let pos = meta.slug.as_ref().map_or(Pos::new(1, 1), |s| s.pos);
-        diags.push(at(pos, "`slug` cannot be set on a section page: rename the folder instead".into()));
-    }
-    if !diags.is_empty() {
-        return Err(diags);
+    if entry.is_index {
+        if let Some(slug) = &meta.slug {
+            diags.push(at(slug.pos, "`slug` cannot be set on a section page: rename the folder instead".into()));
+        }
     }
     let body = split.body.to_string();
-    let body_line = split.body_line;
     let scan = markdown::scan(&body);
-    Ok(SourcePage {
+    let page = SourcePage {
         file: entry.file.clone(),
         path: entry.path.clone(),
         section: entry.section.clone(),
@@ -163,9 +176,10 @@ fn load_one(entry: &Entry, schema: Option<&schema::Schema>) -> Result<SourcePage
         extra: checked.extra,
         refs: checked.refs,
         body,
-        body_line,
+        body_line: split.body_line,
         scan,
-    })
+    };
+    (Some(page), diags)
 }
 
 impl SourcePage {

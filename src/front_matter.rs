@@ -110,17 +110,17 @@ pub const COMMON_FIELDS: &[&str] = &[
 ];
 
 /// Parses front matter YAML (`split.yaml`) into [`Meta`], reporting every
-/// problem found, positioned in the file.
-pub fn parse(split: &Split<'_>) -> Result<Meta, Vec<Problem>> {
+/// problem found, positioned in the file. The `Meta` is `None` only when
+/// the YAML cannot be read at all; otherwise it holds every field that was
+/// valid, so later checks (schema, links) can still run on the page.
+pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
     let shift = split.yaml_line - 1;
     let root = match yaml::parse(split.yaml) {
         Ok(root) => root,
         Err(e) => {
             let pos = e.pos.unwrap_or(Pos::new(1, 1)).below(shift);
-            return Err(vec![Problem::new(
-                pos,
-                format!("front matter is not valid YAML: {}", e.message),
-            )]);
+            let msg = format!("front matter is not valid YAML: {}", e.message);
+            return (None, vec![Problem::new(pos, msg)]);
         }
     };
     let mut problems = Vec::new();
@@ -129,13 +129,11 @@ pub fn parse(split: &Split<'_>) -> Result<Meta, Vec<Problem>> {
         Value::Map(entries) => entries,
         Value::Null => Vec::new(),
         other => {
-            return Err(vec![Problem::new(
-                root.pos.below(shift),
-                format!(
-                    "front matter must be a list of `field: value` lines, found {}",
-                    other.kind()
-                ),
-            )])
+            let msg = format!(
+                "front matter must be a list of `field: value` lines, found {}",
+                other.kind()
+            );
+            return (None, vec![Problem::new(root.pos.below(shift), msg)]);
         }
     };
     let mut title = None;
@@ -206,11 +204,7 @@ pub fn parse(split: &Split<'_>) -> Result<Meta, Vec<Problem>> {
             "missing required field `title` in front matter",
         )),
     }
-    if problems.is_empty() {
-        Ok(meta)
-    } else {
-        Err(problems)
-    }
+    (Some(meta), problems)
 }
 
 fn unknown_field(name: &str) -> String {
@@ -352,7 +346,9 @@ mod tests {
     #[test]
     fn reads_common_fields() {
         let src = "---\ntitle: Barga\ndate: 2022-07-21\nweight: 3\ndraft: false\naliases: [/vecchio/]\n---\n";
-        let meta = parse(&split(src).unwrap()).unwrap();
+        let (meta, problems) = parse(&split(src).unwrap());
+        assert!(problems.is_empty());
+        let meta = meta.unwrap();
         assert_eq!(meta.title, "Barga");
         assert_eq!(meta.date.unwrap().to_string(), "2022-07-21");
         assert_eq!(meta.weight, 3);
@@ -362,7 +358,7 @@ mod tests {
     #[test]
     fn reports_every_problem_with_file_positions() {
         let src = "---\ntitel: Barga\ndate: 2022-13-01\nweight: tre\n---\n";
-        let problems = parse(&split(src).unwrap()).unwrap_err();
+        let (_, problems) = parse(&split(src).unwrap());
         let msgs: Vec<String> = problems
             .iter()
             .map(|p| format!("{}:{}: {}", p.pos.line, p.pos.column, p.message))

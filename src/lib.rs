@@ -117,8 +117,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     let templates = render::load_templates(root, config.theme.as_deref());
-    let (sources, load_diags) = content::load(&entries, &schemas);
-    diags.extend(load_diags);
+    let loaded = content::load(&entries, &schemas);
+    diags.extend(loaded.diagnostics);
+
+    // resolve
+    let (site, resolve_diags) = site::resolve(config, loaded.pages, &loaded.unreadable, opts.drafts);
+    diags.extend(resolve_diags);
     let mut templates = match templates {
         Ok(t) => t,
         Err(d) => {
@@ -126,15 +130,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             return Err(invalid(diags));
         }
     };
+    diags.extend(templates.check_names(&site));
     if !diags.is_empty() {
         return Err(invalid(diags));
-    }
-
-    // resolve
-    let site = site::resolve(config, sources, opts.drafts).map_err(invalid)?;
-    let name_diags = templates.check_names(&site);
-    if !name_diags.is_empty() {
-        return Err(invalid(name_diags));
     }
     let statics = site_files::static_files(root, site.config.theme.as_deref()).map_err(|d| invalid(vec![d]))?;
     let page_paths: HashSet<String> = site.pages.iter().map(|p| render::output_path(&site, &p.url)).collect();

@@ -128,7 +128,19 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, text: &str) -> Diagnostic {
             .unwrap_or("syntax error");
         return Diagnostic::at(file, Pos::new(line, column), format!("template syntax error: {what}"));
     }
-    let message = full.replace('\n', " ");
+    // The innermost message says what went wrong; the outer ones only say
+    // which page was being rendered, which is the same for every page.
+    let mut innermost = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        innermost = s.to_string();
+        source = s.source();
+    }
+    let message = match innermost.find(" while rendering '") {
+        Some(i) => innermost[..i].to_string(),
+        None => innermost,
+    }
+    .replace('\n', " ");
     let pos = quoted_names(&message)
         .iter()
         .find_map(|name| text.find(name.as_str()).map(|off| line_col(text, off)));
@@ -333,13 +345,13 @@ impl Templates {
         let ctx = tera::Context::from_value(Json::Object(ctx))
             .map_err(|e| Diagnostic::file(name, format!("template context: {e}")))?;
         self.tera.render(name, &ctx).map_err(|e| {
-            // Report the error in the template that failed: Tera names it last.
+            // Report the error in the template where it happened (a parent
+            // template, say), not in the one the page asked for.
             let msg = chain(&e);
-            let failing = quoted_templates(&msg)
-                .into_iter()
-                .rev()
-                .find(|n| self.files.contains_key(n))
-                .unwrap_or_else(|| name.to_string());
+            let failing = msg
+                .split_once("error happened in '")
+                .and_then(|(_, rest)| rest.split_once('\''))
+                .map_or_else(|| name.to_string(), |(t, _)| t.to_string());
             match self.files.get(&failing) {
                 Some((file, text)) => tera_diagnostic(&e, file, text),
                 None => Diagnostic::file(name, format!("template error: {msg}")),
@@ -379,17 +391,6 @@ impl Templates {
             sections.get(key).cloned().ok_or_else(|| tera::Error::msg(format!("get_section: no section `{key}`")))
         });
     }
-}
-
-/// Template names Tera quotes in single quotes (`'page.html'`).
-fn quoted_templates(message: &str) -> Vec<String> {
-    message
-        .split('\'')
-        .skip(1)
-        .step_by(2)
-        .filter(|s| s.ends_with(".html") || s.ends_with(".xml"))
-        .map(str::to_string)
-        .collect()
 }
 
 const DEFAULT_404: &str = "<!DOCTYPE html>\n<html lang=\"it\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Pagina non trovata</title></head>\n<body><main><h1>Pagina non trovata</h1><p>La pagina che cerchi non esiste o è stata spostata.</p><p><a href=\"{home}\">Vai alla pagina iniziale</a></p></main></body>\n</html>\n";

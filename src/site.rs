@@ -93,9 +93,18 @@ fn url_path(src: &SourcePage) -> String {
     }
 }
 
-/// Builds the site graph. `drafts`: whether draft pages are published.
-pub fn resolve(config: SiteConfig, sources: Vec<SourcePage>, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+/// Builds the site graph and reports every problem in it. `drafts`:
+/// whether draft pages are published. `unreadable`: content paths that
+/// exist but could not be loaded (already reported), so links to them are
+/// not reported a second time.
+pub fn resolve(
+    config: SiteConfig,
+    sources: Vec<SourcePage>,
+    unreadable: &[String],
+    drafts: bool,
+) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let unreadable: HashSet<&str> = unreadable.iter().map(String::as_str).collect();
     let base = config.base_path().to_string();
     let (sources, draft_paths): (Vec<SourcePage>, Vec<SourcePage>) =
         sources.into_iter().partition(|p| drafts || !p.meta.draft);
@@ -118,19 +127,26 @@ pub fn resolve(config: SiteConfig, sources: Vec<SourcePage>, drafts: bool) -> Re
     pages.sort_by(|a, b| a.src.path.cmp(&b.src.path));
     let mut owner: HashMap<String, PageId> = HashMap::new();
     for (id, page) in pages.iter().enumerate() {
-        if let Some(&first) = owner.get(&page.url) {
-            let pos = page.src.meta.slug.as_ref().map_or(Pos::new(1, 1), |s| s.pos);
-            diags.push(Diagnostic::at(
-                &page.src.file,
-                pos,
-                format!(
-                    "two pages with the same URL {}: this one and {}",
-                    page.url,
-                    pages[first].src.file.display()
-                ),
-            ));
-        } else {
-            owner.insert(page.url.clone(), id);
+        match owner.get(&page.url) {
+            Some(&first) => {
+                // Report the clash on both files: either may be the one to change.
+                for (this, other) in [(id, first), (first, id)] {
+                    let p = &pages[this].src;
+                    let pos = p.meta.slug.as_ref().map_or(Pos::new(1, 1), |s| s.pos);
+                    diags.push(Diagnostic::at(
+                        &p.file,
+                        pos,
+                        format!(
+                            "two pages with the same URL {}: this one and {}",
+                            page.url,
+                            pages[other].src.file.display()
+                        ),
+                    ));
+                }
+            }
+            None => {
+                owner.insert(page.url.clone(), id);
+            }
         }
     }
     let mut aliases = Vec::new();
@@ -173,6 +189,7 @@ pub fn resolve(config: SiteConfig, sources: Vec<SourcePage>, drafts: bool) -> Re
                     page.refs.entry(r.field.clone()).or_default().push(target);
                     backrefs.push((target, page.src.section.clone(), id));
                 }
+                _ if unreadable.contains(path.as_str()) => {}
                 _ => {
                     let why = if draft_paths.contains(&path) {
                         " (it is a draft: publish it or build with --drafts)".to_string()
@@ -209,6 +226,7 @@ pub fn resolve(config: SiteConfig, sources: Vec<SourcePage>, drafts: bool) -> Re
             };
             let pos = page.src.body_pos(link.offset);
             match by_path.get(&link.path) {
+                None if unreadable.contains(link.path.as_str()) => {}
                 None => {
                     let why = if draft_paths.contains(&link.path) {
                         " (it is a draft: publish it or build with --drafts)".to_string()
@@ -223,9 +241,14 @@ pub fn resolve(config: SiteConfig, sources: Vec<SourcePage>, drafts: bool) -> Re
                     if let Some(anchor) = &link.anchor {
                         let headings = &pages[target].src.scan.headings;
                         if !headings.iter().any(|h| &h.id == anchor) {
-                            let hint = did_you_mean(anchor, headings.iter().map(|h| h.id.as_str()))
-                                .map(|c| format!(" (did you mean #{c}?)"))
-                                .unwrap_or_default();
+                            let hint = match did_you_mean(anchor, headings.iter().map(|h| h.id.as_str())) {
+                                Some(c) => format!(" (did you mean #{c}?)"),
+                                None if headings.is_empty() => " (that page has no headings)".to_string(),
+                                None => {
+                                    let ids: Vec<String> = headings.iter().take(10).map(|h| format!("#{}", h.id)).collect();
+                                    format!(" (its headings: {})", ids.join(", "))
+                                }
+                            };
                             diags.push(Diagnostic::at(
                                 &page.src.file,
                                 pos,
@@ -292,17 +315,14 @@ pub fn resolve(config: SiteConfig, sources: Vec<SourcePage>, drafts: bool) -> Re
         pages[id].backrefs = lists;
     }
 
-    if diags.is_empty() {
-        Ok(Site {
-            config,
-            pages,
-            sections,
-            by_path,
-            aliases,
-        })
-    } else {
-        Err(diags)
-    }
+    let site = Site {
+        config,
+        pages,
+        sections,
+        by_path,
+        aliases,
+    };
+    (site, diags)
 }
 
 fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {

@@ -1,0 +1,274 @@
+//! The generator end to end: fixture sites built by the real binary and
+//! library, asserting on the files written and the exact diagnostics.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn build_to(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ambito(&args)
+}
+
+#[test]
+fn basic_site_builds_every_output() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(&fixture("basic"), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let files: Vec<String> = snapshot(out.path()).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "404.html",
+            "comuni/barga/index.html",
+            "comuni/gallicano/index.html",
+            "comuni/index.html",
+            "index.html",
+            "informativa-privacy/index.html",
+            "progetti/av1-113/index.html",
+            "progetti/av3/index.html",
+            "progetti/index.html",
+            "robots.txt",
+            "servizi/index.html",
+            "servizi/tirocini/index.html",
+            "sitemap.xml",
+            "style.css",
+            "theme-only.txt",
+            "tirocini-vecchi/index.html",
+        ]
+    );
+    let o = out.path();
+    // Internal links and anchors resolved; headings get Italian slugs.
+    let home = read(o, "index.html");
+    assert!(home.contains(r#"<h1 id="novita-e-attivita">Novità e attività</h1>"#), "{home}");
+    assert!(home.contains(r#"<a href="/servizi/tirocini/#come-accedere">"#));
+    // get_section() gives templates other sections' pages.
+    assert!(home.contains(r#"<p class="n-progetti">2</p>"#));
+    // References forwards (service → comuni, project) ...
+    let t = read(o, "servizi/tirocini/index.html");
+    assert!(t.contains(r#"<ul class="comuni"><li><a href="/comuni/barga/">Barga</a></li><li><a href="/comuni/gallicano/">Gallicano</a></li></ul>"#), "{t}");
+    assert!(t.contains("<a href=\"/progetti/av1-113/\">Progetto AV1-113</a> 65.644,00\u{a0}€"));
+    assert!(t.contains(r#"<p class="data">21 luglio 2022</p>"#));
+    assert!(t.contains(r##"<ul class="toc"><li><a href="#come-accedere">Come accedere</a></li></ul>"##));
+    assert!(t.contains(r#"<a href="/comuni/barga/#contatti">Barga</a>"#));
+    assert!(t.contains("<table>") && t.contains("<del>niente</del>") && t.contains("footnote-definition"));
+    // ... and backwards (comune ← services that name it).
+    let barga = read(o, "comuni/barga/index.html");
+    assert!(barga.contains(r#"<ul class="servizi"><li><a href="/servizi/tirocini/">Tirocini inclusivi</a></li></ul>"#), "{barga}");
+    // Unquoted `cap: 55051` is kept as written; a quoted ISTAT code keeps its zero.
+    assert!(barga.contains(r#"<p class="istat">046003</p><p class="cap">55051</p>"#));
+    // Breadcrumbs and the section tree for navigation, in weight order.
+    assert!(barga.contains(r#"<ol class="crumbs"><li><a href="/">Benvenuti</a></li><li><a href="/comuni/">Comuni</a></li><li><a href="/comuni/barga/">Barga</a></li></ol>"#));
+    assert!(barga.contains(r#"<nav><a href="/servizi/">Servizi</a> <a href="/comuni/">Comuni</a> <a href="/progetti/">Progetti</a> </nav>"#));
+    // Section ordering (sort_by: date, newest first) and the euro filter.
+    let progetti = read(o, "progetti/index.html");
+    let av1 = progetti.find("/progetti/av1-113/").unwrap();
+    let av3 = progetti.find("/progetti/av3/").unwrap();
+    assert!(av1 < av3, "newest first");
+    assert!(progetti.contains("197.769,00\u{a0}€"));
+    // The site's templates/page.html overrides the theme's; the site's static/ overrides the theme's.
+    assert!(!read(o, "informativa-privacy/index.html").contains("THEME PAGE TEMPLATE"));
+    assert_eq!(read(o, "style.css"), "body{color:#111}\n");
+    assert_eq!(read(o, "theme-only.txt"), "theme file\n");
+    // Aliases redirect without JavaScript.
+    let alias = read(o, "tirocini-vecchi/index.html");
+    assert!(alias.contains(r#"<meta http-equiv="refresh" content="0; url=/servizi/tirocini/">"#));
+    assert!(alias.contains(r#"<link rel="canonical" href="https://prova.example.org/servizi/tirocini/">"#));
+    // Sitemap: absolute addresses with last change; robots points at it.
+    let sitemap = read(o, "sitemap.xml");
+    assert_eq!(sitemap.matches("<url>").count(), 10);
+    assert!(sitemap.contains("<loc>https://prova.example.org/informativa-privacy/</loc>\n    <lastmod>2024-03-05</lastmod>"));
+    assert!(read(o, "robots.txt").contains("Sitemap: https://prova.example.org/sitemap.xml"));
+    // Drafts are not published.
+    assert!(!out.path().join("comuni/bozza").exists());
+    assert!(!sitemap.contains("bozza"));
+}
+
+#[test]
+fn drafts_are_published_on_request() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(&fixture("basic"), out.path(), &["--drafts"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(read(out.path(), "comuni/bozza/index.html").contains("Non pubblicata."));
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_link() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(&fixture("basic"), out.path(), &["--base-url", "https://example.org/pon"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let t = read(out.path(), "servizi/tirocini/index.html");
+    assert!(t.contains(r#"<a href="/pon/comuni/barga/#contatti">"#), "{t}");
+    assert!(read(out.path(), "sitemap.xml").contains("<loc>https://example.org/pon/servizi/tirocini/</loc>"));
+}
+
+#[test]
+fn every_content_error_is_reported_in_one_run() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(&fixture("errors"), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        stderr(&run),
+        "\
+content/comuni/barga.md:3:1: error: missing required field `istat` under `extra:` (expected one line of text)
+content/comuni/barga.md:4:3: error: unknown field `istta` in front matter (did you mean `istat`?)
+content/notizie/altra.md:3:7: error: two pages with the same URL /notizie/proroga/: this one and content/notizie/proroga.md
+content/notizie/altra.md:4:11: error: unknown template `speciale.html`
+content/notizie/proroga.md:1:1: error: two pages with the same URL /notizie/proroga/: this one and content/notizie/altra.md
+content/notizie/rotta.md:2:8: error: front matter is not valid YAML: unclosed bracket '['
+content/notizie/senza-titolo.md:1:1: error: missing required field `title` in front matter
+content/progetti/av1-113.md:3:7: error: bad date `31/12/2022` for `date`: expected a date written as YYYY-MM-DD, e.g. 2022-07-21
+content/progetti/av1-113.md:5:12: error: wrong type for `importo`: expected a number such as 1234.50, found text
+content/progetti/av1-113.md:6:11: error: bad date `2020-13-01` for `inizio`: month must be 01 to 12
+content/servizi/tirocini.md:4:13: error: `progetto` names `av1-114`: no such page in section `progetti` (did you mean `av1-113`?)
+content/servizi/tirocini.md:13:18: error: link to @/progetti/av1-114.md: no such page (did you mean @/progetti/av1-113.md?)
+content/servizi/tirocini.md:14:14: error: link to @/servizi/tirocini.md#contatti: no heading `#contatti` in that page (its headings: #tirocini)
+13 errors found; nothing was written, the previous site is unchanged
+"
+    );
+    assert!(!out.path().join("public").exists(), "nothing written");
+}
+
+#[test]
+fn template_syntax_error_names_file_line_and_column() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(&fixture("bad-template"), out.path(), &[]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        stderr(&run).lines().next().unwrap(),
+        "themes/t/templates/page.html:5:27: error: template syntax error: expected `or`, `and`, `not`, `<=`, `>=`, `<`, `>`, `==`, `!=`, `+`, `-`, `*`, `/`, `%`, a filter, or a variable end (`}}`)"
+    );
+}
+
+#[test]
+fn template_render_error_is_reported_once_in_the_template_where_it_happens() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(&fixture("render-error"), out.path(), &[]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        stderr(&run),
+        "themes/t/templates/base.html:4:38: error: template error: Variable `config.extra.descrizione` not found in context\n\
+         1 error found; nothing was written, the previous site is unchanged\n"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let public = root.join("public");
+    let ok = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let before = snapshot(&public);
+    assert!(before.len() > 10);
+
+    // A staff typo in one page.
+    let page = root.join("content/comuni/barga.md");
+    let text = std::fs::read_to_string(&page).unwrap().replace("istat:", "istta:");
+    std::fs::write(&page, text).unwrap();
+    let failed = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(stderr(&failed).contains("content/comuni/barga.md:4:3: error: unknown field `istta`"));
+    assert_eq!(snapshot(&public), before, "public/ changed after a failed build");
+    assert!(!root.join(".public.staging").exists(), "staging folder left behind");
+
+    // A template error at render time, after pages were already staged.
+    std::fs::write(&page, std::fs::read_to_string(fixture("basic/content/comuni/barga.md")).unwrap()).unwrap();
+    std::fs::write(root.join("templates/page.html"), "{{ page.nonesiste }}").unwrap();
+    let failed = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    assert_eq!(snapshot(&public), before);
+    assert!(!root.join(".public.staging").exists());
+}
+
+#[test]
+fn a_successful_rebuild_replaces_the_site_and_drops_stale_files() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    assert!(ambito(&["build", "--root", root.to_str().unwrap()]).status.success());
+    std::fs::remove_file(root.join("content/progetti/av3.md")).unwrap();
+    let run = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!root.join("public/progetti/av3").exists());
+    assert!(root.join("public/comuni/barga/index.html").exists());
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    assert!(build_to(&fixture("basic"), a.path(), &[]).status.success());
+    assert!(build_to(&fixture("basic"), b.path(), &[]).status.success());
+    assert_eq!(snapshot(a.path()), snapshot(b.path()));
+}
+
+#[test]
+fn check_validates_without_writing() {
+    let site = copy_fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let run = ambito(&["check", "--root", root]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(!site.path().join("public").exists());
+    assert!(!site.path().join(".public.staging").exists());
+
+    let run = ambito(&["check", "--root", fixture("errors").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("13 errors found"));
+    // Template errors happen while rendering: check renders too.
+    let run = ambito(&["check", "--root", fixture("render-error").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let run = ambito(&["build", "--no-such-flag"]);
+    assert_eq!(run.status.code(), Some(2));
+    let empty = tempfile::tempdir().unwrap();
+    let run = ambito(&["build", "--root", empty.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("is not an ambito site: it has no site.yaml"), "{}", stderr(&run));
+}
+
+#[test]
+fn the_sample_site_in_the_repository_builds() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(out.path().join("index.html").exists());
+}
+
+#[test]
+fn serve_builds_and_serves_the_preview() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let site = copy_fixture("basic");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ambito"))
+        .args(["serve", "--root", site.path().to_str().unwrap(), "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("preview at ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        resp
+    };
+    let page = get("/comuni/barga/");
+    let missing = get("/non-esiste/");
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("<h1>Barga</h1>"));
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    assert!(missing.contains("Pagina non trovata"));
+}
