@@ -158,8 +158,11 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_located() {
-        let err = SiteConfig::parse("title: T\nbase_url: https://e.org/\nthem: x\n", Path::new("site.yaml"))
-            .unwrap_err();
+        let err = SiteConfig::parse(
+            "title: T\nbase_url: https://e.org/\nthem: x\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(3));
         assert!(err.message.contains("them"), "{}", err.message);
     }

@@ -53,7 +53,10 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<Entry>, Diagnosti
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for item in walker {
         let item = item.map_err(|e| {
-            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.to_path_buf());
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content_dir.to_path_buf());
             Diagnostic::file(rel(root, &path), format!("cannot read: {e}"))
         })?;
         if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
@@ -84,7 +87,10 @@ fn rel(root: &Path, path: &Path) -> PathBuf {
 
 /// Finds the schema for a page: its own section's, else the nearest
 /// enclosing section's that declares one.
-fn schema_for<'a>(schemas: &'a BTreeMap<String, SectionSchemas>, entry: &Entry) -> Option<&'a schema::Schema> {
+fn schema_for<'a>(
+    schemas: &'a BTreeMap<String, SectionSchemas>,
+    entry: &Entry,
+) -> Option<&'a schema::Schema> {
     let mut key = entry.section.as_str();
     loop {
         if let Some(s) = schemas.get(key) {
@@ -116,8 +122,10 @@ pub struct Loaded {
 
 /// Reads and checks every entry in parallel.
 pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> Loaded {
-    let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> =
-        entries.par_iter().map(|e| load_one(e, schema_for(schemas, e))).collect();
+    let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> = entries
+        .par_iter()
+        .map(|e| load_one(e, schema_for(schemas, e)))
+        .collect();
     let mut loaded = Loaded::default();
     for ((page, diags), entry) in results.into_iter().zip(entries) {
         match page {
@@ -129,18 +137,35 @@ pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> Lo
     loaded
 }
 
-fn load_one(entry: &Entry, schema: Option<&schema::Schema>) -> (Option<SourcePage>, Vec<Diagnostic>) {
+fn load_one(
+    entry: &Entry,
+    schema: Option<&schema::Schema>,
+) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: String| Diagnostic::at(&entry.file, pos, msg);
     let source = match std::fs::read(&entry.abs) {
         Ok(bytes) => bytes,
-        Err(e) => return (None, vec![Diagnostic::file(&entry.file, format!("cannot read: {e}"))]),
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::file(&entry.file, format!("cannot read: {e}"))],
+            )
+        }
     };
     let source = match String::from_utf8(source) {
         Ok(s) => s,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let pos = crate::diagnostic::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
-            return (None, vec![at(pos, "the file is not UTF-8 text: save it as UTF-8".to_string())]);
+            let pos = crate::diagnostic::line_col(
+                &String::from_utf8_lossy(&e.as_bytes()[..valid]),
+                valid,
+            );
+            return (
+                None,
+                vec![at(
+                    pos,
+                    "the file is not UTF-8 text: save it as UTF-8".to_string(),
+                )],
+            );
         }
     };
     let split = match front_matter::split(&source) {
@@ -149,7 +174,7 @@ fn load_one(entry: &Entry, schema: Option<&schema::Schema>) -> (Option<SourcePag
     };
     let (meta, problems) = front_matter::parse(&split);
     let mut diags: Vec<Diagnostic> = problems.into_iter().map(|p| at(p.pos, p.message)).collect();
-    let Some(meta) = meta else {
+    let Some(mut meta) = meta else {
         return (None, diags);
     };
     let checked = schema::check(
@@ -160,9 +185,14 @@ fn load_one(entry: &Entry, schema: Option<&schema::Schema>) -> (Option<SourcePag
         meta.extra_pos.unwrap_or(Pos::new(1, 1)),
     );
     diags.extend(checked.problems.into_iter().map(|(pos, msg)| at(pos, msg)));
+    // Checked and converted: the spanned YAML tree is no longer needed.
+    meta.extra = None;
     if entry.is_index {
         if let Some(slug) = &meta.slug {
-            diags.push(at(slug.pos, "`slug` cannot be set on a section page: rename the folder instead".into()));
+            diags.push(at(
+                slug.pos,
+                "`slug` cannot be set on a section page: rename the folder instead".into(),
+            ));
         }
     }
     let body = split.body.to_string();

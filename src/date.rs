@@ -115,7 +115,10 @@ mod tests {
     fn parses_valid_dates_only() {
         assert_eq!(Date::parse("2022-07-21").unwrap().to_string(), "2022-07-21");
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
-        assert_eq!(Date::parse("2022-07-21T10:00:00Z").unwrap().to_string(), "2022-07-21");
+        assert_eq!(
+            Date::parse("2022-07-21T10:00:00Z").unwrap().to_string(),
+            "2022-07-21"
+        );
         assert!(Date::parse("2023-02-29").is_err());
         assert!(Date::parse("2022-13-01").is_err());
         assert!(Date::parse("21/07/2022").is_err());
@@ -127,15 +130,30 @@ mod tests {
 
     #[test]
     fn italian_format() {
-        assert_eq!(Date::parse("2022-07-21").unwrap().italian(), "21 luglio 2022");
-        assert_eq!(Date::parse("2017-01-02").unwrap().italian(), "2 gennaio 2017");
-        assert_eq!(Date::parse("2020-09-01").unwrap().italian(), "1º settembre 2020");
+        assert_eq!(
+            Date::parse("2022-07-21").unwrap().italian(),
+            "21 luglio 2022"
+        );
+        assert_eq!(
+            Date::parse("2017-01-02").unwrap().italian(),
+            "2 gennaio 2017"
+        );
+        assert_eq!(
+            Date::parse("2020-09-01").unwrap().italian(),
+            "1º settembre 2020"
+        );
     }
 
     #[test]
     fn civil_from_days() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days_since_epoch(19_358).to_string(), "2023-01-01");
-        assert_eq!(Date::from_days_since_epoch(11_016).to_string(), "2000-02-29");
+        assert_eq!(
+            Date::from_days_since_epoch(19_358).to_string(),
+            "2023-01-01"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(11_016).to_string(),
+            "2000-02-29"
+        );
     }
 }

@@ -87,7 +87,10 @@ pub fn line_col(text: &str, offset: usize) -> Pos {
 
 /// A "did you mean" hint: the closest candidate, if it is close enough to be
 /// a plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
@@ -123,7 +126,10 @@ mod tests {
 
     #[test]
     fn suggestions_only_for_close_words() {
-        assert_eq!(did_you_mean("istta", ["istat", "cap", "nome"]), Some("istat"));
+        assert_eq!(
+            did_you_mean("istta", ["istat", "cap", "nome"]),
+            Some("istat")
+        );
         assert_eq!(did_you_mean("titel", ["title", "date"]), Some("title"));
         assert_eq!(did_you_mean("zzzzzz", ["istat", "cap"]), None);
         assert_eq!(did_you_mean("x", ["y"]), None);

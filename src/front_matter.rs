@@ -157,20 +157,20 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
             "updated" => meta.updated = field.date(),
             "draft" => meta.draft = field.bool().unwrap_or(false),
             "weight" => meta.weight = field.int().unwrap_or(0),
-            "slug" => {
-                meta.slug = field.text().and_then(|s| {
-                    let pos = at(value.pos);
-                    if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." {
-                        problems.push(Problem::new(
-                            pos,
-                            format!("`slug` must be one URL segment without `/`, `?` or `#`, found `{s}`"),
-                        ));
-                        None
-                    } else {
-                        Some(Located { value: s, pos })
-                    }
-                })
-            }
+            "slug" => meta.slug = field.text().and_then(|s| {
+                let pos = at(value.pos);
+                if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." {
+                    problems.push(Problem::new(
+                        pos,
+                        format!(
+                            "`slug` must be one URL segment without `/`, `?` or `#`, found `{s}`"
+                        ),
+                    ));
+                    None
+                } else {
+                    Some(Located { value: s, pos })
+                }
+            }),
             "template" => {
                 meta.template = field.text().map(|s| Located {
                     value: s,
@@ -184,7 +184,10 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
                     Value::Map(_) | Value::Null => meta.extra = Some(value.clone()),
                     other => problems.push(Problem::new(
                         at(value.pos),
-                        format!("`extra` must be a group of `field: value` lines, found {}", other.kind()),
+                        format!(
+                            "`extra` must be a group of `field: value` lines, found {}",
+                            other.kind()
+                        ),
                     )),
                 }
             }
@@ -230,7 +233,10 @@ impl FieldReader<'_> {
         let found = self.value.value.kind();
         self.problems.push(Problem::new(
             self.value.pos.below(self.shift),
-            format!("wrong type for `{}`: expected {expected}, found {found}", self.key.name),
+            format!(
+                "wrong type for `{}`: expected {expected}, found {found}",
+                self.key.name
+            ),
         ));
     }
 
@@ -338,8 +344,14 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_fences() {
-        assert!(split("title: A\n").unwrap_err().message.contains("missing front matter"));
-        assert!(split("---\ntitle: A\n").unwrap_err().message.contains("never closed"));
+        assert!(split("title: A\n")
+            .unwrap_err()
+            .message
+            .contains("missing front matter"));
+        assert!(split("---\ntitle: A\n")
+            .unwrap_err()
+            .message
+            .contains("never closed"));
         assert!(split("").is_err());
     }
 

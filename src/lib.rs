@@ -95,10 +95,16 @@ fn invalid(mut diags: Vec<Diagnostic>) -> BuildError {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let root = &opts.root;
     let config_path = root.join("site.yaml");
-    let config_text = std::fs::read_to_string(&config_path).map_err(|_| BuildError::NotASite(root.clone()))?;
-    let mut config = SiteConfig::parse(&config_text, Path::new("site.yaml")).map_err(|d| invalid(vec![d]))?;
+    let config_text =
+        std::fs::read_to_string(&config_path).map_err(|_| BuildError::NotASite(root.clone()))?;
+    let mut config =
+        SiteConfig::parse(&config_text, Path::new("site.yaml")).map_err(|d| invalid(vec![d]))?;
     if let Some(url) = &opts.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
     }
 
     // load + validate
@@ -107,7 +113,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut section_keys: Vec<String> = entries.iter().map(|e| e.section.clone()).collect();
     section_keys.sort();
     section_keys.dedup();
-    let (schemas, mut diags) = schema::compile(&config.sections, &section_keys, Path::new("site.yaml"));
+    let (schemas, mut diags) =
+        schema::compile(&config.sections, &section_keys, Path::new("site.yaml"));
     for key in config.sections.keys() {
         if !section_keys.contains(key) {
             diags.push(Diagnostic::file(
@@ -121,7 +128,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     diags.extend(loaded.diagnostics);
 
     // resolve
-    let (site, resolve_diags) = site::resolve(config, loaded.pages, &loaded.unreadable, opts.drafts);
+    let (site, resolve_diags) =
+        site::resolve(config, loaded.pages, &loaded.unreadable, opts.drafts);
     diags.extend(resolve_diags);
     let mut templates = match templates {
         Ok(t) => t,
@@ -134,12 +142,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if !diags.is_empty() {
         return Err(invalid(diags));
     }
-    let statics = site_files::static_files(root, site.config.theme.as_deref()).map_err(|d| invalid(vec![d]))?;
-    let page_paths: HashSet<String> = site.pages.iter().map(|p| render::output_path(&site, &p.url)).collect();
+    let statics = site_files::static_files(root, site.config.theme.as_deref())
+        .map_err(|d| invalid(vec![d]))?;
+    let page_paths: HashSet<String> = site
+        .pages
+        .iter()
+        .map(|p| render::output_path(&site, &p.url))
+        .collect();
     let clashes: Vec<Diagnostic> = statics
         .iter()
         .filter(|s| page_paths.contains(&s.to))
-        .map(|s| Diagnostic::file(&s.shown, format!("static file would replace the page written at {}", s.to)))
+        .map(|s| {
+            Diagnostic::file(
+                &s.shown,
+                format!("static file would replace the page written at {}", s.to),
+            )
+        })
         .collect();
     if !clashes.is_empty() {
         return Err(invalid(clashes));
@@ -147,10 +165,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     // render + write
     let staging = match &opts.output {
-        Some(out) => Some(output::Staging::create(out).map_err(|source| BuildError::Io {
-            path: out.clone(),
-            source,
-        })?),
+        Some(out) => Some(
+            output::Staging::create(out).map_err(|source| BuildError::Io {
+                path: out.clone(),
+                source,
+            })?,
+        ),
         None => None,
     };
     let written = Mutex::new(0usize);
@@ -166,11 +186,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     if let Some(s) = &staging {
         for f in &statics {
-            s.copy(&f.from, &f.to)
-                .map_err(|e| invalid(vec![Diagnostic::file(&f.shown, format!("cannot copy: {e}"))]))?;
+            s.copy(&f.from, &f.to).map_err(|e| {
+                invalid(vec![Diagnostic::file(
+                    &f.shown,
+                    format!("cannot copy: {e}"),
+                )])
+            })?;
         }
     }
-    let render_diags = templates.render_pages(&site, opts.today, &|r| write(&r.path, r.html.as_bytes()));
+    let render_diags =
+        templates.render_pages(&site, opts.today, &|r| write(&r.path, r.html.as_bytes()));
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }
@@ -180,7 +205,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             extra_diags.push(d);
         }
     }
-    for (path, text) in [("sitemap.xml", site_files::sitemap(&site)), ("robots.txt", site_files::robots(&site))] {
+    for (path, text) in [
+        ("sitemap.xml", site_files::sitemap(&site)),
+        ("robots.txt", site_files::robots(&site)),
+    ] {
         if let Err(d) = write(path, text.as_bytes()) {
             extra_diags.push(d);
         }
@@ -188,7 +216,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if !extra_diags.is_empty() {
         return Err(invalid(extra_diags));
     }
-    let files_written = written.into_inner().unwrap_or(0) + statics.len() * usize::from(staging.is_some());
+    let files_written =
+        written.into_inner().unwrap_or(0) + statics.len() * usize::from(staging.is_some());
     if let (Some(s), Some(out)) = (staging, &opts.output) {
         s.commit().map_err(|source| BuildError::Io {
             path: out.clone(),

@@ -3,13 +3,12 @@
 //!
 //! A page's body is read twice: [`scan`] (while resolving the site, to learn
 //! every page's headings and links) and [`render`] (to write HTML). Both go
-//! through [`events`], so heading ids cannot differ between the two.
+//! render takes the heading ids the scan assigned, so they cannot differ.
 
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::ops::Range;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -62,82 +61,91 @@ pub fn parse_internal(dest: &str) -> Option<(&str, Option<&str>)> {
     })
 }
 
-/// Parses `body` and gives every heading an id: the one written
-/// (`## Contatti {#contatti}`) or a slug of its text, made unique.
-fn events(body: &str) -> (Vec<(Event<'_>, Range<usize>)>, Vec<Heading>) {
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
-    let mut headings = Vec::new();
-    let mut used: HashMap<String, usize> = HashMap::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
-            let level = heading_level(*level);
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let mut title = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
-                    title.push_str(t);
-                }
-                j += 1;
-            }
-            let base = explicit.unwrap_or_else(|| {
-                let s = slugify(&title);
+/// Gives ids to headings in document order: the one written
+/// (`## Contatti {#contatti}`) or a slug of the heading's text, made unique.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn assign(&mut self, explicit: Option<&str>, title: &str) -> String {
+        let base = match explicit {
+            Some(id) => id.to_string(),
+            None => {
+                let s = slugify(title);
                 if s.is_empty() {
                     "sezione".to_string()
                 } else {
                     s
                 }
-            });
-            let unique = match used.get_mut(&base) {
-                None => {
-                    used.insert(base.clone(), 0);
-                    base
-                }
-                Some(n) => {
-                    *n += 1;
-                    format!("{base}-{n}")
-                }
-            };
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
-                *id = Some(CowStr::from(unique.clone()));
             }
-            headings.push(Heading {
-                level,
-                id: unique,
-                title: title.trim().to_string(),
-            });
-            i = j;
+        };
+        match self.used.get_mut(&base) {
+            None => {
+                self.used.insert(base.clone(), 0);
+                base
+            }
+            Some(n) => {
+                *n += 1;
+                format!("{base}-{n}")
+            }
         }
-        i += 1;
     }
-    (events, headings)
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// Finds headings and internal links.
+/// Finds headings (with their ids) and internal links, in one streaming
+/// pass over the body.
 pub fn scan(body: &str) -> Scan {
-    let (events, headings) = events(body);
-    let mut links = Vec::new();
-    for (event, range) in &events {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            if let Some((path, anchor)) = parse_internal(dest_url) {
-                let offset = body
-                    .get(range.clone())
-                    .and_then(|src| src.find("@/"))
-                    .map_or(range.start, |i| range.start + i);
-                links.push(InternalLink {
-                    path: path.to_string(),
-                    anchor: anchor.map(str::to_string),
-                    offset,
-                });
+    let mut scan = Scan::default();
+    let mut ids = HeadingIds::default();
+    // While inside a heading: its level, written id and text so far.
+    let mut open: Option<(u8, Option<String>, String)> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                open = Some((
+                    heading_level(level),
+                    id.map(|s| s.to_string()),
+                    String::new(),
+                ));
             }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, title)) = &mut open {
+                    title.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, title)) = open.take() {
+                    let id = ids.assign(explicit.as_deref(), &title);
+                    scan.headings.push(Heading {
+                        level,
+                        id,
+                        title: title.trim().to_string(),
+                    });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                if let Some((path, anchor)) = parse_internal(&dest_url) {
+                    let offset = body
+                        .get(range.clone())
+                        .and_then(|src| src.find("@/"))
+                        .map_or(range.start, |i| range.start + i);
+                    scan.links.push(InternalLink {
+                        path: path.to_string(),
+                        anchor: anchor.map(str::to_string),
+                        offset,
+                    });
+                }
+            }
+            _ => {}
         }
     }
-    Scan { headings, links }
+    scan
 }
 
 /// Nests headings into a table of contents (an `h3` goes under the `h2`
@@ -161,40 +169,57 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
     out
 }
 
-/// Renders `body` to HTML. `resolve(path, anchor)` turns an internal link
-/// into a URL; links it cannot resolve were already reported by the
-/// resolver, and are left pointing nowhere (`#`).
-pub fn render(body: &str, resolve: &dyn Fn(&str, Option<&str>) -> Option<String>) -> String {
-    let (events, _) = events(body);
-    let events = events.into_iter().map(|(event, _)| match event {
+/// Renders `body` to HTML. `headings` are the ones [`scan`] found in the
+/// same body: the n-th heading gets the n-th id, so ids are identical in
+/// both passes. `resolve(path, anchor)` turns an internal link into a URL;
+/// links it cannot resolve were already reported by the resolver, and are
+/// left pointing nowhere (`#`).
+pub fn render(
+    body: &str,
+    headings: &[Heading],
+    resolve: &dyn Fn(&str, Option<&str>) -> Option<String>,
+) -> String {
+    let mut next_heading = headings.iter();
+    let events = Parser::new_ext(body, options()).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => {
+            let id = next_heading
+                .next()
+                .map(|h| CowStr::from(h.id.clone()))
+                .or(id);
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })
+        }
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest_url = rewrite(dest_url, resolve);
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: rewrite(dest_url, resolve),
+            title,
+            id,
+        }),
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) => {
-            let dest_url = rewrite(dest_url, resolve);
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: rewrite(dest_url, resolve),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -202,9 +227,14 @@ pub fn render(body: &str, resolve: &dyn Fn(&str, Option<&str>) -> Option<String>
     html
 }
 
-fn rewrite<'a>(dest: CowStr<'a>, resolve: &dyn Fn(&str, Option<&str>) -> Option<String>) -> CowStr<'a> {
+fn rewrite<'a>(
+    dest: CowStr<'a>,
+    resolve: &dyn Fn(&str, Option<&str>) -> Option<String>,
+) -> CowStr<'a> {
     match parse_internal(&dest) {
-        Some((path, anchor)) => CowStr::from(resolve(path, anchor).unwrap_or_else(|| "#".to_string())),
+        Some((path, anchor)) => {
+            CowStr::from(resolve(path, anchor).unwrap_or_else(|| "#".to_string()))
+        }
         None => dest,
     }
 }
@@ -215,9 +245,19 @@ mod tests {
 
     #[test]
     fn heading_ids_are_italian_slugs_and_unique() {
-        let s = scan("# Novità e attività\n\n## Contatti\n\n## Contatti\n\n### Orari {#orari-ufficio}\n");
+        let s = scan(
+            "# Novità e attività\n\n## Contatti\n\n## Contatti\n\n### Orari {#orari-ufficio}\n",
+        );
         let ids: Vec<&str> = s.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["novita-e-attivita", "contatti", "contatti-1", "orari-ufficio"]);
+        assert_eq!(
+            ids,
+            [
+                "novita-e-attivita",
+                "contatti",
+                "contatti-1",
+                "orari-ufficio"
+            ]
+        );
         let toc = toc(&s.headings);
         assert_eq!(toc.len(), 1);
         assert_eq!(toc[0].children.len(), 2);
@@ -232,14 +272,24 @@ mod tests {
         assert_eq!(s.links[0].path, "comuni/barga.md");
         assert_eq!(s.links[0].anchor.as_deref(), Some("contatti"));
         assert_eq!(&body[s.links[0].offset..s.links[0].offset + 2], "@/");
-        let html = render(body, &|p, a| Some(format!("/{}/#{}", p.trim_end_matches(".md"), a.unwrap_or(""))));
+        let html = render(body, &s.headings, &|p, a| {
+            Some(format!(
+                "/{}/#{}",
+                p.trim_end_matches(".md"),
+                a.unwrap_or("")
+            ))
+        });
         assert!(html.contains(r#"href="/comuni/barga/#contatti""#), "{html}");
         assert!(html.contains(r#"href="https://e.it""#));
     }
 
     #[test]
     fn tables_footnotes_strikethrough_smart_punctuation() {
-        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\nL'ambito ~~no~~[^1]\n\n[^1]: nota\n", &|_, _| None);
+        let html = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nL'ambito ~~no~~[^1]\n\n[^1]: nota\n",
+            &[],
+            &|_, _| None,
+        );
         assert!(html.contains("<table>"));
         assert!(html.contains("<del>no</del>"));
         assert!(html.contains("L’ambito"));
@@ -249,7 +299,7 @@ mod tests {
     #[test]
     fn render_ids_match_scan_ids() {
         let body = "## Perché?\n\n## Perché?\n";
-        let html = render(body, &|_, _| None);
+        let html = render(body, &scan(body).headings, &|_, _| None);
         assert!(html.contains(r#"<h2 id="perche">"#), "{html}");
         assert!(html.contains(r#"<h2 id="perche-1">"#));
     }

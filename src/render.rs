@@ -43,7 +43,10 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    diags.push(Diagnostic::file(rel(root, dir), format!("cannot read: {e}")));
+                    diags.push(Diagnostic::file(
+                        rel(root, dir),
+                        format!("cannot read: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -64,7 +67,10 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
                 Ok(text) => {
                     files.insert(name, (rel(root, entry.path()), text));
                 }
-                Err(e) => diags.push(Diagnostic::file(rel(root, entry.path()), format!("cannot read: {e}"))),
+                Err(e) => diags.push(Diagnostic::file(
+                    rel(root, entry.path()),
+                    format!("cannot read: {e}"),
+                )),
             }
         }
     }
@@ -88,7 +94,9 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
     if let Err(e) = tera.add_raw_templates(sorted) {
         // Whole-set errors: a missing parent in `extends`, say.
         let msg = chain(&e);
-        let named = files.iter().find(|(name, _)| msg.contains(&format!("'{name}'")));
+        let named = files
+            .iter()
+            .find(|(name, _)| msg.contains(&format!("'{name}'")));
         let file = named.map_or_else(|| PathBuf::from("templates"), |(_, (f, _))| f.clone());
         return Err(vec![Diagnostic::file(file, msg)]);
     }
@@ -118,7 +126,9 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, text: &str) -> Diagnostic {
     let full = chain(e);
     if let Some(idx) = full.find("--> ") {
         let after = &full[idx + 4..];
-        let mut nums = after.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut nums = after
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         let line = nums.next().and_then(|n| n.parse().ok()).unwrap_or(1);
         let column = nums.next().and_then(|n| n.parse().ok()).unwrap_or(1);
         let what = full
@@ -126,7 +136,11 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, text: &str) -> Diagnostic {
             .map(str::trim)
             .find_map(|l| l.strip_prefix("= "))
             .unwrap_or("syntax error");
-        return Diagnostic::at(file, Pos::new(line, column), format!("template syntax error: {what}"));
+        return Diagnostic::at(
+            file,
+            Pos::new(line, column),
+            format!("template syntax error: {what}"),
+        );
     }
     // The innermost message says what went wrong; the outer ones only say
     // which page was being rendered, which is the same for every page.
@@ -163,19 +177,25 @@ fn quoted_names(message: &str) -> Vec<String> {
 
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("date_it", |v: &Json, _: &HashMap<String, Json>| {
-        let s = v.as_str().ok_or_else(|| tera::Error::msg("date_it: expected a date such as 2022-07-21"))?;
+        let s = v
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("date_it: expected a date such as 2022-07-21"))?;
         let d = Date::parse(s).map_err(|e| tera::Error::msg(format!("date_it: `{s}`: {e}")))?;
         Ok(Json::String(d.italian()))
     });
     tera.register_filter("euro", |v: &Json, _: &HashMap<String, Json>| {
-        let n = v.as_f64().ok_or_else(|| tera::Error::msg("euro: expected a number"))?;
+        let n = v
+            .as_f64()
+            .ok_or_else(|| tera::Error::msg("euro: expected a number"))?;
         Ok(Json::String(italian::euro(n)))
     });
     tera.register_filter("numero", |v: &Json, _: &HashMap<String, Json>| {
         if let Some(i) = v.as_i64() {
             return Ok(Json::String(italian::integer(i)));
         }
-        let n = v.as_f64().ok_or_else(|| tera::Error::msg("numero: expected a number"))?;
+        let n = v
+            .as_f64()
+            .ok_or_else(|| tera::Error::msg("numero: expected a number"))?;
         Ok(Json::String(italian::decimal2(n)))
     });
 }
@@ -192,12 +212,14 @@ struct Shared {
     nav: Json,
     today: String,
     /// Per page: the short form used in lists, references and navigation.
-    summaries: Vec<Json>,
+    summaries: Arc<Vec<Json>>,
 }
 
 fn permalink(site: &Site, url: &str) -> String {
     let base_path = site.config.base_path();
-    let rest = url.strip_prefix(base_path).unwrap_or(url.trim_start_matches('/'));
+    let rest = url
+        .strip_prefix(base_path)
+        .unwrap_or(url.trim_start_matches('/'));
     format!("{}{rest}", site.config.base_url)
 }
 
@@ -247,16 +269,21 @@ pub fn template_for(site: &Site, id: PageId) -> (String, Option<Pos>) {
     let name = if p.src.is_index && p.src.section.is_empty() {
         "index.html".to_string()
     } else if p.src.is_index {
-        cfg.and_then(|c| c.section_template.clone()).unwrap_or_else(|| "section.html".into())
+        cfg.and_then(|c| c.section_template.clone())
+            .unwrap_or_else(|| "section.html".into())
     } else {
-        cfg.and_then(|c| c.page_template.clone()).unwrap_or_else(|| "page.html".into())
+        cfg.and_then(|c| c.page_template.clone())
+            .unwrap_or_else(|| "page.html".into())
     };
     (name, None)
 }
 
 /// Output path of a page: `comuni/barga/index.html`.
 pub fn output_path(site: &Site, url: &str) -> String {
-    let rel = url.strip_prefix(site.config.base_path()).unwrap_or(url).trim_start_matches('/');
+    let rel = url
+        .strip_prefix(site.config.base_path())
+        .unwrap_or(url)
+        .trim_start_matches('/');
     format!("{rel}index.html")
 }
 
@@ -294,7 +321,10 @@ impl Templates {
         emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
-        let summaries: Vec<Json> = (0..site.pages.len()).map(|id| summary(site, id)).collect();
+        let summaries: Vec<Json> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|id| summary(site, id))
+            .collect();
         let shared = Shared {
             config: json!({
                 "title": site.config.title,
@@ -306,7 +336,7 @@ impl Templates {
             }),
             nav: nav(site, &summaries),
             today: today.to_string(),
-            summaries,
+            summaries: Arc::new(summaries),
         };
         self.register_lookups(site, &shared);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
@@ -361,35 +391,47 @@ impl Templates {
 
     /// `get_page(path="comuni/barga.md")` and `get_section(key="comuni")`
     /// for templates that show content from elsewhere (the home page).
+    /// Values are cloned only when a template asks for them.
     fn register_lookups(&mut self, site: &Site, shared: &Shared) {
-        let pages: Arc<HashMap<String, Json>> = Arc::new(
-            site.by_path
-                .iter()
-                .map(|(path, &id)| (path.clone(), shared.summaries[id].clone()))
-                .collect(),
-        );
-        let sections: Arc<HashMap<String, Json>> = Arc::new(
-            site.sections
-                .iter()
-                .map(|(key, s)| {
-                    let mut v = s.index.map_or_else(|| json!({"key": key}), |i| shared.summaries[i].clone());
-                    if let Json::Object(m) = &mut v {
-                        m.insert("key".into(), Json::String(key.clone()));
-                        m.insert("pages".into(), Json::Array(s.pages.iter().map(|&i| shared.summaries[i].clone()).collect()));
-                    }
-                    (key.clone(), v)
-                })
-                .collect(),
-        );
-        self.tera.register_function("get_page", move |args: &HashMap<String, Json>| {
-            let path = args.get("path").and_then(Json::as_str).ok_or_else(|| tera::Error::msg("get_page needs path=\"section/page.md\""))?;
-            let path = path.trim_start_matches("@/");
-            pages.get(path).cloned().ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
-        });
-        self.tera.register_function("get_section", move |args: &HashMap<String, Json>| {
-            let key = args.get("key").and_then(Json::as_str).ok_or_else(|| tera::Error::msg("get_section needs key=\"section\""))?;
-            sections.get(key).cloned().ok_or_else(|| tera::Error::msg(format!("get_section: no section `{key}`")))
-        });
+        let summaries = Arc::clone(&shared.summaries);
+        let by_path: HashMap<String, PageId> = site.by_path.clone();
+        self.tera
+            .register_function("get_page", move |args: &HashMap<String, Json>| {
+                let path = args
+                    .get("path")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| tera::Error::msg("get_page needs path=\"section/page.md\""))?;
+                let path = path.trim_start_matches("@/");
+                by_path
+                    .get(path)
+                    .map(|&id| summaries[id].clone())
+                    .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
+            });
+        let summaries = Arc::clone(&shared.summaries);
+        let sections: HashMap<String, (Option<PageId>, Vec<PageId>)> = site
+            .sections
+            .iter()
+            .map(|(key, s)| (key.clone(), (s.index, s.pages.clone())))
+            .collect();
+        self.tera
+            .register_function("get_section", move |args: &HashMap<String, Json>| {
+                let key = args
+                    .get("key")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| tera::Error::msg("get_section needs key=\"section\""))?;
+                let (index, pages) = sections
+                    .get(key)
+                    .ok_or_else(|| tera::Error::msg(format!("get_section: no section `{key}`")))?;
+                let mut v = index.map_or_else(|| json!({}), |i| summaries[i].clone());
+                if let Json::Object(m) = &mut v {
+                    m.insert("key".into(), Json::String(key.to_string()));
+                    m.insert(
+                        "pages".into(),
+                        Json::Array(pages.iter().map(|&i| summaries[i].clone()).collect()),
+                    );
+                }
+                Ok(v)
+            });
     }
 }
 
@@ -407,19 +449,35 @@ fn base_context(shared: &Shared, current_url: &str, breadcrumbs: Json) -> Map<St
 
 fn page_context(site: &Site, shared: &Shared, id: PageId) -> Map<String, Json> {
     let p = &site.pages[id];
-    let html = markdown::render(&p.src.body, &|path, anchor| site.link_url(path, anchor));
+    let html = markdown::render(&p.src.body, &p.src.scan.headings, &|path, anchor| {
+        site.link_url(path, anchor)
+    });
     let words = p.src.body.split_whitespace().count();
     let mut page = shared.summaries[id].clone();
-    let list = |ids: &[PageId]| Json::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
+    let list =
+        |ids: &[PageId]| Json::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
     if let Json::Object(m) = &mut page {
         m.insert("content".into(), Json::String(html));
-        m.insert("toc".into(), serde_json::to_value(markdown::toc(&p.src.scan.headings)).unwrap_or_default());
+        m.insert(
+            "toc".into(),
+            serde_json::to_value(markdown::toc(&p.src.scan.headings)).unwrap_or_default(),
+        );
         m.insert("word_count".into(), Json::from(words));
-        m.insert("reading_time".into(), Json::from(words.div_ceil(200).max(1)));
+        m.insert(
+            "reading_time".into(),
+            Json::from(words.div_ceil(200).max(1)),
+        );
         let refs: BTreeMap<&String, Json> = p.refs.iter().map(|(k, v)| (k, list(v))).collect();
-        m.insert("refs".into(), serde_json::to_value(refs).unwrap_or_default());
-        let backrefs: BTreeMap<&String, Json> = p.backrefs.iter().map(|(k, v)| (k, list(v))).collect();
-        m.insert("backrefs".into(), serde_json::to_value(backrefs).unwrap_or_default());
+        m.insert(
+            "refs".into(),
+            serde_json::to_value(refs).unwrap_or_default(),
+        );
+        let backrefs: BTreeMap<&String, Json> =
+            p.backrefs.iter().map(|(k, v)| (k, list(v))).collect();
+        m.insert(
+            "backrefs".into(),
+            serde_json::to_value(backrefs).unwrap_or_default(),
+        );
         if p.src.is_index {
             if let Some(section) = site.sections.get(&p.src.section) {
                 m.insert("pages".into(), list(&section.pages));

@@ -24,7 +24,9 @@ pub enum FieldType {
     Email,
     Url,
     /// The name of a page in another section (`barga`, or `@/comuni/barga.md`).
-    Reference { section: String },
+    Reference {
+        section: String,
+    },
     List(Box<FieldType>),
 }
 
@@ -126,9 +128,17 @@ fn compile_field(spec: &FieldSpec, sections: &[String]) -> Result<Field, (Pos, S
                 "a `list` needs `of:` naming the type of its items".to_string(),
             ))?;
             if of.value == "list" {
-                return Err((crate::config::pos(&of.referenced), "lists of lists are not supported".into()));
+                return Err((
+                    crate::config::pos(&of.referenced),
+                    "lists of lists are not supported".into(),
+                ));
             }
-            let item = scalar_type(&of.value, crate::config::pos(&of.referenced), spec, sections)?;
+            let item = scalar_type(
+                &of.value,
+                crate::config::pos(&of.referenced),
+                spec,
+                sections,
+            )?;
             FieldType::List(Box::new(item))
         }
         other => scalar_type(other, ty_pos, spec, sections)?,
@@ -140,7 +150,12 @@ fn compile_field(spec: &FieldSpec, sections: &[String]) -> Result<Field, (Pos, S
     })
 }
 
-fn scalar_type(name: &str, pos: Pos, spec: &FieldSpec, sections: &[String]) -> Result<FieldType, (Pos, String)> {
+fn scalar_type(
+    name: &str,
+    pos: Pos,
+    spec: &FieldSpec,
+    sections: &[String],
+) -> Result<FieldType, (Pos, String)> {
     Ok(match name {
         "string" => FieldType::String,
         "text" => FieldType::Text,
@@ -174,7 +189,10 @@ fn scalar_type(name: &str, pos: Pos, spec: &FieldSpec, sections: &[String]) -> R
                 .unwrap_or_default();
             return Err((
                 pos,
-                format!("unknown type `{other}` ({hint}types: {})", TYPE_NAMES.join(", ")),
+                format!(
+                    "unknown type `{other}` ({hint}types: {})",
+                    TYPE_NAMES.join(", ")
+                ),
             ));
         }
     })
@@ -203,7 +221,13 @@ pub struct Checked {
 /// `source` is the YAML text (to recover scalars as written) and `shift`
 /// maps YAML lines to file lines. `extra_pos` is where `extra:` was written,
 /// or the top of the file.
-pub fn check(schema: Option<&Schema>, extra: Option<&Yaml>, source: &str, shift: u32, extra_pos: Pos) -> Checked {
+pub fn check(
+    schema: Option<&Schema>,
+    extra: Option<&Yaml>,
+    source: &str,
+    shift: u32,
+    extra_pos: Pos,
+) -> Checked {
     let mut out = Checked::default();
     let entries: &[(crate::yaml::Key, Yaml)] = match extra.map(|y| &y.value) {
         Some(Value::Map(entries)) => entries,
@@ -298,7 +322,10 @@ impl Ctx<'_> {
                 let Value::Seq(items) = &y.value else {
                     return self.wrong_type(ty, y);
                 };
-                let vals: Vec<Json> = items.iter().filter_map(|i| self.value(of, allowed, i)).collect();
+                let vals: Vec<Json> = items
+                    .iter()
+                    .filter_map(|i| self.value(of, allowed, i))
+                    .collect();
                 return Some(Json::Array(vals));
             }
             FieldType::String | FieldType::Text => {
@@ -407,8 +434,12 @@ pub fn is_email(s: &str) -> bool {
 }
 
 fn is_web_url(s: &str) -> bool {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !s.chars().any(char::is_whitespace))
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty() && !r.starts_with('/') && !s.chars().any(char::is_whitespace)
+    })
 }
 
 /// Converts YAML to a template value as it is (for sections without schema).
@@ -420,7 +451,12 @@ pub fn to_json(y: &Yaml) -> Json {
         Value::Float(f) => Json::from(*f),
         Value::Str(s) => Json::String(s.clone()),
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => Json::Object(entries.iter().map(|(k, v)| (k.name.clone(), to_json(v))).collect()),
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.name.clone(), to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -430,8 +466,16 @@ mod tests {
     use crate::config::SiteConfig;
 
     fn schema(yaml: &str) -> Schema {
-        let cfg = SiteConfig::parse(&format!("title: T\nbase_url: https://e.org/\nsections:\n{yaml}"), Path::new("site.yaml")).unwrap();
-        let (mut s, d) = compile(&cfg.sections, &["comuni".into(), "servizi".into()], Path::new("site.yaml"));
+        let cfg = SiteConfig::parse(
+            &format!("title: T\nbase_url: https://e.org/\nsections:\n{yaml}"),
+            Path::new("site.yaml"),
+        )
+        .unwrap();
+        let (mut s, d) = compile(
+            &cfg.sections,
+            &["comuni".into(), "servizi".into()],
+            Path::new("site.yaml"),
+        );
         assert!(d.is_empty(), "{d:?}");
         s.remove("comuni").unwrap().pages.unwrap()
     }
@@ -444,7 +488,10 @@ mod tests {
     #[test]
     fn accepts_valid_fields_and_collects_references() {
         let s = schema("  comuni:\n    fields:\n      istat: {type: string, required: true}\n      servizi: {type: list, of: reference, section: servizi}\n      importo: {type: decimal}\n");
-        let c = run(&s, "istat: 046003\nservizi: [tirocini]\nimporto: 197769.00\n");
+        let c = run(
+            &s,
+            "istat: 046003\nservizi: [tirocini]\nimporto: 197769.00\n",
+        );
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         assert_eq!(c.extra["istat"], "046003");
         assert_eq!(c.refs[0].name, "tirocini");
@@ -454,7 +501,11 @@ mod tests {
     fn reports_unknown_missing_and_mistyped_fields() {
         let s = schema("  comuni:\n    fields:\n      istat: {type: string, required: true}\n      n: {type: integer}\n      stato: {type: string, values: [in corso, concluso]}\n");
         let c = run(&s, "istta: x\nn: tre\nstato: concluse\n");
-        let msgs: Vec<String> = c.problems.iter().map(|(p, m)| format!("{}:{} {m}", p.line, p.column)).collect();
+        let msgs: Vec<String> = c
+            .problems
+            .iter()
+            .map(|(p, m)| format!("{}:{} {m}", p.line, p.column))
+            .collect();
         assert_eq!(
             msgs,
             vec![

@@ -84,7 +84,12 @@ fn url_path(src: &SourcePage) -> String {
     if src.is_index {
         return src.section.clone();
     }
-    let stem = src.path.rsplit('/').next().unwrap_or(&src.path).trim_end_matches(".md");
+    let stem = src
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&src.path)
+        .trim_end_matches(".md");
     let last = src.meta.slug.as_ref().map_or(stem, |s| s.value.as_str());
     if src.section.is_empty() {
         last.to_string()
@@ -115,7 +120,11 @@ pub fn resolve(
         .into_iter()
         .map(|src| {
             let path = url_path(&src);
-            let url = if path.is_empty() { base.clone() } else { format!("{base}{path}/") };
+            let url = if path.is_empty() {
+                base.clone()
+            } else {
+                format!("{base}{path}/")
+            };
             Page {
                 src,
                 url,
@@ -159,7 +168,10 @@ pub fn resolve(
                         diags.push(Diagnostic::at(
                             &page.src.file,
                             alias.pos,
-                            format!("alias {url} is already the URL of {}", pages[other].src.file.display()),
+                            format!(
+                                "alias {url} is already the URL of {}",
+                                pages[other].src.file.display()
+                            ),
                         ));
                     } else {
                         aliases.push((out, page.url.clone()));
@@ -168,13 +180,20 @@ pub fn resolve(
                 None => diags.push(Diagnostic::at(
                     &page.src.file,
                     alias.pos,
-                    format!("alias `{}` is not a site path such as /vecchia-pagina/", alias.value),
+                    format!(
+                        "alias `{}` is not a site path such as /vecchia-pagina/",
+                        alias.value
+                    ),
                 )),
             }
         }
     }
     aliases.sort();
-    let by_path: HashMap<String, PageId> = pages.iter().enumerate().map(|(i, p)| (p.src.path.clone(), i)).collect();
+    let by_path: HashMap<String, PageId> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.src.path.clone(), i))
+        .collect();
 
     // References, both ways.
     let mut backrefs: Vec<(PageId, String, PageId)> = Vec::new();
@@ -199,12 +218,17 @@ pub fn resolve(
                             .filter_map(|k| k.strip_prefix(&format!("{}/", r.section)))
                             .filter_map(|k| k.strip_suffix(".md"))
                             .filter(|k| !k.contains('/') && *k != "_index");
-                        did_you_mean(&r.name, names).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+                        did_you_mean(&r.name, names)
+                            .map(|c| format!(" (did you mean `{c}`?)"))
+                            .unwrap_or_default()
                     };
                     diags.push(Diagnostic::at(
                         &page.src.file,
                         r.pos,
-                        format!("`{}` names `{}`: no such page in section `{}`{why}", r.field, r.name, r.section),
+                        format!(
+                            "`{}` names `{}`: no such page in section `{}`{why}",
+                            r.field, r.name, r.section
+                        ),
                     ));
                 }
             }
@@ -235,24 +259,39 @@ pub fn resolve(
                             .map(|c| format!(" (did you mean @/{c}?)"))
                             .unwrap_or_default()
                     };
-                    diags.push(Diagnostic::at(&page.src.file, pos, format!("link to {written}: no such page{why}")));
+                    diags.push(Diagnostic::at(
+                        &page.src.file,
+                        pos,
+                        format!("link to {written}: no such page{why}"),
+                    ));
                 }
                 Some(&target) => {
                     if let Some(anchor) = &link.anchor {
                         let headings = &pages[target].src.scan.headings;
                         if !headings.iter().any(|h| &h.id == anchor) {
-                            let hint = match did_you_mean(anchor, headings.iter().map(|h| h.id.as_str())) {
+                            let hint = match did_you_mean(
+                                anchor,
+                                headings.iter().map(|h| h.id.as_str()),
+                            ) {
                                 Some(c) => format!(" (did you mean #{c}?)"),
-                                None if headings.is_empty() => " (that page has no headings)".to_string(),
+                                None if headings.is_empty() => {
+                                    " (that page has no headings)".to_string()
+                                }
                                 None => {
-                                    let ids: Vec<String> = headings.iter().take(10).map(|h| format!("#{}", h.id)).collect();
+                                    let ids: Vec<String> = headings
+                                        .iter()
+                                        .take(10)
+                                        .map(|h| format!("#{}", h.id))
+                                        .collect();
                                     format!(" (its headings: {})", ids.join(", "))
                                 }
                             };
                             diags.push(Diagnostic::at(
                                 &page.src.file,
                                 pos,
-                                format!("link to {written}: no heading `#{anchor}` in that page{hint}"),
+                                format!(
+                                    "link to {written}: no heading `#{anchor}` in that page{hint}"
+                                ),
                             ));
                         }
                     }
@@ -289,18 +328,29 @@ pub fn resolve(
         }
     }
     for section in sections.values_mut() {
-        let sort_by = config.sections.get(&section.key).map(|c| c.sort_by).unwrap_or_default();
+        let sort_by = config
+            .sections
+            .get(&section.key)
+            .map(|c| c.sort_by)
+            .unwrap_or_default();
         sort_pages(&mut section.pages, &pages, sort_by);
     }
     let section_order: HashMap<String, (i64, String)> = sections
         .iter()
         .map(|(k, s)| {
-            let (w, t) = s.index.map_or((i64::MAX, k.clone()), |i| (pages[i].src.meta.weight, crate::slug::slugify(&pages[i].src.meta.title)));
+            let (w, t) = s.index.map_or((i64::MAX, k.clone()), |i| {
+                (
+                    pages[i].src.meta.weight,
+                    crate::slug::slugify(&pages[i].src.meta.title),
+                )
+            });
             (k.clone(), (w, t))
         })
         .collect();
     for section in sections.values_mut() {
-        section.subsections.sort_by(|a, b| section_order[a].cmp(&section_order[b]).then(a.cmp(b)));
+        section
+            .subsections
+            .sort_by(|a, b| section_order[a].cmp(&section_order[b]).then(a.cmp(b)));
     }
     for page in &mut pages {
         for ids in page.refs.values_mut().chain(page.backrefs.values_mut()) {
@@ -328,8 +378,20 @@ pub fn resolve(
 fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
     let title = |i: PageId| crate::slug::slugify(&pages[i].src.meta.title);
     match by {
-        SortBy::Weight => ids.sort_by_cached_key(|&i| (pages[i].src.meta.weight, title(i), pages[i].src.path.clone())),
-        SortBy::Date => ids.sort_by_cached_key(|&i| (std::cmp::Reverse(pages[i].src.meta.date), title(i), pages[i].src.path.clone())),
+        SortBy::Weight => ids.sort_by_cached_key(|&i| {
+            (
+                pages[i].src.meta.weight,
+                title(i),
+                pages[i].src.path.clone(),
+            )
+        }),
+        SortBy::Date => ids.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(pages[i].src.meta.date),
+                title(i),
+                pages[i].src.path.clone(),
+            )
+        }),
         SortBy::Title => ids.sort_by_cached_key(|&i| (title(i), pages[i].src.path.clone())),
     }
 }
@@ -339,7 +401,9 @@ fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
 fn alias_output(alias: &str) -> Option<(String, String)> {
     let trimmed = alias.trim_matches('/');
     if trimmed.is_empty()
-        || trimmed.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
+        || trimmed
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
         || trimmed.contains(['?', '#', '\\'])
     {
         return None;
@@ -357,8 +421,14 @@ mod tests {
 
     #[test]
     fn alias_paths() {
-        assert_eq!(alias_output("/vecchio/"), Some(("vecchio/index.html".into(), "vecchio/".into())));
-        assert_eq!(alias_output("a/b.html"), Some(("a/b.html".into(), "a/b.html".into())));
+        assert_eq!(
+            alias_output("/vecchio/"),
+            Some(("vecchio/index.html".into(), "vecchio/".into()))
+        );
+        assert_eq!(
+            alias_output("a/b.html"),
+            Some(("a/b.html".into(), "a/b.html".into()))
+        );
         assert_eq!(alias_output("/../etc"), None);
         assert_eq!(alias_output("/"), None);
     }

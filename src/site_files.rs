@@ -34,7 +34,10 @@ pub fn sitemap(site: &Site) -> String {
         .iter()
         .map(|p| {
             let m = &p.src.meta;
-            (absolute(site, &p.url), m.updated.or(m.date).map(|d| d.to_string()))
+            (
+                absolute(site, &p.url),
+                m.updated.or(m.date).map(|d| d.to_string()),
+            )
         })
         .collect();
     entries.sort();
@@ -56,7 +59,10 @@ pub fn sitemap(site: &Site) -> String {
 
 /// `robots.txt`: everything may be indexed; the sitemap is announced.
 pub fn robots(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url)
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    )
 }
 
 /// A redirect page for an alias: works without JavaScript (meta refresh),
@@ -89,7 +95,12 @@ pub fn static_files(root: &Path, theme: Option<&str>) -> Result<Vec<StaticFile>,
     let mut files: std::collections::BTreeMap<String, StaticFile> = Default::default();
     for dir in dirs.iter().filter(|d| d.is_dir()) {
         for entry in WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| Diagnostic::file(dir.strip_prefix(root).unwrap_or(dir), format!("cannot read: {e}")))?;
+            let entry = entry.map_err(|e| {
+                Diagnostic::file(
+                    dir.strip_prefix(root).unwrap_or(dir),
+                    format!("cannot read: {e}"),
+                )
+            })?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -99,7 +110,11 @@ pub fn static_files(root: &Path, theme: Option<&str>) -> Result<Vec<StaticFile>,
                 .unwrap_or(entry.path())
                 .to_string_lossy()
                 .replace('\\', "/");
-            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            let shown = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
             files.insert(
                 to.clone(),
                 StaticFile {

@@ -184,13 +184,19 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Node::Int)
+            .unwrap_or(Node::Float(v as f64)))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Node::Int)
+            .unwrap_or(Node::Float(v as f64)))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Node::Int)
+            .unwrap_or(Node::Float(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
         Ok(Node::Float(v))
@@ -239,10 +245,14 @@ mod tests {
     #[test]
     fn keeps_positions_of_nested_keys() {
         let y = parse("title: Barga\nextra:\n  istat: \"046003\"\n").unwrap();
-        let Value::Map(entries) = &y.value else { panic!("not a map") };
+        let Value::Map(entries) = &y.value else {
+            panic!("not a map")
+        };
         let (k, v) = &entries[1];
         assert_eq!(k.name, "extra");
-        let Value::Map(inner) = &v.value else { panic!("not a map") };
+        let Value::Map(inner) = &v.value else {
+            panic!("not a map")
+        };
         assert_eq!(inner[0].0.pos, Pos::new(3, 3));
         assert_eq!(inner[0].1.value, Value::Str("046003".into()));
     }
@@ -251,7 +261,9 @@ mod tests {
     fn raw_text_recovers_unquoted_scalars() {
         let src = "cap: 055051\n";
         let y = parse(src).unwrap();
-        let Value::Map(entries) = &y.value else { panic!("not a map") };
+        let Value::Map(entries) = &y.value else {
+            panic!("not a map")
+        };
         assert_eq!(entries[0].1.raw_text(src), Some("055051"));
     }
 

@@ -7,7 +7,13 @@ use common::*;
 use std::path::Path;
 
 fn build_to(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()];
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     ambito(&args)
 }
@@ -42,7 +48,10 @@ fn basic_site_builds_every_output() {
     let o = out.path();
     // Internal links and anchors resolved; headings get Italian slugs.
     let home = read(o, "index.html");
-    assert!(home.contains(r#"<h1 id="novita-e-attivita">Novità e attività</h1>"#), "{home}");
+    assert!(
+        home.contains(r#"<h1 id="novita-e-attivita">Novità e attività</h1>"#),
+        "{home}"
+    );
     assert!(home.contains(r#"<a href="/servizi/tirocini/#come-accedere">"#));
     // get_section() gives templates other sections' pages.
     assert!(home.contains(r#"<p class="n-progetti">2</p>"#));
@@ -51,9 +60,15 @@ fn basic_site_builds_every_output() {
     assert!(t.contains(r#"<ul class="comuni"><li><a href="/comuni/barga/">Barga</a></li><li><a href="/comuni/gallicano/">Gallicano</a></li></ul>"#), "{t}");
     assert!(t.contains("<a href=\"/progetti/av1-113/\">Progetto AV1-113</a> 65.644,00\u{a0}€"));
     assert!(t.contains(r#"<p class="data">21 luglio 2022</p>"#));
-    assert!(t.contains(r##"<ul class="toc"><li><a href="#come-accedere">Come accedere</a></li></ul>"##));
+    assert!(
+        t.contains(r##"<ul class="toc"><li><a href="#come-accedere">Come accedere</a></li></ul>"##)
+    );
     assert!(t.contains(r#"<a href="/comuni/barga/#contatti">Barga</a>"#));
-    assert!(t.contains("<table>") && t.contains("<del>niente</del>") && t.contains("footnote-definition"));
+    assert!(
+        t.contains("<table>")
+            && t.contains("<del>niente</del>")
+            && t.contains("footnote-definition")
+    );
     // ... and backwards (comune ← services that name it).
     let barga = read(o, "comuni/barga/index.html");
     assert!(barga.contains(r#"<ul class="servizi"><li><a href="/servizi/tirocini/">Tirocini inclusivi</a></li></ul>"#), "{barga}");
@@ -75,7 +90,8 @@ fn basic_site_builds_every_output() {
     // Aliases redirect without JavaScript.
     let alias = read(o, "tirocini-vecchi/index.html");
     assert!(alias.contains(r#"<meta http-equiv="refresh" content="0; url=/servizi/tirocini/">"#));
-    assert!(alias.contains(r#"<link rel="canonical" href="https://prova.example.org/servizi/tirocini/">"#));
+    assert!(alias
+        .contains(r#"<link rel="canonical" href="https://prova.example.org/servizi/tirocini/">"#));
     // Sitemap: absolute addresses with last change; robots points at it.
     let sitemap = read(o, "sitemap.xml");
     assert_eq!(sitemap.matches("<url>").count(), 10);
@@ -97,11 +113,19 @@ fn drafts_are_published_on_request() {
 #[test]
 fn base_url_with_a_path_prefixes_every_link() {
     let out = tempfile::tempdir().unwrap();
-    let run = build_to(&fixture("basic"), out.path(), &["--base-url", "https://example.org/pon"]);
+    let run = build_to(
+        &fixture("basic"),
+        out.path(),
+        &["--base-url", "https://example.org/pon"],
+    );
     assert!(run.status.success(), "{}", stderr(&run));
     let t = read(out.path(), "servizi/tirocini/index.html");
-    assert!(t.contains(r#"<a href="/pon/comuni/barga/#contatti">"#), "{t}");
-    assert!(read(out.path(), "sitemap.xml").contains("<loc>https://example.org/pon/servizi/tirocini/</loc>"));
+    assert!(
+        t.contains(r#"<a href="/pon/comuni/barga/#contatti">"#),
+        "{t}"
+    );
+    assert!(read(out.path(), "sitemap.xml")
+        .contains("<loc>https://example.org/pon/servizi/tirocini/</loc>"));
 }
 
 #[test]
@@ -166,16 +190,29 @@ fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
 
     // A staff typo in one page.
     let page = root.join("content/comuni/barga.md");
-    let text = std::fs::read_to_string(&page).unwrap().replace("istat:", "istta:");
+    let text = std::fs::read_to_string(&page)
+        .unwrap()
+        .replace("istat:", "istta:");
     std::fs::write(&page, text).unwrap();
     let failed = ambito(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(1));
     assert!(stderr(&failed).contains("content/comuni/barga.md:4:3: error: unknown field `istta`"));
-    assert_eq!(snapshot(&public), before, "public/ changed after a failed build");
-    assert!(!root.join(".public.staging").exists(), "staging folder left behind");
+    assert_eq!(
+        snapshot(&public),
+        before,
+        "public/ changed after a failed build"
+    );
+    assert!(
+        !root.join(".public.staging").exists(),
+        "staging folder left behind"
+    );
 
     // A template error at render time, after pages were already staged.
-    std::fs::write(&page, std::fs::read_to_string(fixture("basic/content/comuni/barga.md")).unwrap()).unwrap();
+    std::fs::write(
+        &page,
+        std::fs::read_to_string(fixture("basic/content/comuni/barga.md")).unwrap(),
+    )
+    .unwrap();
     std::fs::write(root.join("templates/page.html"), "{{ page.nonesiste }}").unwrap();
     let failed = ambito(&["build", "--root", root.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
@@ -187,7 +224,9 @@ fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
 fn a_successful_rebuild_replaces_the_site_and_drops_stale_files() {
     let site = copy_fixture("basic");
     let root = site.path();
-    assert!(ambito(&["build", "--root", root.to_str().unwrap()]).status.success());
+    assert!(ambito(&["build", "--root", root.to_str().unwrap()])
+        .status
+        .success());
     std::fs::remove_file(root.join("content/progetti/av3.md")).unwrap();
     let run = ambito(&["build", "--root", root.to_str().unwrap()]);
     assert!(run.status.success(), "{}", stderr(&run));
@@ -228,7 +267,11 @@ fn usage_errors_exit_with_2() {
     let empty = tempfile::tempdir().unwrap();
     let run = ambito(&["build", "--root", empty.path().to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(stderr(&run).contains("is not an ambito site: it has no site.yaml"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("is not an ambito site: it has no site.yaml"),
+        "{}",
+        stderr(&run)
+    );
 }
 
 #[test]
@@ -244,7 +287,13 @@ fn serve_builds_and_serves_the_preview() {
     use std::io::{BufRead, BufReader, Read, Write};
     let site = copy_fixture("basic");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ambito"))
-        .args(["serve", "--root", site.path().to_str().unwrap(), "--port", "0"])
+        .args([
+            "serve",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--port",
+            "0",
+        ])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -255,10 +304,17 @@ fn serve_builds_and_serves_the_preview() {
             break rest.split_whitespace().next().unwrap().to_string();
         }
     };
-    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
     let get = |path: &str| {
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut resp = String::new();
         s.read_to_string(&mut resp).unwrap();
         resp

@@ -1,0 +1,112 @@
+//! Full-build benchmark: generates a synthetic site of N pages and times
+//! `ambito build` (the release binary) over several runs.
+//!
+//!     cargo bench --bench build                 # N = 1000 and 10000, 7 runs
+//!     cargo bench --bench build -- 200 --runs 3 # any N, any number of runs
+//!     cargo bench --bench build -- 10000 --dir /tmp/corpus  # keep the corpus
+//!
+//! Prints, per N, the median wall time, pages per second and the peak RSS
+//! (the largest of the runs, read from the kernel with wait4).
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Run {
+    wall: Duration,
+    max_rss_kib: i64,
+}
+
+// The child is reaped by `wait4` (to read its own peak RSS), which clippy
+// cannot see.
+#[allow(clippy::zombie_processes)]
+fn run_once(root: &std::path::Path, out: &std::path::Path) -> Run {
+    let _ = std::fs::remove_dir_all(out);
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_ambito"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .spawn()
+        .expect("start ambito");
+    let mut status = 0;
+    // SAFETY: rusage is plain old data that wait4 fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child, with valid pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert_eq!(pid, child.id() as i32, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "ambito build failed"
+    );
+    Run {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    let m = v.len() / 2;
+    if v.len() % 2 == 0 {
+        (v[m - 1] + v[m]) / 2
+    } else {
+        v[m]
+    }
+}
+
+fn main() {
+    let mut sizes = Vec::new();
+    let mut runs = 7;
+    // Where to generate the corpus; kept afterwards (for profiling).
+    let mut keep: Option<std::path::PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => runs = args.next().and_then(|r| r.parse().ok()).expect("--runs N"),
+            "--dir" => keep = Some(std::path::PathBuf::from(args.next().expect("--dir PATH"))),
+            "--bench" => {}
+            other => match other.parse::<usize>() {
+                Ok(n) => sizes.push(n),
+                Err(_) => eprintln!("ignoring argument {other}"),
+            },
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![1000, 10_000];
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
+    for n in sizes {
+        let root = base.join(format!("site-{n}"));
+        corpus::write_ambito_site(&root, n).expect("write corpus");
+        let bytes: u64 = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter_map(|e| e.metadata().ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+            .sum();
+        let out = base.join(format!("public-{n}"));
+        run_once(&root, &out); // warm the page cache
+        let results: Vec<Run> = (0..runs).map(|_| run_once(&root, &out)).collect();
+        let walls: Vec<Duration> = results.iter().map(|r| r.wall).collect();
+        let min = walls.iter().min().copied().unwrap_or_default();
+        let max = walls.iter().max().copied().unwrap_or_default();
+        let med = median(walls);
+        let rss = results.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
+        println!(
+            "n={n} content={:.1}MiB runs={runs} median={:.3}s (min {:.3}s, max {:.3}s) pages/s={:.0} peak_rss={:.1}MiB",
+            bytes as f64 / 1_048_576.0,
+            med.as_secs_f64(),
+            min.as_secs_f64(),
+            max.as_secs_f64(),
+            n as f64 / med.as_secs_f64(),
+            rss as f64 / 1024.0
+        );
+    }
+}

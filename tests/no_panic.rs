@@ -1,0 +1,95 @@
+//! No input makes the front-matter splitter, the YAML reader, the schema
+//! checker or the Markdown scanner panic: property tests over arbitrary
+//! text and over text shaped like front matter.
+
+use ambito::config::SiteConfig;
+use ambito::diagnostic::Pos;
+use ambito::{front_matter, markdown, schema};
+use proptest::prelude::*;
+use std::path::Path;
+
+/// Lines that look like front matter: fences, keys, lists, quotes, tabs,
+/// anchors and aliases, broken indentation, multi-byte text.
+fn front_matter_like() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("---".to_string()),
+        Just("...".to_string()),
+        Just("title: Barga".to_string()),
+        Just("extra:".to_string()),
+        Just("  istat: \"046003\"".to_string()),
+        Just("  servizi: [a, b".to_string()),
+        Just("date: 2022-02-30".to_string()),
+        Just("aliases:\n  - /x/\n  - 3".to_string()),
+        Just("a: &x [1, *x]".to_string()),
+        Just("b: *nessuno".to_string()),
+        Just("\t: tab".to_string()),
+        Just("'non chiusa".to_string()),
+        Just("weight: 99999999999999999999999".to_string()),
+        "[a-z]{1,8}: [^\n]{0,20}",
+        "[ \t]{0,4}[-:?|>{}\\[\\],&*!%@`'\"#àèé]{0,6}[^\n]{0,10}",
+    ];
+    prop::collection::vec(line, 0..16).prop_map(|lines| lines.join("\n"))
+}
+
+fn schema_for_tests() -> schema::Schema {
+    let cfg = SiteConfig::parse(
+        "title: T\nbase_url: https://e.org/\nsections:\n  comuni:\n    fields:\n      istat: {type: string, required: true}\n      servizi: {type: list, of: reference, section: servizi}\n      n: {type: integer}\n      d: {type: date}\n      e: {type: email}\n      s: {type: string, values: [a, b]}\n",
+        Path::new("site.yaml"),
+    )
+    .expect("config");
+    let (mut schemas, diags) = schema::compile(
+        &cfg.sections,
+        &["comuni".into(), "servizi".into()],
+        Path::new("site.yaml"),
+    );
+    assert!(diags.is_empty());
+    schemas
+        .remove("comuni")
+        .and_then(|s| s.pages)
+        .expect("schema")
+}
+
+fn exercise(text: &str, schema: &schema::Schema) {
+    if let Ok(split) = front_matter::split(text) {
+        let (meta, problems) = front_matter::parse(&split);
+        for p in &problems {
+            assert!(p.pos.line >= 1, "positions are 1-based: {p:?}");
+        }
+        if let Some(meta) = meta {
+            let checked = schema::check(
+                Some(schema),
+                meta.extra.as_ref(),
+                split.yaml,
+                split.yaml_line - 1,
+                Pos::new(1, 1),
+            );
+            for (pos, _) in &checked.problems {
+                assert!(pos.line >= 1);
+            }
+        }
+        let scan = markdown::scan(split.body);
+        let _ = markdown::render(split.body, &scan.headings, &|_, _| None);
+        assert!(scan.links.iter().all(|l| l.offset <= split.body.len()));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+        exercise(&text, &schema_for_tests());
+    }
+
+    #[test]
+    fn front_matter_shaped_text_never_panics(fm in front_matter_like(), body in "[^\u{0}]{0,80}") {
+        let text = format!("---\n{fm}\n---\n{body}");
+        exercise(&text, &schema_for_tests());
+    }
+
+    #[test]
+    fn arbitrary_bytes_as_lossy_text_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let text = String::from_utf8_lossy(&bytes);
+        exercise(&format!("---\n{text}\n---\n"), &schema_for_tests());
+    }
+}
