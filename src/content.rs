@@ -27,13 +27,25 @@ pub struct SourcePage {
     /// `extra:` fields as template values.
     pub extra: Map<String, Json>,
     pub refs: Vec<RefUse>,
-    pub body: String,
     /// File line on which the body starts.
     pub body_line: u32,
+    /// Where the body is: the body is not kept in memory between scanning
+    /// and rendering (on a large site it is most of the memory used), but
+    /// read again, and checked to be the file that was scanned.
+    source: SourceFile,
     pub scan: Scan,
 }
 
 /// A content file found on disk, before reading it.
+/// A content file on disk and what it looked like when loaded.
+#[derive(Debug)]
+struct SourceFile {
+    abs: PathBuf,
+    body_start: usize,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub abs: PathBuf,
@@ -142,8 +154,8 @@ fn load_one(
     schema: Option<&schema::Schema>,
 ) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: String| Diagnostic::at(&entry.file, pos, msg);
-    let source = match std::fs::read(&entry.abs) {
-        Ok(bytes) => bytes,
+    let (source, len, modified) = match read_stamped(&entry.abs) {
+        Ok(read) => read,
         Err(e) => {
             return (
                 None,
@@ -195,8 +207,8 @@ fn load_one(
             ));
         }
     }
-    let body = split.body.to_string();
-    let scan = markdown::scan(&body);
+    let scan = markdown::scan(split.body);
+    let body_start = source.len() - split.body.len();
     let page = SourcePage {
         file: entry.file.clone(),
         path: entry.path.clone(),
@@ -205,16 +217,48 @@ fn load_one(
         meta,
         extra: checked.extra,
         refs: checked.refs,
-        body,
         body_line: split.body_line,
+        source: SourceFile {
+            abs: entry.abs.clone(),
+            body_start,
+            len,
+            modified,
+        },
         scan,
     };
     (Some(page), diags)
 }
 
+/// Reads a file with its size and modification time, taken from the same
+/// open file.
+fn read_stamped(path: &Path) -> std::io::Result<(Vec<u8>, u64, Option<std::time::SystemTime>)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, meta.len(), meta.modified().ok()))
+}
+
 impl SourcePage {
-    /// The file position of byte `offset` of the body.
-    pub fn body_pos(&self, offset: usize) -> Pos {
-        crate::diagnostic::line_col(&self.body, offset).below(self.body_line - 1)
+    /// Reads the Markdown body again for rendering. Fails if the file was
+    /// changed since it was loaded (an edit saved during the build), rather
+    /// than render text that was never checked.
+    pub fn read_body(&self) -> Result<String, Diagnostic> {
+        let changed =
+            || Diagnostic::file(&self.file, "the file changed during the build: build again");
+        let (bytes, len, modified) = read_stamped(&self.source.abs)
+            .map_err(|e| Diagnostic::file(&self.file, format!("cannot read: {e}")))?;
+        if len != self.source.len
+            || modified != self.source.modified
+            || bytes.len() < self.source.body_start
+        {
+            return Err(changed());
+        }
+        let mut text = String::from_utf8(bytes).map_err(|_| changed())?;
+        if !text.is_char_boundary(self.source.body_start) {
+            return Err(changed());
+        }
+        Ok(text.split_off(self.source.body_start))
     }
 }

@@ -157,20 +157,22 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
             "updated" => meta.updated = field.date(),
             "draft" => meta.draft = field.bool().unwrap_or(false),
             "weight" => meta.weight = field.int().unwrap_or(0),
-            "slug" => meta.slug = field.text().and_then(|s| {
-                let pos = at(value.pos);
-                if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." {
-                    problems.push(Problem::new(
-                        pos,
-                        format!(
+            "slug" => {
+                meta.slug = field.text().and_then(|s| {
+                    let pos = at(value.pos);
+                    if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." {
+                        problems.push(Problem::new(
+                            pos,
+                            format!(
                             "`slug` must be one URL segment without `/`, `?` or `#`, found `{s}`"
                         ),
-                    ));
-                    None
-                } else {
-                    Some(Located { value: s, pos })
-                }
-            }),
+                        ));
+                        None
+                    } else {
+                        Some(Located { value: s, pos })
+                    }
+                })
+            }
             "template" => {
                 meta.template = field.text().map(|s| Located {
                     value: s,

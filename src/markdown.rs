@@ -5,6 +5,7 @@
 //! every page's headings and links) and [`render`] (to write HTML). Both go
 //! render takes the heading ids the scan assigned, so they cannot differ.
 
+use crate::diagnostic::{line_col, Pos};
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -43,6 +44,8 @@ pub struct InternalLink {
     pub anchor: Option<String>,
     /// Byte offset of the `@/` in the body.
     pub offset: usize,
+    /// Line and column of the `@/` in the body.
+    pub pos: Pos,
 }
 
 /// What the resolver needs to know of a body.
@@ -50,6 +53,8 @@ pub struct InternalLink {
 pub struct Scan {
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
+    /// Words in the body (for reading time).
+    pub words: usize,
 }
 
 /// Splits `@/comuni/barga.md#contatti` into path and anchor.
@@ -139,12 +144,14 @@ pub fn scan(body: &str) -> Scan {
                         path: path.to_string(),
                         anchor: anchor.map(str::to_string),
                         offset,
+                        pos: line_col(body, offset),
                     });
                 }
             }
             _ => {}
         }
     }
+    scan.words = body.split_whitespace().count();
     scan
 }
 

@@ -245,7 +245,7 @@ fn summary(site: &Site, id: PageId) -> Json {
 }
 
 /// Top-level sections that have a section page, in order: the main menu.
-fn nav(site: &Site, summaries: &[Json]) -> Json {
+fn nav(site: &Site) -> Json {
     let Some(root) = site.sections.get("") else {
         return Json::Array(Vec::new());
     };
@@ -253,7 +253,10 @@ fn nav(site: &Site, summaries: &[Json]) -> Json {
         .subsections
         .iter()
         .filter_map(|k| site.sections.get(k)?.index)
-        .map(|id| summaries[id].clone())
+        .map(|id| {
+            let p = &site.pages[id];
+            json!({"title": p.src.meta.title, "url": p.url, "path": p.src.path, "weight": p.src.meta.weight})
+        })
         .collect();
     Json::Array(items)
 }
@@ -334,7 +337,7 @@ impl Templates {
                 "description": site.config.description,
                 "extra": site.config.extra,
             }),
-            nav: nav(site, &summaries),
+            nav: nav(site),
             today: today.to_string(),
             summaries: Arc::new(summaries),
         };
@@ -343,13 +346,14 @@ impl Templates {
             .into_par_iter()
             .filter_map(|id| {
                 let (name, _) = template_for(site, id);
-                let ctx = page_context(site, &shared, id);
-                let result = self.render_one(&name, ctx).and_then(|html| {
-                    emit(Rendered {
-                        path: output_path(site, &site.pages[id].url),
-                        html,
-                    })
-                });
+                let result = page_context(site, &shared, id)
+                    .and_then(|ctx| self.render_one(&name, ctx))
+                    .and_then(|html| {
+                        emit(Rendered {
+                            path: output_path(site, &site.pages[id].url),
+                            html,
+                        })
+                    });
                 result.err()
             })
             .collect();
@@ -447,12 +451,14 @@ fn base_context(shared: &Shared, current_url: &str, breadcrumbs: Json) -> Map<St
     ctx
 }
 
-fn page_context(site: &Site, shared: &Shared, id: PageId) -> Map<String, Json> {
+fn page_context(site: &Site, shared: &Shared, id: PageId) -> Result<Map<String, Json>, Diagnostic> {
     let p = &site.pages[id];
-    let html = markdown::render(&p.src.body, &p.src.scan.headings, &|path, anchor| {
+    let body = p.src.read_body()?;
+    let html = markdown::render(&body, &p.src.scan.headings, &|path, anchor| {
         site.link_url(path, anchor)
     });
-    let words = p.src.body.split_whitespace().count();
+    drop(body);
+    let words = p.src.scan.words;
     let mut page = shared.summaries[id].clone();
     let list =
         |ids: &[PageId]| Json::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
@@ -512,5 +518,5 @@ fn page_context(site: &Site, shared: &Shared, id: PageId) -> Map<String, Json> {
         ctx.insert("section".into(), page.clone());
     }
     ctx.insert("page".into(), page);
-    ctx
+    Ok(ctx)
 }

@@ -248,7 +248,7 @@ pub fn resolve(
                 Some(a) => format!("@/{}#{a}", link.path),
                 None => format!("@/{}", link.path),
             };
-            let pos = page.src.body_pos(link.offset);
+            let pos = link.pos.below(page.src.body_line - 1);
             match by_path.get(&link.path) {
                 None if unreadable.contains(link.path.as_str()) => {}
                 None => {
