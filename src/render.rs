@@ -244,21 +244,31 @@ fn summary(site: &Site, id: PageId) -> Json {
     })
 }
 
-/// Top-level sections that have a section page, in order: the main menu.
+/// The section tree for navigation: top-level sections that have a section
+/// page, in order, each with its `children` sections likewise.
 fn nav(site: &Site) -> Json {
-    let Some(root) = site.sections.get("") else {
-        return Json::Array(Vec::new());
-    };
-    let items = root
-        .subsections
-        .iter()
-        .filter_map(|k| site.sections.get(k)?.index)
-        .map(|id| {
-            let p = &site.pages[id];
-            json!({"title": p.src.meta.title, "url": p.url, "path": p.src.path, "weight": p.src.meta.weight})
+    fn items(site: &Site, keys: &[String]) -> Json {
+        let items = keys
+            .iter()
+            .filter_map(|k| {
+                let section = site.sections.get(k)?;
+                let p = &site.pages[section.index?];
+                Some(json!({
+                    "title": p.src.meta.title,
+                    "url": p.url,
+                    "path": p.src.path,
+                    "weight": p.src.meta.weight,
+                    "children": items(site, &section.subsections),
+                }))
+            })
+            .collect();
+        Json::Array(items)
+    }
+    site.sections
+        .get("")
+        .map_or(Json::Array(Vec::new()), |root| {
+            items(site, &root.subsections)
         })
-        .collect();
-    Json::Array(items)
 }
 
 /// Which template renders page `id`: its `template` field, else the

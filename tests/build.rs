@@ -38,6 +38,8 @@ fn basic_site_builds_every_output() {
             "progetti/index.html",
             "robots.txt",
             "servizi/index.html",
+            "servizi/minori/doposcuola/index.html",
+            "servizi/minori/index.html",
             "servizi/tirocini/index.html",
             "sitemap.xml",
             "style.css",
@@ -76,7 +78,12 @@ fn basic_site_builds_every_output() {
     assert!(barga.contains(r#"<p class="istat">046003</p><p class="cap">55051</p>"#));
     // Breadcrumbs and the section tree for navigation, in weight order.
     assert!(barga.contains(r#"<ol class="crumbs"><li><a href="/">Benvenuti</a></li><li><a href="/comuni/">Comuni</a></li><li><a href="/comuni/barga/">Barga</a></li></ol>"#));
-    assert!(barga.contains(r#"<nav><a href="/servizi/">Servizi</a> <a href="/comuni/">Comuni</a> <a href="/progetti/">Progetti</a> </nav>"#));
+    assert!(barga.contains(r#"<nav><a href="/servizi/">Servizi</a> <a class="sub" href="/servizi/minori/">Minori</a> <a href="/comuni/">Comuni</a> <a href="/progetti/">Progetti</a> </nav>"#));
+    // A nested section: its pages follow the enclosing section's schema,
+    // and breadcrumbs go through every level.
+    let doposcuola = read(o, "servizi/minori/doposcuola/index.html");
+    assert!(doposcuola.contains(r#"<li><a href="/servizi/">Servizi</a></li><li><a href="/servizi/minori/">Minori</a></li><li><a href="/servizi/minori/doposcuola/">Doposcuola</a></li>"#), "{doposcuola}");
+    assert!(doposcuola.contains(r#"<p class="progetto"><a href="/progetti/av1-113/">"#));
     // Section ordering (sort_by: date, newest first) and the euro filter.
     let progetti = read(o, "progetti/index.html");
     let av1 = progetti.find("/progetti/av1-113/").unwrap();
@@ -94,7 +101,7 @@ fn basic_site_builds_every_output() {
         .contains(r#"<link rel="canonical" href="https://prova.example.org/servizi/tirocini/">"#));
     // Sitemap: absolute addresses with last change; robots points at it.
     let sitemap = read(o, "sitemap.xml");
-    assert_eq!(sitemap.matches("<url>").count(), 10);
+    assert_eq!(sitemap.matches("<url>").count(), 12);
     assert!(sitemap.contains("<loc>https://prova.example.org/informativa-privacy/</loc>\n    <lastmod>2024-03-05</lastmod>"));
     assert!(read(o, "robots.txt").contains("Sitemap: https://prova.example.org/sitemap.xml"));
     // Drafts are not published.
