@@ -4,6 +4,7 @@
 //!     cargo bench --bench build                 # N = 1000 and 10000, 7 runs
 //!     cargo bench --bench build -- 200 --runs 3 # any N, any number of runs
 //!     cargo bench --bench build -- 10000 --dir /tmp/corpus  # keep the corpus
+//!     cargo bench --bench build -- --out-dir /dev/shm       # write to memory, not disk
 //!
 //! Prints, per N, the median wall time, pages per second and the peak RSS
 //! (the largest of the runs, read from the kernel with wait4).
@@ -23,7 +24,10 @@ struct Run {
 // cannot see.
 #[allow(clippy::zombie_processes)]
 fn run_once(root: &std::path::Path, out: &std::path::Path) -> Run {
-    let _ = std::fs::remove_dir_all(out);
+    // Each run writes a new folder (a cold output directory). Old ones are
+    // removed only after all runs: deleting 20,000 files and folders keeps
+    // some disks busy long enough to slow the next run.
+    assert!(!out.exists(), "output folder must be new");
     let started = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_ambito"))
         .args(["build", "--root"])
@@ -64,11 +68,19 @@ fn main() {
     let mut runs = 7;
     // Where to generate the corpus; kept afterwards (for profiling).
     let mut keep: Option<std::path::PathBuf> = None;
+    // Where builds write (default: beside the corpus). `--out-dir /dev/shm`
+    // leaves the disk out of the measurement.
+    let mut out_dir: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().and_then(|r| r.parse().ok()).expect("--runs N"),
             "--dir" => keep = Some(std::path::PathBuf::from(args.next().expect("--dir PATH"))),
+            "--out-dir" => {
+                out_dir = Some(std::path::PathBuf::from(
+                    args.next().expect("--out-dir PATH"),
+                ))
+            }
             "--bench" => {}
             other => match other.parse::<usize>() {
                 Ok(n) => sizes.push(n),
@@ -91,9 +103,16 @@ fn main() {
             .filter(|m| m.is_file())
             .map(|m| m.len())
             .sum();
-        let out = base.join(format!("public-{n}"));
-        run_once(&root, &out); // warm the page cache
-        let results: Vec<Run> = (0..runs).map(|_| run_once(&root, &out)).collect();
+        let outs = out_dir
+            .clone()
+            .unwrap_or_else(|| base.clone())
+            .join(format!("ambito-bench-public-{n}"));
+        let _ = std::fs::remove_dir_all(&outs);
+        run_once(&root, &outs.join("warm-up")); // warm the page cache
+        let results: Vec<Run> = (0..runs)
+            .map(|i| run_once(&root, &outs.join(format!("run-{i}"))))
+            .collect();
+        let _ = std::fs::remove_dir_all(&outs);
         let walls: Vec<Duration> = results.iter().map(|r| r.wall).collect();
         let min = walls.iter().min().copied().unwrap_or_default();
         let max = walls.iter().max().copied().unwrap_or_default();

@@ -194,8 +194,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             })?;
         }
     }
-    let render_diags =
-        templates.render_pages(&site, opts.today, &|r| write(&r.path, r.html.as_bytes()));
+    let render_diags = templates.render_pages(&site, opts.today, &|r| write(&r.path, &r.html));
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }

@@ -203,7 +203,8 @@ fn register_filters(tera: &mut Tera) {
 /// Something rendered, to be written at a path in the output.
 pub struct Rendered {
     pub path: String,
-    pub html: String,
+    /// UTF-8 HTML (kept as bytes: it goes straight to a file).
+    pub html: Vec<u8>,
 }
 
 /// The shared, per-site part of every context.
@@ -211,7 +212,7 @@ struct Shared {
     config: Json,
     nav: Json,
     today: String,
-    /// Per page: the short form used in lists, references and navigation.
+    /// Per page: the short form used in lists and references.
     summaries: Arc<Vec<Json>>,
 }
 
@@ -223,6 +224,7 @@ fn permalink(site: &Site, url: &str) -> String {
     format!("{}{rest}", site.config.base_url)
 }
 
+/// The page object templates get for the page being rendered.
 fn summary(site: &Site, id: PageId) -> Json {
     let p = &site.pages[id];
     let m = &p.src.meta;
@@ -240,6 +242,23 @@ fn summary(site: &Site, id: PageId) -> Json {
         "last_modified": last_modified,
         "weight": m.weight,
         "draft": m.draft,
+        "extra": Json::Object(p.src.extra.clone()),
+    })
+}
+
+/// The shorter form of a page used in lists (section pages, references,
+/// `get_page`): what a list item shows. Pages appear in many lists, so
+/// keeping this small keeps rendering fast.
+fn list_item(site: &Site, id: PageId) -> Json {
+    let p = &site.pages[id];
+    let m = &p.src.meta;
+    json!({
+        "title": m.title,
+        "description": m.description,
+        "url": p.url,
+        "path": p.src.path,
+        "date": m.updated.or(m.date).map(|d| d.to_string()),
+        "weight": m.weight,
         "extra": Json::Object(p.src.extra.clone()),
     })
 }
@@ -336,7 +355,7 @@ impl Templates {
         use rayon::prelude::*;
         let summaries: Vec<Json> = (0..site.pages.len())
             .into_par_iter()
-            .map(|id| summary(site, id))
+            .map(|id| list_item(site, id))
             .collect();
         let shared = Shared {
             config: json!({
@@ -372,7 +391,9 @@ impl Templates {
         let not_found = if self.files.contains_key("404.html") {
             self.render_one("404.html", ctx)
         } else {
-            Ok(DEFAULT_404.replace("{home}", site.config.base_path()))
+            Ok(DEFAULT_404
+                .replace("{home}", site.config.base_path())
+                .into_bytes())
         };
         if let Err(d) = not_found.and_then(|html| {
             emit(Rendered {
@@ -385,22 +406,26 @@ impl Templates {
         diags
     }
 
-    fn render_one(&self, name: &str, ctx: Map<String, Json>) -> Result<String, Diagnostic> {
+    fn render_one(&self, name: &str, ctx: Map<String, Json>) -> Result<Vec<u8>, Diagnostic> {
         let ctx = tera::Context::from_value(Json::Object(ctx))
             .map_err(|e| Diagnostic::file(name, format!("template context: {e}")))?;
-        self.tera.render(name, &ctx).map_err(|e| {
-            // Report the error in the template where it happened (a parent
-            // template, say), not in the one the page asked for.
-            let msg = chain(&e);
-            let failing = msg
-                .split_once("error happened in '")
-                .and_then(|(_, rest)| rest.split_once('\''))
-                .map_or_else(|| name.to_string(), |(t, _)| t.to_string());
-            match self.files.get(&failing) {
-                Some((file, text)) => tera_diagnostic(&e, file, text),
-                None => Diagnostic::file(name, format!("template error: {msg}")),
-            }
-        })
+        let mut html = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(name, &ctx, &mut html)
+            .map(|()| html)
+            .map_err(|e| {
+                // Report the error in the template where it happened (a parent
+                // template, say), not in the one the page asked for.
+                let msg = chain(&e);
+                let failing = msg
+                    .split_once("error happened in '")
+                    .and_then(|(_, rest)| rest.split_once('\''))
+                    .map_or_else(|| name.to_string(), |(t, _)| t.to_string());
+                match self.files.get(&failing) {
+                    Some((file, text)) => tera_diagnostic(&e, file, text),
+                    None => Diagnostic::file(name, format!("template error: {msg}")),
+                }
+            })
     }
 
     /// `get_page(path="comuni/barga.md")` and `get_section(key="comuni")`
@@ -469,7 +494,7 @@ fn page_context(site: &Site, shared: &Shared, id: PageId) -> Result<Map<String, 
     });
     drop(body);
     let words = p.src.scan.words;
-    let mut page = shared.summaries[id].clone();
+    let mut page = summary(site, id);
     let list =
         |ids: &[PageId]| Json::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
     if let Json::Object(m) = &mut page {
