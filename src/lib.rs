@@ -11,6 +11,8 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostic;
+pub mod escape;
+pub mod form;
 pub mod front_matter;
 pub mod italian;
 pub mod markdown;

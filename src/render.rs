@@ -88,7 +88,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default escaper also rewrites `/` as `&#x2F;`, bloating every
     // URL; escaping the five HTML-significant characters is enough.
-    tera.set_escape_fn(crate::site_files::escape);
+    tera.set_escape_fn(crate::escape::escape);
     let mut sorted: Vec<(&String, &String)> = files.iter().map(|(n, (_, t))| (n, t)).collect();
     sorted.sort();
     if let Err(e) = tera.add_raw_templates(sorted) {

@@ -2,25 +2,10 @@
 //! the static files of the theme and the site.
 
 use crate::diagnostic::Diagnostic;
+use crate::escape::escape;
 use crate::site::Site;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
-
-/// Escapes text for XML and HTML attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn absolute(site: &Site, url: &str) -> String {
     let rest = url.strip_prefix(site.config.base_path()).unwrap_or(url);

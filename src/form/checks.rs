@@ -1,0 +1,220 @@
+//! Checks for Italian identifiers and contact details, used by form
+//! validation. Each takes the value as typed (already trimmed) and returns
+//! the normalised value, or `None` when it is not valid.
+
+/// An email (or PEC) address: `nome@dominio.it`. Deliberately plain: one
+/// `@`, a local part, a domain with a dot, no spaces or control characters,
+/// at most 254 characters (the SMTP limit).
+pub fn email(s: &str) -> Option<String> {
+    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (local, domain) = s.rsplit_once('@')?;
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with(['.', '-'])
+        && !domain.ends_with(['.', '-'])
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.contains(['@', '<', '>', '(', ')', ',', ';', ':', '"', '[', ']', '\\']);
+    (domain_ok && local_ok).then(|| s.to_string())
+}
+
+/// An Italian phone number, with or without `+39`/`0039`: a landline
+/// (starting with 0, 6 to 11 digits) or a mobile (starting with 3, 9 or 10
+/// digits). Spaces, dots, dashes, slashes and brackets are allowed between
+/// digits. Normalised as `+39` followed by the digits.
+pub fn tel(s: &str) -> Option<String> {
+    let mut rest = s.trim();
+    if let Some(r) = rest.strip_prefix("+39") {
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix("0039") {
+        rest = r;
+    }
+    let mut digits = String::new();
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '.' | '-' | '/' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    let ok = match digits.as_bytes().first() {
+        Some(b'0') => (6..=11).contains(&digits.len()),
+        Some(b'3') => (9..=10).contains(&digits.len()),
+        _ => false,
+    };
+    ok.then(|| format!("+39{digits}"))
+}
+
+/// The codice fiscale of an organisation: 11 digits whose last one is the
+/// check digit of the partita IVA algorithm.
+pub fn codice_fiscale_ente(s: &str) -> Option<String> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits: Vec<u32> = s.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    if digits.len() != 11 || digits.iter().all(|&d| d == 0) {
+        return None;
+    }
+    let mut sum = 0;
+    for (i, &d) in digits[..10].iter().enumerate() {
+        if i % 2 == 0 {
+            sum += d;
+        } else {
+            let dd = d * 2;
+            sum += if dd > 9 { dd - 9 } else { dd };
+        }
+    }
+    let check = (10 - sum % 10) % 10;
+    (check == digits[10]).then_some(s)
+}
+
+/// Value of a character of a personal codice fiscale in odd positions
+/// (1st, 3rd, ...), per the Ministry of Finance's table.
+fn odd_value(c: char) -> Option<u32> {
+    const ODD: [u32; 26] = [
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
+    ];
+    let idx = match c {
+        '0'..='9' => c as usize - '0' as usize,
+        'A'..='Z' => c as usize - 'A' as usize,
+        _ => return None,
+    };
+    ODD.get(idx).copied()
+}
+
+fn even_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        'A'..='Z' => Some(c as u32 - 'A' as u32),
+        _ => None,
+    }
+}
+
+/// A person's codice fiscale: 16 characters (6 letters, 2 digits, month
+/// letter, 2 digits, a letter, 3 digits, check letter), digits possibly
+/// replaced by omocodia letters (L M N P Q R S T U V), check letter verified.
+/// Normalised to upper case.
+pub fn codice_fiscale(s: &str) -> Option<String> {
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() != 16 {
+        return None;
+    }
+    const OMOCODIA: &str = "LMNPQRSTUV";
+    let digit_like = |c: char| c.is_ascii_digit() || OMOCODIA.contains(c);
+    let letter = |c: char| c.is_ascii_uppercase();
+    let shape = chars[..6].iter().all(|&c| letter(c))
+        && digit_like(chars[6])
+        && digit_like(chars[7])
+        && "ABCDEHLMPRST".contains(chars[8])
+        && digit_like(chars[9])
+        && digit_like(chars[10])
+        && letter(chars[11])
+        && chars[12..15].iter().all(|&c| digit_like(c))
+        && letter(chars[15]);
+    if !shape {
+        return None;
+    }
+    let mut sum = 0;
+    for (i, &c) in chars[..15].iter().enumerate() {
+        sum += if i % 2 == 0 {
+            odd_value(c)?
+        } else {
+            even_value(c)?
+        };
+    }
+    let check = char::from(b'A' + (sum % 26) as u8);
+    (check == chars[15]).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partita_iva_check_digit() {
+        // Check digits computed by hand with the partita IVA algorithm.
+        assert_eq!(
+            codice_fiscale_ente("00000000018").as_deref(),
+            Some("00000000018")
+        );
+        assert_eq!(
+            codice_fiscale_ente("00000000019"),
+            None,
+            "wrong check digit"
+        );
+        assert_eq!(
+            codice_fiscale_ente("12345678903").as_deref(),
+            Some("12345678903")
+        );
+        assert_eq!(codice_fiscale_ente("12345678901"), None);
+        assert_eq!(codice_fiscale_ente("1234567890"), None, "10 digits");
+        assert_eq!(codice_fiscale_ente("1234567890A"), None);
+        assert_eq!(codice_fiscale_ente("00000000000"), None);
+    }
+
+    #[test]
+    fn personal_codice_fiscale() {
+        // The Agenzia delle Entrate's documentation example.
+        assert_eq!(
+            codice_fiscale("RSSMRA85T10A562S").as_deref(),
+            Some("RSSMRA85T10A562S")
+        );
+        assert_eq!(
+            codice_fiscale("rssmra85t10a562s").as_deref(),
+            Some("RSSMRA85T10A562S")
+        );
+        assert_eq!(
+            codice_fiscale("RSSMRA85T10A562T"),
+            None,
+            "wrong check letter"
+        );
+        assert_eq!(codice_fiscale("RSSMRA85Z10A562S"), None, "bad month letter");
+        assert_eq!(codice_fiscale("RSSMRA85T10A562"), None);
+        // Omocodia: the last digit 2 replaced by N changes the check letter.
+        let omocode = "RSSMRA85T10A56NH";
+        let mut sum = 0;
+        for (i, c) in omocode[..15].chars().enumerate() {
+            sum += if i % 2 == 0 {
+                odd_value(c).unwrap()
+            } else {
+                even_value(c).unwrap()
+            };
+        }
+        assert_eq!(char::from(b'A' + (sum % 26) as u8), 'H');
+        assert_eq!(codice_fiscale(omocode).as_deref(), Some(omocode));
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(tel("0583 123456").as_deref(), Some("+390583123456"));
+        assert_eq!(tel("+39 333 123 4567").as_deref(), Some("+393331234567"));
+        assert_eq!(
+            tel("0039 (0583) 12-34-56").as_deref(),
+            Some("+390583123456")
+        );
+        assert_eq!(tel("12345"), None);
+        assert_eq!(tel("333 12"), None);
+        assert_eq!(tel("0583 123456\r\nBcc: x"), None);
+        assert_eq!(tel("+44 20 7946 0958"), None);
+    }
+
+    #[test]
+    fn emails() {
+        assert!(email("segreteria@associazione.it").is_some());
+        assert!(email("ente@pec.it").is_some());
+        assert!(email("a@b").is_none());
+        assert!(email("a b@c.it").is_none());
+        assert!(email("a@c.it\r\nBcc: x@y.it").is_none());
+        assert!(email("@c.it").is_none());
+        assert!(email("a@.c.it").is_none());
+    }
+}

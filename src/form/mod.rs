@@ -1,0 +1,363 @@
+//! Forms: one definition, two programs. The generator renders a form from
+//! its definition; the forms service validates submissions against the
+//! same definition, with the same rules and the same Italian messages.
+//!
+//! This module depends on serde only, so the service can use it without
+//! pulling in the generator.
+
+pub mod checks;
+pub mod html;
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::fmt;
+
+/// A form, as compiled to JSON for the service (`GET /forms/{id}`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FormDefinition {
+    /// URL-safe identifier, e.g. `manifestazione-di-interesse`.
+    pub id: String,
+    pub title: String,
+    /// Where a browser without JavaScript is sent after a submission.
+    pub thank_you_url: String,
+    /// Name of the hidden field that people leave empty and bots fill in.
+    pub honeypot: String,
+    pub fields: Vec<FieldDef>,
+}
+
+/// One field of a form.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub name: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<Choice>,
+    /// Longest accepted answer, in characters (defaults by type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// HTML `autocomplete` token (`organization`, `email`, `tel`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
+}
+
+/// One option of a `select` or `multiselect`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// Field types.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One line of text.
+    Text,
+    /// Several lines of text.
+    Textarea,
+    Email,
+    /// A certified email address (PEC): validated as an email address.
+    Pec,
+    /// An Italian phone number.
+    Tel,
+    /// The 11-digit codice fiscale of an organisation (partita IVA rules).
+    CodiceFiscaleEnte,
+    /// A person's 16-character codice fiscale.
+    CodiceFiscale,
+    Select,
+    Multiselect,
+    /// A box that must be ticked (privacy consent).
+    Consent,
+}
+
+impl FieldKind {
+    fn default_max_length(self) -> usize {
+        match self {
+            FieldKind::Textarea => 5000,
+            FieldKind::Email | FieldKind::Pec => 254,
+            _ => 200,
+        }
+    }
+
+    /// Whether the answer is one line (CR and LF are refused: such values
+    /// end up in email headers and CSV cells).
+    pub fn single_line(self) -> bool {
+        !matches!(self, FieldKind::Textarea)
+    }
+}
+
+/// A valid answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    One(String),
+    Many(Vec<String>),
+    Consent(bool),
+}
+
+/// A validated submission: answers in the definition's order, normalised
+/// (trimmed, phone numbers as `+39...`, codici fiscali in capitals).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub form_id: String,
+    pub answers: Vec<(String, Answer)>,
+}
+
+/// A problem with one field, in plain Italian for the person filling in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Why raw input could not even be read as form fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// The same field was sent twice (and it is not a multiselect).
+    Duplicate(String),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Duplicate(name) => write!(f, "il campo «{name}» è stato inviato più volte"),
+        }
+    }
+}
+
+impl FormDefinition {
+    /// Checks the definition itself: unique names, options where needed.
+    pub fn check(&self) -> Result<(), String> {
+        let mut names = HashSet::new();
+        let valid_id = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        if !valid_id(&self.id) {
+            return Err(format!(
+                "form id `{}` must use letters, digits, - and _",
+                self.id
+            ));
+        }
+        for f in &self.fields {
+            if !valid_id(&f.name) {
+                return Err(format!(
+                    "field name `{}` must use letters, digits, - and _",
+                    f.name
+                ));
+            }
+            if !names.insert(f.name.as_str()) || f.name == self.honeypot {
+                return Err(format!("field name `{}` is used twice", f.name));
+            }
+            let needs_options = matches!(f.kind, FieldKind::Select | FieldKind::Multiselect);
+            if needs_options && f.options.is_empty() {
+                return Err(format!("field `{}` needs options", f.name));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The value of the honeypot field, if filled in.
+    pub fn honeypot_filled(&self, raw: &[(String, String)]) -> bool {
+        raw.iter()
+            .any(|(k, v)| k == &self.honeypot && !v.trim().is_empty())
+    }
+
+    /// The answer given for the first email field: where receipts go and
+    /// what the district replies to.
+    pub fn sender_email<'a>(&self, sub: &'a Submission) -> Option<&'a str> {
+        let field = self.fields.iter().find(|f| f.kind == FieldKind::Email)?;
+        sub.answers.iter().find_map(|(n, a)| match a {
+            Answer::One(v) if n == &field.name => Some(v.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// Validates raw `name=value` pairs (as posted) against a definition.
+/// Unknown fields are ignored; a repeated field that is not a multiselect
+/// is an input error. Every field's problem is reported.
+pub fn validate(def: &FormDefinition, raw: &[(String, String)]) -> Result<Submission, Validation> {
+    let mut seen = HashSet::new();
+    for (name, _) in raw {
+        let multi = def
+            .field(name)
+            .is_some_and(|f| f.kind == FieldKind::Multiselect);
+        if !multi && def.field(name).is_some() && !seen.insert(name.as_str()) {
+            return Err(Validation::Input(InputError::Duplicate(name.clone())));
+        }
+    }
+    let mut answers = Vec::new();
+    let mut errors = Vec::new();
+    for field in &def.fields {
+        let values: Vec<&str> = raw
+            .iter()
+            .filter(|(n, _)| n == &field.name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        match check_field(field, &values) {
+            Ok(Some(answer)) => answers.push((field.name.clone(), answer)),
+            Ok(None) => {}
+            Err(message) => errors.push(FieldError {
+                field: field.name.clone(),
+                message,
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Submission {
+            form_id: def.id.clone(),
+            answers,
+        })
+    } else {
+        Err(Validation::Fields(errors))
+    }
+}
+
+/// Why a submission was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Validation {
+    /// The input is malformed as a whole.
+    Input(InputError),
+    /// Some fields are not valid; each has its message.
+    Fields(Vec<FieldError>),
+}
+
+/// Checks one field's values. `Ok(None)`: optional and left empty.
+fn check_field(field: &FieldDef, values: &[&str]) -> Result<Option<Answer>, String> {
+    let label = &field.label;
+    if field.kind == FieldKind::Multiselect {
+        let mut chosen: Vec<String> = Vec::new();
+        for v in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            if !field.options.iter().any(|o| o.value == v) {
+                return Err(format!("«{label}»: scegli tra le voci proposte."));
+            }
+            if !chosen.iter().any(|c| c == v) {
+                chosen.push(v.to_string());
+            }
+        }
+        if chosen.is_empty() {
+            return if field.required {
+                Err(format!("«{label}»: scegli almeno una voce."))
+            } else {
+                Ok(None)
+            };
+        }
+        // Keep the definition's order, whatever order the browser sent.
+        chosen.sort_by_key(|v| field.options.iter().position(|o| &o.value == v));
+        return Ok(Some(Answer::Many(chosen)));
+    }
+    let value = values.first().copied().unwrap_or("");
+    if field.kind == FieldKind::Consent {
+        let ticked = matches!(value.trim(), "on" | "true" | "1" | "si" | "sì" | "yes");
+        if field.required && !ticked {
+            return Err(format!("Per inviare la richiesta devi spuntare «{label}»."));
+        }
+        return Ok(Some(Answer::Consent(ticked)));
+    }
+    let value = if field.kind.single_line() {
+        value.trim().to_string()
+    } else {
+        value.replace("\r\n", "\n").trim().to_string()
+    };
+    if value.is_empty() {
+        return if field.required {
+            Err(format!("Compila il campo «{label}»."))
+        } else {
+            Ok(None)
+        };
+    }
+    let max = field
+        .max_length
+        .unwrap_or_else(|| field.kind.default_max_length());
+    if value.chars().count() > max {
+        return Err(format!(
+            "«{label}»: puoi scrivere al massimo {max} caratteri."
+        ));
+    }
+    if field.kind.single_line() && value.contains(['\r', '\n']) {
+        return Err(format!(
+            "«{label}»: scrivi tutto su una riga, senza andare a capo."
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(format!("«{label}» contiene caratteri non validi."));
+    }
+    let normalised = match field.kind {
+        FieldKind::Text | FieldKind::Textarea => Some(value),
+        FieldKind::Email | FieldKind::Pec => checks::email(&value),
+        FieldKind::Tel => checks::tel(&value),
+        FieldKind::CodiceFiscaleEnte => checks::codice_fiscale_ente(&value),
+        FieldKind::CodiceFiscale => checks::codice_fiscale(&value),
+        FieldKind::Select => field
+            .options
+            .iter()
+            .any(|o| o.value == value)
+            .then_some(value),
+        FieldKind::Multiselect | FieldKind::Consent => None,
+    };
+    normalised
+        .map(|v| Some(Answer::One(v)))
+        .ok_or_else(|| invalid_message(field))
+}
+
+fn invalid_message(field: &FieldDef) -> String {
+    let label = &field.label;
+    match field.kind {
+        FieldKind::Email => format!("«{label}»: scrivi un indirizzo email valido, ad esempio nome@esempio.it."),
+        FieldKind::Pec => format!("«{label}»: scrivi un indirizzo PEC valido, ad esempio ente@pec.it."),
+        FieldKind::Tel => format!("«{label}»: scrivi un numero di telefono italiano, fisso o cellulare, ad esempio 0583 123456."),
+        FieldKind::CodiceFiscaleEnte => format!(
+            "«{label}»: il codice fiscale di un ente ha 11 cifre; controlla di averlo copiato per intero."
+        ),
+        FieldKind::CodiceFiscale => format!(
+            "«{label}»: il codice fiscale ha 16 caratteri, lettere e numeri; controlla di averlo copiato per intero."
+        ),
+        FieldKind::Select => format!("«{label}»: scegli una delle voci proposte."),
+        _ => format!("«{label}» non è valido."),
+    }
+}
+
+impl Answer {
+    /// The answer as people read it: option labels rather than values.
+    pub fn display(&self, field: &FieldDef) -> String {
+        let label_of = |v: &str| {
+            field
+                .options
+                .iter()
+                .find(|o| o.value == v)
+                .map_or_else(|| v.to_string(), |o| o.label.clone())
+        };
+        match self {
+            Answer::One(v) if field.kind == FieldKind::Select => label_of(v),
+            Answer::One(v) => v.clone(),
+            Answer::Many(vs) => vs
+                .iter()
+                .map(|v| label_of(v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Answer::Consent(true) => "sì".to_string(),
+            Answer::Consent(false) => "no".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,246 @@
+use super::*;
+
+fn definition() -> FormDefinition {
+    let text = include_str!("../../forms-service/forms/manifestazione-di-interesse.json");
+    let def: FormDefinition = serde_json::from_str(text).expect("definition parses");
+    def.check().expect("definition is consistent");
+    def
+}
+
+fn valid() -> Vec<(String, String)> {
+    [
+        ("denominazione", "Associazione Esempio"),
+        ("forma_giuridica", "aps"),
+        ("codice_fiscale", "12345678903"),
+        ("sede_legale", "Via Roma 1, 55051 Barga"),
+        ("legale_rappresentante", "Anna Bianchi"),
+        ("referente", "Luca Verdi"),
+        ("email", "segreteria@esempio.it"),
+        ("telefono", "0583 123456"),
+        ("comuni", "gallicano"),
+        ("comuni", "barga"),
+        ("linee", "inclusione"),
+        ("esperienza", "Doposcuola\r\nda dieci anni."),
+        ("privacy", "on"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+fn with(field: &str, value: &str) -> Vec<(String, String)> {
+    let mut raw: Vec<(String, String)> = valid().into_iter().filter(|(k, _)| k != field).collect();
+    raw.push((field.to_string(), value.to_string()));
+    raw
+}
+
+fn error_of(raw: &[(String, String)], field: &str) -> String {
+    match validate(&definition(), raw) {
+        Err(Validation::Fields(errors)) => errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| panic!("no error for {field}: {errors:?}")),
+        other => panic!("expected field errors for {field}, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_valid_submission_is_normalised_and_ordered() {
+    let sub = validate(&definition(), &valid()).expect("valid");
+    let names: Vec<&str> = sub.answers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "denominazione",
+            "forma_giuridica",
+            "codice_fiscale",
+            "sede_legale",
+            "legale_rappresentante",
+            "referente",
+            "email",
+            "telefono",
+            "comuni",
+            "linee",
+            "esperienza",
+            "privacy"
+        ]
+    );
+    let get = |n: &str| {
+        sub.answers
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, a)| a.clone())
+    };
+    assert_eq!(get("telefono"), Some(Answer::One("+390583123456".into())));
+    // Multiselect values follow the definition's order (Barga before Gallicano).
+    assert_eq!(
+        get("comuni"),
+        Some(Answer::Many(vec!["barga".into(), "gallicano".into()]))
+    );
+    assert_eq!(
+        get("esperienza"),
+        Some(Answer::One("Doposcuola\nda dieci anni.".into()))
+    );
+    assert_eq!(get("privacy"), Some(Answer::Consent(true)));
+    assert_eq!(
+        definition().sender_email(&sub),
+        Some("segreteria@esempio.it")
+    );
+    let comuni = definition().field("comuni").cloned().unwrap();
+    assert_eq!(get("comuni").unwrap().display(&comuni), "Barga, Gallicano");
+}
+
+#[test]
+fn every_field_type_rejects_its_invalid_values() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("denominazione", "", "Compila il campo «Denominazione dell’organizzazione»."),
+        ("denominazione", &"x".repeat(201), "«Denominazione dell’organizzazione»: puoi scrivere al massimo 200 caratteri."),
+        ("forma_giuridica", "spa", "«Forma giuridica»: scegli una delle voci proposte."),
+        ("codice_fiscale", "12345678901", "«Codice fiscale dell’organizzazione»: il codice fiscale di un ente ha 11 cifre; controlla di averlo copiato per intero."),
+        ("codice_fiscale", "1234567890", "«Codice fiscale dell’organizzazione»: il codice fiscale di un ente ha 11 cifre; controlla di averlo copiato per intero."),
+        ("email", "segreteria@", "«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it."),
+        ("pec", "ente-at-pec.it", "«PEC»: scrivi un indirizzo PEC valido, ad esempio ente@pec.it."),
+        ("telefono", "123", "«Telefono»: scrivi un numero di telefono italiano, fisso o cellulare, ad esempio 0583 123456."),
+        ("comuni", "lucca", "«Comuni in cui opera l’organizzazione»: scegli tra le voci proposte."),
+        ("linee", "", "«Linee di intervento che vuole coprogettare»: scegli almeno una voce."),
+        ("esperienza", &"x".repeat(3001), "«Esperienza dell’organizzazione»: puoi scrivere al massimo 3000 caratteri."),
+        ("privacy", "", "Per inviare la richiesta devi spuntare «Ho letto l’informativa sul trattamento dei dati personali»."),
+    ];
+    for (field, value, message) in cases {
+        let raw = with(field, value);
+        let raw: Vec<(String, String)> = if *field == "comuni" || *field == "linee" {
+            raw.into_iter()
+                .filter(|(k, v)| k != field || v == value)
+                .collect()
+        } else {
+            raw
+        };
+        assert_eq!(&error_of(&raw, field), message, "{field}={value:?}");
+    }
+}
+
+#[test]
+fn personal_codice_fiscale_fields() {
+    let mut def = definition();
+    def.fields.push(FieldDef {
+        name: "cf_rappresentante".into(),
+        label: "Codice fiscale del legale rappresentante".into(),
+        kind: FieldKind::CodiceFiscale,
+        required: true,
+        help: None,
+        options: vec![],
+        max_length: None,
+        autocomplete: None,
+    });
+    let mut raw = valid();
+    raw.push(("cf_rappresentante".into(), "rssmra85t10a562s".into()));
+    let sub = validate(&def, &raw).expect("valid");
+    assert!(sub.answers.contains(&(
+        "cf_rappresentante".into(),
+        Answer::One("RSSMRA85T10A562S".into())
+    )));
+    raw.pop();
+    raw.push(("cf_rappresentante".into(), "RSSMRA85T10A562X".into()));
+    assert!(
+        matches!(validate(&def, &raw), Err(Validation::Fields(e)) if e[0].field == "cf_rappresentante")
+    );
+}
+
+#[test]
+fn line_breaks_are_refused_in_every_single_line_field() {
+    let def = definition();
+    for field in def.fields.iter().filter(|f| {
+        f.kind.single_line()
+            && !matches!(
+                f.kind,
+                FieldKind::Consent | FieldKind::Multiselect | FieldKind::Select
+            )
+    }) {
+        for injected in ["x\r\nBcc: a@b.it", "x\nBcc: a@b.it", "x\rTo: a@b.it"] {
+            let raw = with(&field.name, injected);
+            let result = validate(&def, &raw);
+            assert!(
+                matches!(&result, Err(Validation::Fields(e)) if e.iter().any(|e| e.field == field.name)),
+                "{}: {result:?}",
+                field.name
+            );
+        }
+    }
+}
+
+#[test]
+fn duplicates_and_unknown_fields() {
+    let mut raw = valid();
+    raw.push(("email".into(), "altro@esempio.it".into()));
+    assert_eq!(
+        validate(&definition(), &raw),
+        Err(Validation::Input(InputError::Duplicate("email".into())))
+    );
+    let mut raw = valid();
+    raw.push(("campo_sconosciuto".into(), "x".into()));
+    assert!(
+        validate(&definition(), &raw).is_ok(),
+        "unknown fields are ignored"
+    );
+}
+
+#[test]
+fn all_errors_at_once() {
+    let Err(Validation::Fields(errors)) = validate(&definition(), &[]) else {
+        panic!("expected errors")
+    };
+    let required = definition().fields.iter().filter(|f| f.required).count();
+    assert_eq!(errors.len(), required);
+}
+
+#[test]
+fn html_form_is_accessible_and_keeps_values() {
+    let def = definition();
+    let values = with("email", "sbagliata@");
+    let Err(Validation::Fields(errors)) = validate(&def, &values) else {
+        panic!()
+    };
+    let filled = html::Filled {
+        values: &values,
+        errors: &errors,
+    };
+    let form = html::form(
+        &def,
+        "/forms/manifestazione-di-interesse",
+        Some("/privacy/"),
+        filled,
+    );
+    let summary = html::error_summary(&def, &errors);
+    assert!(summary.contains("<h2 id=\"riepilogo-errori-titolo\">C’è un errore da correggere</h2>"));
+    assert!(summary.contains("<a href=\"#campo-email\">«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it.</a>"));
+    // Every visible input has a label.
+    for field in &def.fields {
+        let id = html::input_id(&field.name);
+        match field.kind {
+            FieldKind::Multiselect => assert!(form.contains(&format!("<label for=\"{id}-0\">"))),
+            _ => assert!(form.contains(&format!("<label for=\"{id}\">")), "{id}"),
+        }
+    }
+    assert!(form.contains("<input type=\"email\" id=\"campo-email\" name=\"email\" value=\"sbagliata@\" spellcheck=\"false\" autocomplete=\"email\" aria-describedby=\"campo-email-aiuto campo-email-errore\" aria-invalid=\"true\" required>"), "{form}");
+    assert!(form.contains(
+        "<input type=\"checkbox\" id=\"campo-comuni-1\" name=\"comuni\" value=\"barga\" checked>"
+    ));
+    assert!(form.contains("<option value=\"aps\" selected>"));
+    assert!(form.contains("<legend>Comuni in cui opera l’organizzazione <span class=\"obbligatorio\">(obbligatorio)</span></legend>"));
+    assert!(form.contains("<a href=\"/privacy/\">"));
+    assert!(form.contains("<div class=\"hp\" aria-hidden=\"true\" style=\"display:none\">"));
+    assert!(form.contains("tabindex=\"-1\" autocomplete=\"off\""));
+    // Typed text is escaped, never markup.
+    let values = with("denominazione", "<script>alert(1)</script>");
+    let form = html::form(
+        &def,
+        "/x",
+        None,
+        html::Filled {
+            values: &values,
+            errors: &[],
+        },
+    );
+    assert!(form.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+}
