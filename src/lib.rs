@@ -7,226 +7,41 @@
 //! (`output`, `site_files`). Problems are collected as [`Diagnostic`]s and
 //! reported together; nothing is written unless everything succeeded.
 
-pub mod config;
-pub mod content;
 pub mod date;
-pub mod diagnostic;
 pub mod escape;
 pub mod form;
-pub mod front_matter;
 pub mod italian;
+
+#[cfg(feature = "generator")]
+pub mod config;
+#[cfg(feature = "generator")]
+pub mod content;
+#[cfg(feature = "generator")]
+pub mod diagnostic;
+#[cfg(feature = "generator")]
+pub mod front_matter;
+#[cfg(feature = "generator")]
 pub mod markdown;
+#[cfg(feature = "generator")]
 pub mod output;
+#[cfg(feature = "generator")]
 pub mod render;
+#[cfg(feature = "generator")]
 pub mod schema;
+#[cfg(feature = "generator")]
 pub mod serve;
+#[cfg(feature = "generator")]
 pub mod site;
+#[cfg(feature = "generator")]
 pub mod site_files;
+#[cfg(feature = "generator")]
 pub mod slug;
+#[cfg(feature = "generator")]
 pub mod yaml;
 
+#[cfg(feature = "generator")]
+mod pipeline;
+#[cfg(feature = "generator")]
 pub use diagnostic::Diagnostic;
-
-use config::SiteConfig;
-use date::Date;
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-/// What to build and where.
-#[derive(Clone, Debug)]
-pub struct BuildOptions {
-    /// The site folder (with `site.yaml`, `content/`, `themes/`).
-    pub root: PathBuf,
-    /// Output folder; `None` means check only, write nothing.
-    pub output: Option<PathBuf>,
-    /// Overrides `base_url` from `site.yaml` (for previews).
-    pub base_url: Option<String>,
-    /// Publish pages marked `draft: true`.
-    pub drafts: bool,
-    /// The date pages are built on (statuses such as "in corso" depend on it).
-    pub today: Date,
-}
-
-impl BuildOptions {
-    /// Options for building `root` into `root/public`, today.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        let root = root.into();
-        BuildOptions {
-            output: Some(root.join("public")),
-            root,
-            base_url: None,
-            drafts: false,
-            today: Date::today(),
-        }
-    }
-}
-
-/// A successful build.
-#[derive(Debug)]
-pub struct BuildReport {
-    pub pages: usize,
-    pub files_written: usize,
-}
-
-/// Why a build did not complete.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// The folder is not an ambito site (a usage mistake).
-    #[error("{0} is not an ambito site: it has no site.yaml")]
-    NotASite(PathBuf),
-    /// Problems in the content, configuration or templates.
-    #[error("{} error(s) found", .0.len())]
-    Invalid(Vec<Diagnostic>),
-    /// The output could not be written.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-fn invalid(mut diags: Vec<Diagnostic>) -> BuildError {
-    diagnostic::normalize(&mut diags);
-    BuildError::Invalid(diags)
-}
-
-/// Runs the whole pipeline. With `output: None` everything is checked and
-/// rendered but nothing is written (`ambito check`).
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let root = &opts.root;
-    let config_path = root.join("site.yaml");
-    let config_text =
-        std::fs::read_to_string(&config_path).map_err(|_| BuildError::NotASite(root.clone()))?;
-    let mut config =
-        SiteConfig::parse(&config_text, Path::new("site.yaml")).map_err(|d| invalid(vec![d]))?;
-    if let Some(url) = &opts.base_url {
-        config.base_url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
-    }
-
-    // load + validate
-    let content_dir = root.join("content");
-    let entries = content::discover(root, &content_dir).map_err(|d| invalid(vec![d]))?;
-    let mut section_keys: Vec<String> = entries.iter().map(|e| e.section.clone()).collect();
-    section_keys.sort();
-    section_keys.dedup();
-    let (schemas, mut diags) =
-        schema::compile(&config.sections, &section_keys, Path::new("site.yaml"));
-    for key in config.sections.keys() {
-        if !section_keys.contains(key) {
-            diags.push(Diagnostic::file(
-                "site.yaml",
-                format!("`sections` configures `{key}`, but there is no folder content/{key}/ with pages"),
-            ));
-        }
-    }
-    let templates = render::load_templates(root, config.theme.as_deref());
-    let loaded = content::load(&entries, &schemas);
-    diags.extend(loaded.diagnostics);
-
-    // resolve
-    let (site, resolve_diags) =
-        site::resolve(config, loaded.pages, &loaded.unreadable, opts.drafts);
-    diags.extend(resolve_diags);
-    let mut templates = match templates {
-        Ok(t) => t,
-        Err(d) => {
-            diags.extend(d);
-            return Err(invalid(diags));
-        }
-    };
-    diags.extend(templates.check_names(&site));
-    if !diags.is_empty() {
-        return Err(invalid(diags));
-    }
-    let statics = site_files::static_files(root, site.config.theme.as_deref())
-        .map_err(|d| invalid(vec![d]))?;
-    let page_paths: HashSet<String> = site
-        .pages
-        .iter()
-        .map(|p| render::output_path(&site, &p.url))
-        .collect();
-    let clashes: Vec<Diagnostic> = statics
-        .iter()
-        .filter(|s| page_paths.contains(&s.to))
-        .map(|s| {
-            Diagnostic::file(
-                &s.shown,
-                format!("static file would replace the page written at {}", s.to),
-            )
-        })
-        .collect();
-    if !clashes.is_empty() {
-        return Err(invalid(clashes));
-    }
-
-    // render + write
-    let staging = match &opts.output {
-        Some(out) => Some(
-            output::Staging::create(out).map_err(|source| BuildError::Io {
-                path: out.clone(),
-                source,
-            })?,
-        ),
-        None => None,
-    };
-    let written = Mutex::new(0usize);
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        if let Some(s) = &staging {
-            s.write(rel, bytes)
-                .map_err(|e| Diagnostic::file(rel, format!("cannot write: {e}")))?;
-            if let Ok(mut n) = written.lock() {
-                *n += 1;
-            }
-        }
-        Ok(())
-    };
-    if let Some(s) = &staging {
-        for f in &statics {
-            s.copy(&f.from, &f.to).map_err(|e| {
-                invalid(vec![Diagnostic::file(
-                    &f.shown,
-                    format!("cannot copy: {e}"),
-                )])
-            })?;
-        }
-    }
-    let render_diags = templates.render_pages(&site, opts.today, &|r| write(&r.path, &r.html));
-    if !render_diags.is_empty() {
-        return Err(invalid(render_diags));
-    }
-    let mut extra_diags = Vec::new();
-    for (path, url) in &site.aliases {
-        if let Err(d) = write(path, site_files::alias_page(&site, url).as_bytes()) {
-            extra_diags.push(d);
-        }
-    }
-    for (path, text) in [
-        ("sitemap.xml", site_files::sitemap(&site)),
-        ("robots.txt", site_files::robots(&site)),
-    ] {
-        if let Err(d) = write(path, text.as_bytes()) {
-            extra_diags.push(d);
-        }
-    }
-    if !extra_diags.is_empty() {
-        return Err(invalid(extra_diags));
-    }
-    let files_written =
-        written.into_inner().unwrap_or(0) + statics.len() * usize::from(staging.is_some());
-    if let (Some(s), Some(out)) = (staging, &opts.output) {
-        s.commit().map_err(|source| BuildError::Io {
-            path: out.clone(),
-            source,
-        })?;
-    }
-    Ok(BuildReport {
-        pages: site.pages.len(),
-        files_written,
-    })
-}
+#[cfg(feature = "generator")]
+pub use pipeline::{build, BuildError, BuildOptions, BuildReport};

@@ -1,1 +1,131 @@
-fn main() {}
+//! The `ambito-forms` command.
+
+use ambito_forms::config::{Config, Sources};
+use ambito_forms::store::{self, Db, Status};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ambito-forms",
+    version,
+    about = "Receives the site's forms, stores and emails them"
+)]
+struct Cli {
+    /// A TOML file with settings (keys as the AMBITO_FORMS_* variables, in
+    /// lower case); the environment overrides it. Also AMBITO_FORMS_CONFIG.
+    #[arg(long, global = true, env = "AMBITO_FORMS_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service.
+    Serve,
+    /// List submissions.
+    List {
+        #[arg(long)]
+        status: Option<Status>,
+    },
+    /// Export all submissions.
+    Export {
+        /// As CSV (UTF-8, `;`-separated, for Excel).
+        #[arg(long, required = true)]
+        csv: bool,
+        /// Write to this file instead of the standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Put a failed (or pending) submission back in the delivery queue now.
+    Retry {
+        /// Protocol number (MI-2026-000042) or id.
+        id: String,
+    },
+    /// Delete delivered, failed and spam submissions older than DAYS
+    /// (pending ones are never deleted).
+    Purge {
+        #[arg(long, value_name = "DAYS")]
+        older_than: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("AMBITO_FORMS_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let sources = Sources::load(cli.config.as_deref(), std::env::vars())?;
+    let config = Config::from_sources(&sources)?;
+    match cli.command {
+        Command::Serve => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+            runtime.block_on(ambito_forms::app::serve(config))?;
+        }
+        Command::List { status } => {
+            let db = Db::open(&config.db)?;
+            for s in db.list(status)? {
+                let who = s.answers.first().map_or("", |a| a.display.as_str());
+                let error = s
+                    .last_error
+                    .as_deref()
+                    .map(|e| format!("  ({e})"))
+                    .unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}{error}",
+                    s.protocol,
+                    ambito_forms::mail::italian_datetime(s.received_at),
+                    s.status.as_str(),
+                    s.attempts,
+                    who
+                );
+            }
+        }
+        Command::Export { csv: _, output } => {
+            let db = Db::open(&config.db)?;
+            let all = db.list(None)?;
+            match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .with_context(|| format!("creating {}", path.display()))?;
+                    ambito_forms::export::csv(&all, file)?;
+                }
+                None => ambito_forms::export::csv(&all, std::io::stdout().lock())?,
+            }
+        }
+        Command::Retry { id } => {
+            let db = Db::open(&config.db)?;
+            if db.retry(&id, store::now_ms())? {
+                println!("{id}: queued for delivery (a running service sends it within a minute)");
+            } else {
+                anyhow::bail!(
+                    "{id}: no pending or failed submission with that protocol number or id"
+                );
+            }
+        }
+        Command::Purge { older_than } => {
+            let db = Db::open(&config.db)?;
+            let before = store::now() - i64::from(older_than) * 86_400;
+            let n = db.purge(before)?;
+            println!("deleted {n} submissions received more than {older_than} days ago");
+        }
+    }
+    Ok(())
+}

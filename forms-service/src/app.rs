@@ -1,0 +1,124 @@
+//! Starting the service: definitions, database, outbox, HTTP.
+
+use crate::config::Config;
+use crate::http::{self, AppState};
+use crate::mail::Transport;
+use crate::outbox::Outbox;
+use crate::ratelimit::Limiter;
+use crate::store::{Db, StoreError};
+use crate::writer::Writer;
+use ambito::form::FormDefinition;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("AMBITO_FORMS_FORMS_DIR: {path}: {message}")]
+    Forms { path: PathBuf, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Mail(String),
+    #[error("AMBITO_FORMS_LISTEN: cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Loads every form definition (`*.json`) in `dir`.
+pub fn load_forms(dir: &Path) -> Result<HashMap<String, Arc<FormDefinition>>, StartError> {
+    let err = |path: &Path, message: String| StartError::Forms {
+        path: path.to_path_buf(),
+        message,
+    };
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| err(dir, format!("cannot read the folder: {e}")))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    let mut forms = HashMap::new();
+    for path in paths {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| err(&path, format!("cannot read: {e}")))?;
+        let def: FormDefinition = serde_json::from_str(&text)
+            .map_err(|e| err(&path, format!("not a form definition: {e}")))?;
+        def.check().map_err(|e| err(&path, e))?;
+        if forms.contains_key(&def.id) {
+            return Err(err(&path, format!("a second form with id `{}`", def.id)));
+        }
+        forms.insert(def.id.clone(), Arc::new(def));
+    }
+    if forms.is_empty() {
+        return Err(err(dir, "no form definitions (*.json) found".into()));
+    }
+    Ok(forms)
+}
+
+/// Runs the service until Ctrl+C or SIGTERM.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let config = Arc::new(config);
+    let forms = load_forms(&config.forms_dir)?;
+    let mut db = Db::open(&config.db)?;
+    let ip_key = db.ip_key()?;
+    let writer = Writer::start(db);
+    let transport = Transport::from_config(&config).map_err(StartError::Mail)?;
+    let wake = Arc::new(Notify::new());
+    let outbox = Outbox {
+        db: Arc::new(Mutex::new(Db::open(&config.db)?)),
+        transport,
+        config: Arc::clone(&config),
+        wake: Arc::clone(&wake),
+    };
+    tokio::spawn(outbox.run());
+    let state = Arc::new(AppState {
+        forms,
+        writer,
+        db: Arc::new(Mutex::new(Db::open(&config.db)?)),
+        wake,
+        limiter: Limiter::new(config.rate_limit),
+        ip_key,
+        config: Arc::clone(&config),
+    });
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartError::Serve)?;
+    tracing::info!(%addr, forms = ?state.forms.keys().collect::<Vec<_>>(), "ambito-forms listening");
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(StartError::Serve)
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,365 @@
+//! The HTTP interface: thin handlers over the form definition, the store
+//! and the outbox.
+
+use crate::config::Config;
+use crate::input;
+use crate::pages;
+use crate::ratelimit::Limiter;
+use crate::store::{self, Db, NewSubmission, StoredAnswer};
+use crate::writer::Writer;
+use ambito::form::{self, FieldError, FormDefinition, Validation};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::Notify;
+
+/// The most a submission may weigh.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Shared by all requests.
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub forms: HashMap<String, Arc<FormDefinition>>,
+    pub writer: Writer,
+    /// For reads (health check).
+    pub db: Arc<Mutex<Db>>,
+    pub wake: Arc<Notify>,
+    pub limiter: Limiter,
+    pub ip_key: [u8; 32],
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let timeout = state.config.request_timeout;
+    let mut app = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/forms/{form_id}", get(definition).post(submit))
+        .fallback(not_found)
+        .with_state(Arc::clone(&state))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ));
+    if let Some(origin) = &state.config.site_origin {
+        if let Ok(origin) = HeaderValue::from_str(origin) {
+            app = app.layer(
+                tower_http::cors::CorsLayer::new()
+                    .allow_origin(origin)
+                    .allow_methods([Method::GET, Method::POST])
+                    .allow_headers([header::CONTENT_TYPE, header::ACCEPT]),
+            );
+        }
+    }
+    app
+}
+
+/// How the client wants answers: HTML pages (browsers without JavaScript)
+/// or JSON (the site's script).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reply {
+    Html,
+    Json,
+}
+
+fn reply_kind(headers: &HeaderMap) -> Reply {
+    let is_json = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"))
+    };
+    if is_json(header::CONTENT_TYPE) || is_json(header::ACCEPT) {
+        Reply::Json
+    } else {
+        Reply::Html
+    }
+}
+
+/// A refusal, in the client's format, with a plain Italian message.
+fn refuse(kind: Reply, status: StatusCode, message: &str) -> Response {
+    match kind {
+        Reply::Json => {
+            (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+        }
+        Reply::Html => (
+            status,
+            axum::response::Html(pages::message(status, message)),
+        )
+            .into_response(),
+    }
+}
+
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let db = Arc::clone(&state.db);
+    let ok = tokio::task::spawn_blocking(move || {
+        db.lock().map(|db| db.health().is_ok()).unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false);
+    if ok {
+        (StatusCode::OK, "ok\n").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+    }
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    refuse(
+        reply_kind(&headers),
+        StatusCode::NOT_FOUND,
+        "La pagina richiesta non esiste.",
+    )
+}
+
+async fn definition(
+    State(state): State<Arc<AppState>>,
+    Path(form_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match state.forms.get(&form_id) {
+        Some(def) => axum::Json(def.as_ref().clone()).into_response(),
+        None => refuse(
+            reply_kind(&headers),
+            StatusCode::NOT_FOUND,
+            "Il modulo richiesto non esiste.",
+        ),
+    }
+}
+
+fn ip_hash(key: &[u8; 32], addr: &SocketAddr) -> String {
+    let hash = blake3::keyed_hash(key, addr.ip().to_string().as_bytes());
+    hash.to_hex()[..32].to_string()
+}
+
+/// Where a browser goes after a successful submission: the thank-you
+/// page, on the site's origin, with the protocol number.
+fn thank_you_location(config: &Config, def: &FormDefinition, protocol: &str) -> String {
+    let base = if def.thank_you_url.starts_with('/') {
+        format!(
+            "{}{}",
+            config.site_origin.as_deref().unwrap_or(""),
+            def.thank_you_url
+        )
+    } else {
+        def.thank_you_url.clone()
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}protocollo={protocol}")
+}
+
+async fn submit(
+    State(state): State<Arc<AppState>>,
+    Path(form_id): Path<String>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let kind = reply_kind(&headers);
+    let Some(def) = state.forms.get(&form_id).cloned() else {
+        return refuse(
+            kind,
+            StatusCode::NOT_FOUND,
+            "Il modulo richiesto non esiste.",
+        );
+    };
+    // Only the site may post (browsers always say where a post comes from).
+    if let (Some(expected), Some(origin)) = (&state.config.site_origin, headers.get(header::ORIGIN))
+    {
+        if origin.as_bytes() != expected.as_bytes() {
+            return refuse(
+                kind,
+                StatusCode::FORBIDDEN,
+                "Questo modulo si può inviare solo dal sito della Zona Distretto.",
+            );
+        }
+    }
+    if let Err(wait) = state.limiter.check(addr.ip(), Instant::now()) {
+        let secs = wait.as_secs().max(1);
+        let mut response = refuse(
+            kind,
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "Sono arrivate troppe richieste da questa connessione. Riprova tra {secs} secondi."
+            ),
+        );
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let is_json = match content_type.as_str() {
+        "application/x-www-form-urlencoded" => false,
+        "application/json" => true,
+        _ => {
+            return refuse(
+                kind,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Formato dei dati non supportato: invia il modulo dalla pagina del sito.",
+            )
+        }
+    };
+    let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return refuse(
+                kind,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
+            )
+        }
+    };
+    let parsed = if is_json {
+        input::json(&bytes)
+    } else {
+        input::urlencoded(&bytes)
+    };
+    let raw = match parsed {
+        Ok(raw) => raw,
+        Err(input::Malformed(message)) => return refuse(kind, StatusCode::BAD_REQUEST, &message),
+    };
+    let spam = def.honeypot_filled(&raw);
+    let submission = if spam {
+        // Answered like a success, so the bot learns nothing; never emailed.
+        NewSubmission {
+            form_id: def.id.clone(),
+            form_title: def.title.clone(),
+            answers: raw
+                .iter()
+                .map(|(k, v)| StoredAnswer {
+                    name: k.clone(),
+                    label: k.clone(),
+                    value: form::Answer::One(v.clone()),
+                    display: v.clone(),
+                })
+                .collect(),
+            sender: None,
+            ip_hash: ip_hash(&state.ip_key, &addr),
+            received_at: store::now(),
+            spam: true,
+        }
+    } else {
+        match form::validate(&def, &raw) {
+            Ok(valid) => NewSubmission {
+                form_id: def.id.clone(),
+                form_title: def.title.clone(),
+                sender: def.sender_email(&valid).map(str::to_string),
+                answers: valid
+                    .answers
+                    .iter()
+                    .filter_map(|(name, answer)| {
+                        let field = def.field(name)?;
+                        Some(StoredAnswer {
+                            name: name.clone(),
+                            label: field.label.clone(),
+                            display: answer.display(field),
+                            value: answer.clone(),
+                        })
+                    })
+                    .collect(),
+                ip_hash: ip_hash(&state.ip_key, &addr),
+                received_at: store::now(),
+                spam: false,
+            },
+            Err(Validation::Input(e)) => {
+                return refuse(
+                    kind,
+                    StatusCode::BAD_REQUEST,
+                    &format!("{}.", capitalise(&e.to_string())),
+                )
+            }
+            Err(Validation::Fields(errors)) => return invalid(kind, &def, &form_id, &raw, &errors),
+        }
+    };
+    let protocol = match state.writer.insert(submission).await {
+        Ok(p) => p,
+        Err(_) => {
+            return refuse(
+                kind,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Non è stato possibile registrare la richiesta. Riprova tra qualche minuto.",
+            )
+        }
+    };
+    if spam {
+        tracing::warn!(form = %form_id, protocol = %protocol, "honeypot filled: stored as spam");
+    } else {
+        tracing::info!(form = %form_id, protocol = %protocol, "submission stored");
+        state.wake.notify_one();
+    }
+    match kind {
+        Reply::Json => (
+            StatusCode::CREATED,
+            axum::Json(serde_json::json!({ "protocol": protocol.as_str() })),
+        )
+            .into_response(),
+        Reply::Html => {
+            let location = thank_you_location(&state.config, &def, protocol.as_str());
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, v);
+            }
+            response
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn invalid(
+    kind: Reply,
+    def: &FormDefinition,
+    form_id: &str,
+    raw: &[(String, String)],
+    errors: &[FieldError],
+) -> Response {
+    match kind {
+        Reply::Json => {
+            let map: serde_json::Map<String, serde_json::Value> = errors
+                .iter()
+                .map(|e| {
+                    (
+                        e.field.clone(),
+                        serde_json::Value::String(e.message.clone()),
+                    )
+                })
+                .collect();
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Json(serde_json::json!({ "errors": map })),
+            )
+                .into_response()
+        }
+        Reply::Html => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::response::Html(pages::form_with_errors(
+                def,
+                &format!("/forms/{form_id}"),
+                raw,
+                errors,
+            )),
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,16 @@
+//! ambito-forms: receives the site's expressions of interest, stores each
+//! one durably (SQLite) before answering, and delivers it by email to the
+//! Zona Distretto with a receipt to the sender (an outbox that survives
+//! SMTP outages and restarts).
+
+pub mod app;
+pub mod config;
+pub mod export;
+pub mod http;
+pub mod input;
+pub mod mail;
+pub mod outbox;
+pub mod pages;
+pub mod ratelimit;
+pub mod store;
+pub mod writer;

@@ -1,0 +1,235 @@
+//! The two emails of a submission, and the transport that sends them:
+//! SMTP in production, `.eml` files when no SMTP server is configured.
+
+use crate::config::{Config, TlsMode};
+use crate::store::Stored;
+use ambito::escape::escape;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::fmt::Write as _;
+
+/// Where messages go.
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Writes each message as an `.eml` file in a folder.
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// A failed send, and whether trying again may help.
+#[derive(Debug)]
+pub struct SendError {
+    pub message: String,
+    /// The server refused for good (a 5xx reply, e.g. an unknown recipient).
+    pub permanent: bool,
+}
+
+impl Transport {
+    pub fn from_config(cfg: &Config) -> Result<Transport, String> {
+        match &cfg.smtp {
+            None => {
+                std::fs::create_dir_all(&cfg.mail_dir).map_err(|e| {
+                    format!(
+                        "AMBITO_FORMS_MAIL_DIR: cannot create {}: {e}",
+                        cfg.mail_dir.display()
+                    )
+                })?;
+                Ok(Transport::Files(AsyncFileTransport::new(&cfg.mail_dir)))
+            }
+            Some(smtp) => {
+                let builder = match smtp.tls {
+                    TlsMode::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                    }
+                    TlsMode::StartTls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                            .map_err(|e| format!("AMBITO_FORMS_SMTP_HOST: {e}"))?
+                    }
+                    TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+                        .map_err(|e| format!("AMBITO_FORMS_SMTP_HOST: {e}"))?,
+                };
+                let mut builder = builder
+                    .port(smtp.port)
+                    .timeout(Some(std::time::Duration::from_secs(20)));
+                if let (Some(user), Some(password)) = (&smtp.user, &smtp.password) {
+                    builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                }
+                Ok(Transport::Smtp(builder.build()))
+            }
+        }
+    }
+
+    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError {
+                permanent: e.is_permanent(),
+                message: e.to_string(),
+            }),
+            Transport::Files(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError {
+                permanent: false,
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// `25 novembre 2026, ore 10:42` (Italian time).
+pub fn italian_datetime(unix: i64) -> String {
+    let rome = jiff::tz::TimeZone::get("Europe/Rome").unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_second(unix) {
+        Ok(ts) => {
+            let z = ts.to_zoned(rome);
+            let date = ambito::date::Date::parse(&format!(
+                "{:04}-{:02}-{:02}",
+                z.year(),
+                z.month(),
+                z.day()
+            ))
+            .map(|d| d.italian())
+            .unwrap_or_default();
+            format!("{date}, ore {:02}:{:02}", z.hour(), z.minute())
+        }
+        Err(_) => String::new(),
+    }
+}
+
+fn domain(mailbox: &Mailbox) -> &str {
+    mailbox.email.domain()
+}
+
+/// Plain-text list of answers: `Label: value`, multi-line values indented.
+fn answers_text(s: &Stored) -> String {
+    let mut out = String::new();
+    for a in &s.answers {
+        if a.display.contains('\n') {
+            let _ = writeln!(out, "{}:", a.label);
+            for line in a.display.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        } else {
+            let _ = writeln!(out, "{}: {}", a.label, a.display);
+        }
+    }
+    out
+}
+
+fn answers_html(s: &Stored) -> String {
+    let mut out = String::from("<table style=\"border-collapse:collapse\">\n");
+    for a in &s.answers {
+        let value = escape(&a.display).replace('\n', "<br>");
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\" style=\"text-align:left;vertical-align:top;padding:4px 12px 4px 0\">{}</th><td style=\"padding:4px 0\">{value}</td></tr>",
+            escape(&a.label)
+        );
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+fn html_page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"it\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n<body style=\"font-family:sans-serif;line-height:1.5\">\n{body}</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+/// The first answer is what identifies the sender (the organisation's
+/// name, for the expression of interest).
+fn who(s: &Stored) -> &str {
+    s.answers.first().map_or("", |a| a.display.as_str())
+}
+
+/// A header value on one line, whatever was typed (defence in depth: the
+/// form already refuses line breaks in single-line fields).
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The email to the district: every answer with its label, in the form's
+/// order; the protocol number in the subject; replies go to the sender.
+pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
+    let subject = one_line(&format!("[{}] {}: {}", s.protocol, s.form_title, who(s)));
+    let when = italian_datetime(s.received_at);
+    let plain = format!(
+        "Nuova richiesta ricevuta dal sito: {}.\n\nProtocollo: {}\nRicevuta il: {when}\n\n{}",
+        s.form_title,
+        s.protocol,
+        answers_text(s)
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Nuova richiesta ricevuta dal sito: {}.</p>\n<p>Protocollo: <strong>{}</strong><br>Ricevuta il: {}</p>\n{}",
+            escape(&s.form_title),
+            escape(s.protocol.as_str()),
+            escape(&when),
+            answers_html(s)
+        ),
+    );
+    let mut builder = Message::builder()
+        .from(cfg.from.clone())
+        .to(cfg.to.clone())
+        .subject(subject)
+        .message_id(Some(format!("<{}.zona@{}>", s.protocol, domain(&cfg.from))));
+    if let Some(sender) = s.sender.as_deref().and_then(|e| e.parse::<Mailbox>().ok()) {
+        builder = builder.reply_to(sender);
+    }
+    builder
+        .multipart(alternative(plain, html))
+        .map_err(|e| e.to_string())
+}
+
+/// The receipt to the sender: the protocol number, the date and a copy of
+/// what was sent. `None` when the submission has no sender address.
+pub fn receipt_message(cfg: &Config, s: &Stored) -> Option<Result<Message, String>> {
+    let to = s.sender.as_deref()?.parse::<Mailbox>().ok()?;
+    let subject = one_line(&format!("Ricevuta {}: {}", s.protocol, s.form_title));
+    let when = italian_datetime(s.received_at);
+    let plain = format!(
+        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di protocollo: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di protocollo identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco una copia dei dati inviati:\n\n{}",
+        s.form_title,
+        s.protocol,
+        answers_text(s)
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di protocollo: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di protocollo identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Copia dei dati inviati</h2>\n{}",
+            escape(&s.form_title),
+            escape(s.protocol.as_str()),
+            escape(&when),
+            answers_html(s)
+        ),
+    );
+    Some(
+        Message::builder()
+            .from(cfg.from.clone())
+            .reply_to(cfg.to.clone())
+            .to(to)
+            .subject(subject)
+            .message_id(Some(format!(
+                "<{}.ricevuta@{}>",
+                s.protocol,
+                domain(&cfg.from)
+            )))
+            .multipart(alternative(plain, html))
+            .map_err(|e| e.to_string()),
+    )
+}
+
+fn alternative(plain: String, html: String) -> MultiPart {
+    MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(plain),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(html),
+        )
+}

@@ -1,0 +1,505 @@
+//! Durable storage of submissions in SQLite (WAL, `synchronous=FULL`): a
+//! submission acknowledged to the sender is on disk first.
+
+use ambito::form::Answer;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A human-friendly, unique protocol number: `MI-2026-000042`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Protocol(String);
+
+impl Protocol {
+    fn new(prefix: &str, year: i32, seq: i64) -> Protocol {
+        Protocol(format!("{prefix}-{year}-{seq:06}"))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Prefix of real submissions ("manifestazione di interesse").
+const PREFIX: &str = "MI";
+/// Prefix of honeypot catches, numbered apart so that spam leaves no gaps
+/// in the district's sequence.
+const SPAM_PREFIX: &str = "MS";
+
+/// Delivery state of a submission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Stored, not yet (fully) delivered.
+    Pending,
+    /// Both emails accepted by the SMTP server.
+    Sent,
+    /// Gave up after the configured attempts (still stored; `retry` resumes).
+    Failed,
+    /// Caught by the honeypot: stored, never emailed.
+    Spam,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+            Status::Spam => "spam",
+        }
+    }
+    fn parse(s: &str) -> Status {
+        match s {
+            "sent" => Status::Sent,
+            "failed" => Status::Failed,
+            "spam" => Status::Spam,
+            _ => Status::Pending,
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "pending" | "sent" | "failed" | "spam" => Ok(Status::parse(s)),
+            other => Err(format!(
+                "unknown status `{other}` (pending, sent, failed, spam)"
+            )),
+        }
+    }
+}
+
+/// One answer as stored: the label and the text shown at submission time,
+/// so that emails and exports do not depend on later edits of the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnswer {
+    pub name: String,
+    pub label: String,
+    pub value: Answer,
+    pub display: String,
+}
+
+/// A submission to store.
+#[derive(Clone, Debug)]
+pub struct NewSubmission {
+    pub form_id: String,
+    pub form_title: String,
+    pub answers: Vec<StoredAnswer>,
+    /// Where receipts go (the sender's email), if given.
+    pub sender: Option<String>,
+    pub ip_hash: String,
+    pub received_at: i64,
+    pub spam: bool,
+}
+
+/// A stored submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub id: i64,
+    pub protocol: Protocol,
+    pub form_id: String,
+    pub form_title: String,
+    pub received_at: i64,
+    pub answers: Vec<StoredAnswer>,
+    pub sender: Option<String>,
+    pub status: Status,
+    pub attempts: u32,
+    /// When the next delivery attempt is due, in milliseconds since the epoch.
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub district_sent_at: Option<i64>,
+    pub receipt_sent_at: Option<i64>,
+}
+
+/// The two emails a submission produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    District,
+    Receipt,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cannot create {path}: {source}")]
+    Dir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored answers are not readable: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("no randomness from the operating system: {0}")]
+    Random(String),
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    protocol TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    form_id TEXT NOT NULL,
+    form_title TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    answers TEXT NOT NULL,
+    sender TEXT,
+    ip_hash TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'spam')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    district_sent_at INTEGER,
+    receipt_sent_at INTEGER,
+    UNIQUE (prefix, year, seq)
+);
+CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_at);
+";
+
+/// A connection to the submissions database.
+pub struct Db {
+    conn: Connection,
+}
+
+fn year_of(unix: i64) -> i32 {
+    jiff::Timestamp::from_second(unix)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::get("Europe/Rome").unwrap_or(jiff::tz::TimeZone::UTC))
+                .year() as i32
+        })
+        .unwrap_or(1970)
+}
+
+impl Db {
+    /// Opens (creating if needed) the database, its folder and its tables.
+    pub fn open(path: &Path) -> Result<Db, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let open = |path: &Path| -> rusqlite::Result<Connection> {
+            let conn = Connection::open(path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            // WAL: readers never block the writer. FULL: a commit is on disk
+            // (WAL fsynced) before it returns, so an acknowledged submission
+            // survives a power cut.
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.execute_batch(SCHEMA)?;
+            Ok(conn)
+        };
+        let conn = open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Db { conn })
+    }
+
+    /// Stores submissions in one transaction (one disk flush for all) and
+    /// gives each its protocol number.
+    pub fn insert(&mut self, batch: &[NewSubmission]) -> Result<Vec<Protocol>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(batch.len());
+        for s in batch {
+            let prefix = if s.spam { SPAM_PREFIX } else { PREFIX };
+            let year = year_of(s.received_at);
+            let seq: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions WHERE prefix = ?1 AND year = ?2",
+                params![prefix, year],
+                |r| r.get(0),
+            )?;
+            let protocol = Protocol::new(prefix, year, seq);
+            let status = if s.spam {
+                Status::Spam
+            } else {
+                Status::Pending
+            };
+            tx.execute(
+                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, ip_hash, status, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7 * 1000)",
+                params![
+                    protocol.as_str(),
+                    prefix,
+                    year,
+                    seq,
+                    s.form_id,
+                    s.form_title,
+                    s.received_at,
+                    serde_json::to_string(&s.answers)?,
+                    s.sender,
+                    s.ip_hash,
+                    status.as_str(),
+                ],
+            )?;
+            out.push(protocol);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The secret key for hashing addresses, created on first use. Raw IP
+    /// addresses are never stored; their keyed hash tells repeated senders
+    /// apart without revealing who they are.
+    pub fn ip_key(&mut self) -> Result<[u8; 32], StoreError> {
+        let existing: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'ip_key'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(k) = existing.and_then(|v| <[u8; 32]>::try_from(v).ok()) {
+            return Ok(k);
+        }
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| StoreError::Random(e.to_string()))?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('ip_key', ?1)",
+            params![key.to_vec()],
+        )?;
+        Ok(key)
+    }
+
+    fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Stored, String)> {
+        let answers: String = r.get("answers")?;
+        let status: String = r.get("status")?;
+        Ok((
+            Stored {
+                id: r.get("id")?,
+                protocol: Protocol(r.get("protocol")?),
+                form_id: r.get("form_id")?,
+                form_title: r.get("form_title")?,
+                received_at: r.get("received_at")?,
+                answers: Vec::new(),
+                sender: r.get("sender")?,
+                status: Status::parse(&status),
+                attempts: r.get("attempts")?,
+                next_attempt_at: r.get("next_attempt_at")?,
+                last_error: r.get("last_error")?,
+                district_sent_at: r.get("district_sent_at")?,
+                receipt_sent_at: r.get("receipt_sent_at")?,
+            },
+            answers,
+        ))
+    }
+
+    fn query(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Stored>, StoreError> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map(params, Self::row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut stored, answers) = row?;
+            stored.answers = serde_json::from_str(&answers)?;
+            out.push(stored);
+        }
+        Ok(out)
+    }
+
+    /// Pending submissions whose next attempt is due at `now_ms`, oldest first.
+    pub fn due(&self, now: i64, limit: u32) -> Result<Vec<Stored>, StoreError> {
+        self.query(
+            "SELECT * FROM submissions WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+            params![now, limit],
+        )
+    }
+
+    /// When the next pending submission is due (milliseconds), if any.
+    pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT MIN(next_attempt_at) FROM submissions WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records that one of the two emails was accepted by the SMTP server.
+    pub fn mark_part_sent(&self, id: i64, part: Part, now: i64) -> Result<(), StoreError> {
+        let column = match part {
+            Part::District => "district_sent_at",
+            Part::Receipt => "receipt_sent_at",
+        };
+        self.conn.execute(
+            &format!("UPDATE submissions SET {column} = ?2 WHERE id = ?1"),
+            params![id, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn mark_sent(&self, id: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE submissions SET status = 'sent', last_error = NULL WHERE id = ?1",
+            params![id],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: schedules the next one at `next_at_ms`, or
+    /// marks the submission failed once `max_attempts` is reached.
+    pub fn mark_attempt_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_at_ms: i64,
+        max_attempts: u32,
+    ) -> Result<Status, StoreError> {
+        self.conn.execute(
+            "UPDATE submissions SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3,
+                 status = CASE WHEN attempts + 1 >= ?4 THEN 'failed' ELSE 'pending' END
+             WHERE id = ?1",
+            params![id, error, next_at_ms, max_attempts],
+        )?;
+        let status: String = self.conn.query_row(
+            "SELECT status FROM submissions WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?;
+        Ok(Status::parse(&status))
+    }
+
+    /// All submissions, or those with one status, oldest first.
+    pub fn list(&self, status: Option<Status>) -> Result<Vec<Stored>, StoreError> {
+        match status {
+            Some(s) => self.query(
+                "SELECT * FROM submissions WHERE status = ?1 ORDER BY id",
+                params![s.as_str()],
+            ),
+            None => self.query("SELECT * FROM submissions ORDER BY id", []),
+        }
+    }
+
+    /// Puts a submission (by protocol number or id) back in the queue, due
+    /// at `now_ms`, with its attempts reset. Returns false if there is no such
+    /// submission or it is spam or already sent.
+    pub fn retry(&self, which: &str, now_ms: i64) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE submissions SET status = 'pending', attempts = 0, next_attempt_at = ?2
+             WHERE (protocol = ?1 OR CAST(id AS TEXT) = ?1) AND status IN ('pending', 'failed')",
+            params![which, now_ms],
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Deletes submissions received before `before` that are no longer
+    /// pending (pending ones are never deleted: they are not delivered yet).
+    pub fn purge(&self, before: i64) -> Result<usize, StoreError> {
+        Ok(self.conn.execute(
+            "DELETE FROM submissions WHERE received_at < ?1 AND status IN ('sent', 'failed', 'spam')",
+            params![before],
+        )?)
+    }
+
+    /// A trivial query, for the health check.
+    pub fn health(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM submissions", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+        Ok(())
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    now_ms() / 1000
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(spam: bool) -> NewSubmission {
+        NewSubmission {
+            form_id: "f".into(),
+            form_title: "Modulo".into(),
+            answers: vec![StoredAnswer {
+                name: "email".into(),
+                label: "Email".into(),
+                value: Answer::One("a@b.it".into()),
+                display: "a@b.it".into(),
+            }],
+            sender: Some("a@b.it".into()),
+            ip_hash: "h".into(),
+            received_at: 1_782_900_000, // 2026-07-01
+            spam,
+        }
+    }
+
+    #[test]
+    fn protocols_are_sequential_per_year_and_spam_is_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("sub/forms.sqlite3")).unwrap();
+        let p = db.insert(&[new(false), new(true), new(false)]).unwrap();
+        let p: Vec<&str> = p.iter().map(Protocol::as_str).collect();
+        assert_eq!(p, ["MI-2026-000001", "MS-2026-000001", "MI-2026-000002"]);
+        let mut next_year = new(false);
+        next_year.received_at += 366 * 86_400;
+        assert_eq!(
+            db.insert(&[next_year]).unwrap()[0].as_str(),
+            "MI-2027-000001"
+        );
+        // Reopening keeps the data and the sequence.
+        drop(db);
+        let mut db = Db::open(&dir.path().join("sub/forms.sqlite3")).unwrap();
+        assert_eq!(
+            db.insert(&[new(false)]).unwrap()[0].as_str(),
+            "MI-2026-000003"
+        );
+        assert_eq!(db.list(Some(Status::Spam)).unwrap().len(), 1);
+        assert_eq!(db.list(None).unwrap()[0].answers[0].display, "a@b.it");
+    }
+
+    #[test]
+    fn attempts_then_failure_then_retry_then_purge() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("f.sqlite3")).unwrap();
+        db.insert(&[new(false)]).unwrap();
+        let id = db.due(i64::MAX, 10).unwrap()[0].id;
+        assert_eq!(
+            db.mark_attempt_failed(id, "down", 100, 2).unwrap(),
+            Status::Pending
+        );
+        assert_eq!(
+            db.mark_attempt_failed(id, "down", 200, 2).unwrap(),
+            Status::Failed
+        );
+        assert!(db.due(i64::MAX, 10).unwrap().is_empty());
+        assert!(db.retry("MI-2026-000001", 5).unwrap());
+        let s = &db.due(5, 10).unwrap()[0];
+        assert_eq!((s.status, s.attempts), (Status::Pending, 0));
+        assert_eq!(
+            db.purge(i64::MAX).unwrap(),
+            0,
+            "pending submissions are never purged"
+        );
+        db.mark_sent(id).unwrap();
+        assert_eq!(db.purge(i64::MAX).unwrap(), 1);
+        assert_eq!(db.ip_key().unwrap(), db.ip_key().unwrap());
+    }
+}
