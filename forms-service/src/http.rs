@@ -48,9 +48,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         ));
     if let Some(origin) = &state.config.site_origin {
         if let Ok(origin) = HeaderValue::from_str(origin) {
+            // A list: the header is sent only to the site's own origin.
             app = app.layer(
                 tower_http::cors::CorsLayer::new()
-                    .allow_origin(origin)
+                    .allow_origin(tower_http::cors::AllowOrigin::list([origin]))
                     .allow_methods([Method::GET, Method::POST])
                     .allow_headers([header::CONTENT_TYPE, header::ACCEPT]),
             );

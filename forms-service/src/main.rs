@@ -113,7 +113,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retry { id } => {
             let db = Db::open(&config.db)?;
             if db.retry(&id, store::now_ms())? {
-                println!("{id}: queued for delivery (a running service sends it within a minute)");
+                println!("{id}: queued for delivery (a running service sends it within seconds)");
             } else {
                 anyhow::bail!(
                     "{id}: no pending or failed submission with that protocol number or id"

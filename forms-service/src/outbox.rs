@@ -23,6 +23,9 @@ pub struct Outbox {
     pub wake: Arc<Notify>,
 }
 
+/// How often an idle outbox looks for work it was not told about.
+const IDLE_POLL: Duration = Duration::from_secs(5);
+
 /// The longest wait between attempts.
 const MAX_DELAY: Duration = Duration::from_secs(3600);
 
@@ -68,9 +71,12 @@ impl Outbox {
             if !due.is_empty() {
                 continue;
             }
+            // Sleep until the next retry is due, or at most IDLE_POLL: the
+            // CLI (`ambito-forms retry`) changes the queue from another process.
             let next = with_db(&self.db, |db| db.next_due()).await.ok().flatten();
-            let wait = next.map_or(Duration::from_secs(60), |at| {
-                Duration::from_millis(at.saturating_sub(store::now_ms()).clamp(0, 60_000) as u64)
+            let idle = IDLE_POLL.as_millis() as i64;
+            let wait = next.map_or(IDLE_POLL, |at| {
+                Duration::from_millis(at.saturating_sub(store::now_ms()).clamp(0, idle) as u64)
             });
             tokio::select! {
                 () = self.wake.notified() => {}

@@ -1,0 +1,337 @@
+//! Real parts for the service's tests: the `ambito-forms` binary as a
+//! process, a real SMTP server (aiosmtpd, installed by scripts/test-deps)
+//! on a loopback port, and HTTP over TCP.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn python_with_aiosmtpd() -> &'static str {
+    for py in ["python3", "/usr/bin/python3"] {
+        let ok = Command::new(py)
+            .args(["-c", "import aiosmtpd"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            return py;
+        }
+    }
+    panic!("aiosmtpd is not installed: run scripts/test-deps");
+}
+
+/// aiosmtpd storing every message it accepts in a Maildir.
+pub struct SmtpServer {
+    child: Child,
+    pub port: u16,
+    pub maildir: PathBuf,
+}
+
+impl SmtpServer {
+    pub fn start(port: u16, maildir: &Path) -> SmtpServer {
+        let child = Command::new(python_with_aiosmtpd())
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        wait_for_port(port, "aiosmtpd");
+        SmtpServer {
+            child,
+            port,
+            maildir: maildir.to_path_buf(),
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The raw messages delivered to a Maildir so far.
+pub fn delivered(maildir: &Path) -> Vec<Vec<u8>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(maildir.join("new"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files.iter().filter_map(|f| std::fs::read(f).ok()).collect()
+}
+
+/// Waits until `n` messages have arrived (and no more, for a moment).
+pub fn wait_for_mail(maildir: &Path, n: usize) -> Vec<Vec<u8>> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let got = delivered(maildir);
+        if got.len() >= n {
+            std::thread::sleep(Duration::from_millis(300));
+            return delivered(maildir);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected {n} messages, got {}",
+            got.len()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The service as a process.
+pub struct Service {
+    child: Option<Child>,
+    pub port: u16,
+    pub dir: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+pub fn forms_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("forms")
+}
+
+impl Service {
+    /// Starts `ambito-forms serve` with its database in `dir`, mail to the
+    /// SMTP server on `smtp_port` (which may not be running yet), and `extra`
+    /// settings.
+    pub fn start(dir: &Path, smtp_port: u16, extra: &[(&str, &str)]) -> Service {
+        let port = free_port();
+        let mut env: Vec<(String, String)> = vec![
+            ("AMBITO_FORMS_LISTEN".into(), format!("127.0.0.1:{port}")),
+            (
+                "AMBITO_FORMS_DB".into(),
+                dir.join("forms.sqlite3").display().to_string(),
+            ),
+            (
+                "AMBITO_FORMS_FORMS_DIR".into(),
+                forms_dir().display().to_string(),
+            ),
+            ("AMBITO_FORMS_SMTP_HOST".into(), "127.0.0.1".into()),
+            ("AMBITO_FORMS_SMTP_PORT".into(), smtp_port.to_string()),
+            ("AMBITO_FORMS_SMTP_TLS".into(), "none".into()),
+            (
+                "AMBITO_FORMS_FROM".into(),
+                "Moduli del sito <moduli@zona.example.org>".into(),
+            ),
+            (
+                "AMBITO_FORMS_TO".into(),
+                "Zona Distretto <zona@zona.example.org>".into(),
+            ),
+            ("AMBITO_FORMS_RETRY_BASE_SECONDS".into(), "0.2".into()),
+            ("AMBITO_FORMS_RATE_LIMIT".into(), "1000/min".into()),
+        ];
+        for (k, v) in extra {
+            env.retain(|(key, _)| key != k);
+            env.push((k.to_string(), v.to_string()));
+        }
+        let mut service = Service {
+            child: None,
+            port,
+            dir: dir.to_path_buf(),
+            env,
+        };
+        service.spawn();
+        service
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("service.log"))
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_ambito-forms"))
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start ambito-forms");
+        self.child = Some(child);
+        wait_for_port(self.port, "ambito-forms");
+    }
+
+    /// SIGKILL: no chance to clean up.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    /// Runs a CLI command against the same database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_ambito-forms"))
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("run ambito-forms")
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("service.log")).unwrap_or_default()
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
+        request(self.port, method, path, headers, body)
+    }
+
+    pub fn post_form(&self, body: &str) -> Response {
+        self.request(
+            "POST",
+            "/forms/manifestazione-di-interesse",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body.as_bytes(),
+        )
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// HTTP/1.1 over a plain TCP connection.
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// A complete, valid submission, urlencoded as a browser sends it.
+pub fn valid_form(name: &str) -> String {
+    let fields = [
+        ("denominazione", name),
+        ("forma_giuridica", "aps"),
+        ("codice_fiscale", "12345678903"),
+        ("sede_legale", "Via Roma 1, 55051 Barga"),
+        ("legale_rappresentante", "Anna Bianchi"),
+        ("referente", "Luca Verdi"),
+        ("email", "segreteria@esempio.it"),
+        ("telefono", "0583 123456"),
+        ("comuni", "barga"),
+        ("comuni", "gallicano"),
+        ("linee", "inclusione"),
+        (
+            "esperienza",
+            "Doposcuola <b>da dieci anni</b>\r\nnella valle.",
+        ),
+        ("privacy", "on"),
+        ("sito_web", ""),
+    ];
+    encode(&fields)
+}
+
+pub fn encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,571 @@
+//! The forms service end to end: the real binary, a real SMTP server over
+//! TCP, a real SQLite file.
+
+mod common;
+
+use common::*;
+use mail_parser::{MessageParser, MimeHeaders};
+
+fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
+    MessageParser::default()
+        .parse(raw)
+        .expect("a parsable message")
+}
+
+fn addresses(m: &mail_parser::Message<'_>, which: &str) -> Vec<String> {
+    let list = match which {
+        "to" => m.to(),
+        "from" => m.from(),
+        "reply-to" => m.reply_to(),
+        _ => None,
+    };
+    list.map(|a| {
+        a.iter()
+            .filter_map(|x| x.address().map(str::to_string))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+#[test]
+fn a_submission_is_stored_then_emailed_with_a_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_SITE_ORIGIN", "https://sito.example.org")],
+    );
+
+    let r = service.post_form(&valid_form("Associazione Esempio"));
+    assert_eq!(r.status, 303, "{r:?}");
+    let location = r.header("location").unwrap();
+    assert!(
+        location.starts_with(
+            "https://sito.example.org/partecipa/manifestazione-di-interesse/grazie/?protocollo=MI-"
+        ),
+        "{location}"
+    );
+    let protocol = location.rsplit('=').next().unwrap().to_string();
+    assert_eq!(protocol.len(), "MI-2026-000001".len());
+    assert!(protocol.ends_with("-000001"));
+
+    let mails = wait_for_mail(&smtp.maildir, 2);
+    assert_eq!(mails.len(), 2, "exactly two messages");
+    let msgs: Vec<_> = mails.iter().map(|m| parse(m)).collect();
+    let district = msgs
+        .iter()
+        .find(|m| addresses(m, "to") == ["zona@zona.example.org"])
+        .expect("district email");
+    let receipt = msgs
+        .iter()
+        .find(|m| addresses(m, "to") == ["segreteria@esempio.it"])
+        .expect("receipt");
+
+    // The district's email: protocol in the subject, replies to the sender,
+    // a stable Message-ID, a plain and an HTML part with every answer.
+    assert_eq!(
+        district.subject().unwrap(),
+        format!("[{protocol}] Manifestazione di interesse a partecipare al tavolo di coprogettazione: Associazione Esempio")
+    );
+    assert_eq!(addresses(district, "from"), ["moduli@zona.example.org"]);
+    assert_eq!(addresses(district, "reply-to"), ["segreteria@esempio.it"]);
+    assert_eq!(
+        district.message_id().unwrap(),
+        format!("{protocol}.zona@zona.example.org")
+    );
+    assert_eq!(district.text_body_count(), 1);
+    assert_eq!(district.html_body_count(), 1);
+    let text = district.body_text(0).unwrap();
+    assert!(text.contains(&format!("Protocollo: {protocol}")), "{text}");
+    for line in [
+        "Denominazione dell’organizzazione: Associazione Esempio",
+        "Forma giuridica: Associazione di promozione sociale (APS)",
+        "Codice fiscale dell’organizzazione: 12345678903",
+        "Telefono: +390583123456",
+        "Comuni in cui opera l’organizzazione: Barga, Gallicano",
+        "Linee di intervento che vuole coprogettare: Interventi di inclusione per minori",
+        "    Doposcuola <b>da dieci anni</b>\n    nella valle.",
+        "Ho letto l’informativa sul trattamento dei dati personali: sì",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+    // Labels appear in the definition's order.
+    let pos = |s: &str| text.find(s).unwrap();
+    assert!(
+        pos("Denominazione") < pos("Forma giuridica")
+            && pos("Forma giuridica") < pos("Comuni in cui")
+            && pos("Comuni in cui") < pos("Esperienza")
+    );
+    let html = district.body_html(0).unwrap();
+    assert!(html.contains("<th scope=\"row\""), "{html}");
+    assert!(
+        html.contains("Doposcuola &lt;b&gt;da dieci anni&lt;/b&gt;<br>nella valle."),
+        "typed markup is escaped"
+    );
+    assert!(district.parts.iter().any(|p| p
+        .content_type()
+        .is_some_and(|c| c.ctype() == "multipart" && c.subtype() == Some("alternative"))));
+
+    // The receipt: to the sender, with the protocol and a copy of the answers.
+    assert_eq!(receipt.subject().unwrap(), format!("Ricevuta {protocol}: Manifestazione di interesse a partecipare al tavolo di coprogettazione"));
+    assert_eq!(addresses(receipt, "reply-to"), ["zona@zona.example.org"]);
+    assert_eq!(
+        receipt.message_id().unwrap(),
+        format!("{protocol}.ricevuta@zona.example.org")
+    );
+    let rtext = receipt.body_text(0).unwrap();
+    assert!(rtext.contains(&format!("Numero di protocollo: {protocol}")));
+    assert!(rtext.contains("Persona di riferimento: Luca Verdi"));
+    assert!(receipt.body_html(0).unwrap().contains(&protocol));
+
+    // The CLI sees it delivered; the CSV export has it, Excel-ready.
+    let list = service.cli(&["list", "--status", "sent"]);
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains(&protocol),
+        "{list:?}"
+    );
+    let csv = service.cli(&["export", "--csv"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(csv.contains("Protocollo;Ricevuta il;Modulo;Stato;Tentativi;Ultimo errore;Denominazione dell’organizzazione;"));
+    assert!(csv.contains(&format!("{protocol};")));
+    assert!(csv.contains(";sent;0;;Associazione Esempio;"));
+    assert!(
+        csv.contains("\"Doposcuola <b>da dieci anni</b>\nnella valle.\""),
+        "multi-line answers are quoted"
+    );
+    // Nothing else is logged as a problem; raw addresses are not stored.
+    let db = std::fs::read(dir.path().join("forms.sqlite3")).unwrap();
+    assert!(!String::from_utf8_lossy(&db).contains("127.0.0.1"));
+}
+
+#[test]
+fn submissions_accepted_while_smtp_is_down_are_delivered_when_it_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp_port = free_port(); // nothing listens there yet
+    let service = Service::start(dir.path(), smtp_port, &[]);
+    let mut protocols = Vec::new();
+    for i in 0..3 {
+        let r = service.request(
+            "POST",
+            "/forms/manifestazione-di-interesse",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            valid_form(&format!("Ente {i}")).as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{r:?}");
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        protocols.push(v["protocol"].as_str().unwrap().to_string());
+    }
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let pending = String::from_utf8(service.cli(&["list", "--status", "pending"]).stdout).unwrap();
+    for p in &protocols {
+        assert!(
+            pending.contains(p.as_str()),
+            "{p} pending while SMTP is down:\n{pending}"
+        );
+    }
+    assert!(
+        pending.contains("Connection refused") || pending.contains("connection"),
+        "the error is recorded:\n{pending}"
+    );
+
+    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    let mails = wait_for_mail(&smtp.maildir, 6);
+    assert_eq!(mails.len(), 6);
+    let subjects: Vec<String> = mails
+        .iter()
+        .map(|m| parse(m).subject().unwrap_or("").to_string())
+        .collect();
+    for p in &protocols {
+        assert_eq!(
+            subjects.iter().filter(|s| s.contains(p.as_str())).count(),
+            2,
+            "{p}: {subjects:?}"
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let sent = String::from_utf8(service.cli(&["list", "--status", "sent"]).stdout).unwrap();
+    assert_eq!(sent.lines().count(), 3, "{sent}");
+}
+
+#[test]
+fn undelivered_submissions_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp_port = free_port();
+    let mut service = Service::start(dir.path(), smtp_port, &[]);
+    for i in 0..3 {
+        assert_eq!(
+            service.post_form(&valid_form(&format!("Ente {i}"))).status,
+            303
+        );
+    }
+    service.kill(); // SIGKILL, with everything undelivered
+    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        delivered(&smtp.maildir).is_empty(),
+        "nothing is sent while the service is down"
+    );
+    service.restart();
+    let mails = wait_for_mail(&smtp.maildir, 6);
+    assert_eq!(
+        mails.len(),
+        6,
+        "every submission delivered after the restart, once"
+    );
+}
+
+#[test]
+fn delivery_gives_up_after_the_configured_attempts_and_retry_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp_port = free_port();
+    let service = Service::start(
+        dir.path(),
+        smtp_port,
+        &[
+            ("AMBITO_FORMS_MAX_ATTEMPTS", "2"),
+            ("AMBITO_FORMS_RETRY_BASE_SECONDS", "0.05"),
+        ],
+    );
+    let r = service.post_form(&valid_form("Ente"));
+    let protocol = r
+        .header("location")
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let failed =
+            String::from_utf8(service.cli(&["list", "--status", "failed"]).stdout).unwrap();
+        if failed.contains(&protocol) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never marked failed");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        service.log().contains("delivery failed for good"),
+        "logged at error level:\n{}",
+        service.log()
+    );
+    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    let out = service.cli(&["retry", &protocol]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(wait_for_mail(&smtp.maildir, 2).len(), 2);
+}
+
+#[test]
+fn the_honeypot_answers_like_a_success_and_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(dir.path(), smtp.port, &[]);
+    let body = valid_form("Bot").replace("sito_web=", "sito_web=http%3A%2F%2Fspam.example");
+    let r = service.post_form(&body);
+    assert_eq!(r.status, 303);
+    assert!(r.header("location").unwrap().contains("protocollo=MS-"));
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert!(delivered(&smtp.maildir).is_empty());
+    let spam = String::from_utf8(service.cli(&["list", "--status", "spam"]).stdout).unwrap();
+    assert_eq!(spam.lines().count(), 1);
+}
+
+#[test]
+fn bad_input_gets_a_clear_4xx_and_is_never_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_SITE_ORIGIN", "https://sito.example.org")],
+    );
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let json = [("Content-Type", "application/json")];
+
+    // CR/LF injection in every single-line field: 422 naming that field.
+    let single_line = [
+        "denominazione",
+        "codice_fiscale",
+        "runts",
+        "sede_legale",
+        "legale_rappresentante",
+        "referente",
+        "email",
+        "pec",
+        "telefono",
+    ];
+    for field in single_line {
+        for injected in [
+            "x\r\nBcc: vittima@esempio.it",
+            "x\nSubject: falso",
+            "x\rTo: a@b.it",
+        ] {
+            let body: String = valid_form("Ente")
+                .split('&')
+                .filter(|kv| !kv.starts_with(&format!("{field}=")))
+                .collect::<Vec<_>>()
+                .join("&")
+                + "&"
+                + &encode(&[(field, injected)]);
+            let r = service.request(
+                "POST",
+                "/forms/manifestazione-di-interesse",
+                &form,
+                body.as_bytes(),
+            );
+            assert_eq!(r.status, 422, "{field} {injected:?}: {r:?}");
+            assert!(
+                r.body.contains(&format!("href=\"#campo-{field}\"")),
+                "{field}: error summary links to the field"
+            );
+        }
+    }
+
+    // The 422 page: error summary first, messages in Italian, values kept.
+    let body = valid_form("Ente <Esempio>")
+        .replace("email=segreteria%40esempio.it", "email=segreteria%40");
+    let r = service.post_form(&body);
+    assert_eq!(r.status, 422);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(r
+        .body
+        .contains("<title>Errore: Manifestazione di interesse"));
+    assert!(r.body.find("riepilogo-errori").unwrap() < r.body.find("<form").unwrap());
+    assert!(r.body.contains("<a href=\"#campo-email\">«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it.</a>"));
+    assert!(
+        r.body.contains("value=\"Ente &lt;Esempio&gt;\""),
+        "typed values kept, escaped"
+    );
+    assert!(r.body.contains("value=\"segreteria@\""));
+    assert!(r.body.contains("value=\"gallicano\" checked"));
+    assert!(
+        r.body
+            .contains(">Doposcuola &lt;b&gt;da dieci anni&lt;/b&gt;\r\nnella valle.</textarea>"),
+        "{}",
+        r.body
+    );
+
+    // JSON errors: one message per field.
+    let r = service.request(
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &json,
+        br#"{"denominazione": "Ente", "email": "no"}"#,
+    );
+    assert_eq!(r.status, 422);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        v["errors"]["email"],
+        "«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it."
+    );
+    assert_eq!(v["errors"]["telefono"], "Compila il campo «Telefono».");
+
+    let cases: Vec<(&str, &str, Vec<(&str, &str)>, Vec<u8>, u16, &str)> = vec![
+        (
+            "oversize body",
+            "/forms/manifestazione-di-interesse",
+            form.to_vec(),
+            format!("esperienza={}", "x".repeat(70_000)).into_bytes(),
+            413,
+            "troppo lunghi",
+        ),
+        (
+            "wrong content type",
+            "/forms/manifestazione-di-interesse",
+            vec![("Content-Type", "text/plain")],
+            valid_form("Ente").into_bytes(),
+            415,
+            "Formato dei dati non supportato",
+        ),
+        (
+            "no content type",
+            "/forms/manifestazione-di-interesse",
+            vec![],
+            valid_form("Ente").into_bytes(),
+            415,
+            "Formato dei dati non supportato",
+        ),
+        (
+            "malformed UTF-8",
+            "/forms/manifestazione-di-interesse",
+            form.to_vec(),
+            b"denominazione=Ente\xff\xfe".to_vec(),
+            400,
+            "UTF-8",
+        ),
+        (
+            "malformed UTF-8 in escapes",
+            "/forms/manifestazione-di-interesse",
+            form.to_vec(),
+            b"denominazione=%C3%28".to_vec(),
+            400,
+            "UTF-8",
+        ),
+        (
+            "malformed urlencoding",
+            "/forms/manifestazione-di-interesse",
+            form.to_vec(),
+            b"denominazione=100%zz".to_vec(),
+            400,
+            "non valida",
+        ),
+        (
+            "malformed JSON",
+            "/forms/manifestazione-di-interesse",
+            json.to_vec(),
+            b"{\"denominazione\": ".to_vec(),
+            400,
+            "JSON",
+        ),
+        (
+            "unknown form",
+            "/forms/non-esiste",
+            form.to_vec(),
+            valid_form("Ente").into_bytes(),
+            404,
+            "non esiste",
+        ),
+        (
+            "duplicate field",
+            "/forms/manifestazione-di-interesse",
+            form.to_vec(),
+            format!("{}&email=altro%40esempio.it", valid_form("Ente")).into_bytes(),
+            400,
+            "più volte",
+        ),
+        (
+            "duplicate JSON key",
+            "/forms/manifestazione-di-interesse",
+            json.to_vec(),
+            br#"{"email": "a@b.it", "email": "c@d.it"}"#.to_vec(),
+            400,
+            "più volte",
+        ),
+        (
+            "foreign origin",
+            "/forms/manifestazione-di-interesse",
+            vec![
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Origin", "https://altro.example.com"),
+            ],
+            valid_form("Ente").into_bytes(),
+            403,
+            "solo dal sito",
+        ),
+    ];
+    for (what, path, headers, body, status, text) in cases {
+        let r = service.request("POST", path, &headers, &body);
+        assert_eq!(r.status, status, "{what}: {r:?}");
+        assert!(r.body.contains(text), "{what}: {}", r.body);
+    }
+    // A post from the site itself is fine.
+    let r = service.request(
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "https://sito.example.org"),
+        ],
+        valid_form("Ente").as_bytes(),
+    );
+    assert_eq!(r.status, 303);
+    // None of the bad ones was stored: exactly one submission exists.
+    let all = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
+    assert_eq!(all.lines().count(), 1, "{all}");
+    assert!(!service.log().contains("panicked"));
+}
+
+#[test]
+fn rate_limit_cors_health_and_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_RATE_LIMIT", "2/min"),
+            ("AMBITO_FORMS_SITE_ORIGIN", "https://sito.example.org"),
+        ],
+    );
+    assert_eq!(service.request("GET", "/healthz", &[], b"").status, 200);
+    let def = service.request("GET", "/forms/manifestazione-di-interesse", &[], b"");
+    assert_eq!(def.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&def.body).unwrap();
+    assert_eq!(v["id"], "manifestazione-di-interesse");
+    assert_eq!(v["honeypot"], "sito_web");
+    assert_eq!(v["fields"][1]["options"][0]["value"], "odv");
+    assert_eq!(v["fields"].as_array().unwrap().len(), 14);
+    assert_eq!(
+        service.request("GET", "/forms/non-esiste", &[], b"").status,
+        404
+    );
+
+    // CORS for the site's origin only.
+    let pre = service.request(
+        "OPTIONS",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Origin", "https://sito.example.org"),
+            ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "content-type"),
+        ],
+        b"",
+    );
+    assert_eq!(
+        pre.header("access-control-allow-origin"),
+        Some("https://sito.example.org"),
+        "{pre:?}"
+    );
+    let other = service.request(
+        "GET",
+        "/forms/manifestazione-di-interesse",
+        &[("Origin", "https://altro.example.com")],
+        b"",
+    );
+    assert_eq!(other.header("access-control-allow-origin"), None);
+
+    assert_eq!(service.post_form(&valid_form("A")).status, 303);
+    assert_eq!(service.post_form(&valid_form("B")).status, 303);
+    let limited = service.post_form(&valid_form("C"));
+    assert_eq!(limited.status, 429);
+    let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
+    assert!(limited.body.contains("Riprova tra"));
+}
+
+#[test]
+fn bad_configuration_fails_at_start_naming_the_variable() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ambito-forms"))
+        .arg("serve")
+        .env_clear()
+        .env("AMBITO_FORMS_SMTP_HOST", "127.0.0.1")
+        .env("AMBITO_FORMS_SMTP_PORT", "porta")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "AMBITO_FORMS_SMTP_PORT: expected a port number from 1 to 65535, found `porta`"
+        ),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ambito-forms"))
+        .arg("serve")
+        .env_clear()
+        .env("AMBITO_FORMS_FORMS_DIR", dir.path())
+        .env("AMBITO_FORMS_DB", dir.path().join("x.sqlite3"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("AMBITO_FORMS_FORMS_DIR"),
+        "{out:?}"
+    );
+}
