@@ -375,7 +375,99 @@ fn bad_input_gets_a_clear_4xx_and_is_never_stored() {
     );
     assert_eq!(v["errors"]["telefono"], "Compila il campo «Telefono».");
 
-    let cases = [];
+    let cases = [
+        Case {
+            what: "oversize body",
+            path: "/forms/manifestazione-di-interesse",
+            headers: form.to_vec(),
+            body: format!("esperienza={}", "x".repeat(70_000)).into_bytes(),
+            status: 413,
+            text: "troppo lunghi",
+        },
+        Case {
+            what: "wrong content type",
+            path: "/forms/manifestazione-di-interesse",
+            headers: vec![("Content-Type", "text/plain")],
+            body: valid_form("Ente").into_bytes(),
+            status: 415,
+            text: "Formato dei dati non supportato",
+        },
+        Case {
+            what: "no content type",
+            path: "/forms/manifestazione-di-interesse",
+            headers: vec![],
+            body: valid_form("Ente").into_bytes(),
+            status: 415,
+            text: "Formato dei dati non supportato",
+        },
+        Case {
+            what: "malformed UTF-8",
+            path: "/forms/manifestazione-di-interesse",
+            headers: form.to_vec(),
+            body: b"denominazione=Ente\xff\xfe".to_vec(),
+            status: 400,
+            text: "UTF-8",
+        },
+        Case {
+            what: "malformed UTF-8 in escapes",
+            path: "/forms/manifestazione-di-interesse",
+            headers: form.to_vec(),
+            body: b"denominazione=%C3%28".to_vec(),
+            status: 400,
+            text: "UTF-8",
+        },
+        Case {
+            what: "malformed urlencoding",
+            path: "/forms/manifestazione-di-interesse",
+            headers: form.to_vec(),
+            body: b"denominazione=100%zz".to_vec(),
+            status: 400,
+            text: "non valida",
+        },
+        Case {
+            what: "malformed JSON",
+            path: "/forms/manifestazione-di-interesse",
+            headers: json.to_vec(),
+            body: b"{\"denominazione\": ".to_vec(),
+            status: 400,
+            text: "JSON",
+        },
+        Case {
+            what: "unknown form",
+            path: "/forms/non-esiste",
+            headers: form.to_vec(),
+            body: valid_form("Ente").into_bytes(),
+            status: 404,
+            text: "non esiste",
+        },
+        Case {
+            what: "duplicate field",
+            path: "/forms/manifestazione-di-interesse",
+            headers: form.to_vec(),
+            body: format!("{}&email=altro%40esempio.it", valid_form("Ente")).into_bytes(),
+            status: 400,
+            text: "più volte",
+        },
+        Case {
+            what: "duplicate JSON key",
+            path: "/forms/manifestazione-di-interesse",
+            headers: json.to_vec(),
+            body: br#"{"email": "a@b.it", "email": "c@d.it"}"#.to_vec(),
+            status: 400,
+            text: "più volte",
+        },
+        Case {
+            what: "foreign origin",
+            path: "/forms/manifestazione-di-interesse",
+            headers: vec![
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Origin", "https://altro.example.com"),
+            ],
+            body: valid_form("Ente").into_bytes(),
+            status: 403,
+            text: "solo dal sito",
+        },
+    ];
     for c in cases {
         let r = service.request("POST", c.path, &c.headers, &c.body);
         assert_eq!(r.status, c.status, "{}: {r:?}", c.what);
