@@ -37,12 +37,13 @@ fn default_language() -> String {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionConfig {
-    /// Schema of the `extra:` fields of the section's pages.
+    /// Schema of the `extra:` fields of the section's pages. Declared
+    /// (even as `{}`), only these fields are allowed; left out, any are.
     #[serde(default)]
-    pub fields: BTreeMap<String, FieldSpec>,
+    pub fields: Option<BTreeMap<String, FieldSpec>>,
     /// Schema of the `extra:` fields of the section page (`_index.md`).
     #[serde(default)]
-    pub section_fields: BTreeMap<String, FieldSpec>,
+    pub section_fields: Option<BTreeMap<String, FieldSpec>>,
     #[serde(default)]
     pub sort_by: SortBy,
     /// Template for the section's pages (default `page.html`).
@@ -153,7 +154,7 @@ mod tests {
         .unwrap();
         assert_eq!(cfg.base_url, "https://example.org/sub/");
         assert_eq!(cfg.base_path(), "/sub/");
-        assert!(cfg.sections["comuni"].fields["istat"].required);
+        assert!(cfg.sections["comuni"].fields.as_ref().unwrap()["istat"].required);
     }
 
     #[test]

@@ -91,10 +91,8 @@ pub fn compile(
     let mut out = BTreeMap::new();
     let mut diags = Vec::new();
     for (name, section) in config {
-        let mut compile_all = |fields: &BTreeMap<String, FieldSpec>| {
-            if fields.is_empty() {
-                return None;
-            }
+        let mut compile_all = |fields: &Option<BTreeMap<String, FieldSpec>>| {
+            let fields = fields.as_ref()?;
             let mut schema = Schema::default();
             for (field_name, spec) in fields {
                 match compile_field(spec, sections) {
@@ -246,7 +244,11 @@ pub fn check(
                 .map(|c| format!(" (did you mean `{c}`?)"))
                 .unwrap_or_else(|| {
                     let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
-                    format!(" (fields allowed here: {})", names.join(", "))
+                    if names.is_empty() {
+                        " (this section has no `extra:` fields)".to_string()
+                    } else {
+                        format!(" (fields allowed here: {})", names.join(", "))
+                    }
                 });
             out.problems.push((
                 key.pos.below(shift),
@@ -528,6 +530,16 @@ mod tests {
         let msgs: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         assert!(msgs[0].starts_with("site.yaml:6:17: error: field `a` of section `comuni`: unknown type `strnig` (did you mean `string`?"), "{msgs:?}");
         assert_eq!(msgs[1], "site.yaml:7:37: error: field `b` of section `comuni`: no section `servizzi` in content/ (did you mean `servizi`?)");
+    }
+
+    #[test]
+    fn an_empty_schema_allows_no_extra_fields() {
+        let s = schema("  comuni:\n    fields: {}\n");
+        let c = run(&s, "nota: x\n");
+        assert_eq!(
+            c.problems[0].1,
+            "unknown field `nota` in front matter (this section has no `extra:` fields)"
+        );
     }
 
     #[test]
