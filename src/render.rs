@@ -189,6 +189,13 @@ fn register_filters(tera: &mut Tera) {
             .ok_or_else(|| tera::Error::msg("euro: expected a number"))?;
         Ok(Json::String(italian::euro(n)))
     });
+    // JSON for `<script type="application/ld+json">`: `<` is escaped so that
+    // no text can close the script element.
+    tera.register_filter("jsonld", |v: &Json, _: &HashMap<String, Json>| {
+        let text =
+            serde_json::to_string(v).map_err(|e| tera::Error::msg(format!("jsonld: {e}")))?;
+        Ok(Json::String(text.replace('<', "\\u003c")))
+    });
     tera.register_filter("numero", |v: &Json, _: &HashMap<String, Json>| {
         if let Some(i) = v.as_i64() {
             return Ok(Json::String(italian::integer(i)));
@@ -386,8 +393,18 @@ impl Templates {
                 result.err()
             })
             .collect();
-        // The 404 page: the theme's, or a plain Italian one.
-        let ctx = base_context(&shared, site.config.base_path(), Json::Array(Vec::new()));
+        // The 404 page: the theme's, or a plain Italian one. It gets a
+        // `page` like every other page, so themes need no special cases.
+        let mut ctx = base_context(&shared, site.config.base_path(), Json::Array(Vec::new()));
+        ctx.insert(
+            "page".into(),
+            json!({
+                "title": "Pagina non trovata",
+                "url": format!("{}404.html", site.config.base_path()),
+                "permalink": format!("{}404.html", site.config.base_url),
+                "extra": {},
+            }),
+        );
         let not_found = if self.files.contains_key("404.html") {
             self.render_one("404.html", ctx)
         } else {

@@ -85,6 +85,10 @@ const KEYS: &[&str] = &[
     "request_timeout_seconds",
 ];
 
+/// Variables with the same prefix that are not settings: the log filter
+/// and the path of the configuration file.
+const NOT_SETTINGS: &[&str] = &["log", "config"];
+
 fn var_name(key: &str) -> String {
     format!("AMBITO_FORMS_{}", key.to_uppercase())
 }
@@ -150,7 +154,7 @@ impl Sources {
                 let key = key.to_lowercase();
                 if KEYS.contains(&key.as_str()) {
                     map.insert(key, value);
-                } else if key != "config" {
+                } else if !NOT_SETTINGS.contains(&key.as_str()) {
                     return Err(ConfigError {
                         var: name.clone(),
                         message: format!(
@@ -376,6 +380,7 @@ mod tests {
         assert_eq!(e.var, "AMBITO_FORMS_RATE_LIMIT");
         let e = config(&[("AMBITO_FORMS_SMTP_PASWORD", "x")]).unwrap_err();
         assert_eq!(e.var, "AMBITO_FORMS_SMTP_PASWORD");
+        assert!(config(&[("AMBITO_FORMS_LOG", "debug"), ("AMBITO_FORMS_CONFIG", "")]).is_ok());
     }
 
     #[test]

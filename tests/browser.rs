@@ -1,0 +1,119 @@
+//! The real site in a real browser (headless Chromium, installed by
+//! scripts/test-deps): what the browser builds from our HTML, not what we
+//! meant to write.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+/// `ambito serve` on the real site, on a free port.
+struct Preview {
+    child: std::process::Child,
+    url: String,
+    _out: tempfile::TempDir,
+}
+
+impl Preview {
+    fn start() -> Preview {
+        let out = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
+            .args([
+                "serve",
+                "--port",
+                "0",
+                "--root",
+                env!("CARGO_MANIFEST_DIR"),
+                "--output",
+            ])
+            .arg(out.path().join("public"))
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.strip_prefix("preview at ") {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_string();
+            }
+        };
+        Preview {
+            child,
+            url,
+            _out: out,
+        }
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium(args: &[&str], url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .arg(url)
+        .output()
+        .expect("chromium is installed (scripts/test-deps)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_browser_builds_the_map_links_and_landmarks_we_wrote() {
+    let preview = Preview::start();
+    let dom = chromium(&["--dump-dom"], &format!("{}/comuni/", preview.url));
+    // The browser parsed the map as SVG, with one link per comune in it.
+    let svg = dom
+        .split("<svg")
+        .nth(1)
+        .expect("an svg element")
+        .split("</svg>")
+        .next()
+        .unwrap();
+    assert_eq!(svg.matches("<a href=\"/comuni/").count(), 19, "{svg}");
+    assert!(svg.contains("<title id=\"mappa-titolo\">"));
+    assert_eq!(dom.matches("<h1").count(), 1);
+    for landmark in [
+        "<header>",
+        "<nav class=\"menu\" aria-label=\"Menu principale\">",
+        "<main id=\"contenuto\"",
+        "<footer>",
+    ] {
+        assert!(dom.contains(landmark), "{landmark}");
+    }
+    // A narrow phone screen still renders (screenshot written, non-empty).
+    let shot = tempfile::tempdir().unwrap();
+    let png = shot.path().join("320.png");
+    chromium(
+        &[
+            "--hide-scrollbars",
+            "--window-size=320,800",
+            &format!("--screenshot={}", png.display()),
+        ],
+        &format!("{}/comuni/barga/", preview.url),
+    );
+    assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
+}
