@@ -24,9 +24,17 @@ pub struct SiteConfig {
     /// (`comuni`, `partecipa/manifestazione-di-interesse`).
     #[serde(default)]
     pub sections: BTreeMap<String, SectionConfig>,
+    /// Where the forms service answers (`https://moduli.example.org`): forms
+    /// post to `{forms_endpoint}/forms/{id}`.
+    #[serde(default = "default_forms_endpoint")]
+    pub forms_endpoint: String,
     /// Free-form values for templates (`config.extra.*`).
     #[serde(default)]
     pub extra: serde_json::Value,
+}
+
+fn default_forms_endpoint() -> String {
+    "http://127.0.0.1:8080".to_string()
 }
 
 fn default_language() -> String {

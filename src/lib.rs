@@ -19,6 +19,10 @@ pub mod content;
 #[cfg(feature = "generator")]
 pub mod diagnostic;
 #[cfg(feature = "generator")]
+pub mod form_spec;
+#[cfg(feature = "generator")]
+pub mod forms;
+#[cfg(feature = "generator")]
 pub mod front_matter;
 #[cfg(feature = "generator")]
 pub mod markdown;

@@ -117,6 +117,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     };
     diags.extend(templates.check_names(&site));
+    let (forms, form_diags) = crate::forms::compile(&site);
+    diags.extend(form_diags);
     if !diags.is_empty() {
         return Err(invalid(diags));
     }
@@ -170,7 +172,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             })?;
         }
     }
-    let render_diags = templates.render_pages(&site, opts.today, &|r| write(&r.path, &r.html));
+    let render_diags =
+        templates.render_pages(&site, opts.today, &forms, &|r| write(&r.path, &r.html));
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }

@@ -3,6 +3,7 @@
 
 use crate::date::Date;
 use crate::diagnostic::{did_you_mean, line_col, Diagnostic, Pos};
+use crate::forms::CompiledForm;
 use crate::italian;
 use crate::markdown;
 use crate::site::{PageId, Site};
@@ -357,6 +358,7 @@ impl Templates {
         &mut self,
         site: &Site,
         today: Date,
+        forms: &[CompiledForm],
         emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
@@ -378,6 +380,7 @@ impl Templates {
             summaries: Arc::new(summaries),
         };
         self.register_lookups(site, &shared);
+        self.register_forms(forms);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
             .into_par_iter()
             .filter_map(|id| {
@@ -420,7 +423,90 @@ impl Templates {
         }) {
             diags.push(d);
         }
+        for form in forms {
+            if let Err(d) = self.emit_form(site, &shared, form, emit) {
+                diags.push(d);
+            }
+        }
         diags
+    }
+
+    /// `form(id="…")`: the form's HTML, from the same code the forms
+    /// service uses to show it again with errors.
+    fn register_forms(&mut self, forms: &[CompiledForm]) {
+        let forms: Arc<HashMap<String, CompiledForm>> = Arc::new(
+            forms
+                .iter()
+                .map(|f| (f.definition.id.clone(), f.clone()))
+                .collect(),
+        );
+        self.tera
+            .register_function("form", move |args: &HashMap<String, Json>| {
+                let id = args
+                    .get("id")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| tera::Error::msg("form needs id=\"form-id\""))?;
+                let f = forms
+                    .get(id)
+                    .ok_or_else(|| tera::Error::msg(format!("form: no form `{id}`")))?;
+                let html = crate::form::html::form(
+                    &f.definition,
+                    &f.action,
+                    f.privacy_path.as_deref(),
+                    Default::default(),
+                );
+                Ok(Json::String(html))
+            });
+    }
+
+    /// Writes what the forms service needs beside the form's page: the
+    /// compiled definition (`{id}.form.json`) and, when the theme has a
+    /// `shell.html`, the page shell the service fills for its own pages
+    /// (`{id}.shell.html`), so they look like the rest of the site.
+    fn emit_form(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        form: &CompiledForm,
+        emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
+    ) -> Result<(), Diagnostic> {
+        let page = &site.pages[form.page];
+        let dir = output_path(site, &page.url)
+            .trim_end_matches("index.html")
+            .to_string();
+        let id = &form.definition.id;
+        let json = serde_json::to_vec_pretty(&form.definition)
+            .map_err(|e| Diagnostic::file(&page.src.file, format!("form `{id}`: {e}")))?;
+        emit(Rendered {
+            path: format!("{dir}{id}.form.json"),
+            html: json,
+        })?;
+        if !self.files.contains_key("shell.html") {
+            return Ok(());
+        }
+        let mut ctx = page_context(site, shared, form.page)?;
+        for key in ["page", "section"] {
+            if let Some(Json::Object(p)) = ctx.get_mut(key) {
+                p.insert("title".into(), Json::String(SHELL_TITLE.into()));
+                p.insert("description".into(), Json::String(SHELL_TITLE.into()));
+                p.remove("last_modified");
+            }
+        }
+        let html = self.render_one("shell.html", ctx)?;
+        let html = String::from_utf8_lossy(&html).into_owned();
+        // The service answers from its own address: make the site's links absolute.
+        let base_path = site.config.base_path();
+        let mut absolute = html;
+        for attr in ["href=\"", "src=\"", "action=\""] {
+            absolute = absolute.replace(
+                &format!("{attr}{base_path}"),
+                &format!("{attr}{}", site.config.base_url),
+            );
+        }
+        emit(Rendered {
+            path: format!("{dir}{id}.shell.html"),
+            html: absolute.into_bytes(),
+        })
     }
 
     fn render_one(&self, name: &str, ctx: Map<String, Json>) -> Result<Vec<u8>, Diagnostic> {
@@ -490,6 +576,11 @@ impl Templates {
             });
     }
 }
+
+/// Where the forms service puts a page's title and content in a shell.
+pub const SHELL_TITLE: &str = "__AMBITO_TITOLO__";
+/// See [`SHELL_TITLE`].
+pub const SHELL_CONTENT: &str = "__AMBITO_CONTENUTO__";
 
 const DEFAULT_404: &str = "<!DOCTYPE html>\n<html lang=\"it\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Pagina non trovata</title></head>\n<body><main><h1>Pagina non trovata</h1><p>La pagina che cerchi non esiste o è stata spostata.</p><p><a href=\"{home}\">Vai alla pagina iniziale</a></p></main></body>\n</html>\n";
 

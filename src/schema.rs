@@ -28,6 +28,11 @@ pub enum FieldType {
         section: String,
     },
     List(Box<FieldType>),
+    /// A form definition (see [`crate::form_spec`]); `sections` are the
+    /// sections `options_from` may name.
+    Form {
+        sections: Vec<String>,
+    },
 }
 
 impl FieldType {
@@ -43,6 +48,7 @@ impl FieldType {
             FieldType::Url => "a web address starting with https://".into(),
             FieldType::Reference { section } => format!("the name of a page in `{section}`"),
             FieldType::List(of) => format!("a list of {}", of.describe()),
+            FieldType::Form { .. } => "a form definition".into(),
         }
     }
 }
@@ -58,6 +64,7 @@ const TYPE_NAMES: &[&str] = &[
     "url",
     "reference",
     "list",
+    "form",
 ];
 
 /// One compiled field.
@@ -163,6 +170,9 @@ fn scalar_type(
         "bool" => FieldType::Bool,
         "email" => FieldType::Email,
         "url" => FieldType::Url,
+        "form" => FieldType::Form {
+            sections: sections.to_vec(),
+        },
         "reference" => {
             let section = spec.section.as_ref().ok_or((
                 pos,
@@ -387,6 +397,17 @@ impl Ctx<'_> {
                     return self.problem(y, msg);
                 }
                 Json::String(s.clone())
+            }
+            FieldType::Form { sections } => {
+                let mut checker = crate::form_spec::Checker {
+                    field: self.field_name,
+                    source: self.source,
+                    shift: self.shift,
+                    sections,
+                    problems: &mut self.out.problems,
+                    refs: &mut self.out.refs,
+                };
+                return checker.check(y);
             }
             FieldType::Reference { section } => {
                 let Value::Str(s) = &y.value else {

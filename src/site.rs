@@ -203,8 +203,12 @@ pub fn resolve(
                 Some(p) => p.to_string(),
                 None => format!("{}/{}.md", r.section, r.name.trim_end_matches(".md")),
             };
+            // A reference with no section (a link in a form definition) may
+            // name any page.
             match by_path.get(&path) {
-                Some(&target) if path.starts_with(&format!("{}/", r.section)) => {
+                Some(&target)
+                    if r.section.is_empty() || path.starts_with(&format!("{}/", r.section)) =>
+                {
                     page.refs.entry(r.field.clone()).or_default().push(target);
                     backrefs.push((target, page.src.section.clone(), id));
                 }

@@ -24,7 +24,8 @@ fn site() -> &'static Path {
 fn pages() -> BTreeMap<String, String> {
     snapshot(site())
         .into_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
+        // Shells are not pages: the forms service fills them in.
+        .filter(|(p, _)| p.ends_with(".html") && !p.ends_with(".shell.html"))
         .map(|(p, b)| (p, String::from_utf8(b).expect("UTF-8 pages")))
         .collect()
 }
@@ -219,6 +220,46 @@ fn structured_data_is_valid_json_ld() {
     assert_eq!(
         types.into_iter().collect::<Vec<_>>(),
         ["City", "GovernmentOrganization", "GovernmentService"]
+    );
+}
+
+#[test]
+fn the_form_page_renders_the_form_defined_in_its_front_matter() {
+    let dir = "partecipa/manifestazione-di-interesse";
+    let page = read(site(), &format!("{dir}/index.html"));
+    assert!(page.contains("<form class=\"modulo\" method=\"post\" action=\"http://127.0.0.1:8080/forms/manifestazione-di-interesse\""));
+    // Options from sections: the 19 comuni and the intervention lines.
+    assert_eq!(page.matches("name=\"comuni\" value=").count(), 19);
+    assert!(page.contains(
+        "<label for=\"campo-linee-3\">Socializzazione e doposcuola per i ragazzi</label>"
+    ));
+    assert!(page.contains(
+        "<a href=\"/privacy/\">Leggi l’informativa sul trattamento dei dati personali</a>"
+    ));
+    assert!(page.contains("<button type=\"submit\">Invia la manifestazione di interesse</button>"));
+    // The compiled definition beside the page, with links made absolute.
+    let json: serde_json::Value = serde_json::from_str(&read(
+        site(),
+        &format!("{dir}/manifestazione-di-interesse.form.json"),
+    ))
+    .unwrap();
+    assert_eq!(
+        json["thank_you_url"],
+        "https://www.example.org/partecipa/manifestazione-di-interesse/grazie/"
+    );
+    assert_eq!(json["fields"][10]["options"].as_array().unwrap().len(), 19);
+    // The shell for the service's pages: the site's header and footer, with
+    // absolute links, and the two places the service fills.
+    let shell = read(
+        site(),
+        &format!("{dir}/manifestazione-di-interesse.shell.html"),
+    );
+    assert!(shell.contains("<title>__AMBITO_TITOLO__ – "));
+    assert!(shell.contains("<main id=\"contenuto\" class=\"contenitore\">\n__AMBITO_CONTENUTO__"));
+    assert!(shell.contains("href=\"https://www.example.org/css/serchio.css\""));
+    assert!(
+        !shell.contains("href=\"/"),
+        "no site-relative links in the shell"
     );
 }
 

@@ -32,19 +32,35 @@ pub enum StartError {
     Serve(#[source] std::io::Error),
 }
 
-/// Loads every form definition (`*.json`) in `dir`.
-pub fn load_forms(dir: &Path) -> Result<HashMap<String, Arc<FormDefinition>>, StartError> {
+/// A form the service answers for: its definition and, when the generator
+/// wrote one, the site's page shell for the service's own pages.
+pub struct LoadedForm {
+    pub definition: Arc<FormDefinition>,
+    pub shell: Option<String>,
+}
+
+/// Loads every compiled form definition (`*.form.json`, written by the
+/// generator beside the form's page) found under `dir`, with its shell
+/// (`*.shell.html`) when there is one.
+pub fn load_forms(dir: &Path) -> Result<HashMap<String, LoadedForm>, StartError> {
     let err = |path: &Path, message: String| StartError::Forms {
         path: path.to_path_buf(),
         message,
     };
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| err(dir, format!("cannot read the folder: {e}")))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| err(&d, format!("cannot read the folder: {e}")))?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.to_string_lossy().ends_with(".form.json") {
+                paths.push(path);
+            }
+        }
+    }
     paths.sort();
     let mut forms = HashMap::new();
     for path in paths {
@@ -56,10 +72,21 @@ pub fn load_forms(dir: &Path) -> Result<HashMap<String, Arc<FormDefinition>>, St
         if forms.contains_key(&def.id) {
             return Err(err(&path, format!("a second form with id `{}`", def.id)));
         }
-        forms.insert(def.id.clone(), Arc::new(def));
+        let shell_path = path.with_file_name(format!("{}.shell.html", def.id));
+        let shell = std::fs::read_to_string(&shell_path).ok();
+        forms.insert(
+            def.id.clone(),
+            LoadedForm {
+                definition: Arc::new(def),
+                shell,
+            },
+        );
     }
     if forms.is_empty() {
-        return Err(err(dir, "no form definitions (*.json) found".into()));
+        return Err(err(
+            dir,
+            "no form definitions (*.form.json) found: build the site first (ambito build)".into(),
+        ));
     }
     Ok(forms)
 }

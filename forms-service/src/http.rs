@@ -1,13 +1,14 @@
 //! The HTTP interface: thin handlers over the form definition, the store
 //! and the outbox.
 
+use crate::app::LoadedForm;
 use crate::config::Config;
 use crate::input;
 use crate::pages;
 use crate::ratelimit::Limiter;
 use crate::store::{self, Db, NewSubmission, StoredAnswer};
 use crate::writer::Writer;
-use ambito::form::{self, FieldError, FormDefinition, Validation};
+use ambito::form::{self, FieldError, Validation};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -26,7 +27,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Shared by all requests.
 pub struct AppState {
     pub config: Arc<Config>,
-    pub forms: HashMap<String, Arc<FormDefinition>>,
+    pub forms: HashMap<String, LoadedForm>,
     pub writer: Writer,
     /// For reads (health check).
     pub db: Arc<Mutex<Db>>,
@@ -40,6 +41,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(healthz))
         .route("/forms/{form_id}", get(definition).post(submit))
+        .route("/forms/{form_id}/ricevuta", get(confirmation))
         .fallback(not_found)
         .with_state(Arc::clone(&state))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -124,7 +126,7 @@ async fn definition(
     headers: HeaderMap,
 ) -> Response {
     match state.forms.get(&form_id) {
-        Some(def) => axum::Json(def.as_ref().clone()).into_response(),
+        Some(form) => axum::Json(form.definition.as_ref().clone()).into_response(),
         None => refuse(
             reply_kind(&headers),
             StatusCode::NOT_FOUND,
@@ -138,20 +140,49 @@ fn ip_hash(key: &[u8; 32], addr: &SocketAddr) -> String {
     hash.to_hex()[..32].to_string()
 }
 
-/// Where a browser goes after a successful submission: the thank-you
-/// page, on the site's origin, with the protocol number.
-fn thank_you_location(config: &Config, def: &FormDefinition, protocol: &str) -> String {
-    let base = if def.thank_you_url.starts_with('/') {
-        format!(
-            "{}{}",
-            config.site_origin.as_deref().unwrap_or(""),
-            def.thank_you_url
-        )
-    } else {
-        def.thank_you_url.clone()
+/// The confirmation page a browser is sent to after a submission:
+/// `/forms/{id}/ricevuta?protocollo=MI-2026-000042`.
+async fn confirmation(
+    State(state): State<Arc<AppState>>,
+    Path(form_id): Path<String>,
+    uri: axum::http::Uri,
+) -> Response {
+    let Some(form) = state.forms.get(&form_id) else {
+        return refuse(
+            Reply::Html,
+            StatusCode::NOT_FOUND,
+            "Il modulo richiesto non esiste.",
+        );
     };
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}protocollo={protocol}")
+    let protocol = input::urlencoded(uri.query().unwrap_or("").as_bytes())
+        .ok()
+        .and_then(|q| {
+            q.into_iter()
+                .find(|(k, _)| k == "protocollo")
+                .map(|(_, v)| v)
+        })
+        .unwrap_or_default();
+    let db = Arc::clone(&state.db);
+    let (id, p) = (form_id.clone(), protocol.clone());
+    let found = tokio::task::spawn_blocking(move || {
+        db.lock()
+            .ok()
+            .and_then(|db| db.find(&id, &p).ok().flatten())
+    })
+    .await
+    .ok()
+    .flatten();
+    match found {
+        Some(received_at) => {
+            let when = crate::mail::italian_datetime(received_at);
+            axum::response::Html(pages::confirmation(form, &protocol, &when)).into_response()
+        }
+        None => refuse(
+            Reply::Html,
+            StatusCode::NOT_FOUND,
+            "Non risulta nessuna richiesta con questo numero di protocollo.",
+        ),
+    }
 }
 
 async fn submit(
@@ -162,13 +193,14 @@ async fn submit(
     body: Body,
 ) -> Response {
     let kind = reply_kind(&headers);
-    let Some(def) = state.forms.get(&form_id).cloned() else {
+    let Some(form) = state.forms.get(&form_id) else {
         return refuse(
             kind,
             StatusCode::NOT_FOUND,
             "Il modulo richiesto non esiste.",
         );
     };
+    let def = Arc::clone(&form.definition);
     // Only the site may post (browsers always say where a post comes from).
     if let (Some(expected), Some(origin)) = (&state.config.site_origin, headers.get(header::ORIGIN))
     {
@@ -285,7 +317,7 @@ async fn submit(
                     &format!("{}.", capitalise(&e.to_string())),
                 )
             }
-            Err(Validation::Fields(errors)) => return invalid(kind, &def, &form_id, &raw, &errors),
+            Err(Validation::Fields(errors)) => return invalid(kind, form, &form_id, &raw, &errors),
         }
     };
     let protocol = match state.writer.insert(submission).await {
@@ -311,7 +343,7 @@ async fn submit(
         )
             .into_response(),
         Reply::Html => {
-            let location = thank_you_location(&state.config, &def, protocol.as_str());
+            let location = format!("/forms/{form_id}/ricevuta?protocollo={protocol}");
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(v) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, v);
@@ -330,7 +362,7 @@ fn capitalise(s: &str) -> String {
 
 fn invalid(
     kind: Reply,
-    def: &FormDefinition,
+    form: &LoadedForm,
     form_id: &str,
     raw: &[(String, String)],
     errors: &[FieldError],
@@ -355,7 +387,7 @@ fn invalid(
         Reply::Html => (
             StatusCode::UNPROCESSABLE_ENTITY,
             axum::response::Html(pages::form_with_errors(
-                def,
+                form,
                 &format!("/forms/{form_id}"),
                 raw,
                 errors,

@@ -1,35 +1,63 @@
-//! The few pages the service itself sends: the form again with its errors,
-//! and short messages. (Issue: these will use the site's own page shell,
-//! written by the generator.)
+//! The pages the service itself sends: the form again with its errors,
+//! the confirmation after a submission, and short messages. When the
+//! generator wrote the site's page shell for the form, they are filled into
+//! it, so they look exactly like the rest of the site.
 
+use crate::app::LoadedForm;
 use ambito::escape::escape;
-use ambito::form::{html, FieldError, FormDefinition};
+use ambito::form::{html, FieldError};
 use axum::http::StatusCode;
 
-fn page(title: &str, main: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n<body>\n<main id=\"contenuto\">\n{main}</main>\n</body>\n</html>\n",
-        escape(title)
-    )
+/// Markers in the shell (see `ambito::render::SHELL_TITLE`).
+const SHELL_TITLE: &str = "__AMBITO_TITOLO__";
+const SHELL_CONTENT: &str = "__AMBITO_CONTENUTO__";
+
+fn page(shell: Option<&str>, title: &str, main: &str) -> String {
+    match shell {
+        Some(shell) => shell.replace(SHELL_TITLE, &escape(title)).replace(SHELL_CONTENT, main),
+        None => format!(
+            "<!DOCTYPE html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n<body>\n<main id=\"contenuto\">\n{main}</main>\n</body>\n</html>\n",
+            escape(title)
+        ),
+    }
 }
 
 /// The form again, with an error summary at the top, a message at each
 /// field in error, and everything the person typed kept.
 pub fn form_with_errors(
-    def: &FormDefinition,
+    form: &LoadedForm,
     action: &str,
     values: &[(String, String)],
     errors: &[FieldError],
 ) -> String {
+    let def = &form.definition;
     let filled = html::Filled { values, errors };
     let main = format!(
         "<h1>{}</h1>\n{}{}",
         escape(&def.title),
         html::error_summary(def, errors),
-        html::form(def, action, None, filled)
+        html::form(def, action, def.privacy_url.as_deref(), filled)
     );
     // "Errore:" first in the title, so screen readers announce it at once.
-    page(&format!("Errore: {}", def.title), &main)
+    page(
+        form.shell.as_deref(),
+        &format!("Errore: {}", def.title),
+        &main,
+    )
+}
+
+/// The confirmation after a submission: the protocol number and the date,
+/// and no personal data (the address can be shared or bookmarked).
+pub fn confirmation(form: &LoadedForm, protocol: &str, when: &str) -> String {
+    let def = &form.definition;
+    let main = format!(
+        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di protocollo: <strong>{}</strong><br>Ricevuta il: {}</p>\n</div>\n<p>Riceverai a breve un’email con il numero di protocollo e una copia dei dati inviati: conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
+        escape(&def.title),
+        escape(protocol),
+        escape(when),
+        escape(&def.thank_you_url)
+    );
+    page(form.shell.as_deref(), "Richiesta inviata", &main)
 }
 
 /// A short page with one message (errors other than field errors).
@@ -42,6 +70,7 @@ pub fn message(status: StatusCode, message: &str) -> String {
         _ => "Servizio non disponibile",
     };
     page(
+        None,
         title,
         &format!("<h1>{}</h1>\n<p>{}</p>\n", escape(title), escape(message)),
     )

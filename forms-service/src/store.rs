@@ -408,6 +408,20 @@ impl Db {
         )?)
     }
 
+    /// When the submission with this protocol number for this form was
+    /// received, if there is one (spam included: a bot is answered like a
+    /// person).
+    pub fn find(&self, form_id: &str, protocol: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT received_at FROM submissions WHERE form_id = ?1 AND protocol = ?2",
+                params![form_id, protocol],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// A trivial query, for the health check.
     pub fn health(&self) -> Result<(), StoreError> {
         self.conn

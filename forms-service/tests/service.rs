@@ -41,14 +41,40 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     assert_eq!(r.status, 303, "{r:?}");
     let location = r.header("location").unwrap();
     assert!(
-        location.starts_with(
-            "https://sito.example.org/partecipa/manifestazione-di-interesse/grazie/?protocollo=MI-"
-        ),
+        location.starts_with("/forms/manifestazione-di-interesse/ricevuta?protocollo=MI-"),
         "{location}"
     );
     let protocol = location.rsplit('=').next().unwrap().to_string();
     assert_eq!(protocol.len(), "MI-2026-000001".len());
     assert!(protocol.ends_with("-000001"));
+    // The confirmation page: the site's own look, the protocol and the
+    // date, and no personal data.
+    let page = service.request("GET", location, &[], b"");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!(
+            "Numero di protocollo: <strong>{protocol}</strong>"
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(
+        "<title>Richiesta inviata – PON Inclusione – Zona Distretto Valle del Serchio</title>"
+    ));
+    assert!(page
+        .body
+        .contains("<link rel=\"stylesheet\" href=\"https://sito.example.org/css/serchio.css\">"));
+    assert!(page
+        .body
+        .contains("Progetti cofinanziati dall’Unione europea"));
+    assert!(!page.body.contains("Associazione Esempio") && !page.body.contains("segreteria@"));
+    let unknown = service.request(
+        "GET",
+        "/forms/manifestazione-di-interesse/ricevuta?protocollo=MI-2026-999999",
+        &[],
+        b"",
+    );
+    assert_eq!(unknown.status, 404);
 
     let mails = wait_for_mail(&smtp.maildir, 2);
     assert_eq!(mails.len(), 2, "exactly two messages");
@@ -84,7 +110,7 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
         "Codice fiscale dell’organizzazione: 12345678903",
         "Telefono: +390583123456",
         "Comuni in cui opera l’organizzazione: Barga, Gallicano",
-        "Linee di intervento che vuole coprogettare: Interventi di inclusione per minori",
+        "Linee di intervento che vuole coprogettare: Socializzazione e doposcuola per i ragazzi",
         "    Doposcuola <b>da dieci anni</b>\n    nella valle.",
         "Ho letto l’informativa sul trattamento dei dati personali: sì",
     ] {
@@ -269,6 +295,20 @@ fn the_honeypot_answers_like_a_success_and_sends_nothing() {
     let r = service.post_form(&body);
     assert_eq!(r.status, 303);
     assert!(r.header("location").unwrap().contains("protocollo=MS-"));
+    // A bot sees the same confirmation a person sees.
+    assert_eq!(
+        service
+            .request("GET", r.header("location").unwrap(), &[], b"")
+            .status,
+        200
+    );
+    // A bot sees the same confirmation a person sees.
+    assert_eq!(
+        service
+            .request("GET", r.header("location").unwrap(), &[], b"")
+            .status,
+        200
+    );
     std::thread::sleep(std::time::Duration::from_millis(800));
     assert!(delivered(&smtp.maildir).is_empty());
     let spam = String::from_utf8(service.cli(&["list", "--status", "spam"]).stdout).unwrap();
@@ -345,6 +385,17 @@ fn bad_input_gets_a_clear_4xx_and_is_never_stored() {
     assert!(r
         .body
         .contains("<title>Errore: Manifestazione di interesse"));
+    assert!(
+        r.body
+            .contains("<a class=\"salta\" href=\"#contenuto\">Vai al contenuto</a>"),
+        "the site's shell"
+    );
+    assert!(
+        r.body
+            .contains("<a href=\"https://sito.example.org/privacy/\">"),
+        "privacy notice linked"
+    );
+    assert_eq!(r.body.matches("<h1").count(), 1);
     assert!(r.body.find("riepilogo-errori").unwrap() < r.body.find("<form").unwrap());
     assert!(r.body.contains("<a href=\"#campo-email\">«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it.</a>"));
     assert!(

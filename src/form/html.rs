@@ -96,7 +96,8 @@ pub fn form(
         out,
         "<div class=\"hp\" aria-hidden=\"true\" style=\"display:none\"><label for=\"campo-{hp}\">Non compilare questo campo</label><input type=\"text\" id=\"campo-{hp}\" name=\"{hp}\" tabindex=\"-1\" autocomplete=\"off\"></div>"
     );
-    out.push_str("<button type=\"submit\">Invia</button>\n</form>\n");
+    let submit = escape(def.submit_label.as_deref().unwrap_or("Invia"));
+    let _ = writeln!(out, "<button type=\"submit\">{submit}</button>\n</form>");
     out
 }
 

@@ -24,6 +24,12 @@ pub struct FormDefinition {
     /// Name of the hidden field that people leave empty and bots fill in.
     pub honeypot: String,
     pub fields: Vec<FieldDef>,
+    /// The privacy notice, linked next to consent boxes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
+    /// The text of the submit button (default «Invia»).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submit_label: Option<String>,
 }
 
 /// One field of a form.
@@ -359,5 +365,6 @@ impl Answer {
     }
 }
 
-#[cfg(test)]
+// The tests use the real form, compiled by the generator from content/.
+#[cfg(all(test, feature = "generator"))]
 mod tests;

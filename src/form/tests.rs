@@ -1,10 +1,24 @@
 use super::*;
 
+/// The expression-of-interest form, as the generator compiles it from
+/// content/partecipa/manifestazione-di-interesse/_index.md (built once).
 fn definition() -> FormDefinition {
-    let text = include_str!("../../forms-service/forms/manifestazione-di-interesse.json");
-    let def: FormDefinition = serde_json::from_str(text).expect("definition parses");
-    def.check().expect("definition is consistent");
-    def
+    static DEF: std::sync::OnceLock<FormDefinition> = std::sync::OnceLock::new();
+    DEF.get_or_init(|| {
+        let out = tempfile::tempdir().expect("tempdir");
+        let mut opts = crate::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+        opts.output = Some(out.path().join("public"));
+        crate::build(&opts).expect("the real site builds");
+        let path = out.path().join(
+            "public/partecipa/manifestazione-di-interesse/manifestazione-di-interesse.form.json",
+        );
+        let def: FormDefinition =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("compiled form"))
+                .expect("definition parses");
+        def.check().expect("definition is consistent");
+        def
+    })
+    .clone()
 }
 
 fn valid() -> Vec<(String, String)> {
@@ -19,7 +33,7 @@ fn valid() -> Vec<(String, String)> {
         ("telefono", "0583 123456"),
         ("comuni", "gallicano"),
         ("comuni", "barga"),
-        ("linee", "inclusione"),
+        ("linee", "inclusione-dei-minori"),
         ("esperienza", "Doposcuola\r\nda dieci anni."),
         ("privacy", "on"),
     ]

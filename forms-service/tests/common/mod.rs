@@ -117,8 +117,23 @@ pub struct Service {
     env: Vec<(String, String)>,
 }
 
+/// The real site, built once per test binary: the service loads the form
+/// definitions and page shells the generator wrote into it.
 pub fn forms_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("forms")
+    static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = std::env::temp_dir().join(format!("ambito-forms-site-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("workspace root");
+        let mut opts = ambito::BuildOptions::new(root);
+        opts.output = Some(out.clone());
+        opts.base_url = Some("https://sito.example.org/".into());
+        ambito::build(&opts).expect("the real site builds");
+        out
+    })
+    .clone()
 }
 
 impl Service {
@@ -303,7 +318,7 @@ pub fn valid_form(name: &str) -> String {
         ("telefono", "0583 123456"),
         ("comuni", "barga"),
         ("comuni", "gallicano"),
-        ("linee", "inclusione"),
+        ("linee", "inclusione-dei-minori"),
         (
             "esperienza",
             "Doposcuola <b>da dieci anni</b>\r\nnella valle.",
