@@ -55,7 +55,8 @@ impl Drop for Preview {
     }
 }
 
-fn chromium(args: &[&str], url: &str) -> String {
+/// Runs headless Chromium on `url`; returns standard output and error.
+fn chromium_output(args: &[&str], url: &str) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new("chromium")
         .args([
@@ -78,7 +79,34 @@ fn chromium(args: &[&str], url: &str) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn chromium(args: &[&str], url: &str) -> String {
+    chromium_output(args, url).0
+}
+
+#[test]
+fn the_form_page_and_its_script_load_without_errors() {
+    let preview = Preview::start();
+    let url = format!("{}/partecipa/manifestazione-di-interesse/", preview.url);
+    let (dom, log) = chromium_output(
+        &[
+            "--dump-dom",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=2000",
+        ],
+        &url,
+    );
+    assert!(dom.contains("<form class=\"modulo\""), "{dom}");
+    assert!(dom.contains("data-modulo"));
+    for bad in ["Uncaught", "SyntaxError", "Failed to load resource"] {
+        assert!(!log.contains(bad), "console reports {bad}:\n{log}");
+    }
 }
 
 #[test]

@@ -196,7 +196,7 @@ fn every_page_has_the_parts_an_italian_public_site_needs() {
         }
         // Nothing loaded from elsewhere: no fonts, scripts, styles or images.
         for tag in [
-            "<script src=",
+            "<script src=\"http",
             "<link rel=\"stylesheet\" href=\"http",
             "<img src=\"http",
             "@import",
@@ -261,6 +261,17 @@ fn the_form_page_renders_the_form_defined_in_its_front_matter() {
         !shell.contains("href=\"/"),
         "no site-relative links in the shell"
     );
+    // The progressive-enhancement script: on the form page only, small.
+    assert!(page.contains("<script src=\"/js/modulo.js\" defer></script>"));
+    let js = std::fs::metadata(site().join("js/modulo.js"))
+        .unwrap()
+        .len();
+    assert!(js < 5 * 1024, "modulo.js is {js} bytes");
+    let with_scripts = pages()
+        .values()
+        .filter(|p| p.contains("<script src="))
+        .count();
+    assert_eq!(with_scripts, 1, "no other page loads a script");
 }
 
 #[test]

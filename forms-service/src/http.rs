@@ -42,6 +42,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/forms/{form_id}", get(definition).post(submit))
         .route("/forms/{form_id}/ricevuta", get(confirmation))
+        .route("/forms/{form_id}/verifica", axum::routing::post(verify))
         .fallback(not_found)
         .with_state(Arc::clone(&state))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -138,6 +139,48 @@ async fn definition(
 fn ip_hash(key: &[u8; 32], addr: &SocketAddr) -> String {
     let hash = blake3::keyed_hash(key, addr.ip().to_string().as_bytes());
     hash.to_hex()[..32].to_string()
+}
+
+/// Checks answers without storing them, for the page's script to show
+/// errors as people fill in the form: the same rules and messages as a
+/// real submission. Always JSON: `{"errors": {field: message}}`.
+async fn verify(
+    State(state): State<Arc<AppState>>,
+    Path(form_id): Path<String>,
+    body: Body,
+) -> Response {
+    let Some(form) = state.forms.get(&form_id) else {
+        return refuse(
+            Reply::Json,
+            StatusCode::NOT_FOUND,
+            "Il modulo richiesto non esiste.",
+        );
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return refuse(
+            Reply::Json,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "I dati inviati sono troppo lunghi.",
+        );
+    };
+    let raw = match input::json(&bytes) {
+        Ok(raw) => raw,
+        Err(input::Malformed(message)) => {
+            return refuse(Reply::Json, StatusCode::BAD_REQUEST, &message)
+        }
+    };
+    let errors: serde_json::Map<String, serde_json::Value> =
+        match form::validate(&form.definition, &raw) {
+            Ok(_) => serde_json::Map::new(),
+            Err(Validation::Fields(errors)) => errors
+                .into_iter()
+                .map(|e| (e.field, serde_json::Value::String(e.message)))
+                .collect(),
+            Err(Validation::Input(e)) => {
+                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string())
+            }
+        };
+    axum::Json(serde_json::json!({ "errors": errors })).into_response()
 }
 
 /// The confirmation page a browser is sent to after a submission:

@@ -590,6 +590,26 @@ fn rate_limit_cors_health_and_definition() {
     );
     assert_eq!(other.header("access-control-allow-origin"), None);
 
+    // Checking answers as they are typed: same rules and messages, nothing stored.
+    let check = service.request(
+        "POST",
+        "/forms/manifestazione-di-interesse/verifica",
+        &[("Content-Type", "application/json")],
+        br#"{"email": "segreteria@", "telefono": "0583 123456"}"#,
+    );
+    assert_eq!(check.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&check.body).unwrap();
+    assert_eq!(
+        v["errors"]["email"],
+        "«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it."
+    );
+    assert!(v["errors"].get("telefono").is_none());
+    assert!(
+        String::from_utf8(service.cli(&["list"]).stdout)
+            .unwrap()
+            .is_empty(),
+        "nothing stored"
+    );
     assert_eq!(service.post_form(&valid_form("A")).status, 303);
     assert_eq!(service.post_form(&valid_form("B")).status, 303);
     let limited = service.post_form(&valid_form("C"));

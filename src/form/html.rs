@@ -82,7 +82,7 @@ pub fn form(
     let mut out = String::with_capacity(8 * 1024);
     let _ = writeln!(
         out,
-        "<form class=\"modulo\" method=\"post\" action=\"{}\" accept-charset=\"utf-8\" novalidate>",
+        "<form class=\"modulo\" method=\"post\" action=\"{}\" accept-charset=\"utf-8\" novalidate data-modulo>",
         escape(action)
     );
     out.push_str("<p class=\"nota-obbligatori\">I campi contrassegnati come «obbligatorio» vanno compilati.</p>\n");
