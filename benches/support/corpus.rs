@@ -305,6 +305,113 @@ pub fn write_ambito_site(dir: &Path, n: usize) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes the same corpus as a Hugo site into `dir`: the same pages and
+/// bodies (internal links as `relref`), the same front matter fields (the
+/// cross-references `luoghi` as a taxonomy, Hugo's own way to list pages
+/// that name a page), and templates that do the same work as ambito's.
+pub fn write_hugo_site(dir: &Path, n: usize) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        dir.join("config.yaml"),
+        "baseURL: https://prova.example.org/\nlanguageCode: it\ndefaultContentLanguage: it\ntitle: Sito di prova\nenableRobotsTXT: true\ndisableKinds: [RSS]\ntaxonomies:\n  luogo: luoghi\nmarkup:\n  goldmark:\n    extensions:\n      typographer: true\n",
+    )?;
+    let content = dir.join("content");
+    std::fs::create_dir_all(&content)?;
+    std::fs::write(
+        content.join("_index.md"),
+        "---\ntitle: Pagina iniziale\n---\nBenvenuti.\n",
+    )?;
+    for (s, title) in SECTION_TITLES.iter().enumerate() {
+        let d = content.join(section_key(s));
+        std::fs::create_dir_all(&d)?;
+        std::fs::write(
+            d.join("_index.md"),
+            format!("---\ntitle: {title}\nweight: {s}\n---\nLe pagine della sezione.\n"),
+        )?;
+    }
+    // The taxonomy is there for the cross-reference lists only: its own
+    // pages are not rendered, so both sites have the same pages.
+    let luoghi_dir = content.join("luoghi");
+    std::fs::create_dir_all(&luoghi_dir)?;
+    std::fs::write(
+        luoghi_dir.join("_index.md"),
+        "---\ntitle: Luoghi\n_build:\n  render: never\n  list: never\ncascade:\n  _build:\n    render: never\n    list: never\n---\n",
+    )?;
+    let link = |t: usize, anchor: Option<&str>| {
+        let (s, stem) = page_location(t);
+        let target = match anchor {
+            Some(a) => format!("/{}/{stem}.md#{a}", section_key(s)),
+            None => format!("/{}/{stem}.md", section_key(s)),
+        };
+        format!("{{{{< relref \"{target}\" >}}}}")
+    };
+    let luoghi = n.div_ceil(SECTIONS).max(1);
+    for i in 0..n {
+        let (s, stem) = page_location(i);
+        let mut rng = Rng::new(i as u64 + 7);
+        let refs: Vec<String> = (0..3)
+            .map(|_| page_location(rng.below(luoghi) * SECTIONS).1)
+            .filter(|r| page_location_index(r) < n)
+            .collect();
+        let fm = format!(
+            "---\ntitle: Pagina {i} della sezione {}\ndescription: Una pagina di prova con testo in italiano.\ndate: 20{:02}-{:02}-{:02}\nweight: {}\ncodice: AV-{i:05}\nimporto: {}.{:02}\nluoghi: [{}]\n---\n",
+            SECTION_TITLES[s],
+            10 + rng.below(15),
+            1 + rng.below(12),
+            1 + rng.below(28),
+            rng.below(100),
+            rng.below(1_000_000),
+            rng.below(100),
+            refs.join(", ")
+        );
+        let text = fm + &body(i, n, &link);
+        std::fs::write(
+            content.join(section_key(s)).join(format!("{stem}.md")),
+            text,
+        )?;
+    }
+    let layouts = dir.join("layouts/_default");
+    std::fs::create_dir_all(&layouts)?;
+    std::fs::write(layouts.join("baseof.html"), HUGO_BASE)?;
+    std::fs::write(layouts.join("single.html"), HUGO_SINGLE)?;
+    std::fs::write(layouts.join("list.html"), HUGO_LIST)?;
+    std::fs::write(dir.join("layouts/404.html"), HUGO_404)?;
+    Ok(())
+}
+
+const HUGO_BASE: &str = r##"<!DOCTYPE html>
+<html lang="it">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ if not .IsHome }}{{ .Title }} – {{ end }}{{ .Site.Title }}</title>
+{{ with .Description }}<meta name="description" content="{{ . }}">{{ end }}
+</head>
+<body>
+<a href="#contenuto">Vai al contenuto</a>
+<header><p><a href="{{ "/" | relURL }}">{{ .Site.Title }}</a></p>
+<nav aria-label="Menu principale"><ul>{{ range .Site.Home.Sections.ByWeight }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav></header>
+<nav aria-label="Percorso"><ol>{{ range .Ancestors.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li></ol></nav>
+<main id="contenuto">{{ block "main" . }}{{ end }}</main>
+<footer>{{ with .Lastmod }}<p>Data ultima modifica: {{ time.Format ":date_long" . }}</p>{{ end }}</footer>
+</body>
+</html>
+"##;
+
+const HUGO_SINGLE: &str = r##"{{ define "main" }}<article><h1>{{ .Title }}</h1>
+{{ .TableOfContents }}
+<p>Codice {{ .Params.codice }}, importo {{ lang.FormatNumberCustom 2 .Params.importo "- , ." }} €</p>
+{{ .Content }}
+{{ with .Params.luoghi }}<h2>Luoghi</h2><ul>{{ range . }}{{ with site.GetPage (printf "/sezione-01/%s" .) }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul>{{ end }}
+{{ with index site.Taxonomies.luoghi .File.ContentBaseName }}<h2>Citata da</h2><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+</article>{{ end }}
+"##;
+
+const HUGO_LIST: &str = r##"{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}
+{{ with .Pages.ByWeight }}<ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}{{ end }}
+"##;
+
+const HUGO_404: &str = r##"{{ define "main" }}<h1>Pagina non trovata</h1>{{ end }}
+"##;
+
 fn page_location_index(stem: &str) -> usize {
     stem.trim_start_matches("pagina-")
         .parse()
