@@ -11,56 +11,25 @@
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/measure.rs"]
+mod measure;
+
+use measure::{median, timed, Run};
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-struct Run {
-    wall: Duration,
-    max_rss_kib: i64,
-}
-
-// The child is reaped by `wait4` (to read its own peak RSS), which clippy
-// cannot see.
-#[allow(clippy::zombie_processes)]
 fn run_once(root: &std::path::Path, out: &std::path::Path) -> Run {
     // Each run writes a new folder (a cold output directory). Old ones are
     // removed only after all runs: deleting 20,000 files and folders keeps
     // some disks busy long enough to slow the next run.
     assert!(!out.exists(), "output folder must be new");
-    let started = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_ambito"))
-        .args(["build", "--root"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ambito"));
+    cmd.args(["build", "--root"])
         .arg(root)
         .arg("--output")
-        .arg(out)
-        .spawn()
-        .expect("start ambito");
-    let mut status = 0;
-    // SAFETY: rusage is plain old data that wait4 fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waiting for our own child, with valid pointers.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    assert_eq!(pid, child.id() as i32, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "ambito build failed"
-    );
-    Run {
-        wall,
-        max_rss_kib: usage.ru_maxrss,
-    }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    let m = v.len() / 2;
-    if v.len() % 2 == 0 {
-        (v[m - 1] + v[m]) / 2
-    } else {
-        v[m]
-    }
+        .arg(out);
+    timed(cmd)
 }
 
 fn main() {
@@ -117,7 +86,7 @@ fn main() {
         let min = walls.iter().min().copied().unwrap_or_default();
         let max = walls.iter().max().copied().unwrap_or_default();
         let med = median(walls);
-        let rss = results.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
+        let rss = results.iter().map(|r| r.rss_kib).max().unwrap_or(0);
         println!(
             "n={n} content={:.1}MiB runs={runs} median={:.3}s (min {:.3}s, max {:.3}s) pages/s={:.0} peak_rss={:.1}MiB",
             bytes as f64 / 1_048_576.0,

@@ -11,42 +11,14 @@
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/measure.rs"]
+mod measure;
+
+use measure::{median, timed};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Run {
-    wall: Duration,
-    rss_kib: i64,
-}
-
-// The child is reaped by `wait4` (to read its own peak RSS).
-#[allow(clippy::zombie_processes)]
-fn timed(mut cmd: Command) -> Run {
-    let started = Instant::now();
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .expect("start generator");
-    let mut status = 0;
-    // SAFETY: rusage is plain old data that wait4 fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waiting for our own child, with valid pointers.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    assert_eq!(pid, child.id() as i32, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "generator failed: {cmd:?}"
-    );
-    Run {
-        wall,
-        rss_kib: usage.ru_maxrss,
-    }
-}
 
 fn ambito(root: &Path, out: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ambito"));
@@ -80,17 +52,6 @@ fn page_urls(out: &Path) -> BTreeSet<String> {
                 + "/"
         })
         .collect()
-}
-
-fn median(mut v: Vec<Duration>) -> f64 {
-    v.sort();
-    let m = v.len() / 2;
-    let d = if v.len() % 2 == 0 {
-        (v[m - 1] + v[m]) / 2
-    } else {
-        v[m]
-    };
-    d.as_secs_f64()
 }
 
 fn main() {
@@ -143,8 +104,8 @@ fn main() {
             h_runs.push(timed(hugo(&h_root, &outs.join(format!("hugo-{i}")))));
         }
         let _ = std::fs::remove_dir_all(&outs);
-        let a_s = median(a_runs.iter().map(|r| r.wall).collect());
-        let h_s = median(h_runs.iter().map(|r| r.wall).collect());
+        let a_s = median(a_runs.iter().map(|r| r.wall).collect()).as_secs_f64();
+        let h_s = median(h_runs.iter().map(|r| r.wall).collect()).as_secs_f64();
         let a_rss = a_runs.iter().map(|r| r.rss_kib).max().unwrap_or(0) as f64 / 1024.0;
         let h_rss = h_runs.iter().map(|r| r.rss_kib).max().unwrap_or(0) as f64 / 1024.0;
         println!(

@@ -236,22 +236,19 @@ pub fn body(i: usize, n: usize, link: &dyn Fn(usize, Option<&str>) -> String) ->
     out
 }
 
-/// Writes the ambito site (site.yaml, content/, themes/bench/) into `dir`.
-pub fn write_ambito_site(dir: &Path, n: usize) -> io::Result<()> {
-    let mut site = String::from(
-        "title: Sito di prova\nbase_url: https://prova.example.org/\ntheme: bench\nsections:\n",
-    );
-    for s in 0..SECTIONS {
-        let _ = write!(
-            site,
-            "  {}:\n    fields:\n      codice: {{ type: string, required: true }}\n      importo: {{ type: decimal }}\n      luoghi: {{ type: list, of: reference, section: sezione-01 }}\n",
-            section_key(s)
-        );
-    }
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("site.yaml"), site)?;
-    let content = dir.join("content");
-    std::fs::create_dir_all(&content)?;
+/// Where the two generators' content differs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// `@/` links; section fields under `extra:`.
+    Ambito,
+    /// `relref` links; custom fields at the top of the front matter.
+    Hugo,
+}
+
+/// The same pages for both generators: the home page, the ten section
+/// pages, and `n` pages with front matter and a body.
+fn write_content(content: &Path, n: usize, layout: Layout) -> io::Result<()> {
+    std::fs::create_dir_all(content)?;
     std::fs::write(
         content.join("_index.md"),
         "---\ntitle: Pagina iniziale\n---\nBenvenuti.\n",
@@ -266,10 +263,18 @@ pub fn write_ambito_site(dir: &Path, n: usize) -> io::Result<()> {
     }
     let link = |t: usize, anchor: Option<&str>| {
         let (s, stem) = page_location(t);
-        match anchor {
-            Some(a) => format!("@/{}/{stem}.md#{a}", section_key(s)),
-            None => format!("@/{}/{stem}.md", section_key(s)),
+        let target = match anchor {
+            Some(a) => format!("{}/{stem}.md#{a}", section_key(s)),
+            None => format!("{}/{stem}.md", section_key(s)),
+        };
+        match layout {
+            Layout::Ambito => format!("@/{target}"),
+            Layout::Hugo => format!("{{{{< relref \"/{target}\" >}}}}"),
         }
+    };
+    let (extra, indent) = match layout {
+        Layout::Ambito => ("extra:\n", "  "),
+        Layout::Hugo => ("", ""),
     };
     let luoghi = n.div_ceil(SECTIONS).max(1);
     for i in 0..n {
@@ -280,7 +285,7 @@ pub fn write_ambito_site(dir: &Path, n: usize) -> io::Result<()> {
             .filter(|r| page_location_index(r) < n)
             .collect();
         let fm = format!(
-            "---\ntitle: Pagina {i} della sezione {}\ndescription: Una pagina di prova con testo in italiano.\ndate: 20{:02}-{:02}-{:02}\nweight: {}\nextra:\n  codice: AV-{i:05}\n  importo: {}.{:02}\n  luoghi: [{}]\n---\n",
+            "---\ntitle: Pagina {i} della sezione {}\ndescription: Una pagina di prova con testo in italiano.\ndate: 20{:02}-{:02}-{:02}\nweight: {}\n{extra}{indent}codice: AV-{i:05}\n{indent}importo: {}.{:02}\n{indent}luoghi: [{}]\n---\n",
             SECTION_TITLES[s],
             10 + rng.below(15),
             1 + rng.below(12),
@@ -296,6 +301,24 @@ pub fn write_ambito_site(dir: &Path, n: usize) -> io::Result<()> {
             text,
         )?;
     }
+    Ok(())
+}
+
+/// Writes the ambito site (site.yaml, content/, themes/bench/) into `dir`.
+pub fn write_ambito_site(dir: &Path, n: usize) -> io::Result<()> {
+    let mut site = String::from(
+        "title: Sito di prova\nbase_url: https://prova.example.org/\ntheme: bench\nsections:\n",
+    );
+    for s in 0..SECTIONS {
+        let _ = write!(
+            site,
+            "  {}:\n    fields:\n      codice: {{ type: string, required: true }}\n      importo: {{ type: decimal }}\n      luoghi: {{ type: list, of: reference, section: sezione-01 }}\n",
+            section_key(s)
+        );
+    }
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("site.yaml"), site)?;
+    write_content(&dir.join("content"), n, Layout::Ambito)?;
     let theme = dir.join("themes/bench/templates");
     std::fs::create_dir_all(&theme)?;
     std::fs::write(theme.join("base.html"), BASE)?;
@@ -316,19 +339,7 @@ pub fn write_hugo_site(dir: &Path, n: usize) -> io::Result<()> {
         "baseURL: https://prova.example.org/\nlanguageCode: it\ndefaultContentLanguage: it\ntitle: Sito di prova\nenableRobotsTXT: true\ndisableKinds: [RSS]\ntaxonomies:\n  luogo: luoghi\nmarkup:\n  goldmark:\n    extensions:\n      typographer: true\n",
     )?;
     let content = dir.join("content");
-    std::fs::create_dir_all(&content)?;
-    std::fs::write(
-        content.join("_index.md"),
-        "---\ntitle: Pagina iniziale\n---\nBenvenuti.\n",
-    )?;
-    for (s, title) in SECTION_TITLES.iter().enumerate() {
-        let d = content.join(section_key(s));
-        std::fs::create_dir_all(&d)?;
-        std::fs::write(
-            d.join("_index.md"),
-            format!("---\ntitle: {title}\nweight: {s}\n---\nLe pagine della sezione.\n"),
-        )?;
-    }
+    write_content(&content, n, Layout::Hugo)?;
     // The taxonomy is there for the cross-reference lists only: its own
     // pages are not rendered, so both sites have the same pages.
     let luoghi_dir = content.join("luoghi");
@@ -337,39 +348,6 @@ pub fn write_hugo_site(dir: &Path, n: usize) -> io::Result<()> {
         luoghi_dir.join("_index.md"),
         "---\ntitle: Luoghi\n_build:\n  render: never\n  list: never\ncascade:\n  _build:\n    render: never\n    list: never\n---\n",
     )?;
-    let link = |t: usize, anchor: Option<&str>| {
-        let (s, stem) = page_location(t);
-        let target = match anchor {
-            Some(a) => format!("/{}/{stem}.md#{a}", section_key(s)),
-            None => format!("/{}/{stem}.md", section_key(s)),
-        };
-        format!("{{{{< relref \"{target}\" >}}}}")
-    };
-    let luoghi = n.div_ceil(SECTIONS).max(1);
-    for i in 0..n {
-        let (s, stem) = page_location(i);
-        let mut rng = Rng::new(i as u64 + 7);
-        let refs: Vec<String> = (0..3)
-            .map(|_| page_location(rng.below(luoghi) * SECTIONS).1)
-            .filter(|r| page_location_index(r) < n)
-            .collect();
-        let fm = format!(
-            "---\ntitle: Pagina {i} della sezione {}\ndescription: Una pagina di prova con testo in italiano.\ndate: 20{:02}-{:02}-{:02}\nweight: {}\ncodice: AV-{i:05}\nimporto: {}.{:02}\nluoghi: [{}]\n---\n",
-            SECTION_TITLES[s],
-            10 + rng.below(15),
-            1 + rng.below(12),
-            1 + rng.below(28),
-            rng.below(100),
-            rng.below(1_000_000),
-            rng.below(100),
-            refs.join(", ")
-        );
-        let text = fm + &body(i, n, &link);
-        std::fs::write(
-            content.join(section_key(s)).join(format!("{stem}.md")),
-            text,
-        )?;
-    }
     let layouts = dir.join("layouts/_default");
     std::fs::create_dir_all(&layouts)?;
     std::fs::write(layouts.join("baseof.html"), HUGO_BASE)?;
