@@ -3,6 +3,7 @@
 
 use crate::date::Date;
 use crate::diagnostic::{did_you_mean, line_col, Diagnostic, Pos};
+use crate::form::html::SHELL_TITLE;
 use crate::forms::CompiledForm;
 use crate::italian;
 use crate::markdown;
@@ -576,11 +577,6 @@ impl Templates {
             });
     }
 }
-
-/// Where the forms service puts a page's title and content in a shell.
-pub const SHELL_TITLE: &str = "__AMBITO_TITOLO__";
-/// See [`SHELL_TITLE`].
-pub const SHELL_CONTENT: &str = "__AMBITO_CONTENUTO__";
 
 const DEFAULT_404: &str = "<!DOCTYPE html>\n<html lang=\"it\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Pagina non trovata</title></head>\n<body><main><h1>Pagina non trovata</h1><p>La pagina che cerchi non esiste o è stata spostata.</p><p><a href=\"{home}\">Vai alla pagina iniziale</a></p></main></body>\n</html>\n";
 

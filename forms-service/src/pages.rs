@@ -5,12 +5,9 @@
 
 use crate::app::LoadedForm;
 use ambito::escape::escape;
-use ambito::form::{html, FieldError};
+use ambito::form::html::{self, SHELL_CONTENT, SHELL_TITLE};
+use ambito::form::FieldError;
 use axum::http::StatusCode;
-
-/// Markers in the shell (see `ambito::render::SHELL_TITLE`).
-const SHELL_TITLE: &str = "__AMBITO_TITOLO__";
-const SHELL_CONTENT: &str = "__AMBITO_CONTENUTO__";
 
 fn page(shell: Option<&str>, title: &str, main: &str) -> String {
     match shell {

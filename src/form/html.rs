@@ -11,6 +11,12 @@ use super::{FieldDef, FieldError, FieldKind, FormDefinition};
 use crate::escape::escape;
 use std::fmt::Write as _;
 
+/// Where the forms service puts a page's title in the page shell the
+/// generator writes (the theme's `shell.html`).
+pub const SHELL_TITLE: &str = "__AMBITO_TITOLO__";
+/// Where the forms service puts a page's content in the shell.
+pub const SHELL_CONTENT: &str = "__AMBITO_CONTENUTO__";
+
 /// What a person typed and what was wrong with it, to render the form again.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Filled<'a> {
