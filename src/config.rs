@@ -1,6 +1,7 @@
 //! `site.yaml`: the site's title, address, theme and per-section schemas.
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::value::FieldValue;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -30,7 +31,7 @@ pub struct SiteConfig {
     pub forms_endpoint: String,
     /// Free-form values for templates (`config.extra.*`).
     #[serde(default)]
-    pub extra: serde_json::Value,
+    pub extra: FieldValue,
 }
 
 fn default_forms_endpoint() -> String {
@@ -101,7 +102,7 @@ pub struct FieldSpec {
 
 /// Where a location in `site.yaml` points, for diagnostics.
 pub fn pos(loc: &serde_saphyr::Location) -> Pos {
-    Pos::new(loc.line() as u32, loc.column() as u32)
+    crate::yaml::pos_of(loc)
 }
 
 impl SiteConfig {
@@ -109,13 +110,17 @@ impl SiteConfig {
     /// diagnostic naming `file` (the path shown to staff).
     pub fn parse(text: &str, file: &Path) -> Result<SiteConfig, Diagnostic> {
         let mut config: SiteConfig = serde_saphyr::from_str(text).map_err(|err| {
-            let message = crate::yaml::parse(text)
-                .err()
-                .map(|e| format!("not valid YAML: {}", e.message))
-                .unwrap_or_else(|| {
-                    let rendered = err.without_snippet().to_string();
-                    crate::yaml::bare_message(&rendered)
-                });
+            // A syntax error is worded as such; otherwise the text is YAML
+            // of the wrong shape (an unknown key, a wrong type).
+            let source = crate::yaml::Source {
+                file,
+                text,
+                shift: 0,
+            };
+            if let Err(syntax) = crate::yaml::parse(&source, "not valid YAML") {
+                return syntax;
+            }
+            let message = crate::yaml::bare_message(&err.without_snippet().to_string());
             match err.location().filter(|l| l.line() > 0) {
                 Some(loc) => Diagnostic::at(file, pos(&loc), message),
                 None => Diagnostic::file(file, message),
@@ -141,6 +146,15 @@ impl SiteConfig {
     pub fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
         after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    /// The absolute address of a site-relative URL: `/comuni/barga/` →
+    /// `https://www.example.org/comuni/barga/`.
+    pub fn permalink(&self, url: &str) -> String {
+        let rest = url
+            .strip_prefix(self.base_path())
+            .unwrap_or(url.trim_start_matches('/'));
+        format!("{}{rest}", self.base_url)
     }
 
     /// `base_url` without its trailing slash, to prefix site paths with.

@@ -3,11 +3,11 @@
 //! against the section schema. Files are read and parsed in parallel.
 
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::front_matter::{self, Meta};
+use crate::front_matter::{self, Meta, RefUse};
 use crate::markdown::{self, Scan};
-use crate::schema::{self, RefUse, SectionSchemas};
+use crate::schema::{self, SectionSchemas};
+use crate::value::Extra;
 use rayon::prelude::*;
-use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -24,8 +24,8 @@ pub struct SourcePage {
     /// Whether this is a section page (`_index.md`).
     pub is_index: bool,
     pub meta: Meta,
-    /// `extra:` fields as template values.
-    pub extra: Map<String, Json>,
+    /// `extra:` fields, checked and typed.
+    pub extra: Extra,
     pub refs: Vec<RefUse>,
     /// File line on which the body starts.
     pub body_line: u32,
@@ -180,23 +180,21 @@ fn load_one(
             );
         }
     };
-    let split = match front_matter::split(&source) {
+    let split = match front_matter::split(&source, &entry.file) {
         Ok(s) => s,
-        Err(p) => return (None, vec![at(p.pos, p.message)]),
+        Err(d) => return (None, vec![d]),
     };
-    let (meta, problems) = front_matter::parse(&split);
-    let mut diags: Vec<Diagnostic> = problems.into_iter().map(|p| at(p.pos, p.message)).collect();
+    let (meta, mut diags) = front_matter::parse(&split, &entry.file);
     let Some(mut meta) = meta else {
         return (None, diags);
     };
     let checked = schema::check(
         schema,
         meta.extra.as_ref(),
-        split.yaml,
-        split.yaml_line - 1,
+        &split.yaml_source(&entry.file),
         meta.extra_pos.unwrap_or(Pos::new(1, 1)),
     );
-    diags.extend(checked.problems.into_iter().map(|(pos, msg)| at(pos, msg)));
+    diags.extend(checked.problems);
     // Checked and converted: the spanned YAML tree is no longer needed.
     meta.extra = None;
     if entry.is_index {

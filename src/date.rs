@@ -100,6 +100,13 @@ impl Date {
     }
 }
 
+/// Serialised as written (`2022-07-21`): what templates and JSON get.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Display for Date {
     /// ISO 8601 (`2022-07-21`): what `<time datetime>` and sitemaps need.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

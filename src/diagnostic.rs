@@ -1,5 +1,7 @@
 //! Diagnostics: problems found in a site, reported to staff as
-//! `file:line:col: error: message`, all at once.
+//! `file:line:col: error: message`, all at once. This is the one kind of
+//! problem in the generator: every step (YAML, front matter, schemas,
+//! links, templates, writing) reports `Diagnostic` values.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,25 @@ impl Pos {
     }
 }
 
+/// How serious a problem is: an error stops the build, a warning is
+/// reported and the build goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The site cannot be published as it is.
+    Error,
+    /// Worth fixing, but the site can be published.
+    Warning,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem, pinned to a file and (when known) a position in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -33,28 +54,49 @@ pub struct Diagnostic {
     pub file: PathBuf,
     /// `None` when the problem concerns the whole file.
     pub pos: Option<Pos>,
+    /// Whether the problem stops the build.
+    pub severity: Severity,
+    /// What is wrong and, where possible, how to fix it.
     pub message: String,
 }
 
 impl Diagnostic {
+    /// An error at a position in `file`.
     pub fn at(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.into(),
             pos: Some(pos),
+            severity: Severity::Error,
             message: message.into(),
         }
     }
 
+    /// An error about `file` as a whole.
     pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.into(),
             pos: None,
+            severity: Severity::Error,
             message: message.into(),
         }
     }
 
-    fn sort_key(&self) -> (&Path, Option<Pos>, &str) {
-        (&self.file, self.pos, &self.message)
+    /// The same problem, reported as a warning.
+    #[must_use]
+    pub fn warning(self) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+
+    /// Whether this problem stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&Path, Option<Pos>, Severity, &str) {
+        (&self.file, self.pos, self.severity, &self.message)
     }
 }
 
@@ -62,11 +104,21 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Forward slashes on every platform: these paths are read by people.
         let file = self.file.to_string_lossy().replace('\\', "/");
+        let label = self.severity.label();
         match self.pos {
-            Some(p) => write!(f, "{file}:{}:{}: error: {}", p.line, p.column, self.message),
-            None => write!(f, "{file}: error: {}", self.message),
+            Some(p) => write!(
+                f,
+                "{file}:{}:{}: {label}: {}",
+                p.line, p.column, self.message
+            ),
+            None => write!(f, "{file}: {label}: {}", self.message),
         }
     }
+}
+
+/// `path` as staff see it in messages: relative to the site `root`.
+pub fn shown_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// Sorts diagnostics by file and position and drops exact repeats, so that a
@@ -99,11 +151,44 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// Formats the hint suffix used in messages: ` (did you mean `x`?)` or nothing.
+/// The hint suffix of a message: `` (did you mean `x`?)``, or nothing.
 pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    hint_as(word, candidates, |c| format!("`{c}`"))
+}
+
+/// The hint suffix, or `otherwise` when no candidate is close.
+pub fn hint_or<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: String,
+) -> String {
+    let hint = hint(word, candidates);
+    if hint.is_empty() {
+        otherwise
+    } else {
+        hint
+    }
+}
+
+/// The hint suffix with the candidate shown as `show` writes it (a link
+/// `@/comuni/barga.md`, an anchor `#contatti`): ` (did you mean …?)`.
+pub fn hint_as<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    show: impl Fn(&str) -> String,
+) -> String {
     did_you_mean(word, candidates)
-        .map(|c| format!(" (did you mean `{c}`?)"))
+        .map(|c| format!(" (did you mean {}?)", show(c)))
         .unwrap_or_default()
+}
+
+/// The suffix for a value outside a short closed list: the likely typo and
+/// the whole list, `` (did you mean `x`? types: a, b)``.
+pub fn hint_among(word: &str, candidates: &[&str], label: &str) -> String {
+    let guess = did_you_mean(word, candidates.iter().copied())
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default();
+    format!(" ({guess}{label}: {})", candidates.join(", "))
 }
 
 #[cfg(test)]
@@ -116,6 +201,9 @@ mod tests {
         assert_eq!(d.to_string(), "content/a.md:4:3: error: boom");
         let d = Diagnostic::file("site.yaml", "missing");
         assert_eq!(d.to_string(), "site.yaml: error: missing");
+        let d = Diagnostic::at("site.yaml", Pos::new(2, 1), "placeholder").warning();
+        assert_eq!(d.to_string(), "site.yaml:2:1: warning: placeholder");
+        assert!(!d.is_error());
     }
 
     #[test]
@@ -133,5 +221,23 @@ mod tests {
         assert_eq!(did_you_mean("titel", ["title", "date"]), Some("title"));
         assert_eq!(did_you_mean("zzzzzz", ["istat", "cap"]), None);
         assert_eq!(did_you_mean("x", ["y"]), None);
+    }
+
+    #[test]
+    fn hint_suffixes() {
+        assert_eq!(hint("istta", ["istat"]), " (did you mean `istat`?)");
+        assert_eq!(hint("zzzzzz", ["istat"]), "");
+        assert_eq!(
+            hint_as("ancora", ["ancore"], |c| format!("#{c}")),
+            " (did you mean #ancore?)"
+        );
+        assert_eq!(
+            hint_among("strnig", &["string", "text"], "types"),
+            " (did you mean `string`? types: string, text)"
+        );
+        assert_eq!(
+            hint_among("zzzzzz", &["a", "b"], "allowed"),
+            " (allowed: a, b)"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! A form defined in front matter (`extra.form`), checked field by field
-//! like any other front matter: every problem at its file line.
+//! like any other front matter, every problem a diagnostic at its file
+//! line, into the typed [`FormDefinition`] both programs share.
 //!
 //! ```yaml
 //! extra:
@@ -13,11 +14,15 @@
 //!       - { name: email, label: Email, type: email, required: true }
 //!       - { name: comuni, label: Comuni, type: multiselect, options_from: comuni }
 //! ```
+//!
+//! What only the whole site knows (the pages a section offers as options,
+//! the addresses of linked pages) is resolved later by [`crate::forms`].
 
-use crate::diagnostic::{did_you_mean, Pos};
-use crate::schema::RefUse;
-use crate::yaml::{Value, Yaml};
-use serde_json::{json, Map, Value as Json};
+use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, Pos};
+use crate::form::{valid_name, Choice, FieldDef, FieldKind, FormDefinition};
+use crate::front_matter::RefUse;
+use crate::yaml::{Key, Source, Value, Yaml};
+use serde::Serialize;
 
 const FORM_KEYS: &[&str] = &[
     "id",
@@ -39,48 +44,109 @@ const FIELD_KEYS: &[&str] = &[
     "max_length",
     "autocomplete",
 ];
-const KINDS: &[&str] = &[
-    "text",
-    "textarea",
-    "email",
-    "pec",
-    "tel",
-    "codice_fiscale_ente",
-    "codice_fiscale",
-    "select",
-    "multiselect",
-    "consent",
+/// Field types as staff write them.
+const KINDS: &[(&str, FieldKind)] = &[
+    ("text", FieldKind::Text),
+    ("textarea", FieldKind::Textarea),
+    ("email", FieldKind::Email),
+    ("pec", FieldKind::Pec),
+    ("tel", FieldKind::Tel),
+    ("codice_fiscale_ente", FieldKind::CodiceFiscaleEnte),
+    ("codice_fiscale", FieldKind::CodiceFiscale),
+    ("select", FieldKind::Select),
+    ("multiselect", FieldKind::Multiselect),
+    ("consent", FieldKind::Consent),
 ];
 
-/// Checks a form definition. Returns it as a template value (with
-/// `options_from` and `@/` links still unresolved), and records problems
-/// and the links to resolve.
+/// A checked form: its definition, complete but for what the whole site
+/// resolves. Until then `thank_you_url` and `privacy_url` hold the links
+/// as written (`@/privacy.md` or an address), and the fields that take
+/// their options from a section have none yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormSpec {
+    /// The definition, as far as the page alone determines it.
+    pub definition: FormDefinition,
+    /// The front-matter field that holds the form (`form`): its links are
+    /// resolved under `form.thank_you` and `form.privacy`.
+    pub field: String,
+    /// Where the form is written, for problems found across pages.
+    pub pos: Pos,
+    /// Field index → the section whose pages are its options.
+    pub options_from: Vec<(usize, String)>,
+}
+
+/// Templates see the form as it was written (`page.extra.form.id`,
+/// `.fields`, `.thank_you`), not the compiled definition.
+impl Serialize for FormSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Form<'a> {
+            id: &'a str,
+            title: &'a str,
+            thank_you: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            privacy: Option<&'a str>,
+            honeypot: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            submit: Option<&'a str>,
+            fields: Vec<Field<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Field<'a> {
+            #[serde(flatten)]
+            def: &'a FieldDef,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            options_from: Option<&'a str>,
+        }
+        let d = &self.definition;
+        Form {
+            id: &d.id,
+            title: &d.title,
+            thank_you: &d.thank_you_url,
+            privacy: d.privacy_url.as_deref(),
+            honeypot: &d.honeypot,
+            submit: d.submit_label.as_deref(),
+            fields: d
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, def)| Field {
+                    def,
+                    options_from: self
+                        .options_from
+                        .iter()
+                        .find(|(j, _)| *j == i)
+                        .map(|(_, s)| s.as_str()),
+                })
+                .collect(),
+        }
+        .serialize(s)
+    }
+}
+
+/// Checks one form definition in front matter, recording problems and
+/// the page links to resolve.
 pub struct Checker<'a> {
+    /// The front-matter field being checked (`form`).
     pub field: &'a str,
-    pub source: &'a str,
-    pub shift: u32,
+    /// The YAML it was written in.
+    pub source: &'a Source<'a>,
+    /// The sections `options_from` may name.
     pub sections: &'a [String],
-    pub problems: &'a mut Vec<(Pos, String)>,
+    /// Where problems go.
+    pub problems: &'a mut Vec<Diagnostic>,
+    /// Where page links go, to be resolved with the other references.
     pub refs: &'a mut Vec<RefUse>,
 }
 
-fn valid_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
+type Entries = [(Key, Yaml)];
 
 impl Checker<'_> {
     fn problem(&mut self, pos: Pos, msg: String) {
-        self.problems.push((pos.below(self.shift), msg));
+        self.problems.push(self.source.error(pos, msg));
     }
 
-    fn map<'y>(
-        &mut self,
-        y: &'y Yaml,
-        what: &str,
-        allowed: &[&str],
-    ) -> Option<&'y [(crate::yaml::Key, Yaml)]> {
+    fn map<'y>(&mut self, y: &'y Yaml, what: &str, allowed: &[&str]) -> Option<&'y Entries> {
         let Value::Map(entries) = &y.value else {
             self.problem(
                 y.pos,
@@ -93,9 +159,8 @@ impl Checker<'_> {
         };
         for (k, _) in entries {
             if !allowed.contains(&k.name.as_str()) {
-                let hint = did_you_mean(&k.name, allowed.iter().copied())
-                    .map(|c| format!(" (did you mean `{c}`?)"))
-                    .unwrap_or_else(|| format!(" (keys: {})", allowed.join(", ")));
+                let keys = format!(" (keys: {})", allowed.join(", "));
+                let hint = hint_or(&k.name, allowed.iter().copied(), keys);
                 self.problem(k.pos, format!("unknown key `{}` in {what}{hint}", k.name));
             }
         }
@@ -104,7 +169,7 @@ impl Checker<'_> {
 
     fn text(
         &mut self,
-        entries: &[(crate::yaml::Key, Yaml)],
+        entries: &Entries,
         key: &str,
         what: &str,
         required: bool,
@@ -114,7 +179,7 @@ impl Checker<'_> {
             Some((_, y)) => match &y.value {
                 Value::Str(s) if !s.trim().is_empty() => Some((s.clone(), y.pos)),
                 Value::Int(_) | Value::Float(_) => {
-                    y.raw_text(self.source).map(|s| (s.to_string(), y.pos))
+                    self.source.raw_text(y).map(|s| (s.to_string(), y.pos))
                 }
                 other => {
                     self.problem(
@@ -132,51 +197,56 @@ impl Checker<'_> {
         }
     }
 
-    /// A page link (`@/privacy.md`) to resolve, or an address kept as is.
-    fn link(&mut self, value: &str, pos: Pos, key: &str) -> Option<Json> {
+    /// A page link (`@/privacy.md`, recorded to be resolved) or an
+    /// address, kept as written.
+    fn link(&mut self, value: String, pos: Pos, key: &str) -> Option<String> {
         if value.starts_with("@/") {
             self.refs.push(RefUse {
                 field: format!("{}.{key}", self.field),
                 section: String::new(),
-                name: value.to_string(),
-                pos: pos.below(self.shift),
+                name: value.clone(),
+                pos: pos.below(self.source.shift),
             });
-            Some(Json::String(value.to_string()))
+            Some(value)
         } else if value.starts_with("https://")
             || value.starts_with("http://")
             || value.starts_with('/')
         {
-            Some(Json::String(value.to_string()))
+            Some(value)
         } else {
             self.problem(pos, format!("`{key}` must be a page link such as @/privacy.md or an address, found `{value}`"));
             None
         }
     }
 
-    pub fn check(&mut self, y: &Yaml) -> Option<Json> {
+    /// Checks the form written at `y`. `None` when anything is wrong (every
+    /// problem is recorded): a form exists only when it is whole.
+    pub fn check(&mut self, y: &Yaml) -> Option<FormSpec> {
+        let problems_before = self.problems.len();
         let what = format!("`{}`", self.field);
         let entries = self.map(y, &what, FORM_KEYS)?;
-        let mut out = Map::new();
-        for key in ["id", "title", "honeypot", "submit"] {
-            let required = key != "submit";
-            if let Some((v, pos)) = self.text(entries, key, &what, required, y.pos) {
-                if (key == "id" || key == "honeypot") && !valid_name(&v) {
-                    self.problem(
-                        pos,
-                        format!("`{key}` must use only letters, digits, - and _, found `{v}`"),
-                    );
-                }
-                out.insert(key.into(), Json::String(v));
+        let name_like = |this: &mut Self, key: &str| {
+            let (v, pos) = this.text(entries, key, &what, true, y.pos)?;
+            if !valid_name(&v) {
+                this.problem(
+                    pos,
+                    format!("`{key}` must use only letters, digits, - and _, found `{v}`"),
+                );
             }
-        }
-        for (key, required) in [("thank_you", true), ("privacy", false)] {
-            if let Some((v, pos)) = self.text(entries, key, &what, required, y.pos) {
-                if let Some(link) = self.link(&v, pos, key) {
-                    out.insert(key.into(), link);
-                }
-            }
-        }
+            Some(v)
+        };
+        let id = name_like(self, "id");
+        let title = self.text(entries, "title", &what, true, y.pos);
+        let honeypot = name_like(self, "honeypot");
+        let submit = self.text(entries, "submit", &what, false, y.pos);
+        let thank_you = self
+            .text(entries, "thank_you", &what, true, y.pos)
+            .and_then(|(v, pos)| self.link(v, pos, "thank_you"));
+        let privacy = self
+            .text(entries, "privacy", &what, false, y.pos)
+            .and_then(|(v, pos)| self.link(v, pos, "privacy"));
         let mut fields = Vec::new();
+        let mut options_from = Vec::new();
         match entries.iter().find(|(k, _)| k.name == "fields") {
             None => self.problem(
                 y.pos,
@@ -184,15 +254,13 @@ impl Checker<'_> {
             ),
             Some((_, list)) => match &list.value {
                 Value::Seq(items) => {
-                    let mut names: Vec<String> = out
-                        .get("honeypot")
-                        .and_then(Json::as_str)
-                        .map(str::to_string)
-                        .into_iter()
-                        .collect();
+                    let mut names: Vec<String> = honeypot.iter().cloned().collect();
                     for item in items {
-                        if let Some(f) = self.field_def(item, &mut names) {
-                            fields.push(f);
+                        if let Some((field, from)) = self.field_def(item, &mut names) {
+                            if let Some(section) = from {
+                                options_from.push((fields.len(), section));
+                            }
+                            fields.push(field);
                         }
                     }
                 }
@@ -202,16 +270,35 @@ impl Checker<'_> {
                 ),
             },
         }
-        out.insert("fields".into(), Json::Array(fields));
-        Some(Json::Object(out))
+        if self.problems.len() > problems_before {
+            return None;
+        }
+        Some(FormSpec {
+            definition: FormDefinition {
+                id: id?,
+                title: title?.0,
+                thank_you_url: thank_you?,
+                honeypot: honeypot?,
+                fields,
+                privacy_url: privacy,
+                submit_label: submit.map(|(s, _)| s),
+            },
+            field: self.field.to_string(),
+            pos: y.pos.below(self.source.shift),
+            options_from,
+        })
     }
 
-    fn field_def(&mut self, y: &Yaml, names: &mut Vec<String>) -> Option<Json> {
+    /// One field, and the section its options come from, if any.
+    fn field_def(
+        &mut self,
+        y: &Yaml,
+        names: &mut Vec<String>,
+    ) -> Option<(FieldDef, Option<String>)> {
         let entries = self.map(y, "a form field", FIELD_KEYS)?;
         let name = self.text(entries, "name", "a form field", true, y.pos);
         let label = self.text(entries, "label", "a form field", true, y.pos);
         let kind = self.text(entries, "type", "a form field", true, y.pos);
-        let mut out = Map::new();
         if let Some((n, pos)) = &name {
             if !valid_name(n) {
                 self.problem(
@@ -222,49 +309,35 @@ impl Checker<'_> {
                 self.problem(*pos, format!("field name `{n}` is used twice in this form"));
             }
             names.push(n.clone());
-            out.insert("name".into(), Json::String(n.clone()));
-        }
-        if let Some((l, _)) = label {
-            out.insert("label".into(), Json::String(l));
         }
         let kind = kind.and_then(|(k, pos)| {
-            if KINDS.contains(&k.as_str()) {
-                Some(k)
-            } else {
-                let hint = did_you_mean(&k, KINDS.iter().copied())
-                    .map(|c| format!("did you mean `{c}`? "))
-                    .unwrap_or_default();
-                self.problem(
-                    pos,
-                    format!(
-                        "unknown field type `{k}` ({hint}types: {})",
-                        KINDS.join(", ")
-                    ),
-                );
-                None
+            let found = KINDS.iter().find(|(name, _)| *name == k).map(|&(_, v)| v);
+            if found.is_none() {
+                let names: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
+                let hint = hint_among(&k, &names, "types");
+                self.problem(pos, format!("unknown field type `{k}`{hint}"));
             }
+            found
         });
-        if let Some(k) = &kind {
-            out.insert("type".into(), Json::String(k.clone()));
-        }
+        let mut required = false;
+        let mut max_length = None;
+        let mut help = None;
+        let mut autocomplete = None;
+        let mut options: Option<Vec<Choice>> = None;
+        let mut from = None;
         for (k, v) in entries {
             match (k.name.as_str(), &v.value) {
-                ("required", Value::Bool(b)) => {
-                    out.insert("required".into(), Json::Bool(*b));
-                }
+                ("required", Value::Bool(b)) => required = *b,
                 ("max_length", Value::Int(n)) if *n > 0 => {
-                    out.insert("max_length".into(), json!(n));
+                    max_length = usize::try_from(*n).ok();
                 }
-                ("help" | "autocomplete", Value::Str(s)) => {
-                    out.insert(k.name.clone(), Json::String(s.clone()));
-                }
+                ("help", Value::Str(s)) => help = Some(s.clone()),
+                ("autocomplete", Value::Str(s)) => autocomplete = Some(s.clone()),
                 ("options_from", Value::Str(s)) => {
                     if self.sections.iter().any(|x| x == s) {
-                        out.insert("options_from".into(), Json::String(s.clone()));
+                        from = Some(s.clone());
                     } else {
-                        let hint = did_you_mean(s, self.sections.iter().map(String::as_str))
-                            .map(|c| format!(" (did you mean `{c}`?)"))
-                            .unwrap_or_default();
+                        let hint = hint(s, self.sections.iter().map(String::as_str));
                         self.problem(
                             v.pos,
                             format!("`options_from`: no section `{s}` in content/{hint}"),
@@ -272,18 +345,18 @@ impl Checker<'_> {
                     }
                 }
                 ("options", Value::Seq(items)) => {
-                    let mut options = Vec::new();
+                    let mut list = Vec::new();
                     for item in items {
                         let Some(e) = self.map(item, "an option", &["value", "label"]) else {
                             continue;
                         };
                         let value = self.text(e, "value", "an option", true, item.pos);
                         let label = self.text(e, "label", "an option", true, item.pos);
-                        if let (Some((v, _)), Some((l, _))) = (value, label) {
-                            options.push(json!({"value": v, "label": l}));
+                        if let (Some((value, _)), Some((label, _))) = (value, label) {
+                            list.push(Choice { value, label });
                         }
                     }
-                    out.insert("options".into(), Json::Array(options));
+                    options = Some(list);
                 }
                 ("required", other) => self.problem(
                     v.pos,
@@ -310,22 +383,109 @@ impl Checker<'_> {
                 _ => {}
             }
         }
-        let has_options = out.contains_key("options") || out.contains_key("options_from");
-        if matches!(kind.as_deref(), Some("select" | "multiselect")) && !has_options {
+        let choice = matches!(kind, Some(FieldKind::Select | FieldKind::Multiselect));
+        if choice && options.is_none() && from.is_none() {
+            let written = KINDS
+                .iter()
+                .find(|(_, k)| Some(*k) == kind)
+                .map_or("", |(n, _)| n);
             self.problem(
                 y.pos,
-                format!(
-                    "a `{}` field needs `options` or `options_from`",
-                    kind.unwrap_or_default()
-                ),
+                format!("a `{written}` field needs `options` or `options_from`"),
             );
         }
-        if out.contains_key("options") && out.contains_key("options_from") {
+        if options.is_some() && from.is_some() {
             self.problem(
                 y.pos,
                 "a field takes `options` or `options_from`, not both".into(),
             );
         }
-        Some(Json::Object(out))
+        let field = FieldDef {
+            name: name?.0,
+            label: label?.0,
+            kind: kind?,
+            required,
+            help,
+            options: options.unwrap_or_default(),
+            max_length,
+            autocomplete,
+        };
+        Some((field, from))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn check(yaml: &str) -> (Option<FormSpec>, Vec<String>, Vec<RefUse>) {
+        let source = Source {
+            file: Path::new("content/partecipa/_index.md"),
+            text: yaml,
+            shift: 2,
+        };
+        let y = crate::yaml::parse(&source, "not YAML").unwrap();
+        let mut problems = Vec::new();
+        let mut refs = Vec::new();
+        let sections = ["comuni".to_string(), "servizi".to_string()];
+        let spec = Checker {
+            field: "form",
+            source: &source,
+            sections: &sections,
+            problems: &mut problems,
+            refs: &mut refs,
+        }
+        .check(&y);
+        let msgs = problems.iter().map(ToString::to_string).collect();
+        (spec, msgs, refs)
+    }
+
+    const GOOD: &str = "id: mi\ntitle: Manifestazione\nthank_you: \"@/partecipa/grazie.md\"\nhoneypot: sito_web\nfields:\n  - { name: email, label: Email, type: email, required: true }\n  - { name: comuni, label: Comuni, type: multiselect, options_from: comuni }\n  - name: tipo\n    label: Tipo\n    type: select\n    options: [{ value: odv, label: ODV }]\n";
+
+    #[test]
+    fn a_valid_form_becomes_a_typed_definition() {
+        let (spec, msgs, refs) = check(GOOD);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let spec = spec.unwrap();
+        let d = &spec.definition;
+        assert_eq!(d.id, "mi");
+        assert_eq!(d.thank_you_url, "@/partecipa/grazie.md");
+        assert_eq!(d.fields.len(), 3);
+        assert_eq!(d.fields[0].kind, FieldKind::Email);
+        assert!(d.fields[0].required);
+        assert_eq!(spec.options_from, vec![(1, "comuni".to_string())]);
+        assert_eq!(d.fields[2].options[0].label, "ODV");
+        assert_eq!(refs[0].field, "form.thank_you");
+        assert_eq!(refs[0].pos, Pos::new(5, 12));
+    }
+
+    #[test]
+    fn every_problem_is_a_diagnostic_at_its_line() {
+        let yaml = "id: m i\ntitle: T\nthank_you: grazie\nhoneypot: hp\ncolour: red\nfields:\n  - { name: email, label: Email, type: emial }\n  - { name: email, label: Di nuovo, type: text, required: si }\n  - { name: c, label: C, type: select, options_from: comunni }\n  - { name: d, label: D, type: select }\n";
+        let (spec, msgs, _) = check(yaml);
+        assert!(spec.is_none());
+        assert_eq!(
+            msgs,
+            [
+                "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields)",
+                "content/partecipa/_index.md:3:5: error: `id` must use only letters, digits, - and _, found `m i`",
+                "content/partecipa/_index.md:5:12: error: `thank_you` must be a page link such as @/privacy.md or an address, found `grazie`",
+                "content/partecipa/_index.md:9:40: error: unknown field type `emial` (did you mean `email`? types: text, textarea, email, pec, tel, codice_fiscale_ente, codice_fiscale, select, multiselect, consent)",
+                "content/partecipa/_index.md:10:13: error: field name `email` is used twice in this form",
+                "content/partecipa/_index.md:10:59: error: `required` must be true or false, found text",
+                "content/partecipa/_index.md:11:54: error: `options_from`: no section `comunni` in content/ (did you mean `comuni`?)",
+                "content/partecipa/_index.md:11:5: error: a `select` field needs `options` or `options_from`",
+                "content/partecipa/_index.md:12:5: error: a `select` field needs `options` or `options_from`",
+            ]
+        );
+    }
+
+    #[test]
+    fn kinds_are_written_as_the_service_reads_them() {
+        for (name, kind) in KINDS {
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+        }
     }
 }

@@ -5,9 +5,9 @@
 //! forms service loads it.
 
 use crate::diagnostic::Diagnostic;
-use crate::form::{Choice, FieldDef, FieldKind, FormDefinition};
+use crate::form::{Choice, FormDefinition};
 use crate::site::{PageId, Site};
-use serde_json::Value as Json;
+use crate::value::FieldValue;
 use std::collections::HashMap;
 
 /// A compiled form and where it lives.
@@ -28,8 +28,7 @@ fn resolve_link(site: &Site, id: PageId, field: &str, written: &str) -> (String,
     if written.starts_with("@/") {
         if let Some(&target) = site.pages[id].refs.get(field).and_then(|v| v.first()) {
             let url = &site.pages[target].url;
-            let rest = url.strip_prefix(site.config.base_path()).unwrap_or(url);
-            return (format!("{}{rest}", site.config.base_url), Some(url.clone()));
+            return (site.config.permalink(url), Some(url.clone()));
         }
     }
     (
@@ -61,101 +60,66 @@ fn options_from(site: &Site, key: &str) -> Vec<Choice> {
     })
 }
 
-fn text(v: &Json, key: &str) -> Option<String> {
-    v.get(key).and_then(Json::as_str).map(str::to_string)
-}
-
-/// Compiles every form of the site. The definitions were checked when
-/// their pages were loaded; what is left to check needs the whole site.
+/// Compiles every form of the site: options from sections, page links
+/// turned into addresses. The definitions were checked when their pages
+/// were loaded; what is left to check needs the whole site.
 pub fn compile(site: &Site) -> (Vec<CompiledForm>, Vec<Diagnostic>) {
     let endpoint = site.config.forms_endpoint.trim_end_matches('/');
     let mut out = Vec::new();
     let mut diags = Vec::new();
-    let mut ids: HashMap<String, PageId> = HashMap::new();
+    let mut ids: HashMap<&str, PageId> = HashMap::new();
     for (id, page) in site.pages.iter().enumerate() {
-        let Some(spec) = page.src.extra.get("form") else {
-            continue;
-        };
-        let (Some(form_id), Some(title), Some(honeypot)) = (
-            text(spec, "id"),
-            text(spec, "title"),
-            text(spec, "honeypot"),
-        ) else {
-            continue; // already reported while loading
-        };
-        if let Some(&other) = ids.get(&form_id) {
-            diags.push(Diagnostic::file(
-                &page.src.file,
-                format!(
-                    "form id `{form_id}` is also used by {}",
-                    site.pages[other].src.file.display()
-                ),
-            ));
-            continue;
+        for value in page.src.extra.values() {
+            let FieldValue::Form(spec) = value else {
+                continue;
+            };
+            let form_id = spec.definition.id.as_str();
+            if let Some(&other) = ids.get(form_id) {
+                diags.push(Diagnostic::at(
+                    &page.src.file,
+                    spec.pos,
+                    format!(
+                        "form id `{form_id}` is also used by {}",
+                        site.pages[other].src.file.display()
+                    ),
+                ));
+                continue;
+            }
+            ids.insert(form_id, id);
+            let mut definition = spec.definition.clone();
+            let field = &spec.field;
+            let (thank_you, _) = resolve_link(
+                site,
+                id,
+                &format!("{field}.thank_you"),
+                &definition.thank_you_url,
+            );
+            definition.thank_you_url = thank_you;
+            let privacy = definition
+                .privacy_url
+                .as_deref()
+                .map(|p| resolve_link(site, id, &format!("{field}.privacy"), p));
+            definition.privacy_url = privacy.as_ref().map(|(abs, _)| abs.clone());
+            for (i, section) in &spec.options_from {
+                let options = options_from(site, section);
+                if options.is_empty() {
+                    diags.push(Diagnostic::at(
+                        &page.src.file,
+                        spec.pos,
+                        format!(
+                            "form `{form_id}`: `options_from: {section}` offers no options: the section has no pages"
+                        ),
+                    ));
+                }
+                definition.fields[*i].options = options;
+            }
+            out.push(CompiledForm {
+                page: id,
+                action: format!("{endpoint}/forms/{form_id}"),
+                privacy_path: privacy.and_then(|(_, path)| path),
+                definition,
+            });
         }
-        ids.insert(form_id.clone(), id);
-        let (thank_you_url, _) = resolve_link(
-            site,
-            id,
-            "form.thank_you",
-            &text(spec, "thank_you").unwrap_or_default(),
-        );
-        let privacy = text(spec, "privacy").map(|p| resolve_link(site, id, "form.privacy", &p));
-        let fields = spec
-            .get("fields")
-            .and_then(Json::as_array)
-            .map(|fields| {
-                fields
-                    .iter()
-                    .filter_map(|f| {
-                        let kind: FieldKind =
-                            serde_json::from_value(f.get("type")?.clone()).ok()?;
-                        let options = match text(f, "options_from") {
-                            Some(section) => options_from(site, &section),
-                            None => serde_json::from_value(
-                                f.get("options").cloned().unwrap_or(Json::Array(vec![])),
-                            )
-                            .ok()?,
-                        };
-                        Some(FieldDef {
-                            name: text(f, "name")?,
-                            label: text(f, "label")?,
-                            kind,
-                            required: f.get("required").and_then(Json::as_bool).unwrap_or(false),
-                            help: text(f, "help"),
-                            options,
-                            max_length: f
-                                .get("max_length")
-                                .and_then(Json::as_u64)
-                                .map(|n| n as usize),
-                            autocomplete: text(f, "autocomplete"),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let definition = FormDefinition {
-            id: form_id.clone(),
-            title,
-            thank_you_url,
-            honeypot,
-            fields,
-            privacy_url: privacy.as_ref().map(|(abs, _)| abs.clone()),
-            submit_label: text(spec, "submit"),
-        };
-        if let Err(e) = definition.check() {
-            diags.push(Diagnostic::file(
-                &page.src.file,
-                format!("form `{form_id}`: {e}"),
-            ));
-            continue;
-        }
-        out.push(CompiledForm {
-            page: id,
-            action: format!("{endpoint}/forms/{form_id}"),
-            privacy_path: privacy.and_then(|(_, path)| path),
-            definition,
-        });
     }
     (out, diags)
 }

@@ -5,8 +5,9 @@
 //! section's schema by [`crate::schema`].
 
 use crate::date::Date;
-use crate::diagnostic::{did_you_mean, Pos};
-use crate::yaml::{self, Key, Value, Yaml};
+use crate::diagnostic::{hint, Diagnostic, Pos};
+use crate::yaml::{self, Key, Source, Value, Yaml};
+use std::path::Path;
 
 /// A content file cut in two. Line numbers are 1-based and refer to the file.
 #[derive(Debug, PartialEq, Eq)]
@@ -19,31 +20,28 @@ pub struct Split<'a> {
     pub body_line: u32,
 }
 
-/// A problem in front matter, positioned in the file (not in the YAML).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub pos: Pos,
-    pub message: String,
-}
-
-impl Problem {
-    fn new(pos: Pos, message: impl Into<String>) -> Self {
-        Problem {
-            pos,
-            message: message.into(),
+impl<'a> Split<'a> {
+    /// The front matter as a YAML source of `file`.
+    pub fn yaml_source(&self, file: &'a Path) -> Source<'a> {
+        Source {
+            file,
+            text: self.yaml,
+            shift: self.yaml_line - 1,
         }
     }
 }
 
-/// Cuts `source` at its `---` fences. The opening fence must be the first
-/// line (after an optional byte-order mark), as in Hugo and Zola.
-pub fn split(source: &str) -> Result<Split<'_>, Problem> {
+/// Cuts `source` (the text of `file`) at its `---` fences. The opening
+/// fence must be the first line (after an optional byte-order mark), as in
+/// Hugo and Zola.
+pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let src = source.strip_prefix('\u{feff}').unwrap_or(source);
     let bom = source.len() - src.len();
     let mut lines = src.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Problem::new(
+        return Err(Diagnostic::at(
+            file,
             Pos::new(1, 1),
             "missing front matter: the file must start with a line `---`, then fields such as `title: ...`, then another `---`",
         ));
@@ -64,7 +62,8 @@ pub fn split(source: &str) -> Result<Split<'_>, Problem> {
         }
         offset += line.len();
     }
-    Err(Problem::new(
+    Err(Diagnostic::at(
+        file,
         Pos::new(1, 1),
         "front matter is never closed: add a line `---` after the last field",
     ))
@@ -86,6 +85,20 @@ pub struct Meta {
     pub extra: Option<Yaml>,
     /// Where the `extra` key was written (for "missing field" messages).
     pub extra_pos: Option<Pos>,
+}
+
+/// A reference to another page written in front matter (a `reference`
+/// field, a link in a form definition), resolved once every page is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefUse {
+    /// The field that holds it (`comuni`, `form.privacy`).
+    pub field: String,
+    /// The section it must name a page of; empty for any page.
+    pub section: String,
+    /// The page name as written (`barga` or `@/comuni/barga.md`).
+    pub name: String,
+    /// Where it was written in the file.
+    pub pos: Pos,
 }
 
 /// A value with the file position it was written at.
@@ -110,18 +123,14 @@ pub const COMMON_FIELDS: &[&str] = &[
 ];
 
 /// Parses front matter YAML (`split.yaml`) into [`Meta`], reporting every
-/// problem found, positioned in the file. The `Meta` is `None` only when
+/// problem found, positioned in `file`. The `Meta` is `None` only when
 /// the YAML cannot be read at all; otherwise it holds every field that was
 /// valid, so later checks (schema, links) can still run on the page.
-pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
-    let shift = split.yaml_line - 1;
-    let root = match yaml::parse(split.yaml) {
+pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) {
+    let source = split.yaml_source(file);
+    let root = match yaml::parse(&source, "front matter is not valid YAML") {
         Ok(root) => root,
-        Err(e) => {
-            let pos = e.pos.unwrap_or(Pos::new(1, 1)).below(shift);
-            let msg = format!("front matter is not valid YAML: {}", e.message);
-            return (None, vec![Problem::new(pos, msg)]);
-        }
+        Err(d) => return (None, vec![d]),
     };
     let mut problems = Vec::new();
     let mut meta = Meta::default();
@@ -133,18 +142,17 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
                 "front matter must be a list of `field: value` lines, found {}",
                 other.kind()
             );
-            return (None, vec![Problem::new(root.pos.below(shift), msg)]);
+            return (None, vec![source.error(root.pos, msg)]);
         }
     };
     let mut title = None;
     let mut title_seen = false;
     for (key, value) in entries {
-        let at = |p: Pos| p.below(shift);
+        let at = |p: Pos| p.below(source.shift);
         let mut field = FieldReader {
             key: &key,
             value: &value,
-            source: split.yaml,
-            shift,
+            source,
             problems: &mut problems,
         };
         match key.name.as_str() {
@@ -161,7 +169,8 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
                 meta.slug = field.text().and_then(|s| {
                     let pos = at(value.pos);
                     if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." {
-                        problems.push(Problem::new(
+                        problems.push(Diagnostic::at(
+                            file,
                             pos,
                             format!(
                             "`slug` must be one URL segment without `/`, `?` or `#`, found `{s}`"
@@ -184,8 +193,8 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
                 meta.extra_pos = Some(at(key.pos));
                 match &value.value {
                     Value::Map(_) | Value::Null => meta.extra = Some(value.clone()),
-                    other => problems.push(Problem::new(
-                        at(value.pos),
+                    other => problems.push(source.error(
+                        value.pos,
                         format!(
                             "`extra` must be a group of `field: value` lines, found {}",
                             other.kind()
@@ -193,18 +202,20 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
                     )),
                 }
             }
-            other => problems.push(Problem::new(at(key.pos), unknown_field(other))),
+            other => problems.push(source.error(key.pos, unknown_field(other))),
         }
     }
     match title {
         Some(t) if !t.trim().is_empty() => meta.title = t,
-        Some(_) => problems.push(Problem::new(
+        Some(_) => problems.push(Diagnostic::at(
+            file,
             Pos::new(split.yaml_line, 1),
             "`title` is empty: every page needs a title",
         )),
         // A `title` of the wrong type was already reported by its reader.
         None if title_seen => {}
-        None => problems.push(Problem::new(
+        None => problems.push(Diagnostic::at(
+            file,
             Pos::new(1, 1),
             "missing required field `title` in front matter",
         )),
@@ -213,28 +224,26 @@ pub fn parse(split: &Split<'_>) -> (Option<Meta>, Vec<Problem>) {
 }
 
 fn unknown_field(name: &str) -> String {
-    match did_you_mean(name, COMMON_FIELDS.iter().copied()) {
-        Some(c) => format!("unknown field `{name}` in front matter (did you mean `{c}`?)"),
-        None => format!(
-            "unknown field `{name}` in front matter (section-specific fields go under `extra:`)"
-        ),
+    let mut suffix = hint(name, COMMON_FIELDS.iter().copied());
+    if suffix.is_empty() {
+        suffix = " (section-specific fields go under `extra:`)".into();
     }
+    format!("unknown field `{name}` in front matter{suffix}")
 }
 
 /// Reads one common field, reporting type errors at the value.
 struct FieldReader<'a> {
     key: &'a Key,
     value: &'a Yaml,
-    source: &'a str,
-    shift: u32,
-    problems: &'a mut Vec<Problem>,
+    source: Source<'a>,
+    problems: &'a mut Vec<Diagnostic>,
 }
 
 impl FieldReader<'_> {
     fn wrong(&mut self, expected: &str) {
         let found = self.value.value.kind();
-        self.problems.push(Problem::new(
-            self.value.pos.below(self.shift),
+        self.problems.push(self.source.error(
+            self.value.pos,
             format!(
                 "wrong type for `{}`: expected {expected}, found {found}",
                 self.key.name
@@ -246,7 +255,7 @@ impl FieldReader<'_> {
         match &self.value.value {
             Value::Str(s) => Some(s.clone()),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                self.value.raw_text(self.source).map(str::to_string)
+                self.source.raw_text(self.value).map(str::to_string)
             }
             _ => {
                 self.wrong("text");
@@ -263,10 +272,10 @@ impl FieldReader<'_> {
                     match &item.value {
                         Value::Str(s) => out.push(Located {
                             value: s.clone(),
-                            pos: item.pos.below(self.shift),
+                            pos: item.pos.below(self.source.shift),
                         }),
-                        other => self.problems.push(Problem::new(
-                            item.pos.below(self.shift),
+                        other => self.problems.push(self.source.error(
+                            item.pos,
                             format!(
                                 "wrong type in `{}`: expected text, found {}",
                                 self.key.name,
@@ -315,8 +324,8 @@ impl FieldReader<'_> {
         match Date::parse(&text) {
             Ok(d) => Some(d),
             Err(why) => {
-                self.problems.push(Problem::new(
-                    self.value.pos.below(self.shift),
+                self.problems.push(self.source.error(
+                    self.value.pos,
                     format!("bad date `{text}` for `{}`: {why}", self.key.name),
                 ));
                 None
@@ -331,7 +340,7 @@ mod tests {
 
     #[test]
     fn splits_front_matter_and_body() {
-        let s = split("---\ntitle: A\n---\n# Body\n").unwrap();
+        let s = split("---\ntitle: A\n---\n# Body\n", Path::new("a.md")).unwrap();
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.body, "# Body\n");
         assert_eq!(s.body_line, 4);
@@ -339,28 +348,30 @@ mod tests {
 
     #[test]
     fn splits_crlf_and_bom() {
-        let s = split("\u{feff}---\r\ntitle: A\r\n---\r\nx").unwrap();
+        let s = split("\u{feff}---\r\ntitle: A\r\n---\r\nx", Path::new("a.md")).unwrap();
         assert_eq!(s.yaml, "title: A\r\n");
         assert_eq!(s.body, "x");
     }
 
     #[test]
     fn missing_and_unclosed_fences() {
-        assert!(split("title: A\n")
+        let file = Path::new("a.md");
+        assert!(split("title: A\n", file)
             .unwrap_err()
             .message
             .contains("missing front matter"));
-        assert!(split("---\ntitle: A\n")
+        assert!(split("---\ntitle: A\n", file)
             .unwrap_err()
             .message
             .contains("never closed"));
-        assert!(split("").is_err());
+        assert!(split("", file).is_err());
     }
 
     #[test]
     fn reads_common_fields() {
         let src = "---\ntitle: Barga\ndate: 2022-07-21\nweight: 3\ndraft: false\naliases: [/vecchio/]\n---\n";
-        let (meta, problems) = parse(&split(src).unwrap());
+        let file = Path::new("a.md");
+        let (meta, problems) = parse(&split(src, file).unwrap(), file);
         assert!(problems.is_empty());
         let meta = meta.unwrap();
         assert_eq!(meta.title, "Barga");
@@ -372,18 +383,16 @@ mod tests {
     #[test]
     fn reports_every_problem_with_file_positions() {
         let src = "---\ntitel: Barga\ndate: 2022-13-01\nweight: tre\n---\n";
-        let (_, problems) = parse(&split(src).unwrap());
-        let msgs: Vec<String> = problems
-            .iter()
-            .map(|p| format!("{}:{}: {}", p.pos.line, p.pos.column, p.message))
-            .collect();
+        let file = Path::new("a.md");
+        let (_, problems) = parse(&split(src, file).unwrap(), file);
+        let msgs: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             msgs,
             vec![
-                "2:1: unknown field `titel` in front matter (did you mean `title`?)",
-                "3:7: bad date `2022-13-01` for `date`: month must be 01 to 12",
-                "4:9: wrong type for `weight`: expected a whole number, found text",
-                "1:1: missing required field `title` in front matter",
+                "a.md:2:1: error: unknown field `titel` in front matter (did you mean `title`?)",
+                "a.md:3:7: error: bad date `2022-13-01` for `date`: month must be 01 to 12",
+                "a.md:4:9: error: wrong type for `weight`: expected a whole number, found text",
+                "a.md:1:1: error: missing required field `title` in front matter",
             ]
         );
     }

@@ -17,6 +17,8 @@ pub mod config;
 #[cfg(feature = "generator")]
 pub mod content;
 #[cfg(feature = "generator")]
+pub mod context;
+#[cfg(feature = "generator")]
 pub mod diagnostic;
 #[cfg(feature = "generator")]
 pub mod form_spec;
@@ -40,6 +42,8 @@ pub mod site;
 pub mod site_files;
 #[cfg(feature = "generator")]
 pub mod slug;
+#[cfg(feature = "generator")]
+pub mod value;
 #[cfg(feature = "generator")]
 pub mod yaml;
 

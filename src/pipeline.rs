@@ -8,6 +8,7 @@ use crate::{content, output, render, schema, site, site_files};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// What to build and where.
 #[derive(Clone, Debug)]
@@ -172,27 +173,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             })?;
         }
     }
+    let site = Arc::new(site);
     let render_diags =
-        templates.render_pages(&site, opts.today, &forms, &|r| write(&r.path, &r.html));
+        templates.render_site(&site, opts.today, &forms, &|r| write(&r.path, &r.html));
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
-    }
-    let mut extra_diags = Vec::new();
-    for (path, url) in &site.aliases {
-        if let Err(d) = write(path, site_files::alias_page(&site, url).as_bytes()) {
-            extra_diags.push(d);
-        }
-    }
-    for (path, text) in [
-        ("sitemap.xml", site_files::sitemap(&site)),
-        ("robots.txt", site_files::robots(&site)),
-    ] {
-        if let Err(d) = write(path, text.as_bytes()) {
-            extra_diags.push(d);
-        }
-    }
-    if !extra_diags.is_empty() {
-        return Err(invalid(extra_diags));
     }
     let files_written = written.into_inner() + statics.len() * usize::from(staging.is_some());
     if let (Some(s), Some(out)) = (staging, &opts.output) {

@@ -1,18 +1,21 @@
 //! Rendering with Tera: templates from the theme (overridable by the site's
 //! own `templates/`), one context per page, pages rendered in parallel.
 
+use crate::context::{
+    AliasContext, Context, ListItem, NotFoundPage, PageContext, RobotsContext, SectionItem, Shared,
+    SitemapContext, SitemapEntry,
+};
 use crate::date::Date;
-use crate::diagnostic::{did_you_mean, line_col, Diagnostic, Pos};
-use crate::form::html::SHELL_TITLE;
+use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, Pos};
 use crate::forms::CompiledForm;
 use crate::italian;
-use crate::markdown;
 use crate::site::{PageId, Site};
-use serde_json::{json, Map, Value as Json};
-use std::collections::{BTreeMap, HashMap};
+use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::Tera;
+use tera::Value as Json;
 use walkdir::WalkDir;
 
 /// Loaded templates and where each came from (for error messages).
@@ -46,7 +49,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
                 Ok(e) => e,
                 Err(e) => {
                     diags.push(Diagnostic::file(
-                        rel(root, dir),
+                        shown_path(root, dir),
                         format!("cannot read: {e}"),
                     ));
                     continue;
@@ -67,14 +70,22 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
                 .replace('\\', "/");
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => {
-                    files.insert(name, (rel(root, entry.path()), text));
+                    files.insert(name, (shown_path(root, entry.path()), text));
                 }
                 Err(e) => diags.push(Diagnostic::file(
-                    rel(root, entry.path()),
+                    shown_path(root, entry.path()),
                     format!("cannot read: {e}"),
                 )),
             }
         }
+    }
+    for (name, text) in BUILT_IN {
+        files.entry((*name).to_string()).or_insert_with(|| {
+            (
+                PathBuf::from(format!("(built-in {name})")),
+                (*text).to_string(),
+            )
+        });
     }
     // Parse each template alone first, so that every syntax error is found
     // and pinned to its own file (Tera stops at the first one).
@@ -104,10 +115,6 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
     }
     register_filters(&mut tera);
     Ok(Templates { tera, files })
-}
-
-fn rel(root: &Path, p: &Path) -> PathBuf {
-    p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
 /// All messages of a Tera error chain, innermost last, on one line.
@@ -216,89 +223,6 @@ pub struct Rendered {
     pub html: Vec<u8>,
 }
 
-/// The shared, per-site part of every context.
-struct Shared {
-    config: Json,
-    nav: Json,
-    today: String,
-    /// Per page: the short form used in lists and references.
-    summaries: Arc<Vec<Json>>,
-}
-
-fn permalink(site: &Site, url: &str) -> String {
-    let base_path = site.config.base_path();
-    let rest = url
-        .strip_prefix(base_path)
-        .unwrap_or(url.trim_start_matches('/'));
-    format!("{}{rest}", site.config.base_url)
-}
-
-/// The page object templates get for the page being rendered.
-fn summary(site: &Site, id: PageId) -> Json {
-    let p = &site.pages[id];
-    let m = &p.src.meta;
-    let last_modified = m.updated.or(m.date).map(|d| d.to_string());
-    json!({
-        "title": m.title,
-        "description": m.description,
-        "url": p.url,
-        "permalink": permalink(site, &p.url),
-        "path": p.src.path,
-        "section": p.src.section,
-        "is_section": p.src.is_index,
-        "date": m.date.map(|d| d.to_string()),
-        "updated": m.updated.map(|d| d.to_string()),
-        "last_modified": last_modified,
-        "weight": m.weight,
-        "draft": m.draft,
-        "extra": Json::Object(p.src.extra.clone()),
-    })
-}
-
-/// The shorter form of a page used in lists (section pages, references,
-/// `get_page`): what a list item shows. Pages appear in many lists, so
-/// keeping this small keeps rendering fast.
-fn list_item(site: &Site, id: PageId) -> Json {
-    let p = &site.pages[id];
-    let m = &p.src.meta;
-    json!({
-        "title": m.title,
-        "description": m.description,
-        "url": p.url,
-        "path": p.src.path,
-        "date": m.updated.or(m.date).map(|d| d.to_string()),
-        "weight": m.weight,
-        "extra": Json::Object(p.src.extra.clone()),
-    })
-}
-
-/// The section tree for navigation: top-level sections that have a section
-/// page, in order, each with its `children` sections likewise.
-fn nav(site: &Site) -> Json {
-    fn items(site: &Site, keys: &[String]) -> Json {
-        let items = keys
-            .iter()
-            .filter_map(|k| {
-                let section = site.sections.get(k)?;
-                let p = &site.pages[section.index?];
-                Some(json!({
-                    "title": p.src.meta.title,
-                    "url": p.url,
-                    "path": p.src.path,
-                    "weight": p.src.meta.weight,
-                    "children": items(site, &section.subsections),
-                }))
-            })
-            .collect();
-        Json::Array(items)
-    }
-    site.sections
-        .get("")
-        .map_or(Json::Array(Vec::new()), |root| {
-            items(site, &root.subsections)
-        })
-}
-
 /// Which template renders page `id`: its `template` field, else the
 /// section's configured one, else the default for its kind.
 pub fn template_for(site: &Site, id: PageId) -> (String, Option<Pos>) {
@@ -338,9 +262,7 @@ impl Templates {
             if self.files.contains_key(&name) {
                 continue;
             }
-            let hint = did_you_mean(&name, self.files.keys().map(String::as_str))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
+            let hint = hint(&name, self.files.keys().map(String::as_str));
             let file = &site.pages[id].src.file;
             diags.push(match pos {
                 Some(pos) => Diagnostic::at(file, pos, format!("unknown template `{name}`{hint}")),
@@ -353,83 +275,97 @@ impl Templates {
         diags
     }
 
-    /// Renders every page, in parallel, handing each result to `emit`
-    /// (which writes it, or discards it for `ambito check`).
-    pub fn render_pages(
+    /// Renders the whole site, handing each file to `emit` (which writes
+    /// it, or discards it for `ambito check`): every page in parallel, the
+    /// not-found page, what the forms service needs, alias redirects,
+    /// `sitemap.xml` and `robots.txt`. Every problem is returned.
+    pub fn render_site(
         &mut self,
-        site: &Site,
+        site: &Arc<Site>,
         today: Date,
         forms: &[CompiledForm],
         emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
-        let summaries: Vec<Json> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|id| list_item(site, id))
-            .collect();
-        let shared = Shared {
-            config: json!({
-                "title": site.config.title,
-                "base_url": site.config.base_url,
-                "base_path": site.config.base_path(),
-                "language": site.config.language,
-                "description": site.config.description,
-                "extra": site.config.extra,
-            }),
-            nav: nav(site),
-            today: today.to_string(),
-            summaries: Arc::new(summaries),
-        };
-        self.register_lookups(site, &shared);
+        self.register_lookups(site);
         self.register_forms(forms);
+        let shared = Shared::new(site, today);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
             .into_par_iter()
             .filter_map(|id| {
                 let (name, _) = template_for(site, id);
-                let result = page_context(site, &shared, id)
-                    .and_then(|ctx| self.render_one(&name, ctx))
-                    .and_then(|html| {
-                        emit(Rendered {
-                            path: output_path(site, &site.pages[id].url),
-                            html,
-                        })
-                    });
-                result.err()
+                let page = match PageContext::new(site, id) {
+                    Ok(page) => page,
+                    Err(d) => return Some(d),
+                };
+                let ctx = Context::for_page(site, &shared, id, &page);
+                let path = output_path(site, &site.pages[id].url);
+                self.render_one(&name, &ctx)
+                    .and_then(|html| emit(Rendered { path, html }))
+                    .err()
             })
             .collect();
-        // The 404 page: the theme's, or a plain Italian one. It gets a
-        // `page` like every other page, so themes need no special cases.
-        let mut ctx = base_context(&shared, site.config.base_path(), Json::Array(Vec::new()));
-        ctx.insert(
-            "page".into(),
-            json!({
-                "title": "Pagina non trovata",
-                "url": format!("{}404.html", site.config.base_path()),
-                "permalink": format!("{}404.html", site.config.base_url),
-                "extra": {},
-            }),
-        );
-        let not_found = if self.files.contains_key("404.html") {
-            self.render_one("404.html", ctx)
-        } else {
-            Ok(DEFAULT_404
-                .replace("{home}", site.config.base_path())
-                .into_bytes())
-        };
-        if let Err(d) = not_found.and_then(|html| {
-            emit(Rendered {
-                path: "404.html".into(),
-                html,
-            })
-        }) {
-            diags.push(d);
-        }
-        for form in forms {
-            if let Err(d) = self.emit_form(site, &shared, form, emit) {
+        let not_found = NotFoundPage::new(site);
+        let ctx = Context::not_found(&shared, &not_found);
+        let files = std::iter::once(self.render_one("404.html", &ctx).map(|html| Rendered {
+            path: "404.html".into(),
+            html,
+        }))
+        .chain(forms.iter().flat_map(|f| self.form_files(site, &shared, f)))
+        .chain(self.site_files(site, &shared));
+        for file in files {
+            if let Err(d) = file.and_then(emit) {
                 diags.push(d);
             }
         }
         diags
+    }
+
+    /// Alias redirects, `sitemap.xml` and `robots.txt`, from their
+    /// templates (built in, or the theme's or site's of the same name).
+    fn site_files<'s>(
+        &'s self,
+        site: &'s Site,
+        shared: &'s Shared<'s>,
+    ) -> impl Iterator<Item = Result<Rendered, Diagnostic>> + 's {
+        let aliases = site.aliases.iter().map(move |(path, url)| {
+            let ctx = AliasContext {
+                config: shared.config(),
+                url,
+                permalink: site.config.permalink(url),
+            };
+            self.render_one(ALIAS_TEMPLATE, &ctx).map(|html| Rendered {
+                path: path.clone(),
+                html,
+            })
+        });
+        let mut entries: Vec<SitemapEntry> = site
+            .pages
+            .iter()
+            .map(|p| SitemapEntry {
+                permalink: site.config.permalink(&p.url),
+                lastmod: p.src.meta.updated.or(p.src.meta.date),
+            })
+            .collect();
+        entries.sort();
+        let sitemap = SitemapContext {
+            config: shared.config(),
+            entries,
+        };
+        let robots = RobotsContext {
+            config: shared.config(),
+        };
+        aliases.chain([
+            self.render_one("sitemap.xml", &sitemap)
+                .map(|html| Rendered {
+                    path: "sitemap.xml".into(),
+                    html,
+                }),
+            self.render_one("robots.txt", &robots).map(|html| Rendered {
+                path: "robots.txt".into(),
+                html,
+            }),
+        ])
     }
 
     /// `form(id="…")`: the form's HTML, from the same code the forms
@@ -460,59 +396,55 @@ impl Templates {
             });
     }
 
-    /// Writes what the forms service needs beside the form's page: the
-    /// compiled definition (`{id}.form.json`) and, when the theme has a
+    /// What the forms service needs beside the form's page: the compiled
+    /// definition (`{id}.form.json`) and, when the theme has a
     /// `shell.html`, the page shell the service fills for its own pages
     /// (`{id}.shell.html`), so they look like the rest of the site.
-    fn emit_form(
+    fn form_files(
         &self,
         site: &Site,
-        shared: &Shared,
+        shared: &Shared<'_>,
         form: &CompiledForm,
-        emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
-    ) -> Result<(), Diagnostic> {
+    ) -> Vec<Result<Rendered, Diagnostic>> {
         let page = &site.pages[form.page];
         let dir = output_path(site, &page.url)
             .trim_end_matches("index.html")
             .to_string();
         let id = &form.definition.id;
         let json = serde_json::to_vec_pretty(&form.definition)
-            .map_err(|e| Diagnostic::file(&page.src.file, format!("form `{id}`: {e}")))?;
-        emit(Rendered {
-            path: format!("{dir}{id}.form.json"),
-            html: json,
-        })?;
+            .map(|html| Rendered {
+                path: format!("{dir}{id}.form.json"),
+                html,
+            })
+            .map_err(|e| Diagnostic::file(&page.src.file, format!("form `{id}`: {e}")));
         if !self.files.contains_key("shell.html") {
-            return Ok(());
+            return vec![json];
         }
-        let mut ctx = page_context(site, shared, form.page)?;
-        for key in ["page", "section"] {
-            if let Some(Json::Object(p)) = ctx.get_mut(key) {
-                p.insert("title".into(), Json::String(SHELL_TITLE.into()));
-                p.insert("description".into(), Json::String(SHELL_TITLE.into()));
-                p.remove("last_modified");
+        let shell = PageContext::new(site, form.page).and_then(|p| {
+            let p = p.as_shell();
+            let ctx = Context::for_page(site, shared, form.page, &p);
+            let html = self.render_one("shell.html", &ctx)?;
+            let html = String::from_utf8_lossy(&html).into_owned();
+            // The service answers from its own address: make the site's links absolute.
+            let base_path = site.config.base_path();
+            let mut absolute = html;
+            for attr in ["href=\"", "src=\"", "action=\""] {
+                absolute = absolute.replace(
+                    &format!("{attr}{base_path}"),
+                    &format!("{attr}{}", site.config.base_url),
+                );
             }
-        }
-        let html = self.render_one("shell.html", ctx)?;
-        let html = String::from_utf8_lossy(&html).into_owned();
-        // The service answers from its own address: make the site's links absolute.
-        let base_path = site.config.base_path();
-        let mut absolute = html;
-        for attr in ["href=\"", "src=\"", "action=\""] {
-            absolute = absolute.replace(
-                &format!("{attr}{base_path}"),
-                &format!("{attr}{}", site.config.base_url),
-            );
-        }
-        emit(Rendered {
-            path: format!("{dir}{id}.shell.html"),
-            html: absolute.into_bytes(),
-        })
+            Ok(Rendered {
+                path: format!("{dir}{id}.shell.html"),
+                html: absolute.into_bytes(),
+            })
+        });
+        vec![json, shell]
     }
 
-    fn render_one(&self, name: &str, ctx: Map<String, Json>) -> Result<Vec<u8>, Diagnostic> {
-        let ctx = tera::Context::from_value(Json::Object(ctx))
-            .map_err(|e| Diagnostic::file(name, format!("template context: {e}")))?;
+    fn render_one(&self, name: &str, ctx: &impl Serialize) -> Result<Vec<u8>, Diagnostic> {
+        let ctx = tera::Context::from_serialize(ctx)
+            .map_err(|e| Diagnostic::file(name, format!("template context: {}", chain(&e))))?;
         let mut html = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(name, &ctx, &mut html)
@@ -534,10 +466,9 @@ impl Templates {
 
     /// `get_page(path="comuni/barga.md")` and `get_section(key="comuni")`
     /// for templates that show content from elsewhere (the home page).
-    /// Values are cloned only when a template asks for them.
-    fn register_lookups(&mut self, site: &Site, shared: &Shared) {
-        let summaries = Arc::clone(&shared.summaries);
-        let by_path: HashMap<String, PageId> = site.by_path.clone();
+    /// Values are made only when a template asks for them.
+    fn register_lookups(&mut self, site: &Arc<Site>) {
+        let pages = Arc::clone(site);
         self.tera
             .register_function("get_page", move |args: &HashMap<String, Json>| {
                 let path = args
@@ -545,117 +476,34 @@ impl Templates {
                     .and_then(Json::as_str)
                     .ok_or_else(|| tera::Error::msg("get_page needs path=\"section/page.md\""))?;
                 let path = path.trim_start_matches("@/");
-                by_path
+                let id = pages
+                    .by_path
                     .get(path)
-                    .map(|&id| summaries[id].clone())
-                    .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
+                    .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))?;
+                tera::to_value(ListItem::new(&pages, *id)).map_err(tera::Error::json)
             });
-        let summaries = Arc::clone(&shared.summaries);
-        let sections: HashMap<String, (Option<PageId>, Vec<PageId>)> = site
-            .sections
-            .iter()
-            .map(|(key, s)| (key.clone(), (s.index, s.pages.clone())))
-            .collect();
+        let sections = Arc::clone(site);
         self.tera
             .register_function("get_section", move |args: &HashMap<String, Json>| {
                 let key = args
                     .get("key")
                     .and_then(Json::as_str)
                     .ok_or_else(|| tera::Error::msg("get_section needs key=\"section\""))?;
-                let (index, pages) = sections
-                    .get(key)
+                let section = SectionItem::new(&sections, key)
                     .ok_or_else(|| tera::Error::msg(format!("get_section: no section `{key}`")))?;
-                let mut v = index.map_or_else(|| json!({}), |i| summaries[i].clone());
-                if let Json::Object(m) = &mut v {
-                    m.insert("key".into(), Json::String(key.to_string()));
-                    m.insert(
-                        "pages".into(),
-                        Json::Array(pages.iter().map(|&i| summaries[i].clone()).collect()),
-                    );
-                }
-                Ok(v)
+                tera::to_value(section).map_err(tera::Error::json)
             });
     }
 }
 
-const DEFAULT_404: &str = "<!DOCTYPE html>\n<html lang=\"it\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Pagina non trovata</title></head>\n<body><main><h1>Pagina non trovata</h1><p>La pagina che cerchi non esiste o è stata spostata.</p><p><a href=\"{home}\">Vai alla pagina iniziale</a></p></main></body>\n</html>\n";
+/// The name of the template for alias redirect pages.
+const ALIAS_TEMPLATE: &str = "alias.html";
 
-fn base_context(shared: &Shared, current_url: &str, breadcrumbs: Json) -> Map<String, Json> {
-    let mut ctx = Map::new();
-    ctx.insert("config".into(), shared.config.clone());
-    ctx.insert("nav".into(), shared.nav.clone());
-    ctx.insert("today".into(), Json::String(shared.today.clone()));
-    ctx.insert("current_url".into(), Json::String(current_url.to_string()));
-    ctx.insert("breadcrumbs".into(), breadcrumbs);
-    ctx
-}
-
-fn page_context(site: &Site, shared: &Shared, id: PageId) -> Result<Map<String, Json>, Diagnostic> {
-    let p = &site.pages[id];
-    let body = p.src.read_body()?;
-    let html = markdown::render(&body, &p.src.scan.headings, &|path, anchor| {
-        site.link_url(path, anchor)
-    });
-    drop(body);
-    let words = p.src.scan.words;
-    let mut page = summary(site, id);
-    let list =
-        |ids: &[PageId]| Json::Array(ids.iter().map(|&i| shared.summaries[i].clone()).collect());
-    if let Json::Object(m) = &mut page {
-        m.insert("content".into(), Json::String(html));
-        m.insert(
-            "toc".into(),
-            serde_json::to_value(markdown::toc(&p.src.scan.headings)).unwrap_or_default(),
-        );
-        m.insert("word_count".into(), Json::from(words));
-        m.insert(
-            "reading_time".into(),
-            Json::from(words.div_ceil(200).max(1)),
-        );
-        let refs: BTreeMap<&String, Json> = p.refs.iter().map(|(k, v)| (k, list(v))).collect();
-        m.insert(
-            "refs".into(),
-            serde_json::to_value(refs).unwrap_or_default(),
-        );
-        let backrefs: BTreeMap<&String, Json> =
-            p.backrefs.iter().map(|(k, v)| (k, list(v))).collect();
-        m.insert(
-            "backrefs".into(),
-            serde_json::to_value(backrefs).unwrap_or_default(),
-        );
-        if p.src.is_index {
-            if let Some(section) = site.sections.get(&p.src.section) {
-                m.insert("pages".into(), list(&section.pages));
-                let subs: Vec<Json> = section
-                    .subsections
-                    .iter()
-                    .filter_map(|k| site.sections.get(k)?.index)
-                    .map(|i| shared.summaries[i].clone())
-                    .collect();
-                m.insert("subsections".into(), Json::Array(subs));
-            }
-        }
-    }
-    // Breadcrumbs: the section pages from the home page down, then this page.
-    let mut crumbs: Vec<Json> = site
-        .ancestry(&p.src.section)
-        .iter()
-        .filter_map(|s| s.index)
-        .filter(|&i| i != id)
-        .map(|i| json!({"title": site.pages[i].src.meta.title, "url": site.pages[i].url}))
-        .collect();
-    crumbs.push(json!({"title": p.src.meta.title, "url": p.url}));
-    let mut ctx = base_context(shared, &p.url, Json::Array(crumbs));
-    let current_section = site
-        .sections
-        .get(&p.src.section)
-        .and_then(|s| s.index)
-        .map(|i| shared.summaries[i].clone())
-        .unwrap_or(Json::Null);
-    ctx.insert("current_section".into(), current_section);
-    if p.src.is_index {
-        ctx.insert("section".into(), page.clone());
-    }
-    ctx.insert("page".into(), page);
-    Ok(ctx)
-}
+/// Templates every site has, unless its theme or its `templates/` has one
+/// of the same name.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("404.html", include_str!("templates/404.html")),
+    (ALIAS_TEMPLATE, include_str!("templates/alias.html")),
+    ("robots.txt", include_str!("templates/robots.txt")),
+    ("sitemap.xml", include_str!("templates/sitemap.xml")),
+];

@@ -3,9 +3,10 @@
 
 use crate::config::{FieldSpec, SectionConfig};
 use crate::date::Date;
-use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
-use crate::yaml::{Value, Yaml};
-use serde_json::{Map, Value as Json};
+use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, Pos};
+use crate::front_matter::RefUse;
+use crate::value::{Extra, FieldValue};
+use crate::yaml::{Source, Value, Yaml};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -179,9 +180,7 @@ fn scalar_type(
                 "a `reference` needs `section:` naming the section it points to".to_string(),
             ))?;
             if !sections.iter().any(|s| s == &section.value) {
-                let hint = did_you_mean(&section.value, sections.iter().map(String::as_str))
-                    .map(|c| format!(" (did you mean `{c}`?)"))
-                    .unwrap_or_default();
+                let hint = hint(&section.value, sections.iter().map(String::as_str));
                 return Err((
                     crate::config::pos(&section.referenced),
                     format!("no section `{}` in content/{hint}", section.value),
@@ -192,48 +191,30 @@ fn scalar_type(
             }
         }
         other => {
-            let hint = did_you_mean(other, TYPE_NAMES.iter().copied())
-                .map(|c| format!("did you mean `{c}`? "))
-                .unwrap_or_default();
-            return Err((
-                pos,
-                format!(
-                    "unknown type `{other}` ({hint}types: {})",
-                    TYPE_NAMES.join(", ")
-                ),
-            ));
+            let hint = hint_among(other, TYPE_NAMES, "types");
+            return Err((pos, format!("unknown type `{other}`{hint}")));
         }
     })
-}
-
-/// A reference written in front matter, to be resolved once all pages are known.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RefUse {
-    pub field: String,
-    pub section: String,
-    /// The page name as written (`barga` or `@/comuni/barga.md`).
-    pub name: String,
-    pub pos: Pos,
 }
 
 /// The outcome of checking one page's `extra:` fields.
 #[derive(Debug, Default)]
 pub struct Checked {
-    /// The fields as template values (dates as `YYYY-MM-DD` text).
-    pub extra: Map<String, Json>,
+    /// The fields, typed.
+    pub extra: Extra,
+    /// References to other pages, resolved once every page is known.
     pub refs: Vec<RefUse>,
-    pub problems: Vec<(Pos, String)>,
+    /// Every problem found.
+    pub problems: Vec<Diagnostic>,
 }
 
-/// Checks `extra` (the YAML under `extra:`, if any) against `schema`.
-/// `source` is the YAML text (to recover scalars as written) and `shift`
-/// maps YAML lines to file lines. `extra_pos` is where `extra:` was written,
-/// or the top of the file.
+/// Checks `extra` (the YAML under `extra:` in `source`, if any) against
+/// `schema`. `extra_pos` is where `extra:` was written in the file, or the
+/// top of the file.
 pub fn check(
     schema: Option<&Schema>,
     extra: Option<&Yaml>,
-    source: &str,
-    shift: u32,
+    source: &Source<'_>,
     extra_pos: Pos,
 ) -> Checked {
     let mut out = Checked::default();
@@ -244,24 +225,21 @@ pub fn check(
     let Some(schema) = schema else {
         // No schema declared: keep the fields as they are.
         for (key, value) in entries {
-            out.extra.insert(key.name.clone(), to_json(value));
+            out.extra.insert(key.name.clone(), untyped(value));
         }
         return out;
     };
     for (key, value) in entries {
         let Some(field) = schema.fields.get(&key.name) else {
-            let hint = did_you_mean(&key.name, schema.fields.keys().map(String::as_str))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_else(|| {
-                    let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
-                    if names.is_empty() {
-                        " (this section has no `extra:` fields)".to_string()
-                    } else {
-                        format!(" (fields allowed here: {})", names.join(", "))
-                    }
-                });
-            out.problems.push((
-                key.pos.below(shift),
+            let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+            let otherwise = if names.is_empty() {
+                " (this section has no `extra:` fields)".to_string()
+            } else {
+                format!(" (fields allowed here: {})", names.join(", "))
+            };
+            let hint = hint_or(&key.name, names.iter().copied(), otherwise);
+            out.problems.push(source.error(
+                key.pos,
                 format!("unknown field `{}` in front matter{hint}", key.name),
             ));
             continue;
@@ -269,7 +247,6 @@ pub fn check(
         let mut ctx = Ctx {
             field_name: &key.name,
             source,
-            shift,
             out: &mut out,
         };
         if let Some(v) = ctx.value(&field.ty, field.values.as_deref(), value) {
@@ -278,7 +255,8 @@ pub fn check(
     }
     for (name, field) in &schema.fields {
         if field.required && !entries.iter().any(|(k, _)| &k.name == name) {
-            out.problems.push((
+            out.problems.push(Diagnostic::at(
+                source.file,
                 extra_pos,
                 format!(
                     "missing required field `{name}` under `extra:` (expected {})",
@@ -292,18 +270,17 @@ pub fn check(
 
 struct Ctx<'a> {
     field_name: &'a str,
-    source: &'a str,
-    shift: u32,
+    source: &'a Source<'a>,
     out: &'a mut Checked,
 }
 
 impl Ctx<'_> {
-    fn problem(&mut self, y: &Yaml, msg: String) -> Option<Json> {
-        self.out.problems.push((y.pos.below(self.shift), msg));
+    fn problem(&mut self, y: &Yaml, msg: String) -> Option<FieldValue> {
+        self.out.problems.push(self.source.error(y.pos, msg));
         None
     }
 
-    fn wrong_type(&mut self, ty: &FieldType, y: &Yaml) -> Option<Json> {
+    fn wrong_type(&mut self, ty: &FieldType, y: &Yaml) -> Option<FieldValue> {
         let msg = format!(
             "wrong type for `{}`: expected {}, found {}",
             self.field_name,
@@ -321,24 +298,30 @@ impl Ctx<'_> {
     {
         match &y.value {
             Value::Str(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) => y
-                .raw_text(self.source)
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => self
+                .source
+                .raw_text(y)
                 .map(|s| std::borrow::Cow::Owned(s.to_string())),
             _ => None,
         }
     }
 
-    fn value(&mut self, ty: &FieldType, allowed: Option<&[String]>, y: &Yaml) -> Option<Json> {
+    fn value(
+        &mut self,
+        ty: &FieldType,
+        allowed: Option<&[String]>,
+        y: &Yaml,
+    ) -> Option<FieldValue> {
         let v = match ty {
             FieldType::List(of) => {
                 let Value::Seq(items) = &y.value else {
                     return self.wrong_type(ty, y);
                 };
-                let vals: Vec<Json> = items
+                let vals: Vec<FieldValue> = items
                     .iter()
                     .filter_map(|i| self.value(of, allowed, i))
                     .collect();
-                return Some(Json::Array(vals));
+                return Some(FieldValue::List(vals));
             }
             FieldType::String | FieldType::Text => {
                 let Some(t) = self.text(y) else {
@@ -351,19 +334,19 @@ impl Ctx<'_> {
                     );
                     return self.problem(y, msg);
                 }
-                Json::String(t.into_owned())
+                FieldValue::Text(t.into_owned())
             }
             FieldType::Integer => match y.value {
-                Value::Int(i) => Json::from(i),
+                Value::Int(i) => FieldValue::Int(i),
                 _ => return self.wrong_type(ty, y),
             },
             FieldType::Decimal => match y.value {
-                Value::Int(i) => Json::from(i as f64),
-                Value::Float(f) if f.is_finite() => Json::from(f),
+                Value::Int(i) => FieldValue::Decimal(i as f64),
+                Value::Float(f) if f.is_finite() => FieldValue::Decimal(f),
                 _ => return self.wrong_type(ty, y),
             },
             FieldType::Bool => match y.value {
-                Value::Bool(b) => Json::Bool(b),
+                Value::Bool(b) => FieldValue::Bool(b),
                 _ => return self.wrong_type(ty, y),
             },
             FieldType::Date => {
@@ -371,7 +354,7 @@ impl Ctx<'_> {
                     return self.wrong_type(ty, y);
                 };
                 match Date::parse(s) {
-                    Ok(d) => Json::String(d.to_string()),
+                    Ok(d) => FieldValue::Date(d),
                     Err(why) => {
                         let msg = format!("bad date `{s}` for `{}`: {why}", self.field_name);
                         return self.problem(y, msg);
@@ -386,7 +369,7 @@ impl Ctx<'_> {
                     let msg = format!("`{s}` is not an email address (expected name@example.it)");
                     return self.problem(y, msg);
                 }
-                Json::String(s.clone())
+                FieldValue::Text(s.clone())
             }
             FieldType::Url => {
                 let Value::Str(s) = &y.value else {
@@ -396,18 +379,19 @@ impl Ctx<'_> {
                     let msg = format!("`{s}` is not a web address (expected https://...)");
                     return self.problem(y, msg);
                 }
-                Json::String(s.clone())
+                FieldValue::Text(s.clone())
             }
             FieldType::Form { sections } => {
                 let mut checker = crate::form_spec::Checker {
                     field: self.field_name,
                     source: self.source,
-                    shift: self.shift,
                     sections,
                     problems: &mut self.out.problems,
                     refs: &mut self.out.refs,
                 };
-                return checker.check(y);
+                return checker
+                    .check(y)
+                    .map(|spec| FieldValue::Form(Box::new(spec)));
             }
             FieldType::Reference { section } => {
                 let Value::Str(s) = &y.value else {
@@ -417,24 +401,19 @@ impl Ctx<'_> {
                     field: self.field_name.to_string(),
                     section: section.clone(),
                     name: s.clone(),
-                    pos: y.pos.below(self.shift),
+                    pos: y.pos.below(self.source.shift),
                 });
-                Json::String(s.clone())
+                FieldValue::Text(s.clone())
             }
         };
         if let Some(allowed) = allowed {
-            let as_text = match &v {
-                Json::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            let as_text = v.as_text().unwrap_or_default();
             if !allowed.iter().any(|a| a == &as_text) {
-                let hint = did_you_mean(&as_text, allowed.iter().map(String::as_str))
-                    .map(|c| format!("did you mean `{c}`? "))
-                    .unwrap_or_default();
+                let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+                let hint = hint_among(&as_text, &allowed, "allowed");
                 let msg = format!(
-                    "`{as_text}` is not an allowed value for `{}` ({hint}allowed: {})",
-                    self.field_name,
-                    allowed.join(", ")
+                    "`{as_text}` is not an allowed value for `{}`{hint}",
+                    self.field_name
                 );
                 return self.problem(y, msg);
             }
@@ -465,19 +444,19 @@ fn is_web_url(s: &str) -> bool {
     })
 }
 
-/// Converts YAML to a template value as it is (for sections without schema).
-pub fn to_json(y: &Yaml) -> Json {
+/// Converts YAML to a value as it is (for sections without schema).
+fn untyped(y: &Yaml) -> FieldValue {
     match &y.value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) => Json::from(*i),
-        Value::Float(f) => Json::from(*f),
-        Value::Str(s) => Json::String(s.clone()),
-        Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => Json::Object(
+        Value::Null => FieldValue::Null,
+        Value::Bool(b) => FieldValue::Bool(*b),
+        Value::Int(i) => FieldValue::Int(*i),
+        Value::Float(f) => FieldValue::Decimal(*f),
+        Value::Str(s) => FieldValue::Text(s.clone()),
+        Value::Seq(items) => FieldValue::List(items.iter().map(untyped).collect()),
+        Value::Map(entries) => FieldValue::Map(
             entries
                 .iter()
-                .map(|(k, v)| (k.name.clone(), to_json(v)))
+                .map(|(k, v)| (k.name.clone(), untyped(v)))
                 .collect(),
         ),
     }
@@ -504,8 +483,13 @@ mod tests {
     }
 
     fn run(schema: &Schema, extra: &str) -> Checked {
-        let y = crate::yaml::parse(extra).unwrap();
-        check(Some(schema), Some(&y), extra, 0, Pos::new(1, 1))
+        let source = Source {
+            file: Path::new("a.md"),
+            text: extra,
+            shift: 0,
+        };
+        let y = crate::yaml::parse(&source, "not YAML").unwrap();
+        check(Some(schema), Some(&y), &source, Pos::new(1, 1))
     }
 
     #[test]
@@ -516,7 +500,7 @@ mod tests {
             "istat: 046003\nservizi: [tirocini]\nimporto: 197769.00\n",
         );
         assert!(c.problems.is_empty(), "{:?}", c.problems);
-        assert_eq!(c.extra["istat"], "046003");
+        assert_eq!(c.extra["istat"], FieldValue::Text("046003".into()));
         assert_eq!(c.refs[0].name, "tirocini");
     }
 
@@ -524,18 +508,14 @@ mod tests {
     fn reports_unknown_missing_and_mistyped_fields() {
         let s = schema("  comuni:\n    fields:\n      istat: {type: string, required: true}\n      n: {type: integer}\n      stato: {type: string, values: [in corso, concluso]}\n");
         let c = run(&s, "istta: x\nn: tre\nstato: concluse\n");
-        let msgs: Vec<String> = c
-            .problems
-            .iter()
-            .map(|(p, m)| format!("{}:{} {m}", p.line, p.column))
-            .collect();
+        let msgs: Vec<String> = c.problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             msgs,
             vec![
-                "1:1 unknown field `istta` in front matter (did you mean `istat`?)",
-                "2:4 wrong type for `n`: expected a whole number, found text",
-                "3:8 `concluse` is not an allowed value for `stato` (did you mean `concluso`? allowed: in corso, concluso)",
-                "1:1 missing required field `istat` under `extra:` (expected one line of text)",
+                "a.md:1:1: error: unknown field `istta` in front matter (did you mean `istat`?)",
+                "a.md:2:4: error: wrong type for `n`: expected a whole number, found text",
+                "a.md:3:8: error: `concluse` is not an allowed value for `stato` (did you mean `concluso`? allowed: in corso, concluso)",
+                "a.md:1:1: error: missing required field `istat` under `extra:` (expected one line of text)",
             ]
         );
     }
@@ -558,7 +538,7 @@ mod tests {
         let s = schema("  comuni:\n    fields: {}\n");
         let c = run(&s, "nota: x\n");
         assert_eq!(
-            c.problems[0].1,
+            c.problems[0].message,
             "unknown field `nota` in front matter (this section has no `extra:` fields)"
         );
     }

@@ -5,11 +5,12 @@
 //! through serde (serde-saphyr's `Spanned`) into this small tree, and
 //! validation walks it, pointing every problem at a line and column.
 
-use crate::diagnostic::Pos;
+use crate::diagnostic::{Diagnostic, Pos};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 use std::ops::Range;
+use std::path::Path;
 
 /// A YAML node with its position and byte range in the parsed text.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,11 +40,30 @@ pub struct Key {
     pub pos: Pos,
 }
 
-/// A YAML syntax error, with its position in the parsed text when known.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
-    pub pos: Option<Pos>,
-    pub message: String,
+/// Where a YAML text sits: the file shown to staff, the text itself, and
+/// how many file lines come before it (front matter starts on line 2).
+/// Positions in the tree are relative to the text; problems found in it
+/// are reported through this, at their line in the file.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// Path shown to staff (`content/comuni/barga.md`).
+    pub file: &'a Path,
+    /// The YAML text that was parsed.
+    pub text: &'a str,
+    /// File lines before the text.
+    pub shift: u32,
+}
+
+impl Source<'_> {
+    /// An error at `pos` (a position in the text), pinned to the file.
+    pub fn error(&self, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(self.file, pos.below(self.shift), message)
+    }
+
+    /// The scalar `y` as written (see [`Yaml::raw_text`]).
+    pub fn raw_text(&self, y: &Yaml) -> Option<&str> {
+        y.raw_text(self.text)
+    }
 }
 
 impl Value {
@@ -71,24 +91,22 @@ impl Yaml {
     }
 }
 
-/// Parses one YAML document. Never panics; every failure is a `SyntaxError`.
-pub fn parse(text: &str) -> Result<Yaml, SyntaxError> {
+/// Parses the YAML document of `source`. Never panics; a syntax error is
+/// a diagnostic at its line in the file (at the first line of the text
+/// when the parser gives no position), its message prefixed by `what`
+/// (`front matter is not valid YAML`).
+pub fn parse(source: &Source<'_>, what: &str) -> Result<Yaml, Diagnostic> {
     // Front matter is small and written by people: aliases expanding into
     // huge trees are refused by serde-saphyr's default budget.
-    let parsed: Result<Spanned<Node>, _> = serde_saphyr::from_str(text);
-    match parsed {
-        Ok(node) => Ok(node.into()),
-        Err(err) => {
-            let pos = err
-                .location()
-                .filter(|l| l.line() > 0)
-                .map(|l| Pos::new(l.line() as u32, l.column() as u32));
-            Err(SyntaxError {
-                pos,
-                message: bare_message(&err.without_snippet().to_string()),
-            })
-        }
-    }
+    let parsed: Result<Spanned<Node>, _> = serde_saphyr::from_str(source.text);
+    parsed.map(Yaml::from).map_err(|err| {
+        let pos = err
+            .location()
+            .filter(|l| l.line() > 0)
+            .map_or(Pos::new(1, 1), |l| pos_of(&l));
+        let message = bare_message(&err.without_snippet().to_string());
+        source.error(pos, format!("{what}: {message}"))
+    })
 }
 
 /// serde-saphyr renders `error: line 2 column 6: message`; the position is
@@ -121,7 +139,8 @@ enum Node {
     Map(Vec<(Spanned<String>, Spanned<Node>)>),
 }
 
-fn pos_of(loc: &serde_saphyr::Location) -> Pos {
+/// A serde-saphyr location as a [`Pos`].
+pub fn pos_of(loc: &serde_saphyr::Location) -> Pos {
     Pos::new(loc.line() as u32, loc.column() as u32)
 }
 
@@ -242,9 +261,18 @@ impl<'de> Visitor<'de> for NodeVisitor {
 mod tests {
     use super::*;
 
+    fn parse_text(text: &str) -> Result<Yaml, Diagnostic> {
+        let source = Source {
+            file: Path::new("a.md"),
+            text,
+            shift: 1,
+        };
+        parse(&source, "not valid YAML")
+    }
+
     #[test]
     fn keeps_positions_of_nested_keys() {
-        let y = parse("title: Barga\nextra:\n  istat: \"046003\"\n").unwrap();
+        let y = parse_text("title: Barga\nextra:\n  istat: \"046003\"\n").unwrap();
         let Value::Map(entries) = &y.value else {
             panic!("not a map")
         };
@@ -260,7 +288,7 @@ mod tests {
     #[test]
     fn raw_text_recovers_unquoted_scalars() {
         let src = "cap: 055051\n";
-        let y = parse(src).unwrap();
+        let y = parse_text(src).unwrap();
         let Value::Map(entries) = &y.value else {
             panic!("not a map")
         };
@@ -269,8 +297,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_position_and_bare_message() {
-        let e = parse("title: [unclosed\n").unwrap_err();
-        assert_eq!(e.pos, Some(Pos::new(1, 8)));
-        assert_eq!(e.message, "unclosed bracket '['");
+        let e = parse_text("title: [unclosed\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:2:8: error: not valid YAML: unclosed bracket '['"
+        );
     }
 }

@@ -50,21 +50,24 @@ fn schema_for_tests() -> schema::Schema {
 }
 
 fn exercise(text: &str, schema: &schema::Schema) {
-    if let Ok(split) = front_matter::split(text) {
-        let (meta, problems) = front_matter::parse(&split);
+    let file = Path::new("content/a.md");
+    if let Ok(split) = front_matter::split(text, file) {
+        let (meta, problems) = front_matter::parse(&split, file);
         for p in &problems {
-            assert!(p.pos.line >= 1, "positions are 1-based: {p:?}");
+            assert!(
+                p.pos.is_some_and(|p| p.line >= 1),
+                "positions are 1-based: {p:?}"
+            );
         }
         if let Some(meta) = meta {
             let checked = schema::check(
                 Some(schema),
                 meta.extra.as_ref(),
-                split.yaml,
-                split.yaml_line - 1,
+                &split.yaml_source(file),
                 Pos::new(1, 1),
             );
-            for (pos, _) in &checked.problems {
-                assert!(pos.line >= 1);
+            for d in &checked.problems {
+                assert!(d.pos.is_some_and(|p| p.line >= 1), "{d:?}");
             }
         }
         let scan = markdown::scan(split.body);

@@ -140,23 +140,26 @@ impl fmt::Display for InputError {
     }
 }
 
+/// Whether `s` can name a form or a field: letters, digits, `-` and `_`
+/// (it ends up in URLs, HTML ids and CSV headers).
+pub fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 impl FormDefinition {
     /// Checks the definition itself: unique names, options where needed.
     pub fn check(&self) -> Result<(), String> {
         let mut names = HashSet::new();
-        let valid_id = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        };
-        if !valid_id(&self.id) {
+        if !valid_name(&self.id) {
             return Err(format!(
                 "form id `{}` must use letters, digits, - and _",
                 self.id
             ));
         }
         for f in &self.fields {
-            if !valid_id(&f.name) {
+            if !valid_name(&f.name) {
                 return Err(format!(
                     "field name `{}` must use letters, digits, - and _",
                     f.name
