@@ -3,7 +3,7 @@
 
 use crate::config::{SiteConfig, SortBy};
 use crate::content::SourcePage;
-use crate::diagnostic::{did_you_mean, Diagnostic, Pos};
+use crate::diagnostic::{hint, hint_as, Diagnostic, Pos};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Index of a page in [`Site::pages`].
@@ -102,6 +102,9 @@ fn url_path(src: &SourcePage) -> String {
 /// whether draft pages are published. `unreadable`: content paths that
 /// exist but could not be loaded (already reported), so links to them are
 /// not reported a second time.
+///
+/// Four passes: addresses (URLs and aliases), references between pages,
+/// `@/` links in bodies, and the section tree.
 pub fn resolve(
     config: SiteConfig,
     sources: Vec<SourcePage>,
@@ -109,19 +112,62 @@ pub fn resolve(
     drafts: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let unreadable: HashSet<&str> = unreadable.iter().map(String::as_str).collect();
-    let base = config.base_path().to_string();
-    let (sources, draft_paths): (Vec<SourcePage>, Vec<SourcePage>) =
+    let (sources, unpublished): (Vec<SourcePage>, Vec<SourcePage>) =
         sources.into_iter().partition(|p| drafts || !p.meta.draft);
-    let draft_paths: HashSet<String> = draft_paths.into_iter().map(|p| p.path).collect();
+    let missing = Missing {
+        unreadable: unreadable.iter().map(String::as_str).collect(),
+        drafts: unpublished.into_iter().map(|p| p.path).collect(),
+    };
+    let base = config.base_path().to_string();
+    let mut pages = place(sources, &base);
+    let aliases = addresses(&pages, &base, &mut diags);
+    let by_path: HashMap<String, PageId> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.src.path.clone(), i))
+        .collect();
+    references(&mut pages, &by_path, &missing, &mut diags);
+    links(&pages, &by_path, &missing, &mut diags);
+    let sections = section_tree(&config, &mut pages);
+    let site = Site {
+        config,
+        pages,
+        sections,
+        by_path,
+        aliases,
+    };
+    (site, diags)
+}
 
-    // URLs, each produced once.
+/// Pages that exist but are not in the site, so that a link to them is
+/// explained (a draft) or not reported again (unreadable).
+struct Missing<'a> {
+    unreadable: HashSet<&'a str>,
+    drafts: HashSet<String>,
+}
+
+impl Missing<'_> {
+    /// Why `path` is not a page: `None` when that was already reported,
+    /// else the draft explanation, else `guess` (a "did you mean").
+    fn why(&self, path: &str, guess: impl FnOnce() -> String) -> Option<String> {
+        if self.unreadable.contains(path) {
+            None
+        } else if self.drafts.contains(path) {
+            Some(" (it is a draft: publish it or build with --drafts)".to_string())
+        } else {
+            Some(guess())
+        }
+    }
+}
+
+/// Gives every page its URL, and orders pages by content path.
+fn place(sources: Vec<SourcePage>, base: &str) -> Vec<Page> {
     let mut pages: Vec<Page> = sources
         .into_iter()
         .map(|src| {
             let path = url_path(&src);
             let url = if path.is_empty() {
-                base.clone()
+                base.to_string()
             } else {
                 format!("{base}{path}/")
             };
@@ -134,9 +180,15 @@ pub fn resolve(
         })
         .collect();
     pages.sort_by(|a, b| a.src.path.cmp(&b.src.path));
-    let mut owner: HashMap<String, PageId> = HashMap::new();
+    pages
+}
+
+/// Checks that every URL is produced once, and turns aliases into the
+/// redirect pages to write: (output path, target URL), sorted.
+fn addresses(pages: &[Page], base: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+    let mut owner: HashMap<&str, PageId> = HashMap::new();
     for (id, page) in pages.iter().enumerate() {
-        match owner.get(&page.url) {
+        match owner.get(page.url.as_str()) {
             Some(&first) => {
                 // Report the clash on both files: either may be the one to change.
                 for (this, other) in [(id, first), (first, id)] {
@@ -154,17 +206,17 @@ pub fn resolve(
                 }
             }
             None => {
-                owner.insert(page.url.clone(), id);
+                owner.insert(&page.url, id);
             }
         }
     }
     let mut aliases = Vec::new();
-    for page in &pages {
+    for page in pages {
         for alias in &page.src.meta.aliases {
             match alias_output(&alias.value) {
                 Some((out, url)) => {
                     let url = format!("{base}{url}");
-                    if let Some(&other) = owner.get(&url) {
+                    if let Some(&other) = owner.get(url.as_str()) {
                         diags.push(Diagnostic::at(
                             &page.src.file,
                             alias.pos,
@@ -189,13 +241,17 @@ pub fn resolve(
         }
     }
     aliases.sort();
-    let by_path: HashMap<String, PageId> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.src.path.clone(), i))
-        .collect();
+    aliases
+}
 
-    // References, both ways.
+/// Resolves reference fields, both ways: `refs` on the page that names,
+/// `backrefs` on the page named.
+fn references(
+    pages: &mut [Page],
+    by_path: &HashMap<String, PageId>,
+    missing: &Missing<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut backrefs: Vec<(PageId, String, PageId)> = Vec::new();
     for (id, page) in pages.iter_mut().enumerate() {
         for r in &page.src.refs {
@@ -205,26 +261,20 @@ pub fn resolve(
             };
             // A reference with no section (a link in a form definition) may
             // name any page.
+            let in_section = r.section.is_empty() || path.starts_with(&format!("{}/", r.section));
             match by_path.get(&path) {
-                Some(&target)
-                    if r.section.is_empty() || path.starts_with(&format!("{}/", r.section)) =>
-                {
+                Some(&target) if in_section => {
                     page.refs.entry(r.field.clone()).or_default().push(target);
                     backrefs.push((target, page.src.section.clone(), id));
                 }
-                _ if unreadable.contains(path.as_str()) => {}
                 _ => {
-                    let why = if draft_paths.contains(&path) {
-                        " (it is a draft: publish it or build with --drafts)".to_string()
-                    } else {
-                        let names = by_path
-                            .keys()
-                            .filter_map(|k| k.strip_prefix(&format!("{}/", r.section)))
-                            .filter_map(|k| k.strip_suffix(".md"))
-                            .filter(|k| !k.contains('/') && *k != "_index");
-                        did_you_mean(&r.name, names)
-                            .map(|c| format!(" (did you mean `{c}`?)"))
-                            .unwrap_or_default()
+                    let names = by_path
+                        .keys()
+                        .filter_map(|k| k.strip_prefix(&format!("{}/", r.section)))
+                        .filter_map(|k| k.strip_suffix(".md"))
+                        .filter(|k| !k.contains('/') && *k != "_index");
+                    let Some(why) = missing.why(&path, || hint(&r.name, names)) else {
+                        continue;
                     };
                     diags.push(Diagnostic::at(
                         &page.src.file,
@@ -244,67 +294,62 @@ pub fn resolve(
             list.push(source);
         }
     }
+}
 
-    // Internal links and anchors.
-    for page in &pages {
+/// Checks the `@/` links of every body, and their anchors.
+fn links(
+    pages: &[Page],
+    by_path: &HashMap<String, PageId>,
+    missing: &Missing<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for page in pages {
         for link in &page.src.scan.links {
             let written = match &link.anchor {
                 Some(a) => format!("@/{}#{a}", link.path),
                 None => format!("@/{}", link.path),
             };
             let pos = link.pos.below(page.src.body_line - 1);
-            match by_path.get(&link.path) {
-                None if unreadable.contains(link.path.as_str()) => {}
-                None => {
-                    let why = if draft_paths.contains(&link.path) {
-                        " (it is a draft: publish it or build with --drafts)".to_string()
-                    } else {
-                        did_you_mean(&link.path, by_path.keys().map(String::as_str))
-                            .map(|c| format!(" (did you mean @/{c}?)"))
-                            .unwrap_or_default()
-                    };
-                    diags.push(Diagnostic::at(
-                        &page.src.file,
-                        pos,
-                        format!("link to {written}: no such page{why}"),
-                    ));
-                }
-                Some(&target) => {
-                    if let Some(anchor) = &link.anchor {
-                        let headings = &pages[target].src.scan.headings;
-                        if !headings.iter().any(|h| &h.id == anchor) {
-                            let hint = match did_you_mean(
-                                anchor,
-                                headings.iter().map(|h| h.id.as_str()),
-                            ) {
-                                Some(c) => format!(" (did you mean #{c}?)"),
-                                None if headings.is_empty() => {
-                                    " (that page has no headings)".to_string()
-                                }
-                                None => {
-                                    let ids: Vec<String> = headings
-                                        .iter()
-                                        .take(10)
-                                        .map(|h| format!("#{}", h.id))
-                                        .collect();
-                                    format!(" (its headings: {})", ids.join(", "))
-                                }
-                            };
-                            diags.push(Diagnostic::at(
-                                &page.src.file,
-                                pos,
-                                format!(
-                                    "link to {written}: no heading `#{anchor}` in that page{hint}"
-                                ),
-                            ));
-                        }
+            let problem = match by_path.get(&link.path) {
+                None => missing
+                    .why(&link.path, || {
+                        let paths = by_path.keys().map(String::as_str);
+                        hint_as(&link.path, paths, |c| format!("@/{c}"))
+                    })
+                    .map(|why| format!("link to {written}: no such page{why}")),
+                Some(&target) => link.anchor.as_ref().and_then(|anchor| {
+                    let headings = &pages[target].src.scan.headings;
+                    if headings.iter().any(|h| &h.id == anchor) {
+                        return None;
                     }
-                }
+                    let ids = headings.iter().map(|h| h.id.as_str());
+                    let mut why = hint_as(anchor, ids, |c| format!("#{c}"));
+                    if why.is_empty() && headings.is_empty() {
+                        why = " (that page has no headings)".to_string();
+                    } else if why.is_empty() {
+                        let ids: Vec<String> = headings
+                            .iter()
+                            .take(10)
+                            .map(|h| format!("#{}", h.id))
+                            .collect();
+                        why = format!(" (its headings: {})", ids.join(", "));
+                    }
+                    Some(format!(
+                        "link to {written}: no heading `#{anchor}` in that page{why}"
+                    ))
+                }),
+            };
+            if let Some(message) = problem {
+                diags.push(Diagnostic::at(&page.src.file, pos, message));
             }
         }
     }
+}
 
-    // Sections: every folder with pages, and its ancestors.
+/// The section tree: every folder with pages, and its ancestors, each
+/// with its pages and subsections in order. Also orders every page's
+/// back-references.
+fn section_tree(config: &SiteConfig, pages: &mut [Page]) -> BTreeMap<String, Section> {
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     sections.entry(String::new()).or_default();
     for (id, page) in pages.iter().enumerate() {
@@ -337,7 +382,7 @@ pub fn resolve(
             .get(&section.key)
             .map(|c| c.sort_by)
             .unwrap_or_default();
-        sort_pages(&mut section.pages, &pages, sort_by);
+        sort_pages(&mut section.pages, pages, sort_by);
     }
     let section_order: HashMap<String, (i64, String)> = sections
         .iter()
@@ -356,7 +401,7 @@ pub fn resolve(
             .subsections
             .sort_by(|a, b| section_order[a].cmp(&section_order[b]).then(a.cmp(b)));
     }
-    for page in &mut pages {
+    for page in pages.iter_mut() {
         for ids in page.refs.values_mut().chain(page.backrefs.values_mut()) {
             ids.dedup();
         }
@@ -364,19 +409,11 @@ pub fn resolve(
     for id in 0..pages.len() {
         let mut lists = std::mem::take(&mut pages[id].backrefs);
         for list in lists.values_mut() {
-            sort_pages(list, &pages, SortBy::Weight);
+            sort_pages(list, pages, SortBy::Weight);
         }
         pages[id].backrefs = lists;
     }
-
-    let site = Site {
-        config,
-        pages,
-        sections,
-        by_path,
-        aliases,
-    };
-    (site, diags)
+    sections
 }
 
 fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
