@@ -9,6 +9,9 @@
 //! Prints, per N, the median wall time, pages per second and the peak RSS
 //! (the largest of the runs, read from the kernel with wait4).
 
+// Tests and benchmarks may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/measure.rs"]
@@ -48,7 +51,7 @@ fn main() {
             "--out-dir" => {
                 out_dir = Some(std::path::PathBuf::from(
                     args.next().expect("--out-dir PATH"),
-                ))
+                ));
             }
             "--bench" => {}
             other => match other.parse::<usize>() {
@@ -69,7 +72,7 @@ fn main() {
             .into_iter()
             .filter_map(Result::ok)
             .filter_map(|e| e.metadata().ok())
-            .filter(|m| m.is_file())
+            .filter(std::fs::Metadata::is_file)
             .map(|m| m.len())
             .sum();
         let outs = out_dir

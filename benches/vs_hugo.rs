@@ -9,6 +9,9 @@
 //! pages per second and peak RSS, ending with one line per N:
 //! `RESULT n=10000 ambito_s=… hugo_s=… ratio=… ambito_rss_mib=… hugo_rss_mib=…`
 
+// Tests and benchmarks may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/measure.rs"]

@@ -11,12 +11,15 @@ use std::path::Path;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
+    /// The site's name, in page titles and the header.
     pub title: String,
     /// Absolute address of the published site, e.g. `https://example.org/`.
     pub base_url: String,
     #[serde(default = "default_language")]
+    /// The language of the site (`it`): pages' `lang`, messages for staff.
     pub language: String,
     #[serde(default)]
+    /// A sentence about the site, for search engines and feeds.
     pub description: Option<String>,
     /// Theme folder name under `themes/`; without it only `templates/` is used.
     #[serde(default)]
@@ -54,6 +57,7 @@ pub struct SectionConfig {
     #[serde(default)]
     pub section_fields: Option<BTreeMap<String, FieldSpec>>,
     #[serde(default)]
+    /// How the section orders its pages.
     pub sort_by: SortBy,
     /// Template for the section's pages (default `page.html`).
     #[serde(default)]
@@ -91,6 +95,7 @@ pub struct FieldSpec {
     #[serde(default)]
     pub section: Option<Spanned<String>>,
     #[serde(default)]
+    /// Whether every page of the section must have the field.
     pub required: bool,
     /// Allowed values (for text and numbers).
     #[serde(default)]

@@ -23,9 +23,11 @@ pub struct SourcePage {
     pub section: String,
     /// Whether this is a section page (`_index.md`).
     pub is_index: bool,
+    /// The common front-matter fields.
     pub meta: Meta,
     /// `extra:` fields, checked and typed.
     pub extra: Extra,
+    /// References to other pages, resolved with the whole site.
     pub refs: Vec<RefUse>,
     /// File line on which the body starts.
     pub body_line: u32,
@@ -33,6 +35,7 @@ pub struct SourcePage {
     /// and rendering (on a large site it is most of the memory used), but
     /// read again, and checked to be the file that was scanned.
     source: SourceFile,
+    /// Headings, internal links and word count found in the body.
     pub scan: Scan,
 }
 
@@ -47,11 +50,17 @@ struct SourceFile {
 }
 
 #[derive(Debug, Clone)]
+/// A content file found on disk, before reading it.
 pub struct Entry {
+    /// Absolute path, to read it.
     pub abs: PathBuf,
+    /// Path shown to staff, relative to the site root.
     pub file: PathBuf,
+    /// Path under `content/`, as internal links write it.
     pub path: String,
+    /// Section key: the folder under `content/`.
     pub section: String,
+    /// Whether this is a section page (`_index.md`).
     pub is_index: bool,
 }
 
@@ -67,8 +76,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<Entry>, Diagnosti
         let item = item.map_err(|e| {
             let path = e
                 .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| content_dir.to_path_buf());
+                .map_or_else(|| content_dir.to_path_buf(), Path::to_path_buf);
             Diagnostic::file(rel(root, &path), format!("cannot read: {e}"))
         })?;
         if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
@@ -129,6 +137,7 @@ pub struct Loaded {
     /// Content paths of files that could not be read at all; links to them
     /// are not reported again as links to missing pages.
     pub unreadable: Vec<String>,
+    /// Every problem found while loading.
     pub diagnostics: Vec<Diagnostic>,
 }
 

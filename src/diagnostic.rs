@@ -9,11 +9,14 @@ use std::path::{Path, PathBuf};
 /// A position in a source file, 1-based, counted in characters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
+    /// Line, from 1.
     pub line: u32,
+    /// Column, from 1, in characters.
     pub column: u32,
 }
 
 impl Pos {
+    /// The position at `line` and `column`.
     pub const fn new(line: u32, column: u32) -> Self {
         Pos { line, column }
     }

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 pub struct CompiledForm {
     /// The page that defines (and shows) the form.
     pub page: PageId,
+    /// The compiled definition, as the service loads it.
     pub definition: FormDefinition,
     /// Where the form posts: the service's address for this form.
     pub action: String,

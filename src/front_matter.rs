@@ -12,9 +12,11 @@ use std::path::Path;
 /// A content file cut in two. Line numbers are 1-based and refer to the file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
+    /// The YAML text between the fences.
     pub yaml: &'a str,
     /// File line on which the YAML text starts (the line after `---`).
     pub yaml_line: u32,
+    /// The Markdown body after the closing fence.
     pub body: &'a str,
     /// File line on which the body starts.
     pub body_line: u32,
@@ -72,14 +74,23 @@ pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> 
 /// The fields common to every page.
 #[derive(Clone, Debug, Default)]
 pub struct Meta {
+    /// The page title (required).
     pub title: String,
+    /// A sentence for lists and search engines.
     pub description: Option<String>,
+    /// The date of the page (news: when it was published).
     pub date: Option<Date>,
+    /// When the page last changed.
     pub updated: Option<Date>,
+    /// `true` keeps the page out of the site unless drafts are built.
     pub draft: bool,
+    /// Order in lists: lower first.
     pub weight: i64,
+    /// The last part of the page's address, instead of the file name.
     pub slug: Option<Located<String>>,
+    /// The template that renders the page, instead of the section's.
     pub template: Option<Located<String>>,
+    /// Old addresses that redirect here.
     pub aliases: Vec<Located<String>>,
     /// Section-specific fields, checked later against the section's schema.
     pub extra: Option<Yaml>,
@@ -104,7 +115,9 @@ pub struct RefUse {
 /// A value with the file position it was written at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located<T> {
+    /// The value.
     pub value: T,
+    /// Where it was written in the file.
     pub pos: Pos,
 }
 
@@ -158,7 +171,7 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
         match key.name.as_str() {
             "title" => {
                 title_seen = true;
-                title = field.text()
+                title = field.text();
             }
             "description" => meta.description = field.text(),
             "date" => meta.date = field.date(),
@@ -180,13 +193,13 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
                     } else {
                         Some(Located { value: s, pos })
                     }
-                })
+                });
             }
             "template" => {
                 meta.template = field.text().map(|s| Located {
                     value: s,
                     pos: at(value.pos),
-                })
+                });
             }
             "aliases" => meta.aliases = field.text_list(),
             "extra" => {

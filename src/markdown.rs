@@ -22,17 +22,24 @@ fn options() -> Options {
 /// A heading of a page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Heading {
+    /// 1 for `#`, up to 6.
     pub level: u8,
+    /// The anchor (`come-accedere`), unique in the page.
     pub id: String,
+    /// The heading's text.
     pub title: String,
 }
 
 /// One entry of a page's table of contents, with the headings below it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TocEntry {
+    /// 1 for `#`, up to 6.
     pub level: u8,
+    /// The anchor to link to.
     pub id: String,
+    /// The heading's text.
     pub title: String,
+    /// The headings nested under this one.
     pub children: Vec<TocEntry>,
 }
 
@@ -41,6 +48,7 @@ pub struct TocEntry {
 pub struct InternalLink {
     /// Content path of the target (`comuni/barga.md`).
     pub path: String,
+    /// The heading anchor after `#`, if any.
     pub anchor: Option<String>,
     /// Byte offset of the `@/` in the body.
     pub offset: usize,
@@ -51,7 +59,9 @@ pub struct InternalLink {
 /// What the resolver needs to know of a body.
 #[derive(Clone, Debug, Default)]
 pub struct Scan {
+    /// Every heading, in order.
     pub headings: Vec<Heading>,
+    /// Every `@/` link, in order.
     pub links: Vec<InternalLink>,
     /// Words in the body (for reading time).
     pub words: usize,

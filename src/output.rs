@@ -19,10 +19,10 @@ impl Staging {
     /// Creates `.<name>.staging` beside `target` (same file system, so the
     /// final swap is a rename). A leftover from a crashed build is removed.
     pub fn create(target: &Path) -> io::Result<Staging> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".to_string());
+        let name = target.file_name().map_or_else(
+            || "public".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())

@@ -42,7 +42,9 @@ impl BuildOptions {
 /// A successful build.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// Pages rendered.
     pub pages: usize,
+    /// Files written (none for `check`).
     pub files_written: usize,
 }
 
@@ -58,8 +60,10 @@ pub enum BuildError {
     /// The output could not be written.
     #[error("cannot write {path}: {source}")]
     Io {
+        /// The folder that could not be written.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
 }

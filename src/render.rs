@@ -218,6 +218,7 @@ fn register_filters(tera: &mut Tera) {
 
 /// Something rendered, to be written at a path in the output.
 pub struct Rendered {
+    /// Path in the output folder (`comuni/barga/index.html`).
     pub path: String,
     /// UTF-8 HTML (kept as bytes: it goes straight to a file).
     pub html: Vec<u8>,

@@ -17,21 +17,29 @@ pub enum FieldType {
     String,
     /// Text of any length, several lines allowed.
     Text,
+    /// A whole number.
     Integer,
     /// A decimal number such as an amount in euro (`197769.00`).
     Decimal,
+    /// A date (`2022-07-21`).
     Date,
+    /// `true` or `false`.
     Bool,
+    /// An email address.
     Email,
+    /// A web address (`https://…`).
     Url,
     /// The name of a page in another section (`barga`, or `@/comuni/barga.md`).
     Reference {
+        /// The section whose pages it may name.
         section: String,
     },
+    /// A list of values of one type.
     List(Box<FieldType>),
     /// A form definition (see [`crate::form_spec`]); `sections` are the
     /// sections `options_from` may name.
     Form {
+        /// The sections `options_from` may name.
         sections: Vec<String>,
     },
 }
@@ -71,21 +79,27 @@ const TYPE_NAMES: &[&str] = &[
 /// One compiled field.
 #[derive(Clone, Debug)]
 pub struct Field {
+    /// The field's type.
     pub ty: FieldType,
+    /// Whether every page must have it.
     pub required: bool,
+    /// The only values allowed, if declared.
     pub values: Option<Vec<String>>,
 }
 
 /// A compiled schema: field name → field.
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
+    /// Field name → field.
     pub fields: BTreeMap<String, Field>,
 }
 
 /// The schemas of one section: for its pages and for its section page.
 #[derive(Clone, Debug, Default)]
 pub struct SectionSchemas {
+    /// The schema of the section's pages, if declared.
     pub pages: Option<Schema>,
+    /// The schema of the section page (`_index.md`), if declared.
     pub index: Option<Schema>,
 }
 
@@ -528,7 +542,7 @@ mod tests {
         )
         .unwrap();
         let (_, d) = compile(&cfg.sections, &["servizi".into()], Path::new("site.yaml"));
-        let msgs: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
         assert!(msgs[0].starts_with("site.yaml:6:17: error: field `a` of section `comuni`: unknown type `strnig` (did you mean `string`?"), "{msgs:?}");
         assert_eq!(msgs[1], "site.yaml:7:37: error: field `b` of section `comuni`: no section `servizzi` in content/ (did you mean `servizi`?)");
     }

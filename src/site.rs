@@ -12,6 +12,7 @@ pub type PageId = usize;
 /// A published page.
 #[derive(Debug)]
 pub struct Page {
+    /// The content file.
     pub src: SourcePage,
     /// Site-relative URL, with the base path: `/comuni/barga/`.
     pub url: String,
@@ -37,8 +38,11 @@ pub struct Section {
 /// The whole resolved site.
 #[derive(Debug)]
 pub struct Site {
+    /// The configuration from `site.yaml`.
     pub config: SiteConfig,
+    /// Every published page, ordered by content path.
     pub pages: Vec<Page>,
+    /// Section key (`comuni`, `` for the root) → section.
     pub sections: BTreeMap<String, Section>,
     /// Content path (`comuni/barga.md`) → page.
     pub by_path: HashMap<String, PageId>,

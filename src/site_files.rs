@@ -7,7 +7,9 @@ use walkdir::WalkDir;
 /// A static file to copy: its source and its path in the output.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
+    /// The file to copy.
     pub from: PathBuf,
+    /// Its path in the output.
     pub to: String,
     /// Path shown to staff, relative to the site root.
     pub shown: PathBuf,

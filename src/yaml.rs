@@ -15,7 +15,9 @@ use std::path::Path;
 /// A YAML node with its position and byte range in the parsed text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Yaml {
+    /// The value.
     pub value: Value,
+    /// Where the node starts in the text.
     pub pos: Pos,
     /// Byte range of the node's source text (for scalars: the scalar as
     /// written, quotes included).
@@ -23,20 +25,30 @@ pub struct Yaml {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A YAML value, with its children positioned.
 pub enum Value {
+    /// Nothing (`~`, or an empty value).
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A whole number.
     Int(i64),
+    /// A number with a fractional part.
     Float(f64),
+    /// Text.
     Str(String),
+    /// A list.
     Seq(Vec<Yaml>),
+    /// Keys and values, in the order written.
     Map(Vec<(Key, Yaml)>),
 }
 
 /// A mapping key and where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
+    /// The key as written.
     pub name: String,
+    /// Where it was written.
     pub pos: Pos,
 }
 
@@ -115,7 +127,7 @@ pub(crate) fn bare_message(rendered: &str) -> String {
     let first = rendered.lines().next().unwrap_or(rendered);
     let s = first.strip_prefix("error: ").unwrap_or(first);
     let s = match s.strip_prefix("line ") {
-        Some(rest) => rest.split_once(": ").map(|(_, m)| m).unwrap_or(rest),
+        Some(rest) => rest.split_once(": ").map_or(rest, |(_, m)| m),
         None => s,
     };
     // Some messages repeat the position at the end.

@@ -2,6 +2,9 @@
 //! scripts/test-deps): what the browser builds from our HTML, not what we
 //! meant to write.
 
+// Tests and benchmarks may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 

@@ -1,6 +1,9 @@
 //! The generator end to end: fixture sites built by the real binary and
 //! library, asserting on the files written and the exact diagnostics.
 
+// Tests and benchmarks may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -2,6 +2,9 @@
 //! checker or the Markdown scanner panic: property tests over arbitrary
 //! text and over text shaped like front matter.
 
+// Tests and benchmarks may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use ambito::config::SiteConfig;
 use ambito::diagnostic::Pos;
 use ambito::{front_matter, markdown, schema};

@@ -1,6 +1,9 @@
 //! The real site (site.yaml, content/, themes/serchio) built and checked:
 //! facts from the seed, links, accessibility basics, size budget.
 
+// Tests and benchmarks may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -20,7 +20,9 @@ pub const SHELL_CONTENT: &str = "__AMBITO_CONTENUTO__";
 /// What a person typed and what was wrong with it, to render the form again.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Filled<'a> {
+    /// What was typed, `name=value` pairs as posted.
     pub values: &'a [(String, String)],
+    /// The problems to show next to their fields.
     pub errors: &'a [FieldError],
 }
 

@@ -18,11 +18,13 @@ use std::fmt;
 pub struct FormDefinition {
     /// URL-safe identifier, e.g. `manifestazione-di-interesse`.
     pub id: String,
+    /// The form's heading and the subject of its emails.
     pub title: String,
     /// Where a browser without JavaScript is sent after a submission.
     pub thank_you_url: String,
     /// Name of the hidden field that people leave empty and bots fill in.
     pub honeypot: String,
+    /// The fields, in the order they are shown.
     pub fields: Vec<FieldDef>,
     /// The privacy notice, linked next to consent boxes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,15 +38,21 @@ pub struct FormDefinition {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
+    /// The name posted (letters, digits, `-` and `_`).
     pub name: String,
+    /// The label shown to people.
     pub label: String,
     #[serde(rename = "type")]
+    /// The type, which decides the input and the checks.
     pub kind: FieldKind,
     #[serde(default)]
+    /// Whether an answer is required.
     pub required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A hint shown under the label.
     pub help: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The choices of a `select` or `multiselect`.
     pub options: Vec<Choice>,
     /// Longest accepted answer, in characters (defaults by type).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,7 +66,9 @@ pub struct FieldDef {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
+    /// The value posted.
     pub value: String,
+    /// The text shown.
     pub label: String,
 }
 
@@ -70,6 +80,7 @@ pub enum FieldKind {
     Text,
     /// Several lines of text.
     Textarea,
+    /// An email address.
     Email,
     /// A certified email address (PEC): validated as an email address.
     Pec,
@@ -79,7 +90,9 @@ pub enum FieldKind {
     CodiceFiscaleEnte,
     /// A person's 16-character codice fiscale.
     CodiceFiscale,
+    /// One choice from `options`.
     Select,
+    /// Any number of choices from `options`.
     Multiselect,
     /// A box that must be ticked (privacy consent).
     Consent,
@@ -105,8 +118,11 @@ impl FieldKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Answer {
+    /// One text answer.
     One(String),
+    /// The choices of a `multiselect`.
     Many(Vec<String>),
+    /// A consent box: ticked or not.
     Consent(bool),
 }
 
@@ -114,14 +130,18 @@ pub enum Answer {
 /// (trimmed, phone numbers as `+39...`, codici fiscali in capitals).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
+    /// The form it answers.
     pub form_id: String,
+    /// Field name → answer.
     pub answers: Vec<(String, Answer)>,
 }
 
 /// A problem with one field, in plain Italian for the person filling in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
+    /// The field's name.
     pub field: String,
+    /// What is wrong, in Italian.
     pub message: String,
 }
 
@@ -176,6 +196,7 @@ impl FormDefinition {
         Ok(())
     }
 
+    /// The field called `name`, if any.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name == name)
     }

@@ -50,11 +50,10 @@ fn with(field: &str, value: &str) -> Vec<(String, String)> {
 
 fn error_of(raw: &[(String, String)], field: &str) -> String {
     match validate(&definition(), raw) {
-        Err(Validation::Fields(errors)) => errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .unwrap_or_else(|| panic!("no error for {field}: {errors:?}")),
+        Err(Validation::Fields(errors)) => errors.iter().find(|e| e.field == field).map_or_else(
+            || panic!("no error for {field}: {errors:?}"),
+            |e| e.message.clone(),
+        ),
         other => panic!("expected field errors for {field}, got {other:?}"),
     }
 }
