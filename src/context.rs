@@ -156,8 +156,10 @@ pub struct PageContext<'a> {
     is_section: bool,
     date: Option<Date>,
     updated: Option<Date>,
-    /// `updated`, else `date`: what "Data ultima modifica" shows.
-    last_modified: Option<Date>,
+    /// `updated`, else `date`: what "Data ultima modifica" shows. Left
+    /// out (not `null`) in the forms service's shell, which has no date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_modified: Option<Option<Date>>,
     weight: i64,
     draft: bool,
     extra: &'a Extra,
@@ -210,7 +212,7 @@ impl<'a> PageContext<'a> {
             is_section: p.src.is_index,
             date: m.date,
             updated: m.updated,
-            last_modified: m.updated.or(m.date),
+            last_modified: Some(m.updated.or(m.date)),
             weight: m.weight,
             draft: m.draft,
             extra: &p.src.extra,

@@ -93,10 +93,23 @@ impl Serialize for FormSpec {
         }
         #[derive(Serialize)]
         struct Field<'a> {
-            #[serde(flatten)]
-            def: &'a FieldDef,
+            name: &'a str,
+            label: &'a str,
+            #[serde(rename = "type")]
+            kind: FieldKind,
+            // As written: staff leave out `required: false`.
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            required: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            help: Option<&'a str>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            options: &'a [Choice],
             #[serde(skip_serializing_if = "Option::is_none")]
             options_from: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            max_length: Option<usize>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            autocomplete: Option<&'a str>,
         }
         let d = &self.definition;
         Form {
@@ -110,8 +123,15 @@ impl Serialize for FormSpec {
                 .fields
                 .iter()
                 .enumerate()
-                .map(|(i, def)| Field {
-                    def,
+                .map(|(i, f)| Field {
+                    name: &f.name,
+                    label: &f.label,
+                    kind: f.kind,
+                    required: f.required,
+                    help: f.help.as_deref(),
+                    options: &f.options,
+                    max_length: f.max_length,
+                    autocomplete: f.autocomplete.as_deref(),
                     options_from: self
                         .options_from
                         .iter()

@@ -1,0 +1,123 @@
+//! Golden builds: fixture sites built on a fixed date and compared, file
+//! by file and byte for byte, with the output kept in `tests/golden/`.
+//! A refactoring of the generator must not change a single byte; a change
+//! that is meant to alter output is re-recorded with
+//!
+//!     AMBITO_BLESS=1 cargo test --test golden
+//!
+//! and the diff of `tests/golden/` is then reviewed like code.
+//!
+//! The `variables` fixture prints every template variable, function and
+//! filter the README documents (and the whole context), so renaming one
+//! cannot slip through.
+
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use ambito::date::Date;
+use ambito::{build, BuildOptions};
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[path = "../benches/support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+fn build_site(root: &Path, out: &Path) {
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        base_url: None,
+        drafts: false,
+        today: Date::parse("2026-01-15").unwrap(),
+    };
+    if let Err(e) = build(&opts) {
+        panic!("{e}: {e:?}");
+    }
+}
+
+fn golden_dir(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// Compares the build in `out` with `tests/golden/{name}`, or records it
+/// there when `AMBITO_BLESS` is set.
+fn compare(name: &str, out: &Path) {
+    let golden = golden_dir(name);
+    let built = snapshot(out);
+    if std::env::var_os("AMBITO_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        copy_dir(out, &golden);
+        return;
+    }
+    assert!(
+        golden.is_dir(),
+        "no golden copy at {}: record it with AMBITO_BLESS=1",
+        golden.display()
+    );
+    let expected: BTreeMap<String, Vec<u8>> = snapshot(&golden);
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&built),
+        names(&expected),
+        "{name}: the files written differ"
+    );
+    for (file, bytes) in &built {
+        if bytes != &expected[file] {
+            let got = String::from_utf8_lossy(bytes);
+            let want = String::from_utf8_lossy(&expected[file]);
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .map_or(0, |i| i + 1);
+            panic!(
+                "{name}/{file} differs from the golden copy (first at line {line}):\n got: {}\nwant: {}",
+                got.lines().nth(line.saturating_sub(1)).unwrap_or(""),
+                want.lines().nth(line.saturating_sub(1)).unwrap_or(""),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_basic_fixture_builds_to_its_golden_copy() {
+    let out = tempfile::tempdir().unwrap();
+    build_site(&fixture("basic"), out.path());
+    compare("basic", out.path());
+}
+
+#[test]
+fn every_documented_template_variable_renders_as_recorded() {
+    let site = copy_fixture("basic");
+    copy_dir(&fixture("variables"), site.path());
+    let out = tempfile::tempdir().unwrap();
+    build_site(site.path(), out.path());
+    let index = read(out.path(), "index.html");
+    // The recorded copy must really show the variables (not an empty page).
+    for shown in [
+        "config</h2>",
+        "current_url=/",
+        "today=2026-01-15",
+        "<dt>permalink</dt><dd>https://prova.example.org/</dd>",
+        "get_section: progetti",
+        "\"page\": {",
+    ] {
+        assert!(index.contains(shown), "{shown} missing from index.html");
+    }
+    compare("variables", out.path());
+}
+
+#[test]
+fn the_benchmark_corpus_builds_to_its_golden_copy() {
+    let site = tempfile::tempdir().unwrap();
+    corpus::write_ambito_site(site.path(), 24).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_site(site.path(), out.path());
+    compare("corpus", out.path());
+}
