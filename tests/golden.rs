@@ -23,7 +23,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 #[path = "../benches/support/corpus.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 fn build_site(root: &Path, out: &Path) {
