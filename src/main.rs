@@ -35,9 +35,15 @@ enum Command {
         /// Use this address instead of base_url from site.yaml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Use this address of the forms service instead of forms_endpoint from site.yaml.
+        #[arg(long)]
+        forms_endpoint: Option<String>,
         /// Also publish pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Treat warnings as errors: write nothing unless the site is ready to publish.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check everything a build checks, without writing anything.
     Check {
@@ -45,6 +51,9 @@ enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Build the site and serve a preview on 127.0.0.1.
     Serve {
@@ -68,20 +77,29 @@ fn main() -> ExitCode {
             root,
             output,
             base_url,
+            forms_endpoint,
             drafts,
+            strict,
         } => {
             let mut opts = BuildOptions::new(&root);
             if let Some(out) = output {
                 opts.output = Some(out);
             }
             opts.base_url = base_url;
+            opts.forms_endpoint = forms_endpoint;
             opts.drafts = drafts;
+            opts.strict = strict;
             run_build(&opts, "built")
         }
-        Command::Check { root, drafts } => {
+        Command::Check {
+            root,
+            drafts,
+            strict,
+        } => {
             let mut opts = BuildOptions::new(&root);
             opts.output = None;
             opts.drafts = drafts;
+            opts.strict = strict;
             run_build(&opts, "checked")
         }
         Command::Serve {
@@ -97,8 +115,16 @@ fn run_build(opts: &BuildOptions, verb: &str) -> ExitCode {
     let started = std::time::Instant::now();
     match build(opts) {
         Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("{w}");
+            }
+            let warnings = match report.warnings.len() {
+                0 => String::new(),
+                1 => " (1 warning)".to_string(),
+                n => format!(" ({n} warnings)"),
+            };
             eprintln!(
-                "{verb} {} pages in {} ms",
+                "{verb} {} pages in {} ms{warnings}",
                 report.pages,
                 started.elapsed().as_millis()
             );
@@ -114,10 +140,10 @@ fn report_error(e: &BuildError) -> ExitCode {
             for d in diags {
                 eprintln!("{d}");
             }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(
-                "{} error{} found; nothing was written, the previous site is unchanged",
-                diags.len(),
-                if diags.len() == 1 { "" } else { "s" }
+                "{errors} error{} found; nothing was written, the previous site is unchanged",
+                if errors == 1 { "" } else { "s" }
             );
             ExitCode::from(1)
         }
@@ -155,6 +181,8 @@ fn serve(root: PathBuf, port: u16, output: Option<PathBuf>, drafts: bool) -> Exi
         }
         opts.base_url = Some(url.clone());
         opts.drafts = drafts;
+        // A preview's address is local on purpose.
+        opts.publishing = false;
         let code = run_build(&opts, "built");
         if code != ExitCode::SUCCESS {
             return code;

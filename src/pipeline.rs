@@ -3,7 +3,7 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
-use crate::{content, output, render, schema, site, site_files};
+use crate::{content, output, readiness, render, schema, site, site_files};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -19,10 +19,17 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` from `site.yaml` (for previews).
     pub base_url: Option<String>,
+    /// Overrides `forms_endpoint` from `site.yaml`.
+    pub forms_endpoint: Option<String>,
     /// Publish pages marked `draft: true`.
     pub drafts: bool,
     /// The date pages are built on (statuses such as "in corso" depend on it).
     pub today: Date,
+    /// Check that the site is ready to publish (no placeholder addresses,
+    /// every page described): off for previews, whose address is local.
+    pub publishing: bool,
+    /// Treat warnings as errors (`--strict`): nothing is written if any.
+    pub strict: bool,
 }
 
 impl BuildOptions {
@@ -33,8 +40,11 @@ impl BuildOptions {
             output: Some(root.join("public")),
             root,
             base_url: None,
+            forms_endpoint: None,
             drafts: false,
             today: Date::today(),
+            publishing: true,
+            strict: false,
         }
     }
 }
@@ -42,6 +52,8 @@ impl BuildOptions {
 /// A successful build.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// Problems that did not stop the build, to show staff.
+    pub warnings: Vec<Diagnostic>,
     /// Pages rendered.
     pub pages: usize,
     /// Files written (none for `check`).
@@ -54,8 +66,9 @@ pub enum BuildError {
     /// The folder is not an ambito site (a usage mistake).
     #[error("{0} is not an ambito site: it has no site.yaml")]
     NotASite(PathBuf),
-    /// Problems in the content, configuration or templates.
-    #[error("{} error(s) found", .0.len())]
+    /// Problems in the content, configuration or templates: the errors
+    /// (with `strict`, warnings count as errors).
+    #[error("{} error(s) found", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
     /// The output could not be written.
     #[error("cannot write {path}: {source}")]
@@ -73,6 +86,21 @@ fn invalid(mut diags: Vec<Diagnostic>) -> BuildError {
     BuildError::Invalid(diags)
 }
 
+/// Splits off the warnings (errors under `strict`): they are reported
+/// either way, and only errors stop the build.
+fn take_warnings(diags: &mut Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+    if strict {
+        for d in diags.iter_mut() {
+            d.severity = diagnostic::Severity::Error;
+        }
+    }
+    let (errors, warnings) = std::mem::take(diags)
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    *diags = errors;
+    warnings
+}
+
 /// Runs the whole pipeline. With `output: None` everything is checked and
 /// rendered but nothing is written (`ambito check`).
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
@@ -82,6 +110,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         std::fs::read_to_string(&config_path).map_err(|_| BuildError::NotASite(root.clone()))?;
     let mut config =
         SiteConfig::parse(&config_text, Path::new("site.yaml")).map_err(|d| invalid(vec![d]))?;
+    if let Some(endpoint) = &opts.forms_endpoint {
+        config.forms_endpoint.clone_from(endpoint);
+    }
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
             url.clone()
@@ -124,9 +155,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     diags.extend(templates.check_names(&site));
     let (forms, form_diags) = crate::forms::compile(&site);
     diags.extend(form_diags);
+    if opts.publishing {
+        diags.extend(readiness::check(&site, &config_text, !forms.is_empty()));
+    }
+    // Errors first: the warnings come back once the errors are fixed.
+    let mut warnings = take_warnings(&mut diags, opts.strict);
     if !diags.is_empty() {
         return Err(invalid(diags));
     }
+    diagnostic::normalize(&mut warnings);
     let statics = site_files::static_files(root, site.config.theme.as_deref())
         .map_err(|d| invalid(vec![d]))?;
     let page_paths: HashSet<String> = site
@@ -191,6 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         })?;
     }
     Ok(BuildReport {
+        warnings,
         pages: site.pages.len(),
         files_written,
     })

@@ -338,3 +338,113 @@ fn serve_builds_and_serves_the_preview() {
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
     assert!(missing.contains("Pagina non trovata"));
 }
+
+/// The 1-based line of `site.yaml` that sets `key`, and the column of its value.
+fn config_line(root: &Path, key: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let prefix = format!("{key}: ");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("site.yaml sets no {key}"));
+    (line + 1, prefix.len() + 1)
+}
+
+#[test]
+fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (base_line, base_col) = config_line(root, "base_url");
+    let (forms_line, forms_col) = config_line(root, "forms_endpoint");
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+
+    // A plain build publishes, and says what is not ready.
+    let run = build_to(root, &public, &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("site.yaml:{base_line}:{base_col}: warning: `base_url` https://www.example.org/ is a name reserved for examples")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("site.yaml:{forms_line}:{forms_col}: warning: `forms_endpoint` http://127.0.0.1:8080 is a local or private address")),
+        "{err}"
+    );
+    assert!(err.contains("(2 warnings)"), "{err}");
+
+    // --strict: the same two, as errors, and nothing written.
+    let strict_out = out.path().join("strict");
+    let run = build_to(root, &strict_out, &["--strict"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with(&format!(
+        "site.yaml:{base_line}:{base_col}: error: `base_url`"
+    )));
+    assert!(lines[1].starts_with(&format!(
+        "site.yaml:{forms_line}:{forms_col}: error: `forms_endpoint`"
+    )));
+    assert_eq!(
+        lines[2],
+        "2 errors found; nothing was written, the previous site is unchanged"
+    );
+    assert!(!strict_out.exists());
+
+    // Real-looking addresses: nothing to say.
+    let run = build_to(
+        root,
+        &strict_out,
+        &[
+            "--strict",
+            "--base-url",
+            "https://www.zonavalledelserchio.it/",
+            "--forms-endpoint",
+            "https://moduli.zonavalledelserchio.it",
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!stderr(&run).contains("warning"), "{}", stderr(&run));
+    assert!(read(&strict_out, "index.html").contains("https://www.zonavalledelserchio.it/"));
+
+    // A form endpoint without HTTPS is a warning too.
+    let run = build_to(
+        root,
+        &out.path().join("http"),
+        &[
+            "--base-url",
+            "https://www.zonavalledelserchio.it/",
+            "--forms-endpoint",
+            "http://moduli.zonavalledelserchio.it",
+        ],
+    );
+    assert!(run.status.success());
+    assert!(stderr(&run).contains("is not HTTPS"), "{}", stderr(&run));
+}
+
+#[test]
+fn a_page_without_description_is_a_warning_at_its_file() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(
+        site.path(),
+        out.path(),
+        &["--base-url", "https://www.zonavalledelserchio.it/"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("content/comuni/gallicano.md:1:1: warning: the page has no `description`"),
+        "{err}"
+    );
+    let run = build_to(
+        site.path(),
+        out.path(),
+        &[
+            "--strict",
+            "--base-url",
+            "https://www.zonavalledelserchio.it/",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1));
+}

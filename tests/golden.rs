@@ -26,13 +26,9 @@ use std::path::Path;
 mod corpus;
 
 fn build_site(root: &Path, out: &Path) {
-    let opts = BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.to_path_buf()),
-        base_url: None,
-        drafts: false,
-        today: Date::parse("2026-01-15").unwrap(),
-    };
+    let mut opts = BuildOptions::new(root);
+    opts.output = Some(out.to_path_buf());
+    opts.today = Date::parse("2026-01-15").unwrap();
     if let Err(e) = build(&opts) {
         panic!("{e}: {e:?}");
     }

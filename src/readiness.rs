@@ -1,0 +1,164 @@
+//! Is the site ready to publish? Warnings for what builds fine but must not
+//! go online as it is: an address that is a placeholder or a local one
+//! (canonical links to someone else's domain, a form posting to the
+//! visitor's own machine), a form posting without HTTPS, a page without a
+//! description. `ambito build --strict` turns them into errors.
+
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::site::Site;
+use crate::yaml::{Source, Value, Yaml};
+use std::net::IpAddr;
+use std::path::Path;
+
+/// The warnings for `site`, whose `site.yaml` reads `config_text`.
+/// `has_forms`: whether any page has a form (only then does the forms
+/// endpoint matter).
+pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic> {
+    let file = Path::new("site.yaml");
+    let source = Source {
+        file,
+        text: config_text,
+        shift: 0,
+    };
+    // site.yaml was read already: this is only to point at its lines.
+    let root = crate::yaml::parse(&source, "not valid YAML").ok();
+    let at = |key: &str| -> Diagnostic {
+        match root.as_ref().and_then(|r| value_pos(r, key)) {
+            Some(pos) => Diagnostic::at(file, pos, String::new()),
+            None => Diagnostic::file(file, String::new()),
+        }
+    };
+    let warn = |key: &str, message: String| Diagnostic { message, ..at(key) }.warning();
+    let mut out = Vec::new();
+    let base_url = &site.config.base_url;
+    if let Some(why) = not_public(base_url) {
+        out.push(warn(
+            "base_url",
+            format!("`base_url` {base_url} {why}: set the site's real address before publishing (or build with --base-url)"),
+        ));
+    }
+    if has_forms {
+        let endpoint = &site.config.forms_endpoint;
+        if let Some(why) = not_public(endpoint) {
+            out.push(warn(
+                "forms_endpoint",
+                format!("`forms_endpoint` {endpoint} {why}: forms would post there; set the forms service's public address"),
+            ));
+        } else if !endpoint.starts_with("https://") {
+            out.push(warn(
+                "forms_endpoint",
+                format!("`forms_endpoint` {endpoint} is not HTTPS: what people type in the form would travel unencrypted"),
+            ));
+        }
+    }
+    for page in &site.pages {
+        if page.src.meta.description.is_none() {
+            out.push(
+                Diagnostic::at(
+                    &page.src.file,
+                    Pos::new(1, 1),
+                    "the page has no `description`: search engines and link previews show one; add a sentence",
+                )
+                .warning(),
+            );
+        }
+    }
+    out
+}
+
+/// Where the value of top-level `key` is written.
+fn value_pos(root: &Yaml, key: &str) -> Option<Pos> {
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| k.name == key)
+        .map(|(_, v)| v.pos)
+}
+
+/// Why the address `url` cannot be a public site's, if it cannot: a name
+/// reserved for examples and tests (RFC 2606, RFC 6761), a local name, a
+/// loopback or private address.
+pub fn not_public(url: &str) -> Option<&'static str> {
+    let host = host(url)?;
+    if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {
+        let local = match ip {
+            IpAddr::V4(v4) => {
+                v4.is_loopback()
+                    || v4.is_private()
+                    || v4.is_link_local()
+                    || v4.is_unspecified()
+                    || v4.is_documentation()
+            }
+            IpAddr::V6(v6) => {
+                let first = v6.segments()[0];
+                v6.is_loopback()
+                    || v6.is_unspecified()
+                    || (first & 0xfe00) == 0xfc00 // unique local, fc00::/7
+                    || (first & 0xffc0) == 0xfe80 // link local, fe80::/10
+            }
+        };
+        return local.then_some("is a local or private address");
+    }
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or_default();
+    if host == "localhost" || matches!(tld, "localhost" | "local" | "internal" | "lan" | "home") {
+        return Some("is a local name");
+    }
+    if matches!(tld, "example" | "test" | "invalid") {
+        return Some("is a name reserved for examples and tests");
+    }
+    if labels.len() >= 2 && labels[labels.len() - 2] == "example" {
+        return Some("is a name reserved for examples");
+    }
+    None
+}
+
+/// The host of an absolute address: `https://www.example.org:8443/x` →
+/// `www.example.org`.
+fn host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next();
+    }
+    Some(authority.split(':').next().unwrap_or(authority))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_public;
+
+    #[test]
+    fn placeholder_and_local_addresses_are_recognised() {
+        for url in [
+            "https://www.example.org/",
+            "https://example.com",
+            "http://prova.example.org/sub/",
+            "http://127.0.0.1:8080",
+            "http://localhost:1111/",
+            "https://moduli.test/",
+            "https://x.invalid",
+            "http://10.1.2.3/",
+            "http://192.168.1.10:8080",
+            "http://172.16.0.1",
+            "http://[::1]:8080/",
+            "http://[fd00::1]/",
+            "http://server.local/",
+        ] {
+            assert!(not_public(url).is_some(), "{url} should be flagged");
+        }
+        for url in [
+            "https://www.uslnordovest.toscana.it/",
+            "https://moduli.comune.barga.lu.it/",
+            "https://examples.org/",
+            "https://93.184.216.34/",
+            "https://[2001:db9::1]/",
+        ] {
+            assert_eq!(not_public(url), None, "{url} should pass");
+        }
+    }
+}
