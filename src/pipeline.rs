@@ -204,9 +204,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
         Ok(())
     };
+    let assets = site_files::fingerprints(&statics).map_err(|d| invalid(vec![d]))?;
     if let Some(s) = &staging {
-        for f in &statics {
-            s.copy(&f.from, &f.to).map_err(|e| {
+        let copies = statics
+            .iter()
+            .map(|f| (f, &f.to))
+            .chain(statics.iter().filter_map(|f| Some((f, assets.get(&f.to)?))));
+        for (f, to) in copies {
+            s.copy(&f.from, to).map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     &f.shown,
                     format!("cannot copy: {e}"),
@@ -215,12 +220,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     let site = Arc::new(site);
-    let render_diags =
-        templates.render_site(&site, opts.today, &forms, &|r| write(&r.path, &r.html));
+    let render_diags = templates.render_site(&site, opts.today, &forms, &assets, &|r| {
+        write(&r.path, &r.html)
+    });
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }
-    let files_written = written.into_inner() + statics.len() * usize::from(staging.is_some());
+    let files_written =
+        written.into_inner() + (statics.len() + assets.len()) * usize::from(staging.is_some());
     if let (Some(s), Some(out)) = (staging, &opts.output) {
         s.commit().map_err(|source| BuildError::Io {
             path: out.clone(),

@@ -11,7 +11,7 @@ use crate::forms::CompiledForm;
 use crate::italian;
 use crate::site::{PageId, Site};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::Tera;
@@ -285,11 +285,13 @@ impl Templates {
         site: &Arc<Site>,
         today: Date,
         forms: &[CompiledForm],
+        assets: &BTreeMap<String, String>,
         emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         self.register_lookups(site);
         self.register_forms(forms);
+        self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
             .into_par_iter()
@@ -367,6 +369,29 @@ impl Templates {
                 html,
             }),
         ])
+    }
+
+    /// `asset(path="css/serchio.css")`: the address of a stylesheet or
+    /// script under its fingerprinted name (`/css/serchio.1a2b3c4d.css`),
+    /// which servers may cache for long.
+    fn register_assets(&mut self, base_path: &str, assets: &BTreeMap<String, String>) {
+        let base_path = base_path.to_string();
+        let assets = assets.clone();
+        self.tera
+            .register_function("asset", move |args: &HashMap<String, Json>| {
+                let path = args
+                    .get("path")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| tera::Error::msg("asset needs path=\"css/file.css\""))?;
+                let path = path.trim_start_matches('/');
+                let named = assets.get(path).ok_or_else(|| {
+                    let hint = hint(path, assets.keys().map(String::as_str));
+                    tera::Error::msg(format!(
+                        "asset: no stylesheet or script `{path}` in the static folders{hint}"
+                    ))
+                })?;
+                Ok(Json::String(format!("{base_path}{named}")))
+            });
     }
 
     /// `form(id="…")`: the form's HTML, from the same code the forms

@@ -51,3 +51,56 @@ pub fn static_files(root: &Path, theme: Option<&str>) -> Result<Vec<StaticFile>,
     }
     Ok(files.into_values().collect())
 }
+
+/// Stylesheets and scripts get a second name with a hash of their content
+/// (`css/serchio.css` → `css/serchio.1a2b3c4d.css`), which templates link
+/// through `asset(path=…)`: a web server may then cache them for a year,
+/// since any change gives a new name. Static file path → fingerprinted path.
+pub fn fingerprints(
+    statics: &[StaticFile],
+) -> Result<std::collections::BTreeMap<String, String>, Diagnostic> {
+    let mut out = std::collections::BTreeMap::new();
+    for file in statics {
+        let Some((stem, ext)) = file.to.rsplit_once('.') else {
+            continue;
+        };
+        if ext != "css" && ext != "js" {
+            continue;
+        }
+        let bytes = std::fs::read(&file.from)
+            .map_err(|e| Diagnostic::file(&file.shown, format!("cannot read: {e}")))?;
+        out.insert(
+            file.to.clone(),
+            format!("{stem}.{:08x}.{ext}", content_hash(&bytes)),
+        );
+    }
+    Ok(out)
+}
+
+/// FNV-1a, folded to 32 bits: stable across builds and toolchains (unlike
+/// std's hasher), and enough to tell versions of a file apart. Not a
+/// security hash.
+fn content_hash(bytes: &[u8]) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    #[allow(clippy::cast_possible_truncation)] // folding on purpose
+    let folded = (h ^ (h >> 32)) as u32;
+    folded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_hash;
+
+    #[test]
+    fn the_content_hash_is_stable_and_tells_contents_apart() {
+        // Pinned (FNV-1a 64 of "" and "a", folded): a change of algorithm
+        // would silently rename every asset.
+        assert_eq!(content_hash(b""), 0x4fd0_bfc1);
+        assert_eq!(content_hash(b"a"), 0x2962_30c0);
+        assert_ne!(content_hash(b"body{}"), content_hash(b"body{ }"));
+    }
+}

@@ -45,6 +45,7 @@ fn basic_site_builds_every_output() {
             "servizi/minori/index.html",
             "servizi/tirocini/index.html",
             "sitemap.xml",
+            "style.b2ccb076.css",
             "style.css",
             "theme-only.txt",
             "tirocini-vecchi/index.html",
@@ -447,4 +448,43 @@ fn a_page_without_description_is_a_warning_at_its_file() {
         ],
     );
     assert_eq!(run.status.code(), Some(1));
+}
+
+#[test]
+fn stylesheets_and_scripts_are_linked_by_a_content_hash() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let home = read(out.path(), "index.html");
+    let href = home
+        .split("<link rel=\"stylesheet\" href=\"/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    let hash = href
+        .strip_prefix("css/serchio.")
+        .and_then(|h| h.strip_suffix(".css"))
+        .unwrap_or_else(|| panic!("{href}"));
+    assert_eq!(hash.len(), 8, "{href}");
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{href}");
+    // The fingerprinted copy is the stylesheet, byte for byte.
+    assert_eq!(
+        std::fs::read(out.path().join(href)).unwrap(),
+        std::fs::read(root.join("themes/serchio/static/css/serchio.css")).unwrap()
+    );
+    // A changed stylesheet gets a new name.
+    let site = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    for dir in ["content", "themes"] {
+        copy_dir(&root.join(dir), &site.path().join(dir));
+    }
+    let css = site.path().join("themes/serchio/static/css/serchio.css");
+    let mut text = std::fs::read_to_string(&css).unwrap();
+    text.push_str("\n/* changed */\n");
+    std::fs::write(&css, text).unwrap();
+    let out2 = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out2.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!read(out2.path(), "index.html").contains(href));
 }
