@@ -4,6 +4,7 @@ use ambito::{build, BuildError, BuildOptions};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 // Page rendering allocates many short-lived strings on every core at once;
 // mimalloc's per-thread heaps make that markedly faster than glibc malloc
@@ -55,15 +56,17 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Build the site and serve a preview on 127.0.0.1.
+    /// Preview the site: build it in a private folder (never public/),
+    /// rebuild on every change, reload open pages.
     Serve {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Port to listen on; the next free one if it is taken.
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Where to write the preview (default: ROOT/public).
-        #[arg(long)]
-        output: Option<PathBuf>,
+        /// Address to listen on (127.0.0.1: only this computer).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
         /// Hide pages marked `draft: true` (shown by default in previews).
         #[arg(long)]
         no_drafts: bool,
@@ -105,9 +108,9 @@ fn main() -> ExitCode {
         Command::Serve {
             root,
             port,
-            output,
+            bind,
             no_drafts,
-        } => serve(root, port, output, !no_drafts),
+        } => serve(root, bind, port, !no_drafts),
     }
 }
 
@@ -158,41 +161,54 @@ fn report_error(e: &BuildError) -> ExitCode {
     }
 }
 
-fn serve(root: PathBuf, port: u16, output: Option<PathBuf>, drafts: bool) -> ExitCode {
+fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCode {
+    if !root.join("site.yaml").is_file() {
+        report_error(&BuildError::NotASite(root));
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            eprintln!("errore: impossibile avviare l'anteprima: {e}");
             return ExitCode::from(1);
         }
     };
     runtime.block_on(async move {
-        let (listener, addr) = match ambito::serve::bind(port).await {
+        let (listener, addr) = match ambito::serve::bind(ip, port).await {
             Ok(bound) => bound,
             Err(e) => {
-                eprintln!("error: cannot listen on 127.0.0.1:{port}: {e} (is another preview running? try --port)");
+                eprintln!("errore: impossibile ascoltare su {ip}:{port}: {e} (prova un'altra --port)");
                 return ExitCode::from(2);
             }
         };
         let url = format!("http://{addr}/");
         let mut opts = BuildOptions::new(&root);
-        if let Some(out) = output {
-            opts.output = Some(out);
-        }
         opts.base_url = Some(url.clone());
         opts.drafts = drafts;
-        // A preview's address is local on purpose.
-        opts.publishing = false;
-        let code = run_build(&opts, "built");
-        if code != ExitCode::SUCCESS {
-            return code;
-        }
-        let dir = opts.output.clone().unwrap_or_else(|| root.join("public"));
-        eprintln!("preview at {url} (Ctrl+C to stop)");
-        match ambito::serve::serve_dir(&dir, listener).await {
+        let preview = match ambito::serve::Preview::new(opts) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("errore: impossibile creare la cartella dell'anteprima: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let first = Arc::clone(&preview);
+        let _ = tokio::task::spawn_blocking(move || first.rebuild()).await;
+        let watcher = match ambito::serve::watch(&preview) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!("attenzione: le modifiche non saranno viste da sole ({e}): riavvia l'anteprima dopo aver salvato");
+                None
+            }
+        };
+        eprintln!("anteprima su {url} (Ctrl+C per fermarla)");
+        let served = ambito::serve::serve(Arc::clone(&preview), listener).await;
+        drop(watcher);
+        preview.close();
+        match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("errore: {e}");
                 ExitCode::from(1)
             }
         }

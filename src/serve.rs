@@ -1,27 +1,415 @@
-//! `ambito serve`: a local preview of the built site on 127.0.0.1.
+//! `ambito serve`: the staff preview. The site is built into a private
+//! temporary folder (never `public/`, which gets published), rebuilt when a
+//! file changes, and open pages reload by themselves. When an edit breaks
+//! the site, the browser shows every problem over the last good preview.
 
-use std::net::SocketAddr;
-use std::path::Path;
+use crate::diagnostic::Diagnostic;
+use crate::pipeline::{build, BuildError, BuildOptions};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// Serves `dir` on `addr` until Ctrl+C. Unknown paths get the site's
-/// `404.html` with status 404, as on a real web server.
-pub async fn serve_dir(dir: &Path, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let not_found = ServeFile::new(dir.join("404.html"));
-    let service = ServeDir::new(dir)
-        .append_index_html_on_directories(true)
-        .not_found_service(not_found);
-    let app = axum::Router::new().fallback_service(service);
+/// Where the preview's own script and events live: a path no site uses.
+const PREFIX: &str = "/__ambito/";
+/// The script the preview adds to every HTML page (and only in previews).
+const LIVE_JS: &str = include_str!("serve/live.js");
+
+/// One problem as the overlay shows it: where, what, and the line quoted.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shown {
+    /// `file:line:column`, as in the terminal.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+    /// The line of the file the problem is on, as written.
+    pub line: Option<String>,
+}
+
+impl Shown {
+    fn new(root: &Path, d: &Diagnostic) -> Self {
+        let file = d.file.to_string_lossy().replace('\\', "/");
+        let (place, line) = match d.pos {
+            Some(p) => (
+                format!("{file}:{}:{}", p.line, p.column),
+                std::fs::read_to_string(root.join(&d.file))
+                    .ok()
+                    .and_then(|text| {
+                        let n = usize::try_from(p.line).ok()?.checked_sub(1)?;
+                        text.lines().nth(n).map(str::to_string)
+                    }),
+            ),
+            None => (file, None),
+        };
+        Shown {
+            place,
+            message: d.message.clone(),
+            line,
+        }
+    }
+}
+
+/// What the last build left: a good site, or problems (the last good site
+/// stays in place behind them).
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "stato", content = "problemi", rename_all = "lowercase")]
+pub enum Outcome {
+    /// The preview is up to date.
+    Pronto,
+    /// The last edit broke the site.
+    Problemi(Vec<Shown>),
+}
+
+/// The preview: the site, where it is built, and who is watching.
+pub struct Preview {
+    opts: BuildOptions,
+    dir: PathBuf,
+    outcome: RwLock<Outcome>,
+    events: broadcast::Sender<Outcome>,
+    /// Set when the preview stops: open event streams end, so that the
+    /// server can shut down.
+    stopping: tokio::sync::watch::Sender<bool>,
+    /// The private folder; removed by [`Preview::close`].
+    tmp: std::sync::Mutex<Option<tempfile::TempDir>>,
+}
+
+impl Preview {
+    /// A preview of the site at `opts.root`, built into a new private
+    /// temporary folder (whatever `opts.output` says).
+    pub fn new(mut opts: BuildOptions) -> std::io::Result<Arc<Self>> {
+        let tmp = tempfile::Builder::new()
+            .prefix("ambito-anteprima-")
+            .tempdir()?;
+        let dir = tmp.path().join("sito");
+        opts.output = Some(dir.clone());
+        // A preview's address is local on purpose.
+        opts.publishing = false;
+        let (events, _) = broadcast::channel(16);
+        let (stopping, _) = tokio::sync::watch::channel(false);
+        Ok(Arc::new(Preview {
+            opts,
+            dir,
+            outcome: RwLock::new(Outcome::Pronto),
+            events,
+            stopping,
+            tmp: std::sync::Mutex::new(Some(tmp)),
+        }))
+    }
+
+    /// The folder the preview is built in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Builds the site, tells open pages, and prints what happened.
+    pub fn rebuild(&self) -> Outcome {
+        let started = Instant::now();
+        let outcome = match build(&self.opts) {
+            Ok(report) => {
+                for w in &report.warnings {
+                    eprintln!("{w}");
+                }
+                eprintln!(
+                    "anteprima aggiornata: {} pagine in {} ms",
+                    report.pages,
+                    started.elapsed().as_millis()
+                );
+                Outcome::Pronto
+            }
+            Err(BuildError::Invalid(diags)) => {
+                let shown: Vec<Shown> = diags
+                    .iter()
+                    .map(|d| Shown::new(&self.opts.root, d))
+                    .collect();
+                for (d, s) in diags.iter().zip(&shown) {
+                    eprintln!("{d}");
+                    if let Some(line) = &s.line {
+                        eprintln!("    | {line}");
+                    }
+                }
+                eprintln!(
+                    "{} problemi: il browser li mostra; l'anteprima resta all'ultima versione corretta",
+                    diags.len()
+                );
+                Outcome::Problemi(shown)
+            }
+            Err(e) => {
+                let message = e.to_string();
+                eprintln!("errore: {message}");
+                Outcome::Problemi(vec![Shown {
+                    place: self.opts.root.display().to_string(),
+                    message,
+                    line: None,
+                }])
+            }
+        };
+        if let Ok(mut current) = self.outcome.write() {
+            current.clone_from(&outcome);
+        }
+        // Nobody listening is fine: no page is open.
+        let _ = self.events.send(outcome.clone());
+        outcome
+    }
+
+    /// Removes the preview's folder: the end of the preview. (Other threads
+    /// may still hold the preview when the program exits, so this does
+    /// not wait for the last one to let go.)
+    pub fn close(&self) {
+        if let Ok(mut tmp) = self.tmp.lock() {
+            if let Some(dir) = tmp.take() {
+                let _ = dir.close();
+            }
+        }
+    }
+
+    fn current(&self) -> Outcome {
+        self.outcome.read().map_or(Outcome::Pronto, |o| o.clone())
+    }
+}
+
+/// Binds the preview's address: `port` on `ip`, or, when it is taken, the
+/// next free one of the ten after it (0 lets the system choose). Says
+/// which, when it is not the one asked for.
+pub async fn bind(ip: IpAddr, port: u16) -> std::io::Result<(tokio::net::TcpListener, SocketAddr)> {
+    let mut last_error = None;
+    let tries = if port == 0 { 1 } else { 11 };
+    for p in (0..tries).filter_map(|i| port.checked_add(i)) {
+        match tokio::net::TcpListener::bind((ip, p)).await {
+            Ok(listener) => {
+                let addr = listener.local_addr()?;
+                if p != port {
+                    eprintln!("la porta {port} è occupata: uso la {p}");
+                }
+                return Ok((listener, addr));
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no port to try")))
+}
+
+/// Serves the preview on `listener` until Ctrl+C (or SIGTERM).
+pub async fn serve(
+    preview: Arc<Preview>,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
+    let stopping = preview.stopping.clone();
+    let app = axum::Router::new()
+        .route(&format!("{PREFIX}live.js"), axum::routing::get(live_js))
+        .route(&format!("{PREFIX}eventi"), axum::routing::get(events))
+        .fallback(page)
+        .with_state(preview);
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+        .with_graceful_shutdown(async move {
+            shutdown().await;
+            let _ = stopping.send(true);
         })
         .await
 }
 
-/// Binds the preview address, with a clear message when the port is taken.
-pub async fn bind(port: u16) -> std::io::Result<(tokio::net::TcpListener, SocketAddr)> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    let addr = listener.local_addr()?;
-    Ok((listener, addr))
+/// Resolves on Ctrl+C or, on Unix, SIGTERM.
+pub async fn shutdown() {
+    #[cfg(unix)]
+    {
+        let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+        let Ok(mut term) = signal else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn live_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_JS,
+    )
+        .into_response()
+}
+
+/// Server-Sent Events: the state now, then one event per rebuild.
+async fn events(State(preview): State<Arc<Preview>>) -> impl IntoResponse {
+    let rx = preview.events.subscribe();
+    let stop = preview.stopping.subscribe();
+    let first = preview.current();
+    let stream = futures_util::stream::unfold(
+        (Some(first), rx, stop),
+        |(first, mut rx, mut stop)| async move {
+            let outcome = match first {
+                Some(o) => o,
+                None => loop {
+                    tokio::select! {
+                        got = rx.recv() => match got {
+                            Ok(o) => break o,
+                            Err(broadcast::error::RecvError::Lagged(_)) => {}
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        },
+                        _ = stop.wait_for(|stopping| *stopping) => return None,
+                    }
+                },
+            };
+            let data = serde_json::to_string(&outcome).unwrap_or_default();
+            let event = Ok::<_, std::convert::Infallible>(Event::default().data(data));
+            Some((event, (None, rx, stop)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// A file of the preview; HTML pages get the preview's script.
+async fn page(State(preview): State<Arc<Preview>>, request: Request) -> Response {
+    let dir = preview.dir().to_path_buf();
+    let not_found = ServeFile::new(dir.join("404.html"));
+    let files = ServeDir::new(&dir)
+        .append_index_html_on_directories(true)
+        .not_found_service(not_found);
+    let response = match files.oneshot(request).await {
+        Ok(r) => r.map(Body::new),
+        Err(never) => match never {},
+    };
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let tag = format!("<script src=\"{PREFIX}live.js\" defer></script>");
+    let injected = match html.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &html[..i], &html[i..]),
+        None => format!("{html}{tag}"),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Response::from_parts(parts, Body::from(injected))
+}
+
+/// Watches the site's sources and rebuilds the preview after each burst of
+/// changes: an editor's save is often several events (a temporary file,
+/// a rename), and gets one rebuild once things are quiet for a moment.
+/// Reads are not changes: the build itself opens every file. Returns the
+/// watcher, which stops watching when dropped.
+pub fn watch(preview: &Arc<Preview>) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let root = preview.opts.root.clone();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let watched_root = root.clone();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let Ok(event) = res else {
+            return;
+        };
+        let changes = !matches!(event.kind, EventKind::Access(_) | EventKind::Other);
+        if changes && event.paths.iter().any(|p| is_source(&watched_root, p)) {
+            let _ = tx.send(());
+        }
+    })?;
+    let target = Arc::clone(preview);
+    std::thread::spawn(move || {
+        // Each wake-up: wait for a quiet moment, then one rebuild.
+        while rx.recv().is_ok() {
+            while rx.recv_timeout(QUIET).is_ok() {}
+            target.rebuild();
+        }
+    });
+    // site.yaml: the root itself, not recursively (public/ is there).
+    watcher.watch(&root, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "themes", "templates", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(watcher)
+}
+
+/// How long the files must stay unchanged before a rebuild starts.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// Whether a change at `path` can change the site: a source file, not an
+/// editor's swap or backup file, nor anything in the root but `site.yaml`.
+fn is_source(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let editor_temp = name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913";
+    if editor_temp {
+        return false;
+    }
+    let mut parts = rel.components();
+    match parts
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+    {
+        Some(first) if rel.components().count() == 1 => first == "site.yaml",
+        Some(first) => matches!(
+            first.as_str(),
+            "content" | "themes" | "templates" | "static"
+        ),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_source;
+    use std::path::Path;
+
+    #[test]
+    fn only_sources_trigger_a_rebuild() {
+        let root = Path::new("/sito");
+        assert!(is_source(root, Path::new("/sito/site.yaml")));
+        assert!(is_source(root, Path::new("/sito/content/comuni/barga.md")));
+        assert!(is_source(
+            root,
+            Path::new("/sito/themes/serchio/static/css/serchio.css")
+        ));
+        assert!(!is_source(root, Path::new("/sito/public/index.html")));
+        assert!(!is_source(root, Path::new("/sito/README.md")));
+        assert!(!is_source(
+            root,
+            Path::new("/sito/content/comuni/.barga.md.swp")
+        ));
+        assert!(!is_source(
+            root,
+            Path::new("/sito/content/comuni/barga.md~")
+        ));
+        assert!(!is_source(root, Path::new("/altro/content/a.md")));
+    }
 }

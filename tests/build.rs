@@ -293,53 +293,6 @@ fn the_sample_site_in_the_repository_builds() {
     assert!(out.path().join("index.html").exists());
 }
 
-#[test]
-fn serve_builds_and_serves_the_preview() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let site = copy_fixture("basic");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ambito"))
-        .args([
-            "serve",
-            "--root",
-            site.path().to_str().unwrap(),
-            "--port",
-            "0",
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.strip_prefix("preview at ") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    let addr = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        resp
-    };
-    let page = get("/comuni/barga/");
-    let missing = get("/non-esiste/");
-    child.kill().unwrap();
-    let _ = child.wait();
-    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    assert!(page.contains("<h1>Barga</h1>"));
-    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
-    assert!(missing.contains("Pagina non trovata"));
-}
-
 /// The 1-based line of `site.yaml` that sets `key`, and the column of its value.
 fn config_line(root: &Path, key: &str) -> (usize, usize) {
     let text = std::fs::read_to_string(root.join("site.yaml")).unwrap();
