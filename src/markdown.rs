@@ -9,7 +9,7 @@ use crate::diagnostic::Pos;
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -76,17 +76,30 @@ pub fn parse_internal(dest: &str) -> Option<(&str, Option<&str>)> {
     })
 }
 
-/// Gives ids to headings in document order: the one written
-/// (`## Contatti {#contatti}`) or a slug of the heading's text, made unique.
-#[derive(Default)]
-struct HeadingIds {
-    used: HashMap<String, usize>,
-}
-
-impl HeadingIds {
-    fn assign(&mut self, explicit: Option<&str>, title: &str) -> String {
+/// Gives ids to a page's headings: the one written (`## Contatti
+/// {#contatti}`) or a slug of the heading's text, unique in the page.
+/// Written ids win: they are reserved first, so a generated id never takes
+/// one (`# Titolo`, `# Titolo {#titolo-1}` gives `titolo`, `titolo-1` to the
+/// second, and a third `# Titolo` gets `titolo-2`). A written id repeated
+/// gets a suffix like a generated one.
+fn assign_ids(raw: &[(u8, Option<String>, String)]) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    // The first heading that writes an id owns it.
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    for (i, (_, explicit, _)) in raw.iter().enumerate() {
+        if let Some(id) = explicit {
+            owner.entry(id.as_str()).or_insert(i);
+            used.insert(id.clone());
+        }
+    }
+    let mut ids = Vec::with_capacity(raw.len());
+    for (i, (_, explicit, title)) in raw.iter().enumerate() {
         let base = match explicit {
-            Some(id) => id.to_string(),
+            Some(id) if owner.get(id.as_str()) == Some(&i) => {
+                ids.push(id.clone());
+                continue;
+            }
+            Some(id) => id.clone(),
             None => {
                 let s = slugify(title);
                 if s.is_empty() {
@@ -96,17 +109,18 @@ impl HeadingIds {
                 }
             }
         };
-        match self.used.get_mut(&base) {
-            None => {
-                self.used.insert(base.clone(), 0);
-                base
-            }
-            Some(n) => {
-                *n += 1;
-                format!("{base}-{n}")
-            }
-        }
+        let id = if used.contains(&base) {
+            (1..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !used.contains(c))
+                .unwrap_or_default()
+        } else {
+            base
+        };
+        used.insert(id.clone());
+        ids.push(id);
     }
+    ids
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -117,7 +131,9 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// pass over the body.
 pub fn scan(body: &str) -> Scan {
     let mut scan = Scan::default();
-    let mut ids = HeadingIds::default();
+    // Headings as written (level, written id, text); ids are given once
+    // all are known, since a written id further down wins.
+    let mut raw: Vec<(u8, Option<String>, String)> = Vec::new();
     // While inside a heading: its level, written id and text so far.
     let mut open: Option<(u8, Option<String>, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -135,13 +151,8 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, title)) = open.take() {
-                    let id = ids.assign(explicit.as_deref(), &title);
-                    scan.headings.push(Heading {
-                        level,
-                        id,
-                        title: title.trim().to_string(),
-                    });
+                if let Some(heading) = open.take() {
+                    raw.push(heading);
                 }
             }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
@@ -159,6 +170,16 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             _ => {}
+        }
+    }
+    if !raw.is_empty() {
+        let ids = assign_ids(&raw);
+        for ((level, _, title), id) in raw.into_iter().zip(ids) {
+            scan.headings.push(Heading {
+                level,
+                id,
+                title: title.trim().to_string(),
+            });
         }
     }
     // Links come in document order: find their positions in one pass.
@@ -373,6 +394,29 @@ mod tests {
         for l in &s.links {
             assert_eq!(l.pos, crate::diagnostic::line_col(body, l.offset));
         }
+    }
+
+    #[test]
+    fn heading_ids_never_repeat_and_written_ids_win() {
+        let ids =
+            |body: &str| -> Vec<String> { scan(body).headings.into_iter().map(|h| h.id).collect() };
+        assert_eq!(
+            ids("# Titolo\n\n# Titolo\n\n# Titolo 1\n"),
+            ["titolo", "titolo-1", "titolo-1-1"]
+        );
+        assert_eq!(
+            ids("# Titolo\n\n# Titolo\n\n# Altro {#titolo-1}\n"),
+            ["titolo", "titolo-2", "titolo-1"]
+        );
+        assert_eq!(
+            ids("# Titolo\n\n# Titolo\n\n# Titolo\n\n# Altro {#titolo-2}\n"),
+            ["titolo", "titolo-1", "titolo-3", "titolo-2"]
+        );
+        assert_eq!(ids("# A {#x}\n\n# B {#x}\n"), ["x", "x-1"]);
+        assert_eq!(
+            ids("# Contatti\n\n# Dopo {#contatti}\n"),
+            ["contatti-1", "contatti"]
+        );
     }
 
     #[test]
