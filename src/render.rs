@@ -345,7 +345,12 @@ impl Templates {
             .iter()
             .map(|p| SitemapEntry {
                 permalink: site.config.permalink(&p.url),
-                lastmod: p.src.meta.updated.or(p.src.meta.date),
+                lastmod: p
+                    .src
+                    .meta
+                    .updated
+                    .or(p.src.meta.date)
+                    .map(Date::for_sitemap),
             })
             .collect();
         entries.sort();
