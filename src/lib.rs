@@ -45,6 +45,8 @@ pub mod site_files;
 #[cfg(feature = "generator")]
 pub mod slug;
 #[cfg(feature = "generator")]
+pub mod toml_front_matter;
+#[cfg(feature = "generator")]
 pub mod value;
 #[cfg(feature = "generator")]
 pub mod yaml;
