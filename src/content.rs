@@ -1,5 +1,5 @@
-//! Loading `content/`: every `.md` file becomes a page (`_index.md` is its
-//! folder's section page), with front matter parsed and `extra:` checked
+//! Loading `content/`: every `.md` (or `.markdown`) file becomes a page
+//! (`_index.md` is its folder's section page), with front matter parsed and `extra:` checked
 //! against the section schema. Files are read and parsed in parallel.
 
 use crate::diagnostic::{Diagnostic, Pos};
@@ -64,24 +64,80 @@ pub struct Entry {
     pub is_index: bool,
 }
 
+/// The extensions of Markdown files: `.md`, and `.markdown` as Jekyll
+/// sites often name them.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown"];
+
+/// `file.md` or `file.markdown` without its extension, if it is Markdown.
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    MARKDOWN_EXTENSIONS.contains(&ext).then_some(stem)
+}
+
 /// Lists the Markdown files under `content_dir`, sorted, skipping hidden
-/// files and folders (editor backups, `.git`).
-pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<Entry>, Diagnostic> {
+/// files and folders (editor backups, `.git`). A symbolic link to a
+/// Markdown file is a page like the file; a link to a folder is not
+/// followed, and said so. A folder that cannot be read is reported and
+/// the walk goes on, so that every other problem is listed too.
+pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
+    let mut diags = Vec::new();
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for item in walker {
-        let item = item.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| content_dir.to_path_buf(), Path::to_path_buf);
-            Diagnostic::file(rel(root, &path), format!("cannot read: {e}"))
-        })?;
-        if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| content_dir.to_path_buf(), Path::to_path_buf);
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                diags.push(Diagnostic::file(
+                    rel(root, &path),
+                    format!("cannot read: {why}"),
+                ));
+                continue;
+            }
+        };
+        let name = item.file_name().to_string_lossy();
+        let stem = markdown_stem(&name);
+        if item.path_is_symlink() {
+            match std::fs::metadata(item.path()) {
+                Ok(m) if m.is_dir() => {
+                    diags.push(
+                        Diagnostic::file(
+                            rel(root, item.path()),
+                            "a symbolic link to a folder is not followed: its pages are not in the site (move or copy the folder here)",
+                        )
+                        .warning(),
+                    );
+                    continue;
+                }
+                Ok(m) if m.is_file() => {}
+                Ok(_) => continue,
+                Err(e) => {
+                    if stem.is_some() {
+                        diags.push(
+                            Diagnostic::file(
+                                rel(root, item.path()),
+                                format!("a symbolic link to a file that cannot be read ({e}): it is not in the site"),
+                            )
+                            .warning(),
+                        );
+                    }
+                    continue;
+                }
+            }
+        } else if !item.file_type().is_file() {
             continue;
         }
+        let Some(stem) = stem else {
+            continue;
+        };
         let abs = item.path().to_path_buf();
         let under = abs.strip_prefix(content_dir).unwrap_or(&abs);
         let path = under.to_string_lossy().replace('\\', "/");
@@ -89,7 +145,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<Entry>, Diagnosti
             .parent()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        let is_index = item.file_name() == "_index.md";
+        let is_index = stem == "_index";
         entries.push(Entry {
             file: rel(root, &abs),
             abs,
@@ -98,7 +154,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<Entry>, Diagnosti
             is_index,
         });
     }
-    Ok(entries)
+    (entries, diags)
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {

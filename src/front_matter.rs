@@ -256,6 +256,18 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
                         ),
                         ));
                         None
+                    } else if !s
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
+                    {
+                        // Spaces and accents would need encoding in every link.
+                        let slug = crate::slug::slugify(&s);
+                        problems.push(Diagnostic::at(
+                            file,
+                            pos,
+                            format!("`slug` must be made of letters a-z, digits and `-`, found `{s}` (write `{slug}`)"),
+                        ));
+                        None
                     } else {
                         Some(Located { value: s, pos })
                     }

@@ -31,6 +31,8 @@ pub mod markdown;
 #[cfg(feature = "generator")]
 pub mod output;
 #[cfg(feature = "generator")]
+pub mod outputs;
+#[cfg(feature = "generator")]
 pub mod readiness;
 #[cfg(feature = "generator")]
 pub mod render;

@@ -3,9 +3,8 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
-use crate::{content, output, readiness, render, schema, site, site_files};
+use crate::{content, output, outputs, readiness, render, schema, site, site_files};
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -123,12 +122,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     // load + validate
     let content_dir = root.join("content");
-    let entries = content::discover(root, &content_dir).map_err(|d| invalid(vec![d]))?;
+    let (entries, discover_diags) = content::discover(root, &content_dir);
     let mut section_keys: Vec<String> = entries.iter().map(|e| e.section.clone()).collect();
     section_keys.sort();
     section_keys.dedup();
     let (schemas, mut diags) =
         schema::compile(&config.sections, &section_keys, Path::new("site.yaml"));
+    diags.extend(discover_diags);
     for key in config.sections.keys() {
         if !section_keys.contains(key) {
             diags.push(Diagnostic::file(
@@ -155,6 +155,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     diags.extend(templates.check_names(&site));
     let (forms, form_diags) = crate::forms::compile(&site);
     diags.extend(form_diags);
+    let statics = match site_files::static_files(root, site.config.theme.as_deref()) {
+        Ok(statics) => statics,
+        Err(d) => {
+            diags.push(d);
+            Vec::new()
+        }
+    };
+    diags.extend(outputs::check(&site, &forms, &statics));
     if opts.publishing {
         diags.extend(readiness::check(&site, &config_text, !forms.is_empty()));
     }
@@ -164,26 +172,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(invalid(diags));
     }
     diagnostic::normalize(&mut warnings);
-    let statics = site_files::static_files(root, site.config.theme.as_deref())
-        .map_err(|d| invalid(vec![d]))?;
-    let page_paths: HashSet<String> = site
-        .pages
-        .iter()
-        .map(|p| render::output_path(&site, &p.url))
-        .collect();
-    let clashes: Vec<Diagnostic> = statics
-        .iter()
-        .filter(|s| page_paths.contains(&s.to))
-        .map(|s| {
-            Diagnostic::file(
-                &s.shown,
-                format!("static file would replace the page written at {}", s.to),
-            )
-        })
-        .collect();
-    if !clashes.is_empty() {
-        return Err(invalid(clashes));
-    }
 
     // render + write
     let staging = match &opts.output {
@@ -196,10 +184,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         None => None,
     };
     let written = AtomicUsize::new(0);
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+    let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
         if let Some(s) = &staging {
-            s.write(rel, bytes)
-                .map_err(|e| Diagnostic::file(rel, format!("cannot write: {e}")))?;
+            s.write(&r.path, &r.html).map_err(|e| {
+                Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
+            })?;
             written.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
@@ -215,8 +204,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     let site = Arc::new(site);
-    let render_diags =
-        templates.render_site(&site, opts.today, &forms, &|r| write(&r.path, &r.html));
+    let render_diags = templates.render_site(&site, opts.today, &forms, &|r| write(&r));
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }

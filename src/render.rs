@@ -222,6 +222,22 @@ pub struct Rendered {
     pub path: String,
     /// UTF-8 HTML (kept as bytes: it goes straight to a file).
     pub html: Vec<u8>,
+    /// What caused it, as shown to staff (the page, the page declaring an
+    /// alias, the template of a generated file): a write error names it.
+    pub source: PathBuf,
+}
+
+/// Where a form's files are written, beside its page: the compiled
+/// definition (`{id}.form.json`) and the page shell (`{id}.shell.html`).
+pub fn form_file_paths(site: &Site, form: &CompiledForm) -> [String; 2] {
+    let page = &site.pages[form.page];
+    let dir = output_path(site, &page.url);
+    let dir = dir.trim_end_matches("index.html");
+    let id = &form.definition.id;
+    [
+        format!("{dir}{id}.form.json"),
+        format!("{dir}{id}.shell.html"),
+    ]
 }
 
 /// Which template renders page `id`: its `template` field, else the
@@ -301,8 +317,9 @@ impl Templates {
                 };
                 let ctx = Context::for_page(site, &shared, id, &page);
                 let path = output_path(site, &site.pages[id].url);
+                let source = site.pages[id].src.file.clone();
                 self.render_one(&name, &ctx)
-                    .and_then(|html| emit(Rendered { path, html }))
+                    .and_then(|html| emit(Rendered { path, html, source }))
                     .err()
             })
             .collect();
@@ -311,6 +328,7 @@ impl Templates {
         let files = std::iter::once(self.render_one("404.html", &ctx).map(|html| Rendered {
             path: "404.html".into(),
             html,
+            source: self.template_file("404.html"),
         }))
         .chain(forms.iter().flat_map(|f| self.form_files(site, &shared, f)))
         .chain(self.site_files(site, &shared));
@@ -329,15 +347,16 @@ impl Templates {
         site: &'s Site,
         shared: &'s Shared<'s>,
     ) -> impl Iterator<Item = Result<Rendered, Diagnostic>> + 's {
-        let aliases = site.aliases.iter().map(move |(path, url)| {
+        let aliases = site.aliases.iter().map(move |alias| {
             let ctx = AliasContext {
                 config: shared.config(),
-                url,
-                permalink: site.config.permalink(url),
+                url: &alias.target,
+                permalink: site.config.permalink(&alias.target),
             };
             self.render_one(ALIAS_TEMPLATE, &ctx).map(|html| Rendered {
-                path: path.clone(),
+                path: alias.output.clone(),
                 html,
+                source: alias.file.clone(),
             })
         });
         let mut entries: Vec<SitemapEntry> = site
@@ -366,10 +385,12 @@ impl Templates {
                 .map(|html| Rendered {
                     path: "sitemap.xml".into(),
                     html,
+                    source: self.template_file("sitemap.xml"),
                 }),
             self.render_one("robots.txt", &robots).map(|html| Rendered {
                 path: "robots.txt".into(),
                 html,
+                source: self.template_file("robots.txt"),
             }),
         ])
     }
@@ -413,14 +434,13 @@ impl Templates {
         form: &CompiledForm,
     ) -> Vec<Result<Rendered, Diagnostic>> {
         let page = &site.pages[form.page];
-        let dir = output_path(site, &page.url)
-            .trim_end_matches("index.html")
-            .to_string();
         let id = &form.definition.id;
+        let [json_path, shell_path] = form_file_paths(site, form);
         let json = serde_json::to_vec_pretty(&form.definition)
             .map(|html| Rendered {
-                path: format!("{dir}{id}.form.json"),
+                path: json_path,
                 html,
+                source: page.src.file.clone(),
             })
             .map_err(|e| Diagnostic::file(&page.src.file, format!("form `{id}`: {e}")));
         if !self.files.contains_key("shell.html") {
@@ -441,11 +461,19 @@ impl Templates {
                 );
             }
             Ok(Rendered {
-                path: format!("{dir}{id}.shell.html"),
+                path: shell_path,
                 html: absolute.into_bytes(),
+                source: page.src.file.clone(),
             })
         });
         vec![json, shell]
+    }
+
+    /// The file of template `name`, as shown to staff.
+    fn template_file(&self, name: &str) -> PathBuf {
+        self.files
+            .get(name)
+            .map_or_else(|| PathBuf::from(name), |(file, _)| file.clone())
     }
 
     fn render_one(&self, name: &str, ctx: &impl Serialize) -> Result<Vec<u8>, Diagnostic> {

@@ -46,8 +46,23 @@ pub struct Site {
     pub sections: BTreeMap<String, Section>,
     /// Content path (`comuni/barga.md`) → page.
     pub by_path: HashMap<String, PageId>,
-    /// Alias redirects: site-relative output path (`vecchio/index.html`) → target URL.
-    pub aliases: Vec<(String, String)>,
+    /// Alias redirects, sorted by output path.
+    pub aliases: Vec<Alias>,
+}
+
+/// An old address that redirects to a page.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Alias {
+    /// Where the redirect page is written (`vecchio/index.html`).
+    pub output: String,
+    /// The URL it redirects to.
+    pub target: String,
+    /// The page that declares it, as shown to staff.
+    pub file: std::path::PathBuf,
+    /// Where it is written in that file.
+    pub pos: Pos,
+    /// The alias as written (`/vecchio/`).
+    pub written: String,
 }
 
 impl Site {
@@ -83,22 +98,44 @@ fn parent_key(key: &str) -> Option<&str> {
     }
 }
 
-/// The URL path of a page, below the base path, without slashes at the ends.
+/// The URL path of a page, below the base path, without slashes at the
+/// ends. Folder and file names are slugified (`Chi Siamo.md` → `chi-siamo`,
+/// `Novità` → `novita`), so that no space or accented letter reaches an
+/// address; a `slug` field is used as written (it is checked to need no
+/// encoding).
 fn url_path(src: &SourcePage) -> String {
-    if src.is_index {
-        return src.section.clone();
+    let mut path = String::new();
+    for folder in src.section.split('/').filter(|s| !s.is_empty()) {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(&name_slug(folder));
     }
-    let stem = src
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&src.path)
-        .trim_end_matches(".md");
-    let last = src.meta.slug.as_ref().map_or(stem, |s| s.value.as_str());
-    if src.section.is_empty() {
-        last.to_string()
+    if src.is_index {
+        return path;
+    }
+    let name = src.path.rsplit('/').next().unwrap_or(&src.path);
+    let stem = crate::content::markdown_stem(name).unwrap_or(name);
+    let last = src
+        .meta
+        .slug
+        .as_ref()
+        .map_or_else(|| name_slug(stem), |s| s.value.clone());
+    if !path.is_empty() {
+        path.push('/');
+    }
+    path.push_str(&last);
+    path
+}
+
+/// The URL segment of a file or folder name: its slug, or the name as it
+/// is when it has no letter or digit at all (`_`, kept rather than lost).
+fn name_slug(name: &str) -> String {
+    let slug = crate::slug::slugify(name);
+    if slug.is_empty() {
+        name.to_string()
     } else {
-        format!("{}/{last}", src.section)
+        slug
     }
 }
 
@@ -122,9 +159,18 @@ pub fn resolve(
         unreadable: unreadable.iter().map(String::as_str).collect(),
         drafts: unpublished.into_iter().map(|p| p.path).collect(),
     };
+    if !sources.iter().any(|p| p.is_index && p.section.is_empty()) {
+        diags.push(
+            Diagnostic::file(
+                "content",
+                "there is no content/_index.md: the site has no home page (index.html)",
+            )
+            .warning(),
+        );
+    }
     let base = config.base_path().to_string();
     let mut pages = place(sources, &base);
-    let aliases = addresses(&pages, &base, &mut diags);
+    let aliases = addresses(&pages, &mut diags);
     let by_path: HashMap<String, PageId> = pages
         .iter()
         .enumerate()
@@ -188,8 +234,10 @@ fn place(sources: Vec<SourcePage>, base: &str) -> Vec<Page> {
 }
 
 /// Checks that every URL is produced once, and turns aliases into the
-/// redirect pages to write: (output path, target URL), sorted.
-fn addresses(pages: &[Page], base: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+/// redirect pages to write, sorted, each claimed by one page only.
+/// Whether an alias overwrites a page or another generated file is
+/// checked once every output is known ([`crate::outputs`]).
+fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
     let mut owner: HashMap<&str, PageId> = HashMap::new();
     for (id, page) in pages.iter().enumerate() {
         match owner.get(page.url.as_str()) {
@@ -214,34 +262,61 @@ fn addresses(pages: &[Page], base: &str, diags: &mut Vec<Diagnostic>) -> Vec<(St
             }
         }
     }
-    let mut aliases = Vec::new();
+    let mut aliases: Vec<Alias> = Vec::new();
+    // Output path → index in `aliases`, to find two pages claiming one.
+    let mut claimed: HashMap<String, usize> = HashMap::new();
     for page in pages {
         for alias in &page.src.meta.aliases {
-            match alias_output(&alias.value) {
-                Some((out, url)) => {
-                    let url = format!("{base}{url}");
-                    if let Some(&other) = owner.get(url.as_str()) {
-                        diags.push(Diagnostic::at(
-                            &page.src.file,
-                            alias.pos,
-                            format!(
-                                "alias {url} is already the URL of {}",
-                                pages[other].src.file.display()
-                            ),
-                        ));
-                    } else {
-                        aliases.push((out, page.url.clone()));
-                    }
-                }
-                None => diags.push(Diagnostic::at(
+            let Some((out, _)) = alias_output(&alias.value) else {
+                diags.push(Diagnostic::at(
                     &page.src.file,
                     alias.pos,
                     format!(
                         "alias `{}` is not a site path such as /vecchia-pagina/",
                         alias.value
                     ),
-                )),
+                ));
+                continue;
+            };
+            if let Some(&first) = claimed.get(&out) {
+                let other: &Alias = &aliases[first];
+                if other.file == page.src.file {
+                    diags.push(Diagnostic::at(
+                        &page.src.file,
+                        alias.pos,
+                        format!("alias {} is written twice: keep one", alias.value),
+                    ));
+                    continue;
+                }
+                // Either page may be the one to change: say it in both.
+                diags.push(Diagnostic::at(
+                    &page.src.file,
+                    alias.pos,
+                    format!(
+                        "alias {} is also claimed by {}: an old address can redirect to one page only",
+                        alias.value,
+                        other.file.display()
+                    ),
+                ));
+                diags.push(Diagnostic::at(
+                    &other.file,
+                    other.pos,
+                    format!(
+                        "alias {} is also claimed by {}: an old address can redirect to one page only",
+                        other.written,
+                        page.src.file.display()
+                    ),
+                ));
+                continue;
             }
+            claimed.insert(out.clone(), aliases.len());
+            aliases.push(Alias {
+                output: out,
+                target: page.url.clone(),
+                file: page.src.file.clone(),
+                pos: alias.pos,
+                written: alias.value.clone(),
+            });
         }
     }
     aliases.sort();

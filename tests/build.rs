@@ -448,3 +448,239 @@ fn a_page_without_description_is_a_warning_at_its_file() {
     );
     assert_eq!(run.status.code(), Some(1));
 }
+
+/// The basic fixture, copied, with `files` written over it (path → text).
+fn basic_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = copy_fixture("basic");
+    for (path, text) in files {
+        let path = site.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    site
+}
+
+/// The problems printed (every line but the summary).
+fn problems(run: &std::process::Output) -> Vec<String> {
+    stderr(run)
+        .lines()
+        .filter(|l| l.starts_with("content") || l.starts_with("static") || l.starts_with("themes"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn an_alias_never_replaces_another_file_of_the_build() {
+    let site = basic_with(&[(
+        "content/progetti/av3.md",
+        "---\ntitle: Progetto AV3\ndate: 2017-01-02\naliases:\n  - /index.html\n  - /404.html\n  - /comuni/barga/index.html\n  - /robots.txt/\n  - /style.css/\n  - /sitemap.xml/\n  - /progetti/av3-vecchio/\nextra:\n  importo: 197769\n---\nTesto.\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/progetti/av3.md:5:5: error: alias /index.html would replace the page content/_index.md (index.html): remove it or choose another address",
+            "content/progetti/av3.md:6:5: error: alias /404.html would replace the not-found page (404.html): remove it or choose another address",
+            "content/progetti/av3.md:7:5: error: alias /comuni/barga/index.html would replace the page content/comuni/barga.md (comuni/barga/index.html): remove it or choose another address",
+            "content/progetti/av3.md:8:5: error: alias /robots.txt/ would need a folder robots.txt where the generated robots.txt is written: remove it or choose another address",
+            "content/progetti/av3.md:9:5: error: alias /style.css/ would need a folder style.css where the static file static/style.css is written: remove it or choose another address",
+            "content/progetti/av3.md:10:5: error: alias /sitemap.xml/ would need a folder sitemap.xml where the generated sitemap is written: remove it or choose another address",
+        ]
+    );
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
+fn two_pages_claiming_one_alias_is_an_error_naming_both() {
+    let site = basic_with(&[(
+        "content/progetti/av3.md",
+        "---\ntitle: Progetto AV3\ndate: 2017-01-02\naliases: [/tirocini-vecchi/]\nextra:\n  importo: 197769\n---\nTesto.\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/progetti/av3.md:4:11: error: alias /tirocini-vecchi/ is also claimed by content/servizi/tirocini.md: an old address can redirect to one page only",
+            "content/servizi/tirocini.md:5:11: error: alias /tirocini-vecchi/ is also claimed by content/progetti/av3.md: an old address can redirect to one page only",
+        ]
+    );
+}
+
+#[test]
+fn a_write_error_names_the_page_that_caused_it() {
+    // A slug longer than any file name the system allows.
+    let slug = "a".repeat(300);
+    let page = format!("---\ntitle: Lunga\nslug: {slug}\n---\nTesto.\n");
+    let site = basic_with(&[("content/lunga.md", &page)]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let lines = problems(&run);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "content/lunga.md: error: cannot write {slug}/index.html: "
+        )),
+        "{lines:?}"
+    );
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
+fn a_site_without_a_home_page_is_a_warning() {
+    let site = copy_fixture("basic");
+    std::fs::remove_file(site.path().join("content/_index.md")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains(
+            "content: warning: there is no content/_index.md: the site has no home page (index.html)\n"
+        ),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!out.path().join("index.html").exists());
+}
+
+#[test]
+fn markdown_files_symlinks_and_file_names_with_spaces() {
+    let site = basic_with(&[
+        (
+            "content/Chi Siamo.md",
+            "---\ntitle: Chi siamo\n---\nTesto.\n",
+        ),
+        (
+            "content/orari.markdown",
+            "---\ntitle: Orari\n---\nVedi [chi siamo](<@/Chi Siamo.md>).\n",
+        ),
+        (
+            "elsewhere/linked.md",
+            "---\ntitle: Collegata\n---\nTesto.\n",
+        ),
+        ("elsewhere/folder/x.md", "---\ntitle: X\n---\n"),
+    ]);
+    let root = site.path();
+    std::os::unix::fs::symlink(
+        root.join("elsewhere/linked.md"),
+        root.join("content/collegata.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(root.join("elsewhere/folder"), root.join("content/cartella"))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run)
+            .contains("content/cartella: warning: a symbolic link to a folder is not followed"),
+        "{}",
+        stderr(&run)
+    );
+    let o = out.path();
+    assert!(read(o, "chi-siamo/index.html").contains("Chi siamo"));
+    assert!(read(o, "orari/index.html").contains(r#"<a href="/chi-siamo/">chi siamo</a>"#));
+    assert!(read(o, "collegata/index.html").contains("Collegata"));
+    let sitemap = read(o, "sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://prova.example.org/chi-siamo/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("Chi Siamo"), "{sitemap}");
+}
+
+#[test]
+fn a_slug_that_needs_encoding_is_an_error_with_the_fix() {
+    let site = basic_with(&[(
+        "content/pagina.md",
+        "---\ntitle: Pagina\nslug: Chi siamo\n---\n",
+    )]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        problems(&run),
+        ["content/pagina.md:3:7: error: `slug` must be made of letters a-z, digits and `-`, found `Chi siamo` (write `chi-siamo`)"]
+    );
+}
+
+#[test]
+fn an_unreadable_folder_is_reported_and_the_walk_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = basic_with(&[
+        ("content/chiusa/pagina.md", "---\ntitle: Chiusa\n---\n"),
+        ("content/zeta.md", "---\ntitel: Zeta\n---\n"),
+    ]);
+    let root = site.path();
+    // Readable by everyone but the folder that is closed (the tests may
+    // run as root, who reads anything: the build then runs as nobody).
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        root.join("content/chiusa"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_ambito");
+    let is_root = std::fs::read_dir(root.join("content/chiusa")).is_ok();
+    let run = if is_root {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
+            .args(["check", "--root", root.to_str().unwrap()])
+            .output()
+            .expect("setpriv, to run the build as an unprivileged user")
+    } else {
+        ambito(&["check", "--root", root.to_str().unwrap()])
+    };
+    std::fs::set_permissions(
+        root.join("content/chiusa"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/chiusa: error: cannot read: Permission denied (os error 13)",
+            "content/zeta.md:1:1: error: missing required field `title` in front matter",
+            "content/zeta.md:2:1: error: unknown field `titel` in front matter (did you mean `title`?)",
+        ]
+    );
+}
+
+#[test]
+fn impossible_datetimes_are_errors_and_times_are_kept() {
+    let site = basic_with(&[
+        (
+            "content/a.md",
+            "---\ntitle: A\ndate: 2022-07-21T25:99\n---\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\ndate: 2022-07-21 10:30:00 +0200\n---\n",
+        ),
+    ]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(
+        problems(&run),
+        ["content/a.md:3:7: error: bad date `2022-07-21T25:99` for `date`: hour must be 00 to 23, found 25"]
+    );
+    std::fs::remove_file(site.path().join("content/a.md")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        read(out.path(), "sitemap.xml").contains("<lastmod>2022-07-21T10:30:00+02:00</lastmod>")
+    );
+}
