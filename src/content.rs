@@ -270,6 +270,10 @@ fn load_one(
             ));
         }
     }
+    for leftover in crate::leftovers::find(split.body) {
+        let pos = leftover.pos.below(split.body_line - 1);
+        diags.push(at(pos, leftover.message).warning());
+    }
     let scan = markdown::scan(split.body);
     let body_start = source.len() - split.body.len();
     let page = SourcePage {
