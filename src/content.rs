@@ -8,7 +8,7 @@ use crate::markdown::{self, Scan};
 use crate::schema::{self, SectionSchemas};
 use crate::value::Extra;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -23,6 +23,10 @@ pub struct SourcePage {
     pub section: String,
     /// Whether this is a section page (`_index.md`).
     pub is_index: bool,
+    /// Whether this is a page bundle (`bando/index.md`: the page `/bando/`).
+    pub is_bundle: bool,
+    /// A bundle's files, copied beside its output.
+    pub resources: Vec<Resource>,
     /// The common front-matter fields.
     pub meta: Meta,
     /// `extra:` fields, checked and typed.
@@ -62,6 +66,21 @@ pub struct Entry {
     pub section: String,
     /// Whether this is a section page (`_index.md`).
     pub is_index: bool,
+    /// For a page bundle's `index.md`: the files beside it.
+    pub resources: Vec<Resource>,
+}
+
+/// A file of a page bundle (`content/bando/allegato.pdf` beside
+/// `content/bando/index.md`), copied beside the page's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// Absolute path, to copy it.
+    pub abs: PathBuf,
+    /// Path shown to staff.
+    pub file: PathBuf,
+    /// Path relative to the bundle's folder (`allegati/bando.pdf`), as
+    /// the page links it and as it is written beside the page.
+    pub rel: String,
 }
 
 /// The extensions of Markdown files: `.md`, and `.markdown` as Jekyll
@@ -79,8 +98,12 @@ pub fn markdown_stem(name: &str) -> Option<&str> {
 /// Markdown file is a page like the file; a link to a folder is not
 /// followed, and said so. A folder that cannot be read is reported and
 /// the walk goes on, so that every other problem is listed too.
+///
+/// A folder with an `index.md` is a page bundle, as in Hugo: that file is
+/// one page (`content/bando/index.md` is `/bando/`, in the section above)
+/// and every other file in the folder is one of its resources.
 pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let mut entries = Vec::new();
+    let mut found: Vec<PathBuf> = Vec::new();
     let mut diags = Vec::new();
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
@@ -103,8 +126,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                 continue;
             }
         };
-        let name = item.file_name().to_string_lossy();
-        let stem = markdown_stem(&name);
+        let is_markdown = markdown_stem(&item.file_name().to_string_lossy()).is_some();
         if item.path_is_symlink() {
             match std::fs::metadata(item.path()) {
                 Ok(m) if m.is_dir() => {
@@ -120,41 +142,108 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                 Ok(m) if m.is_file() => {}
                 Ok(_) => continue,
                 Err(e) => {
-                    if stem.is_some() {
-                        diags.push(
-                            Diagnostic::file(
-                                rel(root, item.path()),
-                                format!("a symbolic link to a file that cannot be read ({e}): it is not in the site"),
-                            )
-                            .warning(),
-                        );
-                    }
+                    diags.push(
+                        Diagnostic::file(
+                            rel(root, item.path()),
+                            format!("a symbolic link to a file that cannot be read ({e}): it is not in the site"),
+                        )
+                        .warning(),
+                    );
                     continue;
                 }
             }
         } else if !item.file_type().is_file() {
             continue;
         }
+        if is_markdown || item.depth() > 1 {
+            found.push(item.into_path());
+        }
+    }
+    // Bundle folders: those with an `index.md` (not `content/` itself).
+    let bundles: HashSet<&Path> = found
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(markdown_stem)
+                == Some("index")
+        })
+        .filter_map(|p| p.parent())
+        .filter(|dir| *dir != content_dir)
+        .collect();
+    let bundle_of = |path: &Path| -> Option<PathBuf> {
+        path.ancestors()
+            .skip(1)
+            .take_while(|a| *a != content_dir)
+            .filter(|a| bundles.contains(a))
+            .last()
+            .map(Path::to_path_buf)
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut resources: BTreeMap<PathBuf, Vec<Resource>> = BTreeMap::new();
+    for abs in &found {
+        let bundle = bundle_of(abs);
+        let name = abs
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let stem = markdown_stem(&name);
+        let is_bundle_index =
+            stem == Some("index") && abs.parent().is_some_and(|p| bundles.contains(p));
+        if let Some(dir) = bundle.filter(|_| !is_bundle_index) {
+            let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
+            resources.entry(dir).or_default().push(Resource {
+                abs: abs.clone(),
+                file: rel(root, abs),
+                rel: rel_path.to_string_lossy().replace('\\', "/"),
+            });
+            continue;
+        }
         let Some(stem) = stem else {
             continue;
         };
-        let abs = item.path().to_path_buf();
-        let under = abs.strip_prefix(content_dir).unwrap_or(&abs);
+        let under = abs.strip_prefix(content_dir).unwrap_or(abs);
         let path = under.to_string_lossy().replace('\\', "/");
-        let section = under
-            .parent()
+        // A bundle's page belongs to the section above its folder.
+        let folder = if is_bundle_index {
+            under.parent().and_then(Path::parent)
+        } else {
+            under.parent()
+        };
+        let section = folder
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        let is_index = stem == "_index";
         entries.push(Entry {
-            file: rel(root, &abs),
-            abs,
+            file: rel(root, abs),
+            abs: abs.clone(),
             path,
             section,
-            is_index,
+            is_index: stem == "_index",
+            resources: Vec::new(),
         });
     }
+    for entry in &mut entries {
+        if let Some(dir) = entry.abs.parent() {
+            if entry
+                .abs
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(markdown_stem)
+                == Some("index")
+            {
+                entry.resources = resources.remove(dir).unwrap_or_default();
+            }
+        }
+    }
     (entries, diags)
+}
+
+/// Whether `entry` is a page bundle's `index.md`: any `index.md` below
+/// `content/` is one.
+fn is_bundle(entry: &Entry) -> bool {
+    let mut parts = entry.path.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    markdown_stem(name) == Some("index") && parts.next().is_some()
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {
@@ -276,11 +365,20 @@ fn load_one(
     }
     let scan = markdown::scan(split.body);
     let body_start = source.len() - split.body.len();
+    let is_bundle = is_bundle(entry);
+    if let (Some(pos), false) = (meta.headless, is_bundle) {
+        diags.push(at(
+            pos,
+            "`headless` applies only to a page bundle (a folder with an index.md): use `draft: true` to hide a page".into(),
+        ));
+    }
     let page = SourcePage {
         file: entry.file.clone(),
         path: entry.path.clone(),
         section: entry.section.clone(),
         is_index: entry.is_index,
+        is_bundle,
+        resources: entry.resources.clone(),
         meta,
         extra: checked.extra,
         refs: checked.refs,

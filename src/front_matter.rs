@@ -146,6 +146,9 @@ pub struct Meta {
     pub updated: Option<Date>,
     /// `true` keeps the page out of the site unless drafts are built.
     pub draft: bool,
+    /// `true` on a page bundle's `index.md` (as in Hugo): neither the page
+    /// nor its files are published. Where it was written.
+    pub headless: Option<Pos>,
     /// Order in lists: lower first.
     pub weight: i64,
     /// The last part of the page's address, instead of the file name.
@@ -190,6 +193,7 @@ pub const COMMON_FIELDS: &[&str] = &[
     "date",
     "updated",
     "draft",
+    "headless",
     "weight",
     "slug",
     "template",
@@ -243,6 +247,11 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
             "date" => meta.date = field.date(),
             "updated" => meta.updated = field.date(),
             "draft" => meta.draft = field.bool().unwrap_or(false),
+            "headless" => {
+                if field.bool().unwrap_or(false) {
+                    meta.headless = Some(at(key.pos));
+                }
+            }
             "weight" => meta.weight = field.int().unwrap_or(0),
             "slug" => {
                 meta.slug = field.text().and_then(|s| {

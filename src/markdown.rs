@@ -63,6 +63,10 @@ pub struct Scan {
     pub headings: Vec<Heading>,
     /// Every `@/` link, in order.
     pub links: Vec<InternalLink>,
+    /// Every relative link or image (`foto.jpg`, `allegati/bando.pdf`:
+    /// no scheme, no leading `/`), without `#…` or `?…`, in order; a page
+    /// bundle's must name its files.
+    pub relative: Vec<InternalLink>,
     /// Words in the body (for reading time).
     pub words: usize,
 }
@@ -74,6 +78,22 @@ pub fn parse_internal(dest: &str) -> Option<(&str, Option<&str>)> {
         Some((path, anchor)) => (path, Some(anchor)),
         None => (rest, None),
     })
+}
+
+/// The path of a relative link (`foto.jpg`, `./a/b.pdf#p2` → `./a/b.pdf`),
+/// or `None` for anything else: `@/` links, absolute paths, addresses with
+/// a scheme (`https:`, `mailto:`), anchors in the same page.
+fn relative_path(dest: &str) -> Option<&str> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let scheme = path.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if path.is_empty() || path.starts_with(['/', '@']) || scheme || path.starts_with("../") {
+        return None;
+    }
+    Some(path)
 }
 
 /// Gives ids to a page's headings: the one written (`## Contatti
@@ -156,7 +176,18 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                if let Some((path, anchor)) = parse_internal(&dest_url) {
+                if let Some(path) = relative_path(&dest_url) {
+                    let offset = body
+                        .get(range.clone())
+                        .and_then(|src| src.find(path))
+                        .map_or(range.start, |i| range.start + i);
+                    scan.relative.push(InternalLink {
+                        path: path.to_string(),
+                        anchor: None,
+                        offset,
+                        pos: Pos::default(),
+                    });
+                } else if let Some((path, anchor)) = parse_internal(&dest_url) {
                     let offset = body
                         .get(range.clone())
                         .and_then(|src| src.find("@/"))
@@ -185,6 +216,10 @@ pub fn scan(body: &str) -> Scan {
     // Links come in document order: find their positions in one pass.
     let mut lines = LineIndex::default();
     for link in &mut scan.links {
+        link.pos = lines.pos(body, link.offset);
+    }
+    let mut lines = LineIndex::default();
+    for link in &mut scan.relative {
         link.pos = lines.pos(body, link.offset);
     }
     scan.words = count_words(body);

@@ -1,13 +1,14 @@
-//! Every file the build writes, and who writes it: pages, the not-found
-//! page, the sitemap, `robots.txt`, form files, static files and alias
-//! redirects. Two writers of one path would leave whichever wrote last,
+//! Every file the build writes, and who writes it: pages, the files of
+//! page bundles, the not-found page, the sitemap, `robots.txt`, form
+//! files, static files and alias redirects. Two writers of one path would leave whichever wrote last,
 //! silently; here each clash is an error at the line that causes it (an
 //! alias's line, a static file), naming what it would replace.
 
+use crate::content::Resource;
 use crate::diagnostic::Diagnostic;
 use crate::forms::CompiledForm;
 use crate::render::{form_file_paths, output_path};
-use crate::site::Site;
+use crate::site::{Page, Site};
 use crate::site_files::StaticFile;
 use std::collections::{HashMap, HashSet};
 
@@ -31,6 +32,19 @@ pub fn check(site: &Site, forms: &[CompiledForm], statics: &[StaticFile]) -> Vec
             output_path(site, &page.url),
             format!("the page {}", page.src.file.display()),
         );
+    }
+    for (page, resource, path) in resource_outputs(site) {
+        if let Some(what) = owners.get(&path) {
+            diags.push(Diagnostic::file(
+                &resource.file,
+                format!(
+                    "file {path} of the bundle {} would replace {what}",
+                    page.src.file.display()
+                ),
+            ));
+        } else {
+            owners.insert(path, format!("the file {}", resource.file.display()));
+        }
     }
     for form in forms {
         let file = site.pages[form.page].src.file.display();
@@ -82,6 +96,19 @@ pub fn check(site: &Site, forms: &[CompiledForm], statics: &[StaticFile]) -> Vec
         }
     }
     diags
+}
+
+/// Every page bundle's file with its path in the output, beside its page
+/// (`content/bando/allegato.pdf` → `bando/allegato.pdf`).
+pub fn resource_outputs(site: &Site) -> impl Iterator<Item = (&Page, &Resource, String)> {
+    site.pages.iter().flat_map(move |page| {
+        let dir = output_path(site, &page.url);
+        let dir = dir.trim_end_matches("index.html").to_string();
+        page.src
+            .resources
+            .iter()
+            .map(move |r| (page, r, format!("{dir}{}", r.rel)))
+    })
 }
 
 /// The folders a `/`-separated path lies in: `a/b/c.html` → `a/b`, `a`.

@@ -193,7 +193,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
         Ok(())
     };
+    let mut resources = 0;
     if let Some(s) = &staging {
+        for (page, r, to) in outputs::resource_outputs(&site) {
+            s.copy(&r.abs, &to).map_err(|e| {
+                invalid(vec![Diagnostic::file(
+                    &r.file,
+                    format!("cannot copy it beside {}: {e}", page.src.file.display()),
+                )])
+            })?;
+            resources += 1;
+        }
         for f in &statics {
             s.copy(&f.from, &f.to).map_err(|e| {
                 invalid(vec![Diagnostic::file(
@@ -208,7 +218,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }
-    let files_written = written.into_inner() + statics.len() * usize::from(staging.is_some());
+    let files_written =
+        written.into_inner() + resources + statics.len() * usize::from(staging.is_some());
     if let (Some(s), Some(out)) = (staging, &opts.output) {
         s.commit().map_err(|source| BuildError::Io {
             path: out.clone(),

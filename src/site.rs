@@ -114,8 +114,14 @@ fn url_path(src: &SourcePage) -> String {
     if src.is_index {
         return path;
     }
-    let name = src.path.rsplit('/').next().unwrap_or(&src.path);
-    let stem = crate::content::markdown_stem(name).unwrap_or(name);
+    let mut names = src.path.rsplit('/');
+    let name = names.next().unwrap_or(&src.path);
+    let stem = if src.is_bundle {
+        // `bando/index.md`: the page is named by its folder.
+        names.next().unwrap_or(name)
+    } else {
+        crate::content::markdown_stem(name).unwrap_or(name)
+    };
     let last = src
         .meta
         .slug
@@ -153,11 +159,15 @@ pub fn resolve(
     drafts: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let (sources, headless): (Vec<SourcePage>, Vec<SourcePage>) = sources
+        .into_iter()
+        .partition(|p| !(p.is_bundle && p.meta.headless.is_some()));
     let (sources, unpublished): (Vec<SourcePage>, Vec<SourcePage>) =
         sources.into_iter().partition(|p| drafts || !p.meta.draft);
     let missing = Missing {
         unreadable: unreadable.iter().map(String::as_str).collect(),
         drafts: unpublished.into_iter().map(|p| p.path).collect(),
+        headless: headless.into_iter().map(|p| p.path).collect(),
     };
     if !sources.iter().any(|p| p.is_index && p.section.is_empty()) {
         diags.push(
@@ -194,6 +204,7 @@ pub fn resolve(
 struct Missing<'a> {
     unreadable: HashSet<&'a str>,
     drafts: HashSet<String>,
+    headless: HashSet<String>,
 }
 
 impl Missing<'_> {
@@ -204,6 +215,8 @@ impl Missing<'_> {
             None
         } else if self.drafts.contains(path) {
             Some(" (it is a draft: publish it or build with --drafts)".to_string())
+        } else if self.headless.contains(path) {
+            Some(" (it is a headless bundle: it is not published)".to_string())
         } else {
             Some(guess())
         }
@@ -422,7 +435,64 @@ fn links(
                 diags.push(Diagnostic::at(&page.src.file, pos, message));
             }
         }
+        if page.src.is_bundle {
+            bundle_links(page, diags);
+        }
     }
+}
+
+/// Checks the relative links of a page bundle (`![](foto.jpg)`,
+/// `[bando](allegati/bando.pdf)`): each must name one of its files.
+fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
+    let files: HashSet<&str> = page.src.resources.iter().map(|r| r.rel.as_str()).collect();
+    for link in &page.src.scan.relative {
+        let path = link.path.strip_prefix("./").unwrap_or(&link.path);
+        let decoded = percent_decode(path);
+        if files.contains(path) || files.contains(decoded.as_str()) {
+            continue;
+        }
+        let why = if files.is_empty() {
+            " (the bundle has no other files)".to_string()
+        } else {
+            hint(path, files.iter().copied())
+        };
+        let folder = page
+            .src
+            .file
+            .parent()
+            .map_or_else(String::new, |p| p.display().to_string());
+        diags.push(Diagnostic::at(
+            &page.src.file,
+            link.pos.below(page.src.body_line - 1),
+            format!("link to {}: no such file in {folder}/{why}", link.path),
+        ));
+    }
+}
+
+/// `%20` and other escapes in a link, decoded (a file name with a space
+/// is linked as `foto%20uno.jpg`).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The section tree: every folder with pages, and its ancestors, each

@@ -684,3 +684,91 @@ fn impossible_datetimes_are_errors_and_times_are_kept() {
         read(out.path(), "sitemap.xml").contains("<lastmod>2022-07-21T10:30:00+02:00</lastmod>")
     );
 }
+
+#[test]
+fn a_hugo_style_site_builds_with_the_expected_warnings() {
+    // TOML front matter, a page bundle with an image and a PDF, a headless
+    // bundle, a Jekyll `.markdown` page, leftover shortcode and kramdown.
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(
+        &fixture("hugo"),
+        out.path(),
+        &["--base-url", "https://www.migrato.it/"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/notizie/prima-notizia.md:9:1: warning: a Hugo shortcode from another generator, `{{< youtube w7Ft2ymGmfc >}}`: it would be published as written: replace it with Markdown or remove it",
+            "content/notizie/vecchia.markdown:7:1: warning: a kramdown attribute list from another generator, `{: .lead}`: remove it, or give a heading an id as {#id}",
+        ]
+    );
+    assert!(stderr(&run).contains("(2 warnings)"), "{}", stderr(&run));
+    let o = out.path();
+    let files: Vec<String> = snapshot(o).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "404.html",
+            "index.html",
+            "news/prima/index.html",
+            "notizie/bando/allegati/bando.pdf",
+            "notizie/bando/index.html",
+            "notizie/bando/locandina.png",
+            "notizie/index.html",
+            "notizie/prima-notizia/index.html",
+            "notizie/vecchia/index.html",
+            "robots.txt",
+            "sitemap.xml",
+        ],
+        "the headless bundle and its file are not published"
+    );
+    let bundle = fixture("hugo/content/notizie/bando");
+    assert_eq!(
+        std::fs::read(o.join("notizie/bando/locandina.png")).unwrap(),
+        std::fs::read(bundle.join("locandina.png")).unwrap()
+    );
+    let page = read(o, "notizie/bando/index.html");
+    assert!(
+        page.contains(r#"<img src="locandina.png" alt="Locandina" />"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="allegati/bando.pdf">bando</a>"#));
+    let prima = read(o, "notizie/prima-notizia/index.html");
+    assert!(
+        prima.contains(r#"<time datetime="2024-03-05T10:30:00+01:00">5 marzo 2024</time>"#),
+        "{prima}"
+    );
+    assert!(prima.contains(r#"<a href="/notizie/bando/">bando</a>"#));
+    assert!(read(o, "sitemap.xml").contains("<lastmod>2019-05-04T10:10:00+02:00</lastmod>"));
+}
+
+#[test]
+fn bundle_links_and_headless_bundles_are_checked() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(
+        root.join("content/notizie/bando/index.md"),
+        "---\ntitle: Bando 2024\n---\n![Locandina](locandina.png)\n\nIl [bando](allegati/bandi.pdf) e le [risorse](@/notizie/nascosto/index.md).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/notizie/altra.md"),
+        "+++\ntitle = \"Altra\"\nheadless = true\n+++\n",
+    )
+    .unwrap();
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let errors: Vec<String> = problems(&run)
+        .into_iter()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "content/notizie/altra.md:3:1: error: `headless` applies only to a page bundle (a folder with an index.md): use `draft: true` to hide a page",
+            "content/notizie/bando/index.md:6:12: error: link to allegati/bandi.pdf: no such file in content/notizie/bando/ (did you mean `allegati/bando.pdf`?)",
+            "content/notizie/bando/index.md:6:47: error: link to @/notizie/nascosto/index.md: no such page (it is a headless bundle: it is not published)",
+        ]
+    );
+}
