@@ -361,7 +361,11 @@ fn load_one(
     }
     for leftover in crate::leftovers::find(split.body) {
         let pos = leftover.pos.below(split.body_line - 1);
-        diags.push(at(pos, leftover.message).warning());
+        diags.push(
+            at(pos, leftover.message)
+                .warning()
+                .grouped(crate::diagnostic::GroupKind::Leftover, leftover.name),
+        );
     }
     let scan = markdown::scan(split.body);
     let body_start = source.len() - split.body.len();

@@ -5,7 +5,7 @@
 //! section's schema by [`crate::schema`].
 
 use crate::date::Date;
-use crate::diagnostic::{hint, Diagnostic, Pos};
+use crate::diagnostic::{hint, Diagnostic, GroupKind, Pos};
 use crate::yaml::{self, Key, Source, Value, Yaml};
 use std::path::Path;
 
@@ -302,7 +302,11 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
                     )),
                 }
             }
-            other => problems.push(source.error(key.pos, unknown_field(other))),
+            other => problems.push(
+                source
+                    .error(key.pos, unknown_field(other))
+                    .grouped(GroupKind::UnknownField, other),
+            ),
         }
     }
     match title {

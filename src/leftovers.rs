@@ -14,6 +14,8 @@ pub struct Leftover {
     pub pos: Pos,
     /// What was found and what to do, for staff.
     pub message: String,
+    /// Its kind, by name (`{{< youtube >}}`, `{% link %}`, `{: }`).
+    pub name: String,
 }
 
 /// The openings looked for, the closing that ends each, and what it is.
@@ -53,18 +55,20 @@ pub fn find(body: &str) -> Vec<Leftover> {
         if indent >= 4 || line.starts_with('\t') || !line.contains('{') {
             continue;
         }
-        if let Some((column, message)) = first_in_line(line) {
+        if let Some((column, message, name)) = first_in_line(line) {
             found.push(Leftover {
                 pos: Pos::new(n as u32 + 1, column),
                 message,
+                name,
             });
         }
     }
     found
 }
 
-/// The first leftover in a line outside code spans: its column and message.
-fn first_in_line(line: &str) -> Option<(u32, String)> {
+/// The first leftover in a line outside code spans: its column, message
+/// and name.
+fn first_in_line(line: &str) -> Option<(u32, String, String)> {
     let mut in_code = false;
     for (i, c) in line.char_indices() {
         if c == '`' {
@@ -84,7 +88,13 @@ fn first_in_line(line: &str) -> Option<(u32, String)> {
             };
             let written = &rest[..open.len() + end + close.len()];
             let column = line[..i].chars().count() as u32 + 1;
-            return Some((column, describe(written, what)));
+            let word = written[open.len()..]
+                .split_whitespace()
+                .next()
+                .filter(|w| !w.starts_with(close) && *open != "{:")
+                .map_or_else(String::new, |w| format!("{w} "));
+            let name = format!("{open} {word}{close}");
+            return Some((column, describe(written, what), name));
         }
     }
     None
@@ -127,6 +137,8 @@ mod tests {
             "a Jekyll (Liquid) tag from another generator, `{% link _posts/x.md %}`: write the link in Markdown to the page's file: [text](@/section/page.md)"
         );
         assert!(found[2].message.starts_with("a kramdown attribute list"));
+        let names: Vec<&str> = found.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["{{< figure >}}", "{% link %}", "{: }"]);
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub mod leftovers;
 #[cfg(feature = "generator")]
 pub mod markdown;
 #[cfg(feature = "generator")]
+pub mod migration;
+#[cfg(feature = "generator")]
 pub mod output;
 #[cfg(feature = "generator")]
 pub mod outputs;

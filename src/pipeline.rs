@@ -80,7 +80,8 @@ pub enum BuildError {
     },
 }
 
-fn invalid(mut diags: Vec<Diagnostic>) -> BuildError {
+fn invalid(diags: Vec<Diagnostic>) -> BuildError {
+    let mut diags = crate::migration::group(diags);
     diagnostic::normalize(&mut diags);
     BuildError::Invalid(diags)
 }
@@ -166,6 +167,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if opts.publishing {
         diags.extend(readiness::check(&site, &config_text, !forms.is_empty()));
     }
+    let mut diags = crate::migration::group(diags);
     // Errors first: the warnings come back once the errors are fixed.
     let mut warnings = take_warnings(&mut diags, opts.strict);
     if !diags.is_empty() {

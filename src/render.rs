@@ -6,7 +6,7 @@ use crate::context::{
     SitemapContext, SitemapEntry,
 };
 use crate::date::Date;
-use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, Pos};
+use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, GroupKind, Pos};
 use crate::forms::CompiledForm;
 use crate::italian;
 use crate::site::{PageId, Site};
@@ -286,7 +286,8 @@ impl Templates {
                 None => Diagnostic::file(
                     file,
                     format!("the template `{name}` this page needs is missing from the theme and templates/"),
-                ),
+                )
+                .grouped(GroupKind::MissingTemplate, name),
             });
         }
         diags

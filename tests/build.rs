@@ -772,3 +772,71 @@ fn bundle_links_and_headless_bundles_are_checked() {
         ]
     );
 }
+
+#[test]
+fn check_on_a_migrated_content_folder_groups_repeated_problems() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: https://www.migrato.it/\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("content/post")).unwrap();
+    std::fs::write(
+        root.join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\n",
+    )
+    .unwrap();
+    for i in 0..30 {
+        let extra = if i % 3 == 0 {
+            "categories = [\"x\"]\n"
+        } else {
+            ""
+        };
+        std::fs::write(
+            root.join(format!("content/post/p{i:02}.md")),
+            format!("+++\ntitle = \"Post {i}\"\nlayout = \"post\"\ntags = [\"a\"]\n{extra}+++\nTesto {{{{< figure src=\"a.png\" >}}}}\n"),
+        )
+        .unwrap();
+    }
+    // One page with a problem of its own keeps its line.
+    std::fs::write(
+        root.join("content/post/rotta.md"),
+        "+++\ntitle = \"Rotta\"\ndate = 2022-02-30\n+++\n",
+    )
+    .unwrap();
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        stderr(&run),
+        "\
+content: error: 30 pages use front-matter fields ambito does not know: layout (30), tags (30), categories (10); move them under `extra:` (declared in site.yaml where the section has a schema) or remove them. For example: content/post/p00.md:3:1: error: unknown field `layout` in front matter (section-specific fields go under `extra:`)
+content: error: 31 pages need templates missing from the theme and templates/: page.html (30), index.html (1); set a `theme` in site.yaml or add them to templates/ (another generator's layouts/ are not read). For example: content/_index.md: error: the template `index.html` this page needs is missing from the theme and templates/
+content/post/rotta.md:3:8: error: front matter is not valid TOML: invalid date, expected day between 01 and 28
+3 errors found; nothing was written, the previous site is unchanged
+"
+    );
+    // Once fixed, the repeated warnings are one line too.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    for t in ["index.html", "page.html", "section.html"] {
+        std::fs::write(root.join("templates").join(t), "{{ page.title }}").unwrap();
+    }
+    for i in 0..30 {
+        std::fs::write(
+            root.join(format!("content/post/p{i:02}.md")),
+            format!("+++\ntitle = \"Post {i}\"\n+++\nTesto {{{{< figure src=\"a.png\" >}}}} {{% link x.md %}}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::remove_file(root.join("content/post/rotta.md")).unwrap();
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let err = stderr(&run);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+    assert!(
+        lines.contains(&"content: warning: 30 pages contain syntax of other generators, published as written: {{< figure >}} (30); replace it with Markdown (links: [text](@/section/page.md)). For example: content/post/p00.md:4:7: warning: a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"),
+        "{}",
+        stderr(&run)
+    );
+}
