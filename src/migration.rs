@@ -58,7 +58,7 @@ pub fn group(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let example = of_kind
             .iter()
             .min_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)))
-            .map(|d| d.to_string())
+            .map(ToString::to_string)
             .unwrap_or_default();
         let n = files.len();
         let list = list.join(", ");
