@@ -286,11 +286,16 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and checks every entry in parallel.
-pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> Loaded {
+/// Reads and checks every entry in parallel. `taxonomies`: the names
+/// declared in `site.yaml`, which pages may use as fields.
+pub fn load(
+    entries: &[Entry],
+    schemas: &BTreeMap<String, SectionSchemas>,
+    taxonomies: &[String],
+) -> Loaded {
     let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> = entries
         .par_iter()
-        .map(|e| load_one(e, schema_for(schemas, e)))
+        .map(|e| load_one(e, schema_for(schemas, e), taxonomies))
         .collect();
     let mut loaded = Loaded::default();
     for ((page, diags), entry) in results.into_iter().zip(entries) {
@@ -306,6 +311,7 @@ pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> Lo
 fn load_one(
     entry: &Entry,
     schema: Option<&schema::Schema>,
+    taxonomies: &[String],
 ) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: String| Diagnostic::at(&entry.file, pos, msg);
     let (source, len, modified) = match read_stamped(&entry.abs) {
@@ -338,7 +344,7 @@ fn load_one(
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
     };
-    let (meta, mut diags) = front_matter::parse(&split, &entry.file);
+    let (meta, mut diags) = front_matter::parse_with(&split, &entry.file, taxonomies);
     let Some(mut meta) = meta else {
         return (None, diags);
     };

@@ -7,6 +7,7 @@
 use crate::date::Date;
 use crate::diagnostic::{hint, Diagnostic, GroupKind, Pos};
 use crate::yaml::{self, Key, Source, Value, Yaml};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The language of a page's front matter.
@@ -157,6 +158,8 @@ pub struct Meta {
     pub template: Option<Located<String>>,
     /// Old addresses that redirect here.
     pub aliases: Vec<Located<String>>,
+    /// Taxonomy terms: taxonomy (`argomenti`) → terms as written.
+    pub terms: BTreeMap<String, Vec<Located<String>>>,
     /// Section-specific fields, checked later against the section's schema.
     pub extra: Option<Yaml>,
     /// Where the `extra` key was written (for "missing field" messages).
@@ -206,6 +209,16 @@ pub const COMMON_FIELDS: &[&str] = &[
 /// the YAML cannot be read at all; otherwise it holds every field that was
 /// valid, so later checks (schema, links) can still run on the page.
 pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) {
+    parse_with(split, file, &[])
+}
+
+/// [`parse`], where `taxonomies` (declared in `site.yaml`) are fields too:
+/// `argomenti: [lavoro, minori]` lists the page's terms.
+pub fn parse_with(
+    split: &Split<'_>,
+    file: &Path,
+    taxonomies: &[String],
+) -> (Option<Meta>, Vec<Diagnostic>) {
     let source = split.yaml_source(file);
     let parsed = match split.format {
         Format::Yaml => yaml::parse(&source, "front matter is not valid YAML"),
@@ -302,9 +315,13 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
                     )),
                 }
             }
+            name if taxonomies.iter().any(|t| t == name) => {
+                let terms = field.text_list();
+                meta.terms.insert(name.to_string(), terms);
+            }
             other => problems.push(
                 source
-                    .error(key.pos, unknown_field(other))
+                    .error(key.pos, unknown_field(other, taxonomies))
                     .grouped(GroupKind::UnknownField, other),
             ),
         }
@@ -327,8 +344,12 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
     (Some(meta), problems)
 }
 
-fn unknown_field(name: &str) -> String {
-    let mut suffix = hint(name, COMMON_FIELDS.iter().copied());
+fn unknown_field(name: &str, taxonomies: &[String]) -> String {
+    let fields = COMMON_FIELDS
+        .iter()
+        .copied()
+        .chain(taxonomies.iter().map(String::as_str));
+    let mut suffix = hint(name, fields);
     if suffix.is_empty() {
         suffix = " (section-specific fields go under `extra:`)".into();
     }

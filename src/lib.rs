@@ -51,6 +51,8 @@ pub mod site_files;
 #[cfg(feature = "generator")]
 pub mod slug;
 #[cfg(feature = "generator")]
+pub mod taxonomy;
+#[cfg(feature = "generator")]
 pub mod toml_front_matter;
 #[cfg(feature = "generator")]
 pub mod value;

@@ -33,6 +33,31 @@ pub fn check(site: &Site, forms: &[CompiledForm], statics: &[StaticFile]) -> Vec
             format!("the page {}", page.src.file.display()),
         );
     }
+    for taxonomy in &site.taxonomies {
+        let pages = std::iter::once((
+            output_path(site, &taxonomy.url),
+            "its list of terms".to_string(),
+        ))
+        .chain(taxonomy.terms.iter().map(|t| {
+            (
+                output_path(site, &t.url),
+                format!("the page of its term `{}`", t.name),
+            )
+        }));
+        for (path, what) in pages {
+            if let Some(owner) = owners.get(&path) {
+                diags.push(Diagnostic::file(
+                    "site.yaml",
+                    format!(
+                        "taxonomy `{}`: {what} would replace {owner} ({path}): rename the taxonomy or the folder",
+                        taxonomy.name
+                    ),
+                ));
+            } else {
+                owners.insert(path, format!("{what} of taxonomy `{}`", taxonomy.name));
+            }
+        }
+    }
     for (page, resource, path) in resource_outputs(site) {
         if let Some(what) = owners.get(&path) {
             diags.push(Diagnostic::file(

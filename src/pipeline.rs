@@ -139,7 +139,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     let templates = render::load_templates(root, config.theme.as_deref());
-    let loaded = content::load(&entries, &schemas);
+    let taxonomy_names: Vec<String> = config.taxonomies.keys().cloned().collect();
+    let loaded = content::load(&entries, &schemas, &taxonomy_names);
     diags.extend(loaded.diagnostics);
 
     // resolve

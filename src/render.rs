@@ -3,7 +3,7 @@
 
 use crate::context::{
     AliasContext, Context, ListItem, NotFoundPage, PageContext, RobotsContext, SectionItem, Shared,
-    SitemapContext, SitemapEntry,
+    SitemapContext, SitemapEntry, TaxonomyContext,
 };
 use crate::date::Date;
 use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, GroupKind, Pos};
@@ -332,6 +332,7 @@ impl Templates {
             source: self.template_file("404.html"),
         }))
         .chain(forms.iter().flat_map(|f| self.form_files(site, &shared, f)))
+        .chain(self.taxonomy_pages(site, &shared))
         .chain(self.site_files(site, &shared));
         for file in files {
             if let Err(d) = file.and_then(emit) {
@@ -339,6 +340,30 @@ impl Templates {
             }
         }
         diags
+    }
+
+    /// Each taxonomy's list of terms and each term's page, from
+    /// `taxonomy_list.html` and `taxonomy_term.html`.
+    fn taxonomy_pages<'s>(
+        &'s self,
+        site: &'s Site,
+        shared: &'s Shared<'s>,
+    ) -> impl Iterator<Item = Result<Rendered, Diagnostic>> + 's {
+        site.taxonomies.iter().flat_map(move |taxonomy| {
+            let pages = std::iter::once(None).chain(taxonomy.terms.iter().map(Some));
+            pages.map(move |term| {
+                let ctx = TaxonomyContext::new(site, shared, taxonomy, term);
+                let (template, url) = match term {
+                    Some(t) => ("taxonomy_term.html", &t.url),
+                    None => ("taxonomy_list.html", &taxonomy.url),
+                };
+                self.render_one(template, &ctx).map(|html| Rendered {
+                    path: output_path(site, url),
+                    html,
+                    source: PathBuf::from("site.yaml"),
+                })
+            })
+        })
     }
 
     /// Alias redirects, `sitemap.xml` and `robots.txt`, from their
@@ -373,6 +398,13 @@ impl Templates {
                     .map(Date::for_sitemap),
             })
             .collect();
+        for taxonomy in &site.taxonomies {
+            let urls = std::iter::once(&taxonomy.url).chain(taxonomy.terms.iter().map(|t| &t.url));
+            entries.extend(urls.map(|url| SitemapEntry {
+                permalink: site.config.permalink(url),
+                lastmod: None,
+            }));
+        }
         entries.sort();
         let sitemap = SitemapContext {
             config: shared.config(),
@@ -541,4 +573,12 @@ const BUILT_IN: &[(&str, &str)] = &[
     (ALIAS_TEMPLATE, include_str!("templates/alias.html")),
     ("robots.txt", include_str!("templates/robots.txt")),
     ("sitemap.xml", include_str!("templates/sitemap.xml")),
+    (
+        "taxonomy_list.html",
+        include_str!("templates/taxonomy_list.html"),
+    ),
+    (
+        "taxonomy_term.html",
+        include_str!("templates/taxonomy_term.html"),
+    ),
 ];

@@ -48,6 +48,8 @@ pub struct Site {
     pub by_path: HashMap<String, PageId>,
     /// Alias redirects, sorted by output path.
     pub aliases: Vec<Alias>,
+    /// Taxonomies declared in `site.yaml`, with their terms.
+    pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
 }
 
 /// An old address that redirects to a page.
@@ -189,12 +191,15 @@ pub fn resolve(
     references(&mut pages, &by_path, &missing, &mut diags);
     links(&pages, &by_path, &missing, &mut diags);
     let sections = section_tree(&config, &mut pages);
+    let (taxonomies, taxonomy_diags) = crate::taxonomy::resolve(&config, &pages);
+    diags.extend(taxonomy_diags);
     let site = Site {
         config,
         pages,
         sections,
         by_path,
         aliases,
+        taxonomies,
     };
     (site, diags)
 }

@@ -699,7 +699,7 @@ fn a_hugo_style_site_builds_with_the_expected_warnings() {
     assert_eq!(
         problems(&run),
         [
-            "content/notizie/prima-notizia.md:9:1: warning: a Hugo shortcode from another generator, `{{< youtube w7Ft2ymGmfc >}}`: it would be published as written: replace it with Markdown or remove it",
+            "content/notizie/prima-notizia.md:10:1: warning: a Hugo shortcode from another generator, `{{< youtube w7Ft2ymGmfc >}}`: it would be published as written: replace it with Markdown or remove it",
             "content/notizie/vecchia.markdown:7:1: warning: a kramdown attribute list from another generator, `{: .lead}`: remove it, or give a heading an id as {#id}",
         ]
     );
@@ -720,9 +720,17 @@ fn a_hugo_style_site_builds_with_the_expected_warnings() {
             "notizie/vecchia/index.html",
             "robots.txt",
             "sitemap.xml",
+            "tags/inclusione-sociale/index.html",
+            "tags/index.html",
+            "tags/lavoro/index.html",
         ],
         "the headless bundle and its file are not published"
     );
+    // Taxonomy pages: the list of terms, each term's pages, the page's terms.
+    assert!(read(o, "tags/index.html").contains(r#"<ul><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a> (1)</li><li><a href="/tags/lavoro/">Lavoro</a> (2)</li></ul>"#));
+    assert!(read(o, "tags/lavoro/index.html").contains(r#"<ul><li><a href="/notizie/bando/">Bando 2024</a> <time datetime="2024-04-01">1º aprile 2024</time></li><li><a href="/notizie/prima-notizia/">Prima notizia</a>"#));
+    assert!(read(o, "notizie/prima-notizia/index.html").contains(r#"<ul class="tags"><li><a href="/tags/lavoro/">Lavoro</a></li><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a></li></ul>"#));
+    assert!(read(o, "sitemap.xml").contains("<loc>https://www.migrato.it/tags/lavoro/</loc>"));
     let bundle = fixture("hugo/content/notizie/bando");
     assert_eq!(
         std::fs::read(o.join("notizie/bando/locandina.png")).unwrap(),
@@ -839,4 +847,61 @@ content/post/rotta.md:3:8: error: front matter is not valid TOML: invalid date, 
         "{}",
         stderr(&run)
     );
+}
+
+#[test]
+fn taxonomy_terms_are_checked_like_references() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: https://www.migrato.it/\ntaxonomies:\n  tags:\n    sections: [notizie]\n    terms: [Lavoro, Inclusione sociale, Minori]\n",
+    )
+    .unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let path = root.join(path);
+        let text = std::fs::read_to_string(&path).unwrap().replace(from, to);
+        std::fs::write(path, text).unwrap();
+    };
+    edit(
+        "content/notizie/prima-notizia.md",
+        "\"Lavoro\"",
+        "\"Lavroo\"",
+    );
+    edit(
+        "content/notizie/bando/index.md",
+        "[Lavoro]",
+        "[lavoro, minori]",
+    );
+    edit("content/_index.md", "+++\n", "+++\ntags = [\"Minori\"]\n");
+    edit(
+        "content/notizie/vecchia.markdown",
+        "---\n",
+        "---\naliases: [/tags/minori/]\ntags: [Minori]\n",
+    );
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/_index.md:2:9: error: `tags` is not used in the top-level pages: site.yaml allows it in notizie",
+            "content/notizie/prima-notizia.md:6:9: error: `tags` names `Lavroo`: no such term (did you mean `Lavoro`?)",
+            "content/notizie/vecchia.markdown:2:11: error: alias /tags/minori/ would replace the page of its term `minori` of taxonomy `tags` (tags/minori/index.html): remove it or choose another address",
+        ]
+    );
+    // Errors fixed: one term written two ways is a warning.
+    edit(
+        "content/notizie/prima-notizia.md",
+        "\"Lavroo\"",
+        "\"Lavoro\"",
+    );
+    edit("content/_index.md", "tags = [\"Minori\"]\n", "");
+    edit(
+        "content/notizie/vecchia.markdown",
+        "aliases: [/tags/minori/]\n",
+        "",
+    );
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("content/notizie/vecchia.markdown:2:8: warning: term `Minori` of `tags` is written `minori` in content/notizie/bando/index.md: write it the same way everywhere\n"), "{}", stderr(&run));
 }
