@@ -160,7 +160,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         }
     }
     // Bundle folders: those with an `index.md` (not `content/` itself).
-    let bundles: HashSet<&Path> = found
+    let bundles: HashSet<PathBuf> = found
         .iter()
         .filter(|p| {
             p.file_name()
@@ -170,18 +170,20 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         })
         .filter_map(|p| p.parent())
         .filter(|dir| *dir != content_dir)
+        .map(Path::to_path_buf)
         .collect();
     let bundle_of = |path: &Path| -> Option<PathBuf> {
         path.ancestors()
             .skip(1)
             .take_while(|a| *a != content_dir)
-            .filter(|a| bundles.contains(a))
+            .filter(|a| bundles.contains(*a))
             .last()
             .map(Path::to_path_buf)
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut resources: BTreeMap<PathBuf, Vec<Resource>> = BTreeMap::new();
-    for abs in &found {
+    for abs_buf in found {
+        let abs = abs_buf.as_path();
         let bundle = bundle_of(abs);
         let name = abs
             .file_name()
@@ -193,7 +195,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         if let Some(dir) = bundle.filter(|_| !is_bundle_index) {
             let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
             resources.entry(dir).or_default().push(Resource {
-                abs: abs.clone(),
+                abs: abs.to_path_buf(),
                 file: rel(root, abs),
                 rel: rel_path.to_string_lossy().replace('\\', "/"),
             });
@@ -213,12 +215,14 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         let section = folder
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
+        let is_index = stem == "_index";
+        let file = rel(root, abs);
         entries.push(Entry {
-            file: rel(root, abs),
-            abs: abs.clone(),
+            file,
+            abs: abs_buf,
             path,
             section,
-            is_index: stem == "_index",
+            is_index,
             resources: Vec::new(),
         });
     }

@@ -161,11 +161,12 @@ pub fn resolve(
     drafts: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let (sources, headless): (Vec<SourcePage>, Vec<SourcePage>) = sources
+    let headless = |p: &SourcePage| p.is_bundle && p.meta.headless.is_some();
+    let (sources, unpublished): (Vec<SourcePage>, Vec<SourcePage>) = sources
         .into_iter()
-        .partition(|p| !(p.is_bundle && p.meta.headless.is_some()));
-    let (sources, unpublished): (Vec<SourcePage>, Vec<SourcePage>) =
-        sources.into_iter().partition(|p| drafts || !p.meta.draft);
+        .partition(|p| !headless(p) && (drafts || !p.meta.draft));
+    let (headless, unpublished): (Vec<SourcePage>, Vec<SourcePage>) =
+        unpublished.into_iter().partition(headless);
     let missing = Missing {
         unreadable: unreadable.iter().map(String::as_str).collect(),
         drafts: unpublished.into_iter().map(|p| p.path).collect(),
