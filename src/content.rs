@@ -126,7 +126,6 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                 continue;
             }
         };
-        let is_markdown = markdown_stem(&item.file_name().to_string_lossy()).is_some();
         if item.path_is_symlink() {
             match std::fs::metadata(item.path()) {
                 Ok(m) if m.is_dir() => {
@@ -155,9 +154,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         } else if !item.file_type().is_file() {
             continue;
         }
-        if is_markdown || item.depth() > 1 {
-            found.push(item.into_path());
-        }
+        found.push(item.into_path());
     }
     // Bundle folders: those with an `index.md` (not `content/` itself).
     let bundles: HashSet<PathBuf> = found
@@ -202,6 +199,16 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             continue;
         }
         let Some(stem) = stem else {
+            // Hugo and Jekyll sites keep images beside pages: here only a
+            // bundle's files are published, so say where they must go.
+            diags.push(
+                Diagnostic::file(
+                    rel(root, abs),
+                    "not published: only Markdown pages and the files of page bundles (a folder with an index.md) are read from content/; move it to static/ or into a bundle",
+                )
+                .warning()
+                .grouped(crate::diagnostic::GroupKind::StrayFile, extension(abs)),
+            );
             continue;
         };
         let under = abs.strip_prefix(content_dir).unwrap_or(abs);
@@ -248,6 +255,18 @@ fn is_bundle(entry: &Entry) -> bool {
     let mut parts = entry.path.rsplit('/');
     let name = parts.next().unwrap_or("");
     markdown_stem(name) == Some("index") && parts.next().is_some()
+}
+
+/// `.pdf`, `.jpg` (or the name, for a file without extension): how
+/// stray files are grouped.
+fn extension(path: &Path) -> String {
+    path.extension().map_or_else(
+        || {
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        },
+        |e| format!(".{}", e.to_string_lossy()),
+    )
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {

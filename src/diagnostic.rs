@@ -87,6 +87,8 @@ pub enum GroupKind {
     Leftover,
     /// A template a page needs that neither the theme nor the site has.
     MissingTemplate,
+    /// A file in `content/` that is neither a page nor a bundle's file.
+    StrayFile,
 }
 
 impl Diagnostic {

@@ -15,7 +15,7 @@ pub const PAGES: usize = 10;
 const NAMES: usize = 8;
 
 /// Replaces the problems of each groupable kind that appears in more than
-/// [`PAGES`] pages by one line about `content/`; everything else is kept.
+/// [`PAGES`] pages (or files) by one line about `content/`; everything else is kept.
 pub fn group(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut pages: BTreeMap<GroupKind, BTreeSet<PathBuf>> = BTreeMap::new();
     for d in &diags {
@@ -71,6 +71,9 @@ pub fn group(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             ),
             GroupKind::MissingTemplate => format!(
                 "{n} pages need templates missing from the theme and templates/: {list}; set a `theme` in site.yaml or add them to templates/ (another generator's layouts/ are not read). For example: {example}"
+            ),
+            GroupKind::StrayFile => format!(
+                "{n} files in content/ are not published (only pages and the files of page bundles are): {list}; move them to static/ or into the folder of the page that uses them, beside an index.md. For example: {example}"
             ),
             GroupKind::Leftover => format!(
                 "{n} pages contain syntax of other generators, published as written: {list}; replace it with Markdown (links: [text](@/section/page.md)). For example: {example}"

@@ -355,7 +355,21 @@ fn references(
         for r in &page.src.refs {
             let path = match r.name.strip_prefix("@/") {
                 Some(p) => p.to_string(),
-                None => format!("{}/{}.md", r.section, r.name.trim_end_matches(".md")),
+                None => {
+                    // By name: `barga` is `barga.md`, or `barga.markdown`.
+                    let stem = crate::content::markdown_stem(&r.name).unwrap_or(&r.name);
+                    let md = format!("{}/{stem}.md", r.section);
+                    if by_path.contains_key(&md) {
+                        md
+                    } else {
+                        let other = format!("{}/{stem}.markdown", r.section);
+                        if by_path.contains_key(&other) {
+                            other
+                        } else {
+                            md
+                        }
+                    }
+                }
             };
             // A reference with no section (a link in a form definition) may
             // name any page.

@@ -563,8 +563,18 @@ fn markdown_files_symlinks_and_file_names_with_spaces() {
             "---\ntitle: Collegata\n---\nTesto.\n",
         ),
         ("elsewhere/folder/x.md", "---\ntitle: X\n---\n"),
+        ("content/foto.jpg", "not a page"),
+        (
+            "content/comuni/pieve.markdown",
+            "---\ntitle: Pieve\nextra:\n  istat: \"046000\"\n---\n",
+        ),
     ]);
     let root = site.path();
+    let tirocini = root.join("content/servizi/tirocini.md");
+    let text = std::fs::read_to_string(&tirocini)
+        .unwrap()
+        .replace("comuni: [barga,", "comuni: [pieve, barga,");
+    std::fs::write(&tirocini, text).unwrap();
     std::os::unix::fs::symlink(
         root.join("elsewhere/linked.md"),
         root.join("content/collegata.md"),
@@ -581,8 +591,16 @@ fn markdown_files_symlinks_and_file_names_with_spaces() {
         "{}",
         stderr(&run)
     );
+    assert!(
+        stderr(&run).contains("content/foto.jpg: warning: not published: only Markdown pages and the files of page bundles"),
+        "{}",
+        stderr(&run)
+    );
     let o = out.path();
     assert!(read(o, "chi-siamo/index.html").contains("Chi siamo"));
+    // A `.markdown` page named by a reference field.
+    assert!(read(o, "servizi/tirocini/index.html")
+        .contains(r#"<li><a href="/comuni/pieve/">Pieve</a></li>"#));
     assert!(read(o, "orari/index.html").contains(r#"<a href="/chi-siamo/">chi siamo</a>"#));
     assert!(read(o, "collegata/index.html").contains("Collegata"));
     let sitemap = read(o, "sitemap.xml");
