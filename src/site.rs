@@ -286,7 +286,7 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
     let mut claimed: HashMap<String, usize> = HashMap::new();
     for page in pages {
         for alias in &page.src.meta.aliases {
-            let Some((out, _)) = alias_output(&alias.value) else {
+            let Some(out) = alias_output(&alias.value) else {
                 diags.push(Diagnostic::at(
                     &page.src.file,
                     alias.pos,
@@ -606,9 +606,9 @@ fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
     }
 }
 
-/// Where an alias is written and the URL path it answers: `/vecchio/` →
-/// (`vecchio/index.html`, `vecchio/`); `/vecchio.html` → itself.
-fn alias_output(alias: &str) -> Option<(String, String)> {
+/// Where an alias is written: `/vecchio/` → `vecchio/index.html`;
+/// `/vecchio.html` → itself. `None` for what is not a site path.
+fn alias_output(alias: &str) -> Option<String> {
     let trimmed = alias.trim_matches('/');
     if trimmed.is_empty()
         || trimmed
@@ -619,9 +619,9 @@ fn alias_output(alias: &str) -> Option<(String, String)> {
         return None;
     }
     if trimmed.ends_with(".html") {
-        Some((trimmed.to_string(), trimmed.to_string()))
+        Some(trimmed.to_string())
     } else {
-        Some((format!("{trimmed}/index.html"), format!("{trimmed}/")))
+        Some(format!("{trimmed}/index.html"))
     }
 }
 
@@ -632,13 +632,10 @@ mod tests {
     #[test]
     fn alias_paths() {
         assert_eq!(
-            alias_output("/vecchio/"),
-            Some(("vecchio/index.html".into(), "vecchio/".into()))
+            alias_output("/vecchio/").as_deref(),
+            Some("vecchio/index.html")
         );
-        assert_eq!(
-            alias_output("a/b.html"),
-            Some(("a/b.html".into(), "a/b.html".into()))
-        );
+        assert_eq!(alias_output("a/b.html").as_deref(), Some("a/b.html"));
         assert_eq!(alias_output("/../etc"), None);
         assert_eq!(alias_output("/"), None);
     }

@@ -7,7 +7,7 @@
 
 use ambito::config::SiteConfig;
 use ambito::diagnostic::Pos;
-use ambito::{front_matter, markdown, schema};
+use ambito::{front_matter, leftovers, markdown, schema};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -95,6 +95,9 @@ fn exercise(text: &str, schema: &schema::Schema) {
             for d in &checked.problems {
                 assert!(d.pos.is_some_and(|p| p.line >= 1), "{d:?}");
             }
+        }
+        for l in leftovers::find(split.body) {
+            assert!(l.pos.line >= 1 && l.pos.column >= 1, "{l:?}");
         }
         let scan = markdown::scan(split.body);
         let _ = markdown::render(split.body, &scan.headings, &|_, _| None);
