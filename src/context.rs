@@ -225,15 +225,31 @@ pub struct TaxonomyItem<'a> {
 
 /// The context of a taxonomy's list of terms (`taxonomy_list.html`) and
 /// of a term's page (`taxonomy_term.html`, with `term`).
+///
+/// It has `page` and `breadcrumbs` too, like every page, so that a theme's
+/// templates for them can extend the theme's `base.html`.
 #[derive(Serialize)]
 pub struct TaxonomyContext<'a> {
     config: &'a Config<'a>,
     nav: &'a [NavItem<'a>],
     today: Date,
     current_url: &'a str,
+    breadcrumbs: Vec<Crumb<'a>>,
+    page: TaxonomyPage<'a>,
     taxonomy: TaxonomyItem<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     term: Option<TermItem<'a>>,
+}
+
+/// `page` on a taxonomy's pages: the taxonomy's or the term's name and
+/// address, and the latest change among the pages listed.
+#[derive(Serialize)]
+pub struct TaxonomyPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    permalink: String,
+    last_modified: Option<Date>,
+    extra: Extra,
 }
 
 impl<'a> TaxonomyContext<'a> {
@@ -244,11 +260,55 @@ impl<'a> TaxonomyContext<'a> {
         taxonomy: &'a Taxonomy,
         term: Option<&'a Term>,
     ) -> Self {
+        let url = term.map_or(&taxonomy.url, |t| &t.url);
+        let ids: Vec<PageId> = match term {
+            Some(t) => t.pages.clone(),
+            None => taxonomy
+                .terms
+                .iter()
+                .flat_map(|t| t.pages.iter().copied())
+                .collect(),
+        };
+        let last_modified = ids
+            .iter()
+            .filter_map(|&i| {
+                let m = &site.pages[i].src.meta;
+                m.updated.or(m.date)
+            })
+            .max();
+        let mut breadcrumbs: Vec<Crumb<'a>> = site
+            .sections
+            .get("")
+            .and_then(|s| s.index)
+            .map(|i| Crumb {
+                title: &site.pages[i].src.meta.title,
+                url: &site.pages[i].url,
+            })
+            .into_iter()
+            .collect();
+        breadcrumbs.push(Crumb {
+            title: &taxonomy.title,
+            url: &taxonomy.url,
+        });
+        if let Some(t) = term {
+            breadcrumbs.push(Crumb {
+                title: &t.name,
+                url: &t.url,
+            });
+        }
         TaxonomyContext {
             config: &shared.config,
             nav: &shared.nav,
             today: shared.today,
-            current_url: term.map_or(&taxonomy.url, |t| &t.url),
+            current_url: url,
+            breadcrumbs,
+            page: TaxonomyPage {
+                title: term.map_or(&taxonomy.title, |t| &t.name),
+                url,
+                permalink: site.config.permalink(url),
+                last_modified,
+                extra: Extra::new(),
+            },
             taxonomy: TaxonomyItem {
                 name: &taxonomy.name,
                 title: &taxonomy.title,

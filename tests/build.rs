@@ -746,6 +746,12 @@ fn a_hugo_style_site_builds_with_the_expected_warnings() {
     );
     // Taxonomy pages: the list of terms, each term's pages, the page's terms.
     assert!(read(o, "tags/index.html").contains(r#"<ul><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a> (1)</li><li><a href="/tags/lavoro/">Lavoro</a> (2)</li></ul>"#));
+    let term = read(o, "tags/lavoro/index.html");
+    assert!(term.contains(r#"<ol class="crumbs"><li><a href="/">Benvenuti</a></li><li><a href="/tags/">Etichette</a></li><li><a href="/tags/lavoro/">Lavoro</a></li></ol>"#), "{term}");
+    assert!(
+        term.contains(r#"<title>Lavoro</title>"#)
+            && term.contains(r#"<p class="modifica">2024-04-01</p>"#)
+    );
     assert!(read(o, "tags/lavoro/index.html").contains(r#"<ul><li><a href="/notizie/bando/">Bando 2024</a> <time datetime="2024-04-01">1º aprile 2024</time></li><li><a href="/notizie/prima-notizia/">Prima notizia</a>"#));
     assert!(read(o, "notizie/prima-notizia/index.html").contains(r#"<ul class="tags"><li><a href="/tags/lavoro/">Lavoro</a></li><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a></li></ul>"#));
     assert!(read(o, "sitemap.xml").contains("<loc>https://www.migrato.it/tags/lavoro/</loc>"));
@@ -923,3 +929,80 @@ fn taxonomy_terms_are_checked_like_references() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(stderr(&run).contains("content/notizie/vecchia.markdown:2:8: warning: term `Minori` of `tags` is written `minori` in content/notizie/bando/index.md: write it the same way everywhere\n"), "{}", stderr(&run));
 }
+
+#[test]
+fn the_shipped_theme_can_show_a_taxonomy() {
+    // What the lead engineer is asked to add to the shipped site, on a copy.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    for dir in ["content", "themes"] {
+        copy_dir(&repo.join(dir), &root.join(dir));
+    }
+    let config = std::fs::read_to_string(repo.join("site.yaml")).unwrap();
+    std::fs::write(
+        root.join("site.yaml"),
+        format!(
+            "{config}\ntaxonomies:\n  argomenti:\n    title: Argomenti\n    sections: [notizie]\n"
+        ),
+    )
+    .unwrap();
+    let news: Vec<_> = std::fs::read_dir(root.join("content/notizie"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "_index.md")
+        .collect();
+    assert!(!news.is_empty());
+    for page in &news {
+        let text = std::fs::read_to_string(page).unwrap();
+        let text = text.replacen("---\n", "---\nargomenti: [Proroghe]\n", 1);
+        std::fs::write(page, text).unwrap();
+    }
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    for t in ["taxonomy_list.html", "taxonomy_term.html"] {
+        std::fs::write(
+            root.join("templates").join(t),
+            LEAD_TEMPLATES[usize::from(t == "taxonomy_term.html")],
+        )
+        .unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    for page in ["argomenti/index.html", "argomenti/proroghe/index.html"] {
+        let html = read(out.path(), page);
+        assert!(
+            html.contains("Progetti cofinanziati dall’Unione europea"),
+            "{html}"
+        );
+        assert!(html.contains("Data ultima modifica"), "{html}");
+    }
+    let term = read(out.path(), "argomenti/proroghe/index.html");
+    let list = term.split_once(r#"<ul class="elenco">"#).unwrap().1;
+    let list = list.split_once("</ul>").unwrap().0;
+    assert_eq!(
+        list.matches("<li><a href=\"/notizie/").count(),
+        news.len(),
+        "{term}"
+    );
+}
+
+/// The taxonomy templates proposed for the shipped theme (list, term).
+const LEAD_TEMPLATES: [&str; 2] = [
+    r#"{% extends "base.html" %}
+{% block content %}
+<h1>{{ taxonomy.title }}</h1>
+<ul class="elenco">
+{% for t in taxonomy.terms %}<li><a href="{{ t.url }}">{{ t.name }}</a> ({{ t.count }})</li>
+{% endfor %}</ul>
+{% endblock content %}
+"#,
+    r#"{% extends "base.html" %}
+{% block content %}
+<h1>{{ taxonomy.title }}: {{ term.name }}</h1>
+<ul class="elenco">
+{% for p in term.pages %}<li><a href="{{ p.url }}">{{ p.title }}</a>{% if p.date %} <time datetime="{{ p.date }}">{{ p.date | date_it }}</time>{% endif %}{% if p.description %}<p>{{ p.description }}</p>{% endif %}</li>
+{% endfor %}</ul>
+{% endblock content %}
+"#,
+];
