@@ -131,6 +131,16 @@ proptest! {
     }
 
     #[test]
+    fn dates_and_times_never_panic(text in "[0-9T:+\\-Zz .à]{0,40}", any in "\\PC{0,40}") {
+        for t in [&text, &any, &format!("2022-07-21{text}")] {
+            if let Ok(d) = ambito::date::Date::parse(t) {
+                // What is accepted prints back as something accepted.
+                prop_assert!(ambito::date::Date::parse(&d.to_string()).is_ok(), "{t} -> {d}");
+            }
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_as_lossy_text_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let text = String::from_utf8_lossy(&bytes);
         exercise(&format!("---\n{text}\n---\n"), &schema_for_tests());
