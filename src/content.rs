@@ -187,8 +187,9 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         let stem = markdown_stem(&name);
-        let is_bundle_index =
-            stem == Some("index") && abs.parent().is_some_and(|p| bundles.contains(p));
+        // A bundle inside a bundle is not one: its files, `index.md`
+        // included, belong to the outer bundle (as in Hugo).
+        let is_bundle_index = stem == Some("index") && bundle.as_deref() == abs.parent();
         if let Some(dir) = bundle.filter(|_| !is_bundle_index) {
             let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
             resources.entry(dir).or_default().push(Resource {

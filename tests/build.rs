@@ -1006,3 +1006,25 @@ const LEAD_TEMPLATES: [&str; 2] = [
 {% endblock content %}
 "#,
 ];
+
+#[test]
+fn a_bundle_inside_a_bundle_is_files_of_the_outer_one() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(
+        root.join("content/notizie/bando/allegati/index.md"),
+        "---\ntitle: Interno\n---\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &["--base-url", "https://www.migrato.it/"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        read(out.path(), "notizie/bando/allegati/index.md"),
+        "---\ntitle: Interno\n---\n"
+    );
+    assert!(!out
+        .path()
+        .join("notizie/bando/allegati/index.html")
+        .exists());
+}
