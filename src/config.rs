@@ -35,6 +35,27 @@ pub struct SiteConfig {
     /// Free-form values for templates (`config.extra.*`).
     #[serde(default)]
     pub extra: FieldValue,
+    /// Taxonomies (`argomenti`, `tags`): pages name their terms in a
+    /// front-matter field of the same name, and each term gets a page
+    /// listing them.
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, TaxonomyConfig>,
+}
+
+/// One taxonomy, as declared in `site.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// The name shown to citizens (default: the taxonomy's key).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The sections whose pages may use it (default: every section).
+    #[serde(default)]
+    pub sections: Option<Vec<String>>,
+    /// The only terms allowed, if declared: a term written otherwise is
+    /// an error with the closest one suggested.
+    #[serde(default)]
+    pub terms: Option<Vec<String>>,
 }
 
 fn default_forms_endpoint() -> String {

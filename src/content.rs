@@ -1,5 +1,5 @@
-//! Loading `content/`: every `.md` file becomes a page (`_index.md` is its
-//! folder's section page), with front matter parsed and `extra:` checked
+//! Loading `content/`: every `.md` (or `.markdown`) file becomes a page
+//! (`_index.md` is its folder's section page), with front matter parsed and `extra:` checked
 //! against the section schema. Files are read and parsed in parallel.
 
 use crate::diagnostic::{Diagnostic, Pos};
@@ -8,7 +8,7 @@ use crate::markdown::{self, Scan};
 use crate::schema::{self, SectionSchemas};
 use crate::value::Extra;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -23,6 +23,10 @@ pub struct SourcePage {
     pub section: String,
     /// Whether this is a section page (`_index.md`).
     pub is_index: bool,
+    /// Whether this is a page bundle (`bando/index.md`: the page `/bando/`).
+    pub is_bundle: bool,
+    /// A bundle's files, copied beside its output.
+    pub resources: Vec<Resource>,
     /// The common front-matter fields.
     pub meta: Meta,
     /// `extra:` fields, checked and typed.
@@ -62,43 +66,208 @@ pub struct Entry {
     pub section: String,
     /// Whether this is a section page (`_index.md`).
     pub is_index: bool,
+    /// For a page bundle's `index.md`: the files beside it.
+    pub resources: Vec<Resource>,
+}
+
+/// A file of a page bundle (`content/bando/allegato.pdf` beside
+/// `content/bando/index.md`), copied beside the page's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// Absolute path, to copy it.
+    pub abs: PathBuf,
+    /// Path shown to staff.
+    pub file: PathBuf,
+    /// Path relative to the bundle's folder (`allegati/bando.pdf`), as
+    /// the page links it and as it is written beside the page.
+    pub rel: String,
+}
+
+/// The extensions of Markdown files: `.md`, and `.markdown` as Jekyll
+/// sites often name them.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown"];
+
+/// `file.md` or `file.markdown` without its extension, if it is Markdown.
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    MARKDOWN_EXTENSIONS.contains(&ext).then_some(stem)
 }
 
 /// Lists the Markdown files under `content_dir`, sorted, skipping hidden
-/// files and folders (editor backups, `.git`).
-pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<Entry>, Diagnostic> {
-    let mut entries = Vec::new();
+/// files and folders (editor backups, `.git`). A symbolic link to a
+/// Markdown file is a page like the file; a link to a folder is not
+/// followed, and said so. A folder that cannot be read is reported and
+/// the walk goes on, so that every other problem is listed too.
+///
+/// A folder with an `index.md` is a page bundle, as in Hugo: that file is
+/// one page (`content/bando/index.md` is `/bando/`, in the section above)
+/// and every other file in the folder is one of its resources.
+pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut diags = Vec::new();
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for item in walker {
-        let item = item.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| content_dir.to_path_buf(), Path::to_path_buf);
-            Diagnostic::file(rel(root, &path), format!("cannot read: {e}"))
-        })?;
-        if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| content_dir.to_path_buf(), Path::to_path_buf);
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                diags.push(Diagnostic::file(
+                    rel(root, &path),
+                    format!("cannot read: {why}"),
+                ));
+                continue;
+            }
+        };
+        if item.path_is_symlink() {
+            match std::fs::metadata(item.path()) {
+                Ok(m) if m.is_dir() => {
+                    diags.push(
+                        Diagnostic::file(
+                            rel(root, item.path()),
+                            "a symbolic link to a folder is not followed: its pages are not in the site (move or copy the folder here)",
+                        )
+                        .warning(),
+                    );
+                    continue;
+                }
+                Ok(m) if m.is_file() => {}
+                Ok(_) => continue,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::file(
+                            rel(root, item.path()),
+                            format!("a symbolic link to a file that cannot be read ({e}): it is not in the site"),
+                        )
+                        .warning(),
+                    );
+                    continue;
+                }
+            }
+        } else if !item.file_type().is_file() {
             continue;
         }
-        let abs = item.path().to_path_buf();
-        let under = abs.strip_prefix(content_dir).unwrap_or(&abs);
+        found.push(item.into_path());
+    }
+    // Bundle folders: those with an `index.md` (not `content/` itself).
+    let bundles: HashSet<PathBuf> = found
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(markdown_stem)
+                == Some("index")
+        })
+        .filter_map(|p| p.parent())
+        .filter(|dir| *dir != content_dir)
+        .map(Path::to_path_buf)
+        .collect();
+    let bundle_of = |path: &Path| -> Option<PathBuf> {
+        path.ancestors()
+            .skip(1)
+            .take_while(|a| *a != content_dir)
+            .filter(|a| bundles.contains(*a))
+            .last()
+            .map(Path::to_path_buf)
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut resources: BTreeMap<PathBuf, Vec<Resource>> = BTreeMap::new();
+    for abs_buf in found {
+        let abs = abs_buf.as_path();
+        let bundle = bundle_of(abs);
+        let name = abs
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let stem = markdown_stem(&name);
+        // A bundle inside a bundle is not one: its files, `index.md`
+        // included, belong to the outer bundle (as in Hugo).
+        let is_bundle_index = stem == Some("index") && bundle.as_deref() == abs.parent();
+        if let Some(dir) = bundle.filter(|_| !is_bundle_index) {
+            let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
+            resources.entry(dir).or_default().push(Resource {
+                abs: abs.to_path_buf(),
+                file: rel(root, abs),
+                rel: rel_path.to_string_lossy().replace('\\', "/"),
+            });
+            continue;
+        }
+        let Some(stem) = stem else {
+            // Hugo and Jekyll sites keep images beside pages: here only a
+            // bundle's files are published, so say where they must go.
+            diags.push(
+                Diagnostic::file(
+                    rel(root, abs),
+                    "not published: only Markdown pages and the files of page bundles (a folder with an index.md) are read from content/; move it to static/ or into a bundle",
+                )
+                .warning()
+                .grouped(crate::diagnostic::GroupKind::StrayFile, extension(abs)),
+            );
+            continue;
+        };
+        let under = abs.strip_prefix(content_dir).unwrap_or(abs);
         let path = under.to_string_lossy().replace('\\', "/");
-        let section = under
-            .parent()
+        // A bundle's page belongs to the section above its folder.
+        let folder = if is_bundle_index {
+            under.parent().and_then(Path::parent)
+        } else {
+            under.parent()
+        };
+        let section = folder
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        let is_index = item.file_name() == "_index.md";
+        let is_index = stem == "_index";
+        let file = rel(root, abs);
         entries.push(Entry {
-            file: rel(root, &abs),
-            abs,
+            file,
+            abs: abs_buf,
             path,
             section,
             is_index,
+            resources: Vec::new(),
         });
     }
-    Ok(entries)
+    for entry in &mut entries {
+        if let Some(dir) = entry.abs.parent() {
+            if entry
+                .abs
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(markdown_stem)
+                == Some("index")
+            {
+                entry.resources = resources.remove(dir).unwrap_or_default();
+            }
+        }
+    }
+    (entries, diags)
+}
+
+/// Whether `entry` is a page bundle's `index.md`: any `index.md` below
+/// `content/` is one.
+fn is_bundle(entry: &Entry) -> bool {
+    let mut parts = entry.path.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    markdown_stem(name) == Some("index") && parts.next().is_some()
+}
+
+/// `.pdf`, `.jpg` (or the name, for a file without extension): how
+/// stray files are grouped.
+fn extension(path: &Path) -> String {
+    path.extension().map_or_else(
+        || {
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        },
+        |e| format!(".{}", e.to_string_lossy()),
+    )
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {
@@ -141,11 +310,16 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and checks every entry in parallel.
-pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> Loaded {
+/// Reads and checks every entry in parallel. `taxonomies`: the names
+/// declared in `site.yaml`, which pages may use as fields.
+pub fn load(
+    entries: &[Entry],
+    schemas: &BTreeMap<String, SectionSchemas>,
+    taxonomies: &[String],
+) -> Loaded {
     let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> = entries
         .par_iter()
-        .map(|e| load_one(e, schema_for(schemas, e)))
+        .map(|e| load_one(e, schema_for(schemas, e), taxonomies))
         .collect();
     let mut loaded = Loaded::default();
     for ((page, diags), entry) in results.into_iter().zip(entries) {
@@ -161,6 +335,7 @@ pub fn load(entries: &[Entry], schemas: &BTreeMap<String, SectionSchemas>) -> Lo
 fn load_one(
     entry: &Entry,
     schema: Option<&schema::Schema>,
+    taxonomies: &[String],
 ) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: String| Diagnostic::at(&entry.file, pos, msg);
     let (source, len, modified) = match read_stamped(&entry.abs) {
@@ -193,7 +368,7 @@ fn load_one(
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
     };
-    let (meta, mut diags) = front_matter::parse(&split, &entry.file);
+    let (meta, mut diags) = front_matter::parse_with(&split, &entry.file, taxonomies);
     let Some(mut meta) = meta else {
         return (None, diags);
     };
@@ -214,13 +389,30 @@ fn load_one(
             ));
         }
     }
+    for leftover in crate::leftovers::find(split.body) {
+        let pos = leftover.pos.below(split.body_line - 1);
+        diags.push(
+            at(pos, leftover.message)
+                .warning()
+                .grouped(crate::diagnostic::GroupKind::Leftover, leftover.name),
+        );
+    }
     let scan = markdown::scan(split.body);
     let body_start = source.len() - split.body.len();
+    let is_bundle = is_bundle(entry);
+    if let (Some(pos), false) = (meta.headless, is_bundle) {
+        diags.push(at(
+            pos,
+            "`headless` applies only to a page bundle (a folder with an index.md): use `draft: true` to hide a page".into(),
+        ));
+    }
     let page = SourcePage {
         file: entry.file.clone(),
         path: entry.path.clone(),
         section: entry.section.clone(),
         is_index: entry.is_index,
+        is_bundle,
+        resources: entry.resources.clone(),
         meta,
         extra: checked.extra,
         refs: checked.refs,

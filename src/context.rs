@@ -8,6 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::form::html::SHELL_TITLE;
 use crate::markdown::{self, TocEntry};
 use crate::site::{PageId, Site};
+use crate::taxonomy::{Taxonomy, Term};
 use crate::value::{Extra, FieldValue};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -179,6 +180,149 @@ pub struct PageContext<'a> {
     /// On section pages: the section pages of its subsections.
     #[serde(skip_serializing_if = "Option::is_none")]
     subsections: Option<Vec<ListItem<'a>>>,
+    /// Taxonomy → the page's terms (left out where the site has none).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    taxonomies: BTreeMap<&'a str, Vec<TermItem<'a>>>,
+}
+
+/// A taxonomy term as templates see it; `pages` only on the term's own
+/// page and in the list of terms.
+#[derive(Serialize)]
+pub struct TermItem<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    permalink: String,
+    /// How many pages name it.
+    count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<Vec<ListItem<'a>>>,
+}
+
+impl<'a> TermItem<'a> {
+    /// `term`, with its pages when `with_pages`.
+    pub fn new(site: &'a Site, term: &'a Term, with_pages: bool) -> Self {
+        TermItem {
+            name: &term.name,
+            slug: &term.slug,
+            url: &term.url,
+            permalink: site.config.permalink(&term.url),
+            count: term.pages.len(),
+            pages: with_pages.then(|| ListItem::list(site, &term.pages)),
+        }
+    }
+}
+
+/// `taxonomy` on a taxonomy's pages: its name, title, address and terms.
+#[derive(Serialize)]
+pub struct TaxonomyItem<'a> {
+    name: &'a str,
+    title: &'a str,
+    url: &'a str,
+    permalink: String,
+    terms: Vec<TermItem<'a>>,
+}
+
+/// The context of a taxonomy's list of terms (`taxonomy_list.html`) and
+/// of a term's page (`taxonomy_term.html`, with `term`).
+///
+/// It has `page` and `breadcrumbs` too, like every page, so that a theme's
+/// templates for them can extend the theme's `base.html`.
+#[derive(Serialize)]
+pub struct TaxonomyContext<'a> {
+    config: &'a Config<'a>,
+    nav: &'a [NavItem<'a>],
+    today: Date,
+    current_url: &'a str,
+    breadcrumbs: Vec<Crumb<'a>>,
+    page: TaxonomyPage<'a>,
+    taxonomy: TaxonomyItem<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    term: Option<TermItem<'a>>,
+}
+
+/// `page` on a taxonomy's pages: the taxonomy's or the term's name and
+/// address, and the latest change among the pages listed.
+#[derive(Serialize)]
+pub struct TaxonomyPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    permalink: String,
+    last_modified: Option<Date>,
+    extra: Extra,
+}
+
+impl<'a> TaxonomyContext<'a> {
+    /// The list of terms of `taxonomy` (`term: None`), or the page of one term.
+    pub fn new(
+        site: &'a Site,
+        shared: &'a Shared<'a>,
+        taxonomy: &'a Taxonomy,
+        term: Option<&'a Term>,
+    ) -> Self {
+        let url = term.map_or(&taxonomy.url, |t| &t.url);
+        let ids: Vec<PageId> = match term {
+            Some(t) => t.pages.clone(),
+            None => taxonomy
+                .terms
+                .iter()
+                .flat_map(|t| t.pages.iter().copied())
+                .collect(),
+        };
+        let last_modified = ids
+            .iter()
+            .filter_map(|&i| {
+                let m = &site.pages[i].src.meta;
+                m.updated.or(m.date)
+            })
+            .max();
+        let mut breadcrumbs: Vec<Crumb<'a>> = site
+            .sections
+            .get("")
+            .and_then(|s| s.index)
+            .map(|i| Crumb {
+                title: &site.pages[i].src.meta.title,
+                url: &site.pages[i].url,
+            })
+            .into_iter()
+            .collect();
+        breadcrumbs.push(Crumb {
+            title: &taxonomy.title,
+            url: &taxonomy.url,
+        });
+        if let Some(t) = term {
+            breadcrumbs.push(Crumb {
+                title: &t.name,
+                url: &t.url,
+            });
+        }
+        TaxonomyContext {
+            config: &shared.config,
+            nav: &shared.nav,
+            today: shared.today,
+            current_url: url,
+            breadcrumbs,
+            page: TaxonomyPage {
+                title: term.map_or(&taxonomy.title, |t| &t.name),
+                url,
+                permalink: site.config.permalink(url),
+                last_modified,
+                extra: Extra::new(),
+            },
+            taxonomy: TaxonomyItem {
+                name: &taxonomy.name,
+                title: &taxonomy.title,
+                url: &taxonomy.url,
+                permalink: site.config.permalink(&taxonomy.url),
+                terms: taxonomy
+                    .terms
+                    .iter()
+                    .map(|t| TermItem::new(site, t, term.is_none()))
+                    .collect(),
+            },
+            term: term.map(|t| TermItem::new(site, t, true)),
+        }
+    }
 }
 
 impl<'a> PageContext<'a> {
@@ -230,6 +374,19 @@ impl<'a> PageContext<'a> {
                     .map(|i| ListItem::new(site, i))
                     .collect()
             }),
+            taxonomies: site
+                .taxonomies
+                .iter()
+                .filter_map(|t| {
+                    let written = m.terms.get(&t.name)?;
+                    let terms = written
+                        .iter()
+                        .filter_map(|w| t.term(&w.value))
+                        .map(|term| TermItem::new(site, term, false))
+                        .collect();
+                    Some((t.name.as_str(), terms))
+                })
+                .collect(),
         })
     }
 

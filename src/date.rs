@@ -1,15 +1,29 @@
-//! Calendar dates as staff write them (`2022-07-21`) and as citizens read
-//! them (`21 luglio 2022`).
+//! Calendar dates as staff write them (`2022-07-21`, or with a time:
+//! `2022-07-21T10:30:00+02:00`, `2022-07-21 10:30:00 +0200` as Jekyll
+//! writes it) and as citizens read them (`21 luglio 2022`).
 
 use std::fmt;
 
-/// A valid Gregorian calendar date. Construct it with [`Date::parse`] or
-/// [`Date::today`]; an impossible date (`2022-02-30`) cannot exist.
+/// A valid Gregorian calendar date, with the time of day when one was
+/// written. Construct it with [`Date::parse`] or [`Date::today`]; an
+/// impossible date (`2022-02-30`) or time (`25:99`) cannot exist.
+///
+/// Dates order by day, then by the time as written (a time without zone
+/// comes before any time on the same day, offsets are not converted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     year: i32,
     month: u8,
     day: u8,
+    time: Option<TimeOfDay>,
+}
+
+/// A time of day as written after a date, checked by jiff, with its
+/// offset from UTC when one was written (`Z`, `+02:00`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct TimeOfDay {
+    time: jiff::civil::Time,
+    offset: Option<jiff::tz::Offset>,
 }
 
 const MESI: [&str; 12] = [
@@ -37,8 +51,8 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z`),
-    /// which is accepted and ignored: pages are dated by day.
+    /// Parses `YYYY-MM-DD`, optionally followed by a time (`T10:00`,
+    /// `T10:00:00Z`, ` 10:00:00 +0200`), which is checked and kept.
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
         let date_part = text.get(..10).unwrap_or(text);
@@ -51,7 +65,7 @@ impl Date {
                 .iter()
                 .enumerate()
                 .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-        if !shape_ok || !(rest.is_empty() || rest.starts_with(['T', ' '])) {
+        if !shape_ok || !(rest.is_empty() || rest.starts_with(['T', 't', ' '])) {
             return Err("expected a date written as YYYY-MM-DD, e.g. 2022-07-21".into());
         }
         let num = |r: std::ops::Range<usize>| date_part[r].parse::<u32>().unwrap_or(0);
@@ -63,7 +77,26 @@ impl Date {
         if day == 0 || day > max {
             return Err(format!("day must be 01 to {max} for that month"));
         }
-        Ok(Date { year, month, day })
+        let time = match rest.get(1..).map(str::trim) {
+            None | Some("") => None,
+            Some(t) => Some(TimeOfDay::parse(t)?),
+        };
+        Ok(Date {
+            year,
+            month,
+            day,
+            time,
+        })
+    }
+
+    /// The date for a sitemap's `<lastmod>` (W3C datetime): the time only
+    /// when its zone is known, since a time without zone is not allowed there.
+    #[must_use]
+    pub fn for_sitemap(self) -> Date {
+        match self.time {
+            Some(t) if t.offset.is_some() => self,
+            _ => Date { time: None, ..self },
+        }
     }
 
     /// Today's date in UTC (the build machine's clock).
@@ -85,7 +118,12 @@ impl Date {
         let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
         let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        Date {
+            year,
+            month,
+            day,
+            time: None,
+        }
     }
 
     /// `21 luglio 2022`; the first of the month as `1º` is the Italian style.
@@ -107,10 +145,104 @@ impl serde::Serialize for Date {
 }
 
 impl fmt::Display for Date {
-    /// ISO 8601 (`2022-07-21`): what `<time datetime>` and sitemaps need.
+    /// ISO 8601 (`2022-07-21`, `2022-07-21T10:30:00+02:00`): what
+    /// `<time datetime>` and sitemaps need.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
+        if let Some(t) = self.time {
+            write!(f, "T{}", t.time)?;
+            if let Some(offset) = t.offset {
+                let secs = offset.seconds();
+                let sign = if secs < 0 { '-' } else { '+' };
+                let abs = secs.unsigned_abs();
+                write!(f, "{sign}{:02}:{:02}", abs / 3600, abs / 60 % 60)?;
+            }
+        }
+        Ok(())
     }
+}
+
+impl TimeOfDay {
+    /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`, then optionally `Z` or an
+    /// offset (`+02:00`, `+0200`, `+02`), with or without a space before it.
+    fn parse(text: &str) -> Result<TimeOfDay, String> {
+        const SHAPE: &str =
+            "expected a time written as HH:MM or HH:MM:SS after the date, e.g. 2022-07-21T10:30:00";
+        let end = text
+            .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
+            .unwrap_or(text.len());
+        let (clock, zone) = (&text[..end], text[end..].trim());
+        let mut parts = clock.split(':');
+        let field = |p: Option<&str>| -> Result<i8, String> {
+            match p {
+                Some(p) if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    p.parse::<i8>().map_err(|_| SHAPE.to_string())
+                }
+                _ => Err(SHAPE.to_string()),
+            }
+        };
+        let hour = field(parts.next())?;
+        let minute = field(parts.next())?;
+        let (second, nanos) = match parts.next() {
+            None => (0, 0),
+            Some(s) => {
+                let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+                if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(SHAPE.to_string());
+                }
+                let nanos = format!("{frac:0<9}").parse::<i32>().unwrap_or(0);
+                (field(Some(whole))?, nanos)
+            }
+        };
+        if parts.next().is_some() {
+            return Err(SHAPE.to_string());
+        }
+        if hour > 23 {
+            return Err(format!("hour must be 00 to 23, found {hour:02}"));
+        }
+        if minute > 59 {
+            return Err(format!("minutes must be 00 to 59, found {minute:02}"));
+        }
+        if second > 59 {
+            return Err(format!("seconds must be 00 to 59, found {second:02}"));
+        }
+        let time = jiff::civil::Time::new(hour, minute, second, nanos)
+            .map_err(|e| format!("impossible time {clock}: {e}"))?;
+        Ok(TimeOfDay {
+            time,
+            offset: parse_offset(zone)?,
+        })
+    }
+}
+
+/// `Z`, `+02:00`, `+0200` or `+02` (and `-`): the offset from UTC.
+fn parse_offset(zone: &str) -> Result<Option<jiff::tz::Offset>, String> {
+    const SHAPE: &str = "expected the time zone as Z or an offset such as +02:00";
+    if zone.is_empty() {
+        return Ok(None);
+    }
+    if zone.eq_ignore_ascii_case("z") {
+        return Ok(Some(jiff::tz::Offset::UTC));
+    }
+    let (sign, digits) = match zone.split_at_checked(1) {
+        Some(("+", d)) => (1, d),
+        Some(("-", d)) => (-1, d),
+        _ => return Err(SHAPE.into()),
+    };
+    let digits = digits.replacen(':', "", 1);
+    if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(SHAPE.into());
+    }
+    let hours: i32 = digits[..2].parse().unwrap_or(0);
+    let minutes: i32 = digits.get(2..).map_or(0, |m| m.parse().unwrap_or(0));
+    if hours > 14 || minutes > 59 {
+        return Err(format!(
+            "time zone offset {zone} does not exist (from -12:00 to +14:00)"
+        ));
+    }
+    jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60))
+        .map(Some)
+        .map_err(|e| format!("time zone offset {zone}: {e}"))
 }
 
 #[cfg(test)]
@@ -123,15 +255,78 @@ mod tests {
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
         assert_eq!(
             Date::parse("2022-07-21T10:00:00Z").unwrap().to_string(),
-            "2022-07-21"
+            "2022-07-21T10:00:00+00:00"
         );
         assert!(Date::parse("2023-02-29").is_err());
+        assert_eq!(
+            Date::parse("2022-07-21T10:00:00Z")
+                .unwrap()
+                .for_sitemap()
+                .to_string(),
+            "2022-07-21T10:00:00+00:00"
+        );
+        assert_eq!(
+            Date::parse("2022-07-21T10:00")
+                .unwrap()
+                .for_sitemap()
+                .to_string(),
+            "2022-07-21"
+        );
         assert!(Date::parse("2022-13-01").is_err());
         assert!(Date::parse("21/07/2022").is_err());
         assert!(Date::parse("2022-7-1").is_err());
         assert!(Date::parse("2022-07-21garbage").is_err());
         assert!(Date::parse("").is_err());
         assert!(Date::parse("ééééééééééé").is_err());
+    }
+
+    #[test]
+    fn times_are_checked_and_kept() {
+        let shown = |t: &str| Date::parse(t).map(|d| d.to_string());
+        assert_eq!(
+            shown("2022-07-21T10:30:00+02:00").unwrap(),
+            "2022-07-21T10:30:00+02:00"
+        );
+        // Jekyll's form, with spaces.
+        assert_eq!(
+            shown("2022-07-21 10:30:00 +0200").unwrap(),
+            "2022-07-21T10:30:00+02:00"
+        );
+        assert_eq!(shown("2022-07-21T09:05").unwrap(), "2022-07-21T09:05:00");
+        assert_eq!(
+            shown("2022-07-21T10:30:00.5-05:00").unwrap(),
+            "2022-07-21T10:30:00.5-05:00"
+        );
+        assert_eq!(
+            shown("2022-07-21T25:99").unwrap_err(),
+            "hour must be 00 to 23, found 25"
+        );
+        assert_eq!(
+            shown("2022-07-21T10:99").unwrap_err(),
+            "minutes must be 00 to 59, found 99"
+        );
+        assert_eq!(
+            shown("2022-07-21T10:00:60").unwrap_err(),
+            "seconds must be 00 to 59, found 60"
+        );
+        assert!(shown("2022-07-21T10")
+            .unwrap_err()
+            .starts_with("expected a time"));
+        assert!(shown("2022-07-21T10:00 CEST")
+            .unwrap_err()
+            .starts_with("expected the time zone"));
+        assert!(shown("2022-07-21T10:00+25:00")
+            .unwrap_err()
+            .contains("does not exist"));
+        // Ordered by day, then time.
+        assert!(
+            Date::parse("2022-07-21T09:00").unwrap() < Date::parse("2022-07-21T10:00").unwrap()
+        );
+        assert!(Date::parse("2022-07-21T23:00").unwrap() < Date::parse("2022-07-22").unwrap());
+        assert_eq!(
+            Date::parse("2022-07-21T23:00+02:00").unwrap().italian(),
+            "21 luglio 2022"
+        );
     }
 
     #[test]

@@ -61,6 +61,34 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong and, where possible, how to fix it.
     pub message: String,
+    /// The kind of problem, when many of one kind are best told in one
+    /// line (a site moved from another generator repeats the same few
+    /// problems on every page): see [`crate::migration`].
+    pub group: Option<Group>,
+}
+
+/// A kind of problem and what it is about (`UnknownField`, `layout`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Group {
+    /// The kind of problem.
+    pub kind: GroupKind,
+    /// What it is about: a field name, a shortcode.
+    pub name: String,
+}
+
+/// Kinds of problems that repeat across pages of a migrated site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupKind {
+    /// A front-matter field that is not a common field.
+    UnknownField,
+    /// An `extra:` field not in the section's schema.
+    UnknownExtraField,
+    /// Syntax of another generator in a body.
+    Leftover,
+    /// A template a page needs that neither the theme nor the site has.
+    MissingTemplate,
+    /// A file in `content/` that is neither a page nor a bundle's file.
+    StrayFile,
 }
 
 impl Diagnostic {
@@ -71,6 +99,7 @@ impl Diagnostic {
             pos: Some(pos),
             severity: Severity::Error,
             message: message.into(),
+            group: None,
         }
     }
 
@@ -81,6 +110,7 @@ impl Diagnostic {
             pos: None,
             severity: Severity::Error,
             message: message.into(),
+            group: None,
         }
     }
 
@@ -89,6 +119,18 @@ impl Diagnostic {
     pub fn warning(self) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..self
+        }
+    }
+
+    /// The same problem, marked as one of a kind that can be grouped.
+    #[must_use]
+    pub fn grouped(self, kind: GroupKind, name: impl Into<String>) -> Self {
+        Diagnostic {
+            group: Some(Group {
+                kind,
+                name: name.into(),
+            }),
             ..self
         }
     }

@@ -5,16 +5,37 @@
 //! section's schema by [`crate::schema`].
 
 use crate::date::Date;
-use crate::diagnostic::{hint, Diagnostic, Pos};
+use crate::diagnostic::{hint, Diagnostic, GroupKind, Pos};
 use crate::yaml::{self, Key, Source, Value, Yaml};
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The language of a page's front matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// YAML between `---` lines.
+    Yaml,
+    /// TOML between `+++` lines (as Hugo writes it).
+    Toml,
+}
+
+impl Format {
+    fn fence(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+        }
+    }
+}
 
 /// A content file cut in two. Line numbers are 1-based and refer to the file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The YAML text between the fences.
+    /// The front matter text between the fences.
     pub yaml: &'a str,
-    /// File line on which the YAML text starts (the line after `---`).
+    /// Its language.
+    pub format: Format,
+    /// File line on which the front matter text starts (the line after `---`).
     pub yaml_line: u32,
     /// The Markdown body after the closing fence.
     pub body: &'a str,
@@ -23,7 +44,7 @@ pub struct Split<'a> {
 }
 
 impl<'a> Split<'a> {
-    /// The front matter as a YAML source of `file`.
+    /// The front matter as a source of `file` (YAML or TOML).
     pub fn yaml_source(&self, file: &'a Path) -> Source<'a> {
         Source {
             file,
@@ -33,30 +54,31 @@ impl<'a> Split<'a> {
     }
 }
 
-/// Cuts `source` (the text of `file`) at its `---` fences. The opening
-/// fence must be the first line (after an optional byte-order mark), as in
-/// Hugo and Zola.
+/// Cuts `source` (the text of `file`) at its fences: `---` around YAML, or
+/// `+++` around TOML. The opening fence must be the first line (after an
+/// optional byte-order mark), as in Hugo and Zola; when it is not, the
+/// message says what is there instead.
 pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let src = source.strip_prefix('\u{feff}').unwrap_or(source);
     let bom = source.len() - src.len();
     let mut lines = src.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
-    if first.trim_end() != "---" {
-        return Err(Diagnostic::at(
-            file,
-            Pos::new(1, 1),
-            "missing front matter: the file must start with a line `---`, then fields such as `title: ...`, then another `---`",
-        ));
-    }
+    let format = match first.trim_end() {
+        "---" => Format::Yaml,
+        "+++" => Format::Toml,
+        _ => return Err(no_front_matter(src, file)),
+    };
+    let fence = format.fence();
     let yaml_start = bom + first.len();
     let mut offset = yaml_start;
     let mut line_no = 1u32;
     for line in lines {
         line_no += 1;
-        if line.trim_end() == "---" {
+        if line.trim_end() == fence {
             let body_start = offset + line.len();
             return Ok(Split {
                 yaml: &source[yaml_start..offset],
+                format,
                 yaml_line: 2,
                 body: &source[body_start..],
                 body_line: line_no + 1,
@@ -67,8 +89,49 @@ pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> 
     Err(Diagnostic::at(
         file,
         Pos::new(1, 1),
-        "front matter is never closed: add a line `---` after the last field",
+        format!("front matter is never closed: add a line `{fence}` after the last field"),
     ))
+}
+
+/// What is wrong with a file that does not start with a fence, as
+/// precisely as can be told.
+fn no_front_matter(src: &str, file: &Path) -> Diagnostic {
+    let first = src.lines().next().unwrap_or("");
+    let blank = src.lines().take_while(|l| l.trim().is_empty()).count();
+    let fence_at = |line: &str| match line.trim() {
+        f @ ("---" | "+++") => Some(f.to_string()),
+        _ => None,
+    };
+    let message = if let Some(f) = src
+        .lines()
+        .nth(blank)
+        .filter(|_| blank > 0)
+        .and_then(fence_at)
+    {
+        let lines = if blank == 1 { "line" } else { "lines" };
+        format!("the front matter must start on the first line: remove the {blank} empty {lines} before `{f}`")
+    } else if let Some(f) = fence_at(first) {
+        format!("the `{f}` line must have nothing before it: remove the spaces at the start")
+    } else if first.trim_start().starts_with('{') {
+        "JSON front matter is not supported: write the fields in YAML between two `---` lines"
+            .to_string()
+    } else if first.split_once(':').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    }) {
+        "missing front matter: the fields must be between two `---` lines: add a line `---` before the first field and another after the last".to_string()
+    } else if first.split_once('=').is_some_and(|(k, _)| {
+        !k.trim().is_empty()
+            && k.trim()
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    }) {
+        "missing front matter: TOML fields must be between two `+++` lines: add a line `+++` before the first field and another after the last".to_string()
+    } else {
+        "missing front matter: the file must start with a line `---`, then fields such as `title: ...`, then another `---` (or TOML between two `+++` lines)".to_string()
+    };
+    Diagnostic::at(file, Pos::new(1, 1), message)
 }
 
 /// The fields common to every page.
@@ -84,6 +147,9 @@ pub struct Meta {
     pub updated: Option<Date>,
     /// `true` keeps the page out of the site unless drafts are built.
     pub draft: bool,
+    /// `true` on a page bundle's `index.md` (as in Hugo): neither the page
+    /// nor its files are published. Where it was written.
+    pub headless: Option<Pos>,
     /// Order in lists: lower first.
     pub weight: i64,
     /// The last part of the page's address, instead of the file name.
@@ -92,6 +158,8 @@ pub struct Meta {
     pub template: Option<Located<String>>,
     /// Old addresses that redirect here.
     pub aliases: Vec<Located<String>>,
+    /// Taxonomy terms: taxonomy (`argomenti`) → terms as written.
+    pub terms: BTreeMap<String, Vec<Located<String>>>,
     /// Section-specific fields, checked later against the section's schema.
     pub extra: Option<Yaml>,
     /// Where the `extra` key was written (for "missing field" messages).
@@ -128,6 +196,7 @@ pub const COMMON_FIELDS: &[&str] = &[
     "date",
     "updated",
     "draft",
+    "headless",
     "weight",
     "slug",
     "template",
@@ -140,8 +209,22 @@ pub const COMMON_FIELDS: &[&str] = &[
 /// the YAML cannot be read at all; otherwise it holds every field that was
 /// valid, so later checks (schema, links) can still run on the page.
 pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) {
+    parse_with(split, file, &[])
+}
+
+/// [`parse`], where `taxonomies` (declared in `site.yaml`) are fields too:
+/// `argomenti: [lavoro, minori]` lists the page's terms.
+pub fn parse_with(
+    split: &Split<'_>,
+    file: &Path,
+    taxonomies: &[String],
+) -> (Option<Meta>, Vec<Diagnostic>) {
     let source = split.yaml_source(file);
-    let root = match yaml::parse(&source, "front matter is not valid YAML") {
+    let parsed = match split.format {
+        Format::Yaml => yaml::parse(&source, "front matter is not valid YAML"),
+        Format::Toml => crate::toml_front_matter::parse(&source, "front matter is not valid TOML"),
+    };
+    let root = match parsed {
         Ok(root) => root,
         Err(d) => return (None, vec![d]),
     };
@@ -177,6 +260,11 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
             "date" => meta.date = field.date(),
             "updated" => meta.updated = field.date(),
             "draft" => meta.draft = field.bool().unwrap_or(false),
+            "headless" => {
+                if field.bool().unwrap_or(false) {
+                    meta.headless = Some(at(key.pos));
+                }
+            }
             "weight" => meta.weight = field.int().unwrap_or(0),
             "slug" => {
                 meta.slug = field.text().and_then(|s| {
@@ -188,6 +276,18 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
                             format!(
                             "`slug` must be one URL segment without `/`, `?` or `#`, found `{s}`"
                         ),
+                        ));
+                        None
+                    } else if !s
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
+                    {
+                        // Spaces and accents would need encoding in every link.
+                        let slug = crate::slug::slugify(&s);
+                        problems.push(Diagnostic::at(
+                            file,
+                            pos,
+                            format!("`slug` must be made of letters a-z, digits and `-`, found `{s}` (write `{slug}`)"),
                         ));
                         None
                     } else {
@@ -215,7 +315,15 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
                     )),
                 }
             }
-            other => problems.push(source.error(key.pos, unknown_field(other))),
+            name if taxonomies.iter().any(|t| t == name) => {
+                let terms = field.text_list();
+                meta.terms.insert(name.to_string(), terms);
+            }
+            other => problems.push(
+                source
+                    .error(key.pos, unknown_field(other, taxonomies))
+                    .grouped(GroupKind::UnknownField, other),
+            ),
         }
     }
     match title {
@@ -236,8 +344,12 @@ pub fn parse(split: &Split<'_>, file: &Path) -> (Option<Meta>, Vec<Diagnostic>) 
     (Some(meta), problems)
 }
 
-fn unknown_field(name: &str) -> String {
-    let mut suffix = hint(name, COMMON_FIELDS.iter().copied());
+fn unknown_field(name: &str, taxonomies: &[String]) -> String {
+    let fields = COMMON_FIELDS
+        .iter()
+        .copied()
+        .chain(taxonomies.iter().map(String::as_str));
+    let mut suffix = hint(name, fields);
     if suffix.is_empty() {
         suffix = " (section-specific fields go under `extra:`)".into();
     }
@@ -378,6 +490,54 @@ mod tests {
             .message
             .contains("never closed"));
         assert!(split("", file).is_err());
+    }
+
+    #[test]
+    fn toml_front_matter_between_plus_lines() {
+        let file = Path::new("a.md");
+        let src = "+++\ntitle = \"Barga\"\ndate = 2022-07-21\nweight = 3\naliases = [\"/vecchio/\"]\n+++\n# Body\n";
+        let s = split(src, file).unwrap();
+        assert_eq!(s.format, Format::Toml);
+        assert_eq!(s.body, "# Body\n");
+        assert_eq!(s.body_line, 7);
+        let (meta, problems) = parse(&s, file);
+        assert!(problems.is_empty(), "{problems:?}");
+        let meta = meta.unwrap();
+        assert_eq!(meta.title, "Barga");
+        assert_eq!(meta.date.unwrap().to_string(), "2022-07-21");
+        assert_eq!(meta.aliases[0].pos, Pos::new(5, 12));
+        let src = "+++\ntitle = \"Barga\"\ndate = \"2022-02-30\"\ntitel = 1\n+++\n";
+        let (_, problems) = parse(&split(src, file).unwrap(), file);
+        let msgs: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                "a.md:3:8: error: bad date `2022-02-30` for `date`: day must be 01 to 28 for that month",
+                "a.md:4:1: error: unknown field `titel` in front matter (did you mean `title`?)",
+            ]
+        );
+        assert!(split("+++\ntitle = 1\n---\n", file)
+            .unwrap_err()
+            .message
+            .contains("add a line `+++`"));
+    }
+
+    #[test]
+    fn says_precisely_why_there_is_no_front_matter() {
+        let file = Path::new("a.md");
+        let msg = |src: &str| split(src, file).unwrap_err().message;
+        assert_eq!(
+            msg("\n\n---\ntitle: A\n---\n"),
+            "the front matter must start on the first line: remove the 2 empty lines before `---`"
+        );
+        assert_eq!(
+            msg("  ---\ntitle: A\n---\n"),
+            "the `---` line must have nothing before it: remove the spaces at the start"
+        );
+        assert!(msg("title: A\n---\n").contains("add a line `---` before the first field"));
+        assert!(msg("title = \"A\"\n").contains("between two `+++` lines"));
+        assert!(msg("{\"title\": \"A\"}\n").starts_with("JSON front matter"));
+        assert!(msg("Solo testo.\n").starts_with("missing front matter"));
     }
 
     #[test]

@@ -27,9 +27,15 @@ pub mod forms;
 #[cfg(feature = "generator")]
 pub mod front_matter;
 #[cfg(feature = "generator")]
+pub mod leftovers;
+#[cfg(feature = "generator")]
 pub mod markdown;
 #[cfg(feature = "generator")]
+pub mod migration;
+#[cfg(feature = "generator")]
 pub mod output;
+#[cfg(feature = "generator")]
+pub mod outputs;
 #[cfg(feature = "generator")]
 pub mod readiness;
 #[cfg(feature = "generator")]
@@ -44,6 +50,10 @@ pub mod site;
 pub mod site_files;
 #[cfg(feature = "generator")]
 pub mod slug;
+#[cfg(feature = "generator")]
+pub mod taxonomy;
+#[cfg(feature = "generator")]
+pub mod toml_front_matter;
 #[cfg(feature = "generator")]
 pub mod value;
 #[cfg(feature = "generator")]

@@ -9,7 +9,7 @@ use crate::diagnostic::Pos;
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -63,6 +63,10 @@ pub struct Scan {
     pub headings: Vec<Heading>,
     /// Every `@/` link, in order.
     pub links: Vec<InternalLink>,
+    /// Every relative link or image (`foto.jpg`, `allegati/bando.pdf`:
+    /// no scheme, no leading `/`), without `#…` or `?…`, in order; a page
+    /// bundle's must name its files.
+    pub relative: Vec<InternalLink>,
     /// Words in the body (for reading time).
     pub words: usize,
 }
@@ -76,17 +80,46 @@ pub fn parse_internal(dest: &str) -> Option<(&str, Option<&str>)> {
     })
 }
 
-/// Gives ids to headings in document order: the one written
-/// (`## Contatti {#contatti}`) or a slug of the heading's text, made unique.
-#[derive(Default)]
-struct HeadingIds {
-    used: HashMap<String, usize>,
+/// The path of a relative link (`foto.jpg`, `./a/b.pdf#p2` → `./a/b.pdf`),
+/// or `None` for anything else: `@/` links, absolute paths, addresses with
+/// a scheme (`https:`, `mailto:`), anchors in the same page.
+fn relative_path(dest: &str) -> Option<&str> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let scheme = path.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if path.is_empty() || path.starts_with(['/', '@']) || scheme || path.starts_with("../") {
+        return None;
+    }
+    Some(path)
 }
 
-impl HeadingIds {
-    fn assign(&mut self, explicit: Option<&str>, title: &str) -> String {
+/// Gives ids to a page's headings: the one written (`## Contatti
+/// {#contatti}`) or a slug of the heading's text, unique in the page.
+/// Written ids win: they are reserved first, so a generated id never takes
+/// one (`# Titolo`, `# Titolo {#titolo-1}` gives `titolo`, `titolo-1` to the
+/// second, and a third `# Titolo` gets `titolo-2`). A written id repeated
+/// gets a suffix like a generated one.
+fn assign_ids(raw: &[(u8, Option<String>, String)]) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    // The first heading that writes an id owns it.
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    for (i, (_, explicit, _)) in raw.iter().enumerate() {
+        if let Some(id) = explicit {
+            owner.entry(id.as_str()).or_insert(i);
+            used.insert(id.clone());
+        }
+    }
+    let mut ids = Vec::with_capacity(raw.len());
+    for (i, (_, explicit, title)) in raw.iter().enumerate() {
         let base = match explicit {
-            Some(id) => id.to_string(),
+            Some(id) if owner.get(id.as_str()) == Some(&i) => {
+                ids.push(id.clone());
+                continue;
+            }
+            Some(id) => id.clone(),
             None => {
                 let s = slugify(title);
                 if s.is_empty() {
@@ -96,17 +129,18 @@ impl HeadingIds {
                 }
             }
         };
-        match self.used.get_mut(&base) {
-            None => {
-                self.used.insert(base.clone(), 0);
-                base
-            }
-            Some(n) => {
-                *n += 1;
-                format!("{base}-{n}")
-            }
-        }
+        let id = if used.contains(&base) {
+            (1..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !used.contains(c))
+                .unwrap_or_default()
+        } else {
+            base
+        };
+        used.insert(id.clone());
+        ids.push(id);
     }
+    ids
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -117,7 +151,9 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// pass over the body.
 pub fn scan(body: &str) -> Scan {
     let mut scan = Scan::default();
-    let mut ids = HeadingIds::default();
+    // Headings as written (level, written id, text); ids are given once
+    // all are known, since a written id further down wins.
+    let mut raw: Vec<(u8, Option<String>, String)> = Vec::new();
     // While inside a heading: its level, written id and text so far.
     let mut open: Option<(u8, Option<String>, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -135,17 +171,23 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, title)) = open.take() {
-                    let id = ids.assign(explicit.as_deref(), &title);
-                    scan.headings.push(Heading {
-                        level,
-                        id,
-                        title: title.trim().to_string(),
-                    });
+                if let Some(heading) = open.take() {
+                    raw.push(heading);
                 }
             }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                if let Some((path, anchor)) = parse_internal(&dest_url) {
+                if let Some(path) = relative_path(&dest_url) {
+                    let offset = body
+                        .get(range.clone())
+                        .and_then(|src| src.find(path))
+                        .map_or(range.start, |i| range.start + i);
+                    scan.relative.push(InternalLink {
+                        path: path.to_string(),
+                        anchor: None,
+                        offset,
+                        pos: Pos::default(),
+                    });
+                } else if let Some((path, anchor)) = parse_internal(&dest_url) {
                     let offset = body
                         .get(range.clone())
                         .and_then(|src| src.find("@/"))
@@ -161,9 +203,23 @@ pub fn scan(body: &str) -> Scan {
             _ => {}
         }
     }
+    if !raw.is_empty() {
+        let ids = assign_ids(&raw);
+        for ((level, _, title), id) in raw.into_iter().zip(ids) {
+            scan.headings.push(Heading {
+                level,
+                id,
+                title: title.trim().to_string(),
+            });
+        }
+    }
     // Links come in document order: find their positions in one pass.
     let mut lines = LineIndex::default();
     for link in &mut scan.links {
+        link.pos = lines.pos(body, link.offset);
+    }
+    let mut lines = LineIndex::default();
+    for link in &mut scan.relative {
         link.pos = lines.pos(body, link.offset);
     }
     scan.words = count_words(body);
@@ -373,6 +429,29 @@ mod tests {
         for l in &s.links {
             assert_eq!(l.pos, crate::diagnostic::line_col(body, l.offset));
         }
+    }
+
+    #[test]
+    fn heading_ids_never_repeat_and_written_ids_win() {
+        let ids =
+            |body: &str| -> Vec<String> { scan(body).headings.into_iter().map(|h| h.id).collect() };
+        assert_eq!(
+            ids("# Titolo\n\n# Titolo\n\n# Titolo 1\n"),
+            ["titolo", "titolo-1", "titolo-1-1"]
+        );
+        assert_eq!(
+            ids("# Titolo\n\n# Titolo\n\n# Altro {#titolo-1}\n"),
+            ["titolo", "titolo-2", "titolo-1"]
+        );
+        assert_eq!(
+            ids("# Titolo\n\n# Titolo\n\n# Titolo\n\n# Altro {#titolo-2}\n"),
+            ["titolo", "titolo-1", "titolo-3", "titolo-2"]
+        );
+        assert_eq!(ids("# A {#x}\n\n# B {#x}\n"), ["x", "x-1"]);
+        assert_eq!(
+            ids("# Contatti\n\n# Dopo {#contatti}\n"),
+            ["contatti-1", "contatti"]
+        );
     }
 
     #[test]

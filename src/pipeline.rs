@@ -3,9 +3,9 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
-use crate::{content, output, readiness, render, schema, site, site_files};
+use crate::{content, output, outputs, readiness, render, schema, site, site_files};
 
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -81,7 +81,8 @@ pub enum BuildError {
     },
 }
 
-fn invalid(mut diags: Vec<Diagnostic>) -> BuildError {
+fn invalid(diags: Vec<Diagnostic>) -> BuildError {
+    let mut diags = crate::migration::group(diags);
     diagnostic::normalize(&mut diags);
     BuildError::Invalid(diags)
 }
@@ -123,12 +124,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     // load + validate
     let content_dir = root.join("content");
-    let entries = content::discover(root, &content_dir).map_err(|d| invalid(vec![d]))?;
+    let (entries, discover_diags) = content::discover(root, &content_dir);
     let mut section_keys: Vec<String> = entries.iter().map(|e| e.section.clone()).collect();
     section_keys.sort();
     section_keys.dedup();
     let (schemas, mut diags) =
         schema::compile(&config.sections, &section_keys, Path::new("site.yaml"));
+    diags.extend(discover_diags);
     for key in config.sections.keys() {
         if !section_keys.contains(key) {
             diags.push(Diagnostic::file(
@@ -138,7 +140,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     let templates = render::load_templates(root, config.theme.as_deref());
-    let loaded = content::load(&entries, &schemas);
+    let taxonomy_names: Vec<String> = config.taxonomies.keys().cloned().collect();
+    let loaded = content::load(&entries, &schemas, &taxonomy_names);
     diags.extend(loaded.diagnostics);
 
     // resolve
@@ -155,35 +158,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     diags.extend(templates.check_names(&site));
     let (forms, form_diags) = crate::forms::compile(&site);
     diags.extend(form_diags);
+    let statics = match site_files::static_files(root, site.config.theme.as_deref()) {
+        Ok(statics) => statics,
+        Err(d) => {
+            diags.push(d);
+            Vec::new()
+        }
+    };
+    let assets = match site_files::fingerprints(&statics) {
+        Ok(assets) => assets,
+        Err(d) => {
+            diags.push(d);
+            BTreeMap::new()
+        }
+    };
+    diags.extend(outputs::check(&site, &forms, &statics, &assets));
     if opts.publishing {
         diags.extend(readiness::check(&site, &config_text, !forms.is_empty()));
     }
+    let mut diags = crate::migration::group(diags);
     // Errors first: the warnings come back once the errors are fixed.
     let mut warnings = take_warnings(&mut diags, opts.strict);
     if !diags.is_empty() {
         return Err(invalid(diags));
     }
     diagnostic::normalize(&mut warnings);
-    let statics = site_files::static_files(root, site.config.theme.as_deref())
-        .map_err(|d| invalid(vec![d]))?;
-    let page_paths: HashSet<String> = site
-        .pages
-        .iter()
-        .map(|p| render::output_path(&site, &p.url))
-        .collect();
-    let clashes: Vec<Diagnostic> = statics
-        .iter()
-        .filter(|s| page_paths.contains(&s.to))
-        .map(|s| {
-            Diagnostic::file(
-                &s.shown,
-                format!("static file would replace the page written at {}", s.to),
-            )
-        })
-        .collect();
-    if !clashes.is_empty() {
-        return Err(invalid(clashes));
-    }
 
     // render + write
     let staging = match &opts.output {
@@ -196,16 +195,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         None => None,
     };
     let written = AtomicUsize::new(0);
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+    let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
         if let Some(s) = &staging {
-            s.write(rel, bytes)
-                .map_err(|e| Diagnostic::file(rel, format!("cannot write: {e}")))?;
+            s.write(&r.path, &r.html).map_err(|e| {
+                Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
+            })?;
             written.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     };
-    let assets = site_files::fingerprints(&statics).map_err(|d| invalid(vec![d]))?;
+    let mut resources = 0;
     if let Some(s) = &staging {
+        for (page, r, to) in outputs::resource_outputs(&site) {
+            s.copy(&r.abs, &to).map_err(|e| {
+                invalid(vec![Diagnostic::file(
+                    &r.file,
+                    format!("cannot copy it beside {}: {e}", page.src.file.display()),
+                )])
+            })?;
+            resources += 1;
+        }
         let copies = statics
             .iter()
             .map(|f| (f, &f.to))
@@ -220,14 +229,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     let site = Arc::new(site);
-    let render_diags = templates.render_site(&site, opts.today, &forms, &assets, &|r| {
-        write(&r.path, &r.html)
-    });
+    let render_diags = templates.render_site(&site, opts.today, &forms, &assets, &|r| write(&r));
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }
-    let files_written =
-        written.into_inner() + (statics.len() + assets.len()) * usize::from(staging.is_some());
+    let files_written = written.into_inner()
+        + resources
+        + (statics.len() + assets.len()) * usize::from(staging.is_some());
     if let (Some(s), Some(out)) = (staging, &opts.output) {
         s.commit().map_err(|source| BuildError::Io {
             path: out.clone(),

@@ -3,10 +3,10 @@
 
 use crate::context::{
     AliasContext, Context, ListItem, NotFoundPage, PageContext, RobotsContext, SectionItem, Shared,
-    SitemapContext, SitemapEntry,
+    SitemapContext, SitemapEntry, TaxonomyContext,
 };
 use crate::date::Date;
-use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, Pos};
+use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, GroupKind, Pos};
 use crate::forms::CompiledForm;
 use crate::italian;
 use crate::site::{PageId, Site};
@@ -222,6 +222,22 @@ pub struct Rendered {
     pub path: String,
     /// UTF-8 HTML (kept as bytes: it goes straight to a file).
     pub html: Vec<u8>,
+    /// What caused it, as shown to staff (the page, the page declaring an
+    /// alias, the template of a generated file): a write error names it.
+    pub source: PathBuf,
+}
+
+/// Where a form's files are written, beside its page: the compiled
+/// definition (`{id}.form.json`) and the page shell (`{id}.shell.html`).
+pub fn form_file_paths(site: &Site, form: &CompiledForm) -> [String; 2] {
+    let page = &site.pages[form.page];
+    let dir = output_path(site, &page.url);
+    let dir = dir.trim_end_matches("index.html");
+    let id = &form.definition.id;
+    [
+        format!("{dir}{id}.form.json"),
+        format!("{dir}{id}.shell.html"),
+    ]
 }
 
 /// Which template renders page `id`: its `template` field, else the
@@ -270,7 +286,8 @@ impl Templates {
                 None => Diagnostic::file(
                     file,
                     format!("the template `{name}` this page needs is missing from the theme and templates/"),
-                ),
+                )
+                .grouped(GroupKind::MissingTemplate, name),
             });
         }
         diags
@@ -303,8 +320,9 @@ impl Templates {
                 };
                 let ctx = Context::for_page(site, &shared, id, &page);
                 let path = output_path(site, &site.pages[id].url);
+                let source = site.pages[id].src.file.clone();
                 self.render_one(&name, &ctx)
-                    .and_then(|html| emit(Rendered { path, html }))
+                    .and_then(|html| emit(Rendered { path, html, source }))
                     .err()
             })
             .collect();
@@ -313,8 +331,10 @@ impl Templates {
         let files = std::iter::once(self.render_one("404.html", &ctx).map(|html| Rendered {
             path: "404.html".into(),
             html,
+            source: self.template_file("404.html"),
         }))
         .chain(forms.iter().flat_map(|f| self.form_files(site, &shared, f)))
+        .chain(self.taxonomy_pages(site, &shared))
         .chain(self.site_files(site, &shared));
         for file in files {
             if let Err(d) = file.and_then(emit) {
@@ -324,6 +344,30 @@ impl Templates {
         diags
     }
 
+    /// Each taxonomy's list of terms and each term's page, from
+    /// `taxonomy_list.html` and `taxonomy_term.html`.
+    fn taxonomy_pages<'s>(
+        &'s self,
+        site: &'s Site,
+        shared: &'s Shared<'s>,
+    ) -> impl Iterator<Item = Result<Rendered, Diagnostic>> + 's {
+        site.taxonomies.iter().flat_map(move |taxonomy| {
+            let pages = std::iter::once(None).chain(taxonomy.terms.iter().map(Some));
+            pages.map(move |term| {
+                let ctx = TaxonomyContext::new(site, shared, taxonomy, term);
+                let (template, url) = match term {
+                    Some(t) => ("taxonomy_term.html", &t.url),
+                    None => ("taxonomy_list.html", &taxonomy.url),
+                };
+                self.render_one(template, &ctx).map(|html| Rendered {
+                    path: output_path(site, url),
+                    html,
+                    source: PathBuf::from("site.yaml"),
+                })
+            })
+        })
+    }
+
     /// Alias redirects, `sitemap.xml` and `robots.txt`, from their
     /// templates (built in, or the theme's or site's of the same name).
     fn site_files<'s>(
@@ -331,15 +375,16 @@ impl Templates {
         site: &'s Site,
         shared: &'s Shared<'s>,
     ) -> impl Iterator<Item = Result<Rendered, Diagnostic>> + 's {
-        let aliases = site.aliases.iter().map(move |(path, url)| {
+        let aliases = site.aliases.iter().map(move |alias| {
             let ctx = AliasContext {
                 config: shared.config(),
-                url,
-                permalink: site.config.permalink(url),
+                url: &alias.target,
+                permalink: site.config.permalink(&alias.target),
             };
             self.render_one(ALIAS_TEMPLATE, &ctx).map(|html| Rendered {
-                path: path.clone(),
+                path: alias.output.clone(),
                 html,
+                source: alias.file.clone(),
             })
         });
         let mut entries: Vec<SitemapEntry> = site
@@ -347,9 +392,21 @@ impl Templates {
             .iter()
             .map(|p| SitemapEntry {
                 permalink: site.config.permalink(&p.url),
-                lastmod: p.src.meta.updated.or(p.src.meta.date),
+                lastmod: p
+                    .src
+                    .meta
+                    .updated
+                    .or(p.src.meta.date)
+                    .map(Date::for_sitemap),
             })
             .collect();
+        for taxonomy in &site.taxonomies {
+            let urls = std::iter::once(&taxonomy.url).chain(taxonomy.terms.iter().map(|t| &t.url));
+            entries.extend(urls.map(|url| SitemapEntry {
+                permalink: site.config.permalink(url),
+                lastmod: None,
+            }));
+        }
         entries.sort();
         let sitemap = SitemapContext {
             config: shared.config(),
@@ -363,10 +420,12 @@ impl Templates {
                 .map(|html| Rendered {
                     path: "sitemap.xml".into(),
                     html,
+                    source: self.template_file("sitemap.xml"),
                 }),
             self.render_one("robots.txt", &robots).map(|html| Rendered {
                 path: "robots.txt".into(),
                 html,
+                source: self.template_file("robots.txt"),
             }),
         ])
     }
@@ -433,14 +492,13 @@ impl Templates {
         form: &CompiledForm,
     ) -> Vec<Result<Rendered, Diagnostic>> {
         let page = &site.pages[form.page];
-        let dir = output_path(site, &page.url)
-            .trim_end_matches("index.html")
-            .to_string();
         let id = &form.definition.id;
+        let [json_path, shell_path] = form_file_paths(site, form);
         let json = serde_json::to_vec_pretty(&form.definition)
             .map(|html| Rendered {
-                path: format!("{dir}{id}.form.json"),
+                path: json_path,
                 html,
+                source: page.src.file.clone(),
             })
             .map_err(|e| Diagnostic::file(&page.src.file, format!("form `{id}`: {e}")));
         if !self.files.contains_key("shell.html") {
@@ -461,11 +519,19 @@ impl Templates {
                 );
             }
             Ok(Rendered {
-                path: format!("{dir}{id}.shell.html"),
+                path: shell_path,
                 html: absolute.into_bytes(),
+                source: page.src.file.clone(),
             })
         });
         vec![json, shell]
+    }
+
+    /// The file of template `name`, as shown to staff.
+    fn template_file(&self, name: &str) -> PathBuf {
+        self.files
+            .get(name)
+            .map_or_else(|| PathBuf::from(name), |(file, _)| file.clone())
     }
 
     fn render_one(&self, name: &str, ctx: &impl Serialize) -> Result<Vec<u8>, Diagnostic> {
@@ -532,4 +598,12 @@ const BUILT_IN: &[(&str, &str)] = &[
     (ALIAS_TEMPLATE, include_str!("templates/alias.html")),
     ("robots.txt", include_str!("templates/robots.txt")),
     ("sitemap.xml", include_str!("templates/sitemap.xml")),
+    (
+        "taxonomy_list.html",
+        include_str!("templates/taxonomy_list.html"),
+    ),
+    (
+        "taxonomy_term.html",
+        include_str!("templates/taxonomy_term.html"),
+    ),
 ];

@@ -3,7 +3,7 @@
 
 use crate::config::{FieldSpec, SectionConfig};
 use crate::date::Date;
-use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, Pos};
+use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, GroupKind, Pos};
 use crate::front_matter::RefUse;
 use crate::value::{Extra, FieldValue};
 use crate::yaml::{Source, Value, Yaml};
@@ -252,10 +252,14 @@ pub fn check(
                 format!(" (fields allowed here: {})", names.join(", "))
             };
             let hint = hint_or(&key.name, names.iter().copied(), otherwise);
-            out.problems.push(source.error(
-                key.pos,
-                format!("unknown field `{}` in front matter{hint}", key.name),
-            ));
+            out.problems.push(
+                source
+                    .error(
+                        key.pos,
+                        format!("unknown field `{}` in front matter{hint}", key.name),
+                    )
+                    .grouped(GroupKind::UnknownExtraField, &key.name),
+            );
             continue;
         };
         let mut ctx = Ctx {

@@ -46,8 +46,25 @@ pub struct Site {
     pub sections: BTreeMap<String, Section>,
     /// Content path (`comuni/barga.md`) → page.
     pub by_path: HashMap<String, PageId>,
-    /// Alias redirects: site-relative output path (`vecchio/index.html`) → target URL.
-    pub aliases: Vec<(String, String)>,
+    /// Alias redirects, sorted by output path.
+    pub aliases: Vec<Alias>,
+    /// Taxonomies declared in `site.yaml`, with their terms.
+    pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
+}
+
+/// An old address that redirects to a page.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Alias {
+    /// Where the redirect page is written (`vecchio/index.html`).
+    pub output: String,
+    /// The URL it redirects to.
+    pub target: String,
+    /// The page that declares it, as shown to staff.
+    pub file: std::path::PathBuf,
+    /// Where it is written in that file.
+    pub pos: Pos,
+    /// The alias as written (`/vecchio/`).
+    pub written: String,
 }
 
 impl Site {
@@ -83,22 +100,50 @@ fn parent_key(key: &str) -> Option<&str> {
     }
 }
 
-/// The URL path of a page, below the base path, without slashes at the ends.
+/// The URL path of a page, below the base path, without slashes at the
+/// ends. Folder and file names are slugified (`Chi Siamo.md` → `chi-siamo`,
+/// `Novità` → `novita`), so that no space or accented letter reaches an
+/// address; a `slug` field is used as written (it is checked to need no
+/// encoding).
 fn url_path(src: &SourcePage) -> String {
-    if src.is_index {
-        return src.section.clone();
+    let mut path = String::new();
+    for folder in src.section.split('/').filter(|s| !s.is_empty()) {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(&name_slug(folder));
     }
-    let stem = src
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&src.path)
-        .trim_end_matches(".md");
-    let last = src.meta.slug.as_ref().map_or(stem, |s| s.value.as_str());
-    if src.section.is_empty() {
-        last.to_string()
+    if src.is_index {
+        return path;
+    }
+    let mut names = src.path.rsplit('/');
+    let name = names.next().unwrap_or(&src.path);
+    let stem = if src.is_bundle {
+        // `bando/index.md`: the page is named by its folder.
+        names.next().unwrap_or(name)
     } else {
-        format!("{}/{last}", src.section)
+        crate::content::markdown_stem(name).unwrap_or(name)
+    };
+    let last = src
+        .meta
+        .slug
+        .as_ref()
+        .map_or_else(|| name_slug(stem), |s| s.value.clone());
+    if !path.is_empty() {
+        path.push('/');
+    }
+    path.push_str(&last);
+    path
+}
+
+/// The URL segment of a file or folder name: its slug, or the name as it
+/// is when it has no letter or digit at all (`_`, kept rather than lost).
+fn name_slug(name: &str) -> String {
+    let slug = crate::slug::slugify(name);
+    if slug.is_empty() {
+        name.to_string()
+    } else {
+        slug
     }
 }
 
@@ -116,15 +161,29 @@ pub fn resolve(
     drafts: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let (sources, unpublished): (Vec<SourcePage>, Vec<SourcePage>) =
-        sources.into_iter().partition(|p| drafts || !p.meta.draft);
+    let headless = |p: &SourcePage| p.is_bundle && p.meta.headless.is_some();
+    let (sources, unpublished): (Vec<SourcePage>, Vec<SourcePage>) = sources
+        .into_iter()
+        .partition(|p| !headless(p) && (drafts || !p.meta.draft));
+    let (headless, unpublished): (Vec<SourcePage>, Vec<SourcePage>) =
+        unpublished.into_iter().partition(headless);
     let missing = Missing {
         unreadable: unreadable.iter().map(String::as_str).collect(),
         drafts: unpublished.into_iter().map(|p| p.path).collect(),
+        headless: headless.into_iter().map(|p| p.path).collect(),
     };
+    if !sources.iter().any(|p| p.is_index && p.section.is_empty()) {
+        diags.push(
+            Diagnostic::file(
+                "content",
+                "there is no content/_index.md: the site has no home page (index.html)",
+            )
+            .warning(),
+        );
+    }
     let base = config.base_path().to_string();
     let mut pages = place(sources, &base);
-    let aliases = addresses(&pages, &base, &mut diags);
+    let aliases = addresses(&pages, &mut diags);
     let by_path: HashMap<String, PageId> = pages
         .iter()
         .enumerate()
@@ -133,12 +192,15 @@ pub fn resolve(
     references(&mut pages, &by_path, &missing, &mut diags);
     links(&pages, &by_path, &missing, &mut diags);
     let sections = section_tree(&config, &mut pages);
+    let (taxonomies, taxonomy_diags) = crate::taxonomy::resolve(&config, &pages);
+    diags.extend(taxonomy_diags);
     let site = Site {
         config,
         pages,
         sections,
         by_path,
         aliases,
+        taxonomies,
     };
     (site, diags)
 }
@@ -148,6 +210,7 @@ pub fn resolve(
 struct Missing<'a> {
     unreadable: HashSet<&'a str>,
     drafts: HashSet<String>,
+    headless: HashSet<String>,
 }
 
 impl Missing<'_> {
@@ -158,6 +221,8 @@ impl Missing<'_> {
             None
         } else if self.drafts.contains(path) {
             Some(" (it is a draft: publish it or build with --drafts)".to_string())
+        } else if self.headless.contains(path) {
+            Some(" (it is a headless bundle: it is not published)".to_string())
         } else {
             Some(guess())
         }
@@ -188,8 +253,10 @@ fn place(sources: Vec<SourcePage>, base: &str) -> Vec<Page> {
 }
 
 /// Checks that every URL is produced once, and turns aliases into the
-/// redirect pages to write: (output path, target URL), sorted.
-fn addresses(pages: &[Page], base: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+/// redirect pages to write, sorted, each claimed by one page only.
+/// Whether an alias overwrites a page or another generated file is
+/// checked once every output is known ([`crate::outputs`]).
+fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
     let mut owner: HashMap<&str, PageId> = HashMap::new();
     for (id, page) in pages.iter().enumerate() {
         match owner.get(page.url.as_str()) {
@@ -214,34 +281,61 @@ fn addresses(pages: &[Page], base: &str, diags: &mut Vec<Diagnostic>) -> Vec<(St
             }
         }
     }
-    let mut aliases = Vec::new();
+    let mut aliases: Vec<Alias> = Vec::new();
+    // Output path → index in `aliases`, to find two pages claiming one.
+    let mut claimed: HashMap<String, usize> = HashMap::new();
     for page in pages {
         for alias in &page.src.meta.aliases {
-            match alias_output(&alias.value) {
-                Some((out, url)) => {
-                    let url = format!("{base}{url}");
-                    if let Some(&other) = owner.get(url.as_str()) {
-                        diags.push(Diagnostic::at(
-                            &page.src.file,
-                            alias.pos,
-                            format!(
-                                "alias {url} is already the URL of {}",
-                                pages[other].src.file.display()
-                            ),
-                        ));
-                    } else {
-                        aliases.push((out, page.url.clone()));
-                    }
-                }
-                None => diags.push(Diagnostic::at(
+            let Some(out) = alias_output(&alias.value) else {
+                diags.push(Diagnostic::at(
                     &page.src.file,
                     alias.pos,
                     format!(
                         "alias `{}` is not a site path such as /vecchia-pagina/",
                         alias.value
                     ),
-                )),
+                ));
+                continue;
+            };
+            if let Some(&first) = claimed.get(&out) {
+                let other: &Alias = &aliases[first];
+                if other.file == page.src.file {
+                    diags.push(Diagnostic::at(
+                        &page.src.file,
+                        alias.pos,
+                        format!("alias {} is written twice: keep one", alias.value),
+                    ));
+                    continue;
+                }
+                // Either page may be the one to change: say it in both.
+                diags.push(Diagnostic::at(
+                    &page.src.file,
+                    alias.pos,
+                    format!(
+                        "alias {} is also claimed by {}: an old address can redirect to one page only",
+                        alias.value,
+                        other.file.display()
+                    ),
+                ));
+                diags.push(Diagnostic::at(
+                    &other.file,
+                    other.pos,
+                    format!(
+                        "alias {} is also claimed by {}: an old address can redirect to one page only",
+                        other.written,
+                        page.src.file.display()
+                    ),
+                ));
+                continue;
             }
+            claimed.insert(out.clone(), aliases.len());
+            aliases.push(Alias {
+                output: out,
+                target: page.url.clone(),
+                file: page.src.file.clone(),
+                pos: alias.pos,
+                written: alias.value.clone(),
+            });
         }
     }
     aliases.sort();
@@ -261,7 +355,21 @@ fn references(
         for r in &page.src.refs {
             let path = match r.name.strip_prefix("@/") {
                 Some(p) => p.to_string(),
-                None => format!("{}/{}.md", r.section, r.name.trim_end_matches(".md")),
+                None => {
+                    // By name: `barga` is `barga.md`, or `barga.markdown`.
+                    let stem = crate::content::markdown_stem(&r.name).unwrap_or(&r.name);
+                    let md = format!("{}/{stem}.md", r.section);
+                    if by_path.contains_key(&md) {
+                        md
+                    } else {
+                        let other = format!("{}/{stem}.markdown", r.section);
+                        if by_path.contains_key(&other) {
+                            other
+                        } else {
+                            md
+                        }
+                    }
+                }
             };
             // A reference with no section (a link in a form definition) may
             // name any page.
@@ -347,7 +455,64 @@ fn links(
                 diags.push(Diagnostic::at(&page.src.file, pos, message));
             }
         }
+        if page.src.is_bundle {
+            bundle_links(page, diags);
+        }
     }
+}
+
+/// Checks the relative links of a page bundle (`![](foto.jpg)`,
+/// `[bando](allegati/bando.pdf)`): each must name one of its files.
+fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
+    let files: HashSet<&str> = page.src.resources.iter().map(|r| r.rel.as_str()).collect();
+    for link in &page.src.scan.relative {
+        let path = link.path.strip_prefix("./").unwrap_or(&link.path);
+        let decoded = percent_decode(path);
+        if files.contains(path) || files.contains(decoded.as_str()) {
+            continue;
+        }
+        let why = if files.is_empty() {
+            " (the bundle has no other files)".to_string()
+        } else {
+            hint(path, files.iter().copied())
+        };
+        let folder = page
+            .src
+            .file
+            .parent()
+            .map_or_else(String::new, |p| p.display().to_string());
+        diags.push(Diagnostic::at(
+            &page.src.file,
+            link.pos.below(page.src.body_line - 1),
+            format!("link to {}: no such file in {folder}/{why}", link.path),
+        ));
+    }
+}
+
+/// `%20` and other escapes in a link, decoded (a file name with a space
+/// is linked as `foto%20uno.jpg`).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The section tree: every folder with pages, and its ancestors, each
@@ -441,9 +606,9 @@ fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
     }
 }
 
-/// Where an alias is written and the URL path it answers: `/vecchio/` →
-/// (`vecchio/index.html`, `vecchio/`); `/vecchio.html` → itself.
-fn alias_output(alias: &str) -> Option<(String, String)> {
+/// Where an alias is written: `/vecchio/` → `vecchio/index.html`;
+/// `/vecchio.html` → itself. `None` for what is not a site path.
+fn alias_output(alias: &str) -> Option<String> {
     let trimmed = alias.trim_matches('/');
     if trimmed.is_empty()
         || trimmed
@@ -454,9 +619,9 @@ fn alias_output(alias: &str) -> Option<(String, String)> {
         return None;
     }
     if trimmed.ends_with(".html") {
-        Some((trimmed.to_string(), trimmed.to_string()))
+        Some(trimmed.to_string())
     } else {
-        Some((format!("{trimmed}/index.html"), format!("{trimmed}/")))
+        Some(format!("{trimmed}/index.html"))
     }
 }
 
@@ -467,13 +632,10 @@ mod tests {
     #[test]
     fn alias_paths() {
         assert_eq!(
-            alias_output("/vecchio/"),
-            Some(("vecchio/index.html".into(), "vecchio/".into()))
+            alias_output("/vecchio/").as_deref(),
+            Some("vecchio/index.html")
         );
-        assert_eq!(
-            alias_output("a/b.html"),
-            Some(("a/b.html".into(), "a/b.html".into()))
-        );
+        assert_eq!(alias_output("a/b.html").as_deref(), Some("a/b.html"));
         assert_eq!(alias_output("/../etc"), None);
         assert_eq!(alias_output("/"), None);
     }

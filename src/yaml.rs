@@ -116,9 +116,64 @@ pub fn parse(source: &Source<'_>, what: &str) -> Result<Yaml, Diagnostic> {
             .location()
             .filter(|l| l.line() > 0)
             .map_or(Pos::new(1, 1), |l| pos_of(&l));
-        let message = bare_message(&err.without_snippet().to_string());
-        source.error(pos, format!("{what}: {message}"))
+        source.error(pos, format!("{what}: {}", staff_message(&err)))
     })
+}
+
+/// A YAML error in our words: serde-saphyr's own text speaks to
+/// programmers (`set DuplicateKeyPolicy in Options`, `budget breached:
+/// Nodes { nodes: 250001 }`). Syntax errors from the parser itself are
+/// plain enough and kept, without their position (reported separately).
+pub(crate) fn staff_message(err: &serde_saphyr::Error) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    use serde_saphyr::Error as E;
+    let mut err = err.without_snippet();
+    // An error met while expanding an alias: the error itself matters.
+    while let E::AliasError { error, .. } = err {
+        err = error.without_snippet();
+    }
+    const HUGE: &str = "aliases (`*name`) that repeat a part many times?";
+    match err {
+        E::DuplicateMappingKey { key: Some(k), .. } => {
+            format!("the field `{k}` is written twice at the same level: keep only one")
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            "a field is written twice at the same level: keep only one".to_string()
+        }
+        E::Budget { breach, .. } => {
+            let what = match breach {
+                BudgetBreach::Depth { .. } => "it is nested too deeply".to_string(),
+                BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
+                    "it uses too many aliases (`*name`)".to_string()
+                }
+                BudgetBreach::Anchors { .. } => "it defines too many anchors (`&name`)".to_string(),
+                _ => format!("it is too large to read ({HUGE})"),
+            };
+            format!("{what}: front matter holds a page's fields, keep it short")
+        }
+        E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => {
+            format!("it is too large to read ({HUGE}): write the values out instead")
+        }
+        E::UnknownAnchor { .. } => {
+            "an alias (`*name`) names no anchor (`&name`) written before it".to_string()
+        }
+        E::Eof { .. } => "the text ends too early: is a quote or a bracket left open?".to_string(),
+        E::MultipleDocuments { .. } => {
+            "it holds more than one YAML document: remove the extra `---` line".to_string()
+        }
+        E::IndentationError {
+            required, actual, ..
+        } => format!("wrong indentation: expected {required}, found {actual} spaces"),
+        E::QuotingRequired { value, .. } => format!("the value {value} must be put in quotes"),
+        E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => {
+            "merge keys (`<<`) are not supported: write the fields out".to_string()
+        }
+        E::InvalidUtf8Input => "the text is not UTF-8: save it as UTF-8".to_string(),
+        other => bare_message(&other.to_string()),
+    }
 }
 
 /// serde-saphyr renders `error: line 2 column 6: message`; the position is
@@ -305,6 +360,30 @@ mod tests {
             panic!("not a map")
         };
         assert_eq!(entries[0].1.raw_text(src), Some("055051"));
+    }
+
+    #[test]
+    fn errors_are_in_our_words_at_file_lines() {
+        let e = parse_text("title: A\ndescription: x\ndescription: y\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.md:4:1: error: not valid YAML: the field `description` is written twice at the same level: keep only one"
+        );
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (i, prev) in ["b", "c", "d", "e", "f"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e"])
+        {
+            bomb.push_str(&format!("{i}: &{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let e = parse_text(&bomb).unwrap_err();
+        assert!(e.message.starts_with("not valid YAML: "), "{e}");
+        assert!(
+            !e.message.contains("budget") && !e.message.contains('{'),
+            "{e}"
+        );
+        assert!(e.message.contains("too"), "{e}");
+        assert!(e.pos.is_some_and(|p| p.line >= 2), "{e}");
     }
 
     #[test]

@@ -5,12 +5,13 @@
 // Tests and benchmarks may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
 
-/// `ambito serve` on the real site, on a free port.
+use common::*;
+use std::process::Command;
+
+/// The real site, built as for publishing and served on a free port.
 struct Preview {
-    child: std::process::Child,
     url: String,
     _out: tempfile::TempDir,
 }
@@ -18,43 +19,17 @@ struct Preview {
 impl Preview {
     fn start() -> Preview {
         let out = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
-            .args([
-                "serve",
-                "--port",
-                "0",
-                "--root",
-                env!("CARGO_MANIFEST_DIR"),
-                "--output",
-            ])
-            .arg(out.path().join("public"))
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let url = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.strip_prefix("preview at ") {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .trim_end_matches('/')
-                    .to_string();
-            }
-        };
-        Preview {
-            child,
-            url,
-            _out: out,
-        }
-    }
-}
-
-impl Drop for Preview {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let public = out.path().join("public");
+        let run = ambito(&[
+            "build",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--output",
+            public.to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", stderr(&run));
+        let url = format!("http://{}", serve_static(&public));
+        Preview { url, _out: out }
     }
 }
 

@@ -441,3 +441,583 @@ fn stylesheets_and_scripts_are_linked_by_a_content_hash() {
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(!read(out2.path(), "index.html").contains(href));
 }
+
+/// The basic fixture, copied, with `files` written over it (path → text).
+fn basic_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = copy_fixture("basic");
+    for (path, text) in files {
+        let path = site.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    site
+}
+
+/// The problems printed (every line but the summary).
+fn problems(run: &std::process::Output) -> Vec<String> {
+    stderr(run)
+        .lines()
+        .filter(|l| l.starts_with("content") || l.starts_with("static") || l.starts_with("themes"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn an_alias_never_replaces_another_file_of_the_build() {
+    let site = basic_with(&[(
+        "content/progetti/av3.md",
+        "---\ntitle: Progetto AV3\ndate: 2017-01-02\naliases:\n  - /index.html\n  - /404.html\n  - /comuni/barga/index.html\n  - /robots.txt/\n  - /style.css/\n  - /sitemap.xml/\n  - /progetti/av3-vecchio/\nextra:\n  importo: 197769\n---\nTesto.\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/progetti/av3.md:5:5: error: alias /index.html would replace the page content/_index.md (index.html): remove it or choose another address",
+            "content/progetti/av3.md:6:5: error: alias /404.html would replace the not-found page (404.html): remove it or choose another address",
+            "content/progetti/av3.md:7:5: error: alias /comuni/barga/index.html would replace the page content/comuni/barga.md (comuni/barga/index.html): remove it or choose another address",
+            "content/progetti/av3.md:8:5: error: alias /robots.txt/ would need a folder robots.txt where the generated robots.txt is written: remove it or choose another address",
+            "content/progetti/av3.md:9:5: error: alias /style.css/ would need a folder style.css where the static file static/style.css is written: remove it or choose another address",
+            "content/progetti/av3.md:10:5: error: alias /sitemap.xml/ would need a folder sitemap.xml where the generated sitemap is written: remove it or choose another address",
+        ]
+    );
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
+fn two_pages_claiming_one_alias_is_an_error_naming_both() {
+    let site = basic_with(&[(
+        "content/progetti/av3.md",
+        "---\ntitle: Progetto AV3\ndate: 2017-01-02\naliases: [/tirocini-vecchi/]\nextra:\n  importo: 197769\n---\nTesto.\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/progetti/av3.md:4:11: error: alias /tirocini-vecchi/ is also claimed by content/servizi/tirocini.md: an old address can redirect to one page only",
+            "content/servizi/tirocini.md:5:11: error: alias /tirocini-vecchi/ is also claimed by content/progetti/av3.md: an old address can redirect to one page only",
+        ]
+    );
+}
+
+#[test]
+fn a_write_error_names_the_page_that_caused_it() {
+    // A slug longer than any file name the system allows.
+    let slug = "a".repeat(300);
+    let page = format!("---\ntitle: Lunga\nslug: {slug}\n---\nTesto.\n");
+    let site = basic_with(&[("content/lunga.md", &page)]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let lines = problems(&run);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "content/lunga.md: error: cannot write {slug}/index.html: "
+        )),
+        "{lines:?}"
+    );
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
+fn a_site_without_a_home_page_is_a_warning() {
+    let site = copy_fixture("basic");
+    std::fs::remove_file(site.path().join("content/_index.md")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains(
+            "content: warning: there is no content/_index.md: the site has no home page (index.html)\n"
+        ),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!out.path().join("index.html").exists());
+}
+
+#[test]
+fn markdown_files_symlinks_and_file_names_with_spaces() {
+    let site = basic_with(&[
+        (
+            "content/Chi Siamo.md",
+            "---\ntitle: Chi siamo\n---\nTesto.\n",
+        ),
+        (
+            "content/orari.markdown",
+            "---\ntitle: Orari\n---\nVedi [chi siamo](<@/Chi Siamo.md>).\n",
+        ),
+        (
+            "elsewhere/linked.md",
+            "---\ntitle: Collegata\n---\nTesto.\n",
+        ),
+        ("elsewhere/folder/x.md", "---\ntitle: X\n---\n"),
+        ("content/foto.jpg", "not a page"),
+        (
+            "content/comuni/pieve.markdown",
+            "---\ntitle: Pieve\nextra:\n  istat: \"046000\"\n---\n",
+        ),
+    ]);
+    let root = site.path();
+    let tirocini = root.join("content/servizi/tirocini.md");
+    let text = std::fs::read_to_string(&tirocini)
+        .unwrap()
+        .replace("comuni: [barga,", "comuni: [pieve, barga,");
+    std::fs::write(&tirocini, text).unwrap();
+    std::os::unix::fs::symlink(
+        root.join("elsewhere/linked.md"),
+        root.join("content/collegata.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(root.join("elsewhere/folder"), root.join("content/cartella"))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run)
+            .contains("content/cartella: warning: a symbolic link to a folder is not followed"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(
+        stderr(&run).contains("content/foto.jpg: warning: not published: only Markdown pages and the files of page bundles"),
+        "{}",
+        stderr(&run)
+    );
+    let o = out.path();
+    assert!(read(o, "chi-siamo/index.html").contains("Chi siamo"));
+    // A `.markdown` page named by a reference field.
+    assert!(read(o, "servizi/tirocini/index.html")
+        .contains(r#"<li><a href="/comuni/pieve/">Pieve</a></li>"#));
+    assert!(read(o, "orari/index.html").contains(r#"<a href="/chi-siamo/">chi siamo</a>"#));
+    assert!(read(o, "collegata/index.html").contains("Collegata"));
+    let sitemap = read(o, "sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://prova.example.org/chi-siamo/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("Chi Siamo"), "{sitemap}");
+}
+
+#[test]
+fn a_slug_that_needs_encoding_is_an_error_with_the_fix() {
+    let site = basic_with(&[(
+        "content/pagina.md",
+        "---\ntitle: Pagina\nslug: Chi siamo\n---\n",
+    )]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        problems(&run),
+        ["content/pagina.md:3:7: error: `slug` must be made of letters a-z, digits and `-`, found `Chi siamo` (write `chi-siamo`)"]
+    );
+}
+
+#[test]
+fn an_unreadable_folder_is_reported_and_the_walk_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = basic_with(&[
+        ("content/chiusa/pagina.md", "---\ntitle: Chiusa\n---\n"),
+        ("content/zeta.md", "---\ntitel: Zeta\n---\n"),
+    ]);
+    let root = site.path();
+    // Readable by everyone but the folder that is closed (the tests may
+    // run as root, who reads anything: the build then runs as nobody).
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        root.join("content/chiusa"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_ambito");
+    let is_root = std::fs::read_dir(root.join("content/chiusa")).is_ok();
+    let run = if is_root {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
+            .args(["check", "--root", root.to_str().unwrap()])
+            .output()
+            .expect("setpriv, to run the build as an unprivileged user")
+    } else {
+        ambito(&["check", "--root", root.to_str().unwrap()])
+    };
+    std::fs::set_permissions(
+        root.join("content/chiusa"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/chiusa: error: cannot read: Permission denied (os error 13)",
+            "content/zeta.md:1:1: error: missing required field `title` in front matter",
+            "content/zeta.md:2:1: error: unknown field `titel` in front matter (did you mean `title`?)",
+        ]
+    );
+}
+
+#[test]
+fn impossible_datetimes_are_errors_and_times_are_kept() {
+    let site = basic_with(&[
+        (
+            "content/a.md",
+            "---\ntitle: A\ndate: 2022-07-21T25:99\n---\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\ndate: 2022-07-21 10:30:00 +0200\n---\n",
+        ),
+    ]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(
+        problems(&run),
+        ["content/a.md:3:7: error: bad date `2022-07-21T25:99` for `date`: hour must be 00 to 23, found 25"]
+    );
+    std::fs::remove_file(site.path().join("content/a.md")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        read(out.path(), "sitemap.xml").contains("<lastmod>2022-07-21T10:30:00+02:00</lastmod>")
+    );
+}
+
+#[test]
+fn a_hugo_style_site_builds_with_the_expected_warnings() {
+    // TOML front matter, a page bundle with an image and a PDF, a headless
+    // bundle, a Jekyll `.markdown` page, leftover shortcode and kramdown.
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(
+        &fixture("hugo"),
+        out.path(),
+        &["--base-url", "https://www.migrato.it/"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/notizie/prima-notizia.md:10:1: warning: a Hugo shortcode from another generator, `{{< youtube w7Ft2ymGmfc >}}`: it would be published as written: replace it with Markdown or remove it",
+            "content/notizie/vecchia.markdown:7:1: warning: a kramdown attribute list from another generator, `{: .lead}`: remove it, or give a heading an id as {#id}",
+        ]
+    );
+    assert!(stderr(&run).contains("(2 warnings)"), "{}", stderr(&run));
+    let o = out.path();
+    let files: Vec<String> = snapshot(o).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "404.html",
+            "index.html",
+            "news/prima/index.html",
+            "notizie/bando/allegati/bando.pdf",
+            "notizie/bando/index.html",
+            "notizie/bando/locandina.png",
+            "notizie/index.html",
+            "notizie/prima-notizia/index.html",
+            "notizie/vecchia/index.html",
+            "robots.txt",
+            "sitemap.xml",
+            "tags/inclusione-sociale/index.html",
+            "tags/index.html",
+            "tags/lavoro/index.html",
+        ],
+        "the headless bundle and its file are not published"
+    );
+    // Taxonomy pages: the list of terms, each term's pages, the page's terms.
+    assert!(read(o, "tags/index.html").contains(r#"<ul><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a> (1)</li><li><a href="/tags/lavoro/">Lavoro</a> (2)</li></ul>"#));
+    let term = read(o, "tags/lavoro/index.html");
+    assert!(term.contains(r#"<ol class="crumbs"><li><a href="/">Benvenuti</a></li><li><a href="/tags/">Etichette</a></li><li><a href="/tags/lavoro/">Lavoro</a></li></ol>"#), "{term}");
+    assert!(
+        term.contains(r#"<title>Lavoro</title>"#)
+            && term.contains(r#"<p class="modifica">2024-04-01</p>"#)
+    );
+    assert!(read(o, "tags/lavoro/index.html").contains(r#"<ul><li><a href="/notizie/bando/">Bando 2024</a> <time datetime="2024-04-01">1º aprile 2024</time></li><li><a href="/notizie/prima-notizia/">Prima notizia</a>"#));
+    assert!(read(o, "notizie/prima-notizia/index.html").contains(r#"<ul class="tags"><li><a href="/tags/lavoro/">Lavoro</a></li><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a></li></ul>"#));
+    assert!(read(o, "sitemap.xml").contains("<loc>https://www.migrato.it/tags/lavoro/</loc>"));
+    let bundle = fixture("hugo/content/notizie/bando");
+    assert_eq!(
+        std::fs::read(o.join("notizie/bando/locandina.png")).unwrap(),
+        std::fs::read(bundle.join("locandina.png")).unwrap()
+    );
+    let page = read(o, "notizie/bando/index.html");
+    assert!(
+        page.contains(r#"<img src="locandina.png" alt="Locandina" />"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="allegati/bando.pdf">bando</a>"#));
+    let prima = read(o, "notizie/prima-notizia/index.html");
+    assert!(
+        prima.contains(r#"<time datetime="2024-03-05T10:30:00+01:00">5 marzo 2024</time>"#),
+        "{prima}"
+    );
+    assert!(prima.contains(r#"<a href="/notizie/bando/">bando</a>"#));
+    assert!(read(o, "sitemap.xml").contains("<lastmod>2019-05-04T10:10:00+02:00</lastmod>"));
+}
+
+#[test]
+fn bundle_links_and_headless_bundles_are_checked() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(
+        root.join("content/notizie/bando/index.md"),
+        "---\ntitle: Bando 2024\n---\n![Locandina](locandina.png)\n\nIl [bando](allegati/bandi.pdf) e le [risorse](@/notizie/nascosto/index.md).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/notizie/altra.md"),
+        "+++\ntitle = \"Altra\"\nheadless = true\n+++\n",
+    )
+    .unwrap();
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let errors: Vec<String> = problems(&run)
+        .into_iter()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "content/notizie/altra.md:3:1: error: `headless` applies only to a page bundle (a folder with an index.md): use `draft: true` to hide a page",
+            "content/notizie/bando/index.md:6:12: error: link to allegati/bandi.pdf: no such file in content/notizie/bando/ (did you mean `allegati/bando.pdf`?)",
+            "content/notizie/bando/index.md:6:47: error: link to @/notizie/nascosto/index.md: no such page (it is a headless bundle: it is not published)",
+        ]
+    );
+}
+
+#[test]
+fn check_on_a_migrated_content_folder_groups_repeated_problems() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: https://www.migrato.it/\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("content/post")).unwrap();
+    std::fs::write(
+        root.join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\n",
+    )
+    .unwrap();
+    for i in 0..30 {
+        let extra = if i % 3 == 0 {
+            "categories = [\"x\"]\n"
+        } else {
+            ""
+        };
+        std::fs::write(
+            root.join(format!("content/post/p{i:02}.md")),
+            format!("+++\ntitle = \"Post {i}\"\nlayout = \"post\"\ntags = [\"a\"]\n{extra}+++\nTesto {{{{< figure src=\"a.png\" >}}}}\n"),
+        )
+        .unwrap();
+    }
+    // One page with a problem of its own keeps its line.
+    std::fs::write(
+        root.join("content/post/rotta.md"),
+        "+++\ntitle = \"Rotta\"\ndate = 2022-02-30\n+++\n",
+    )
+    .unwrap();
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        stderr(&run),
+        "\
+content: error: 30 pages use front-matter fields ambito does not know: layout (30), tags (30), categories (10); move them under `extra:` (declared in site.yaml where the section has a schema) or remove them. For example: content/post/p00.md:3:1: error: unknown field `layout` in front matter (section-specific fields go under `extra:`)
+content: error: 31 pages need templates missing from the theme and templates/: page.html (30), index.html (1); set a `theme` in site.yaml or add them to templates/ (another generator's layouts/ are not read). For example: content/_index.md: error: the template `index.html` this page needs is missing from the theme and templates/
+content/post/rotta.md:3:8: error: front matter is not valid TOML: invalid date, expected day between 01 and 28
+3 errors found; nothing was written, the previous site is unchanged
+"
+    );
+    // Once fixed, the repeated warnings are one line too.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    for t in ["index.html", "page.html", "section.html"] {
+        std::fs::write(root.join("templates").join(t), "{{ page.title }}").unwrap();
+    }
+    for i in 0..30 {
+        std::fs::write(
+            root.join(format!("content/post/p{i:02}.md")),
+            format!("+++\ntitle = \"Post {i}\"\n+++\nTesto {{{{< figure src=\"a.png\" >}}}} {{% link x.md %}}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::remove_file(root.join("content/post/rotta.md")).unwrap();
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let err = stderr(&run);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+    assert!(
+        lines.contains(&"content: warning: 30 pages contain syntax of other generators, published as written: {{< figure >}} (30); replace it with Markdown (links: [text](@/section/page.md)). For example: content/post/p00.md:4:7: warning: a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn taxonomy_terms_are_checked_like_references() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: https://www.migrato.it/\ntaxonomies:\n  tags:\n    sections: [notizie]\n    terms: [Lavoro, Inclusione sociale, Minori]\n",
+    )
+    .unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let path = root.join(path);
+        let text = std::fs::read_to_string(&path).unwrap().replace(from, to);
+        std::fs::write(path, text).unwrap();
+    };
+    edit(
+        "content/notizie/prima-notizia.md",
+        "\"Lavoro\"",
+        "\"Lavroo\"",
+    );
+    edit(
+        "content/notizie/bando/index.md",
+        "[Lavoro]",
+        "[lavoro, minori]",
+    );
+    edit("content/_index.md", "+++\n", "+++\ntags = [\"Minori\"]\n");
+    edit(
+        "content/notizie/vecchia.markdown",
+        "---\n",
+        "---\naliases: [/tags/minori/]\ntags: [Minori]\n",
+    );
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/_index.md:2:9: error: `tags` is not used in the top-level pages: site.yaml allows it in notizie",
+            "content/notizie/prima-notizia.md:6:9: error: `tags` names `Lavroo`: no such term (did you mean `Lavoro`?)",
+            "content/notizie/vecchia.markdown:2:11: error: alias /tags/minori/ would replace the page of its term `minori` of taxonomy `tags` (tags/minori/index.html): remove it or choose another address",
+        ]
+    );
+    // Errors fixed: one term written two ways is a warning.
+    edit(
+        "content/notizie/prima-notizia.md",
+        "\"Lavroo\"",
+        "\"Lavoro\"",
+    );
+    edit("content/_index.md", "tags = [\"Minori\"]\n", "");
+    edit(
+        "content/notizie/vecchia.markdown",
+        "aliases: [/tags/minori/]\n",
+        "",
+    );
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("content/notizie/vecchia.markdown:2:8: warning: term `Minori` of `tags` is written `minori` in content/notizie/bando/index.md: write it the same way everywhere\n"), "{}", stderr(&run));
+}
+
+#[test]
+fn the_shipped_theme_can_show_a_taxonomy() {
+    // What the lead engineer is asked to add to the shipped site, on a copy.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    for dir in ["content", "themes"] {
+        copy_dir(&repo.join(dir), &root.join(dir));
+    }
+    let config = std::fs::read_to_string(repo.join("site.yaml")).unwrap();
+    std::fs::write(
+        root.join("site.yaml"),
+        format!(
+            "{config}\ntaxonomies:\n  argomenti:\n    title: Argomenti\n    sections: [notizie]\n"
+        ),
+    )
+    .unwrap();
+    let news: Vec<_> = std::fs::read_dir(root.join("content/notizie"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "_index.md")
+        .collect();
+    assert!(!news.is_empty());
+    for page in &news {
+        let text = std::fs::read_to_string(page).unwrap();
+        let text = text.replacen("---\n", "---\nargomenti: [Proroghe]\n", 1);
+        std::fs::write(page, text).unwrap();
+    }
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    for t in ["taxonomy_list.html", "taxonomy_term.html"] {
+        std::fs::write(
+            root.join("templates").join(t),
+            LEAD_TEMPLATES[usize::from(t == "taxonomy_term.html")],
+        )
+        .unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    for page in ["argomenti/index.html", "argomenti/proroghe/index.html"] {
+        let html = read(out.path(), page);
+        assert!(
+            html.contains("Progetti cofinanziati dall’Unione europea"),
+            "{html}"
+        );
+        assert!(html.contains("Data ultima modifica"), "{html}");
+    }
+    let term = read(out.path(), "argomenti/proroghe/index.html");
+    let list = term.split_once(r#"<ul class="elenco">"#).unwrap().1;
+    let list = list.split_once("</ul>").unwrap().0;
+    assert_eq!(
+        list.matches("<li><a href=\"/notizie/").count(),
+        news.len(),
+        "{term}"
+    );
+}
+
+/// The taxonomy templates proposed for the shipped theme (list, term).
+const LEAD_TEMPLATES: [&str; 2] = [
+    r#"{% extends "base.html" %}
+{% block content %}
+<h1>{{ taxonomy.title }}</h1>
+<ul class="elenco">
+{% for t in taxonomy.terms %}<li><a href="{{ t.url }}">{{ t.name }}</a> ({{ t.count }})</li>
+{% endfor %}</ul>
+{% endblock content %}
+"#,
+    r#"{% extends "base.html" %}
+{% block content %}
+<h1>{{ taxonomy.title }}: {{ term.name }}</h1>
+<ul class="elenco">
+{% for p in term.pages %}<li><a href="{{ p.url }}">{{ p.title }}</a>{% if p.date %} <time datetime="{{ p.date }}">{{ p.date | date_it }}</time>{% endif %}{% if p.description %}<p>{{ p.description }}</p>{% endif %}</li>
+{% endfor %}</ul>
+{% endblock content %}
+"#,
+];
+
+#[test]
+fn a_bundle_inside_a_bundle_is_files_of_the_outer_one() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(
+        root.join("content/notizie/bando/allegati/index.md"),
+        "---\ntitle: Interno\n---\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &["--base-url", "https://www.migrato.it/"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        read(out.path(), "notizie/bando/allegati/index.md"),
+        "---\ntitle: Interno\n---\n"
+    );
+    assert!(!out
+        .path()
+        .join("notizie/bando/allegati/index.html")
+        .exists());
+}

@@ -1,4 +1,4 @@
-//! No input makes the front-matter splitter, the YAML reader, the schema
+//! No input makes the front-matter splitter, the YAML and TOML readers, the schema
 //! checker or the Markdown scanner panic: property tests over arbitrary
 //! text and over text shaped like front matter.
 
@@ -7,7 +7,7 @@
 
 use ambito::config::SiteConfig;
 use ambito::diagnostic::Pos;
-use ambito::{front_matter, markdown, schema};
+use ambito::{front_matter, leftovers, markdown, schema};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -30,6 +30,29 @@ fn front_matter_like() -> impl Strategy<Value = String> {
         Just("weight: 99999999999999999999999".to_string()),
         "[a-z]{1,8}: [^\n]{0,20}",
         "[ \t]{0,4}[-:?|>{}\\[\\],&*!%@`'\"#àèé]{0,6}[^\n]{0,10}",
+    ];
+    prop::collection::vec(line, 0..16).prop_map(|lines| lines.join("\n"))
+}
+
+/// Lines that look like TOML front matter: tables, arrays, dates, quotes,
+/// repeated keys, broken brackets, multi-byte text.
+fn toml_like() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("+++".to_string()),
+        Just("title = \"Barga\"".to_string()),
+        Just("date = 2022-07-21T25:99:00Z".to_string()),
+        Just("date = 2022-02-30".to_string()),
+        Just("[extra]".to_string()),
+        Just("[[extra.x]]".to_string()),
+        Just("istat = \"046003\"".to_string()),
+        Just("servizi = [\"a\", \"b\"".to_string()),
+        Just("n = 0x7fffffffffffffffff".to_string()),
+        Just("f = 1e999".to_string()),
+        Just("aliases = [\"/x/\", 3]".to_string()),
+        Just("title = '''".to_string()),
+        Just("a.b.c = { d = [1, {e = 2}] }".to_string()),
+        "[a-z]{1,8} = [^\n]{0,20}",
+        "[ \t]{0,4}[-=\\[\\]{}.,'\"#àèé+]{0,6}[^\n]{0,10}",
     ];
     prop::collection::vec(line, 0..16).prop_map(|lines| lines.join("\n"))
 }
@@ -73,6 +96,9 @@ fn exercise(text: &str, schema: &schema::Schema) {
                 assert!(d.pos.is_some_and(|p| p.line >= 1), "{d:?}");
             }
         }
+        for l in leftovers::find(split.body) {
+            assert!(l.pos.line >= 1 && l.pos.column >= 1, "{l:?}");
+        }
         let scan = markdown::scan(split.body);
         let _ = markdown::render(split.body, &scan.headings, &|_, _| None);
         assert!(scan.links.iter().all(|l| l.offset <= split.body.len()));
@@ -91,6 +117,27 @@ proptest! {
     fn front_matter_shaped_text_never_panics(fm in front_matter_like(), body in "[^\u{0}]{0,80}") {
         let text = format!("---\n{fm}\n---\n{body}");
         exercise(&text, &schema_for_tests());
+    }
+
+    #[test]
+    fn toml_shaped_text_never_panics(fm in toml_like(), body in "[^\u{0}]{0,80}") {
+        let text = format!("+++\n{fm}\n+++\n{body}");
+        exercise(&text, &schema_for_tests());
+    }
+
+    #[test]
+    fn arbitrary_text_as_toml_front_matter_never_panics(fm in "\\PC{0,200}") {
+        exercise(&format!("+++\n{fm}\n+++\n"), &schema_for_tests());
+    }
+
+    #[test]
+    fn dates_and_times_never_panic(text in "[0-9T:+\\-Zz .à]{0,40}", any in "\\PC{0,40}") {
+        for t in [&text, &any, &format!("2022-07-21{text}")] {
+            if let Ok(d) = ambito::date::Date::parse(t) {
+                // What is accepted prints back as something accepted.
+                prop_assert!(ambito::date::Date::parse(&d.to_string()).is_ok(), "{t} -> {d}");
+            }
+        }
     }
 
     #[test]

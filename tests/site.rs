@@ -259,13 +259,14 @@ fn the_form_page_renders_the_form_defined_in_its_front_matter() {
     );
     assert!(shell.contains("<title>__AMBITO_TITOLO__ – "));
     assert!(shell.contains("<main id=\"contenuto\" class=\"contenitore\">\n__AMBITO_CONTENUTO__"));
-    assert!(shell.contains("href=\"https://www.example.org/css/serchio.css\""));
+    assert!(shell.contains("href=\"https://www.example.org/css/serchio."));
     assert!(
         !shell.contains("href=\"/"),
         "no site-relative links in the shell"
     );
     // The progressive-enhancement script: on the form page only, small.
-    assert!(page.contains("<script src=\"/js/modulo.js\" defer></script>"));
+    assert!(page.contains("<script src=\"/js/modulo."));
+    assert!(page.contains(".js\" defer></script>"));
     let js = std::fs::metadata(site().join("js/modulo.js"))
         .unwrap()
         .len();

@@ -65,3 +65,60 @@ pub fn ambito(args: &[&str]) -> Output {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A minimal static web server for built sites in tests: GET only,
+/// `index.html` for folders, the site's `404.html` with status 404. Serves
+/// until the process ends; returns its address (`127.0.0.1:port`).
+pub fn serve_static(dir: &Path) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                // Read the headers off the connection.
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("/");
+                let path = path.split(['?', '#']).next().unwrap_or("/");
+                let mut file = dir.join(path.trim_start_matches('/'));
+                if path.ends_with('/') {
+                    file = file.join("index.html");
+                }
+                let traversal = path.split('/').any(|seg| seg == "..");
+                let (status, file) = if !traversal && file.is_file() {
+                    ("200 OK", file)
+                } else {
+                    ("404 Not Found", dir.join("404.html"))
+                };
+                let body = std::fs::read(&file).unwrap_or_default();
+                let kind = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css; charset=utf-8",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    Some("svg") => "image/svg+xml",
+                    Some("json") => "application/json",
+                    Some("xml") => "application/xml",
+                    _ => "application/octet-stream",
+                };
+                let mut out = &stream;
+                let _ = write!(
+                    out,
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = out.write_all(&body);
+            });
+        }
+    });
+    addr
+}

@@ -1,0 +1,152 @@
+//! Syntax other generators leave in a body: Hugo shortcodes (`{{< … >}}`,
+//! `{{% … %}}`), Jekyll/Liquid tags (`{% … %}`) and kramdown attribute
+//! lists (`{: .class}`). ambito does not run them, so they would be
+//! published as literal text (and a Jekyll `{% link %}` would be a dead
+//! link): each is a warning at its line, with what to write instead.
+//! Code blocks and code spans are skipped: there such text is an example.
+
+use crate::diagnostic::Pos;
+
+/// One piece of another generator's syntax found in a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leftover {
+    /// Where it starts in the body (line 1 is the body's first line).
+    pub pos: Pos,
+    /// What was found and what to do, for staff.
+    pub message: String,
+    /// Its kind, by name (`{{< youtube >}}`, `{% link %}`, `{: }`).
+    pub name: String,
+}
+
+/// The openings looked for, the closing that ends each, and what it is.
+const KINDS: &[(&str, &str, &str)] = &[
+    ("{{<", ">}}", "a Hugo shortcode"),
+    ("{{%", "%}}", "a Hugo shortcode"),
+    ("{%", "%}", "a Jekyll (Liquid) tag"),
+    ("{:", "}", "a kramdown attribute list"),
+];
+
+/// Finds every leftover in `body`, in order, at most one per line.
+pub fn find(body: &str) -> Vec<Leftover> {
+    let mut found = Vec::new();
+    // Most bodies have no `{` at all.
+    if !body.contains('{') {
+        return found;
+    }
+    // The fence that opened the code block we are in (``` or ~~~, with its length).
+    let mut fence: Option<(u8, usize)> = None;
+    for (n, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let run = |c: u8| trimmed.bytes().take_while(|&b| b == c).count();
+        if let Some((c, len)) = fence {
+            if indent < 4 && run(c) >= len && trimmed[run(c)..].trim().is_empty() {
+                fence = None;
+            }
+            continue;
+        }
+        if indent < 4 {
+            if let Some(c) = [b'`', b'~'].into_iter().find(|&c| run(c) >= 3) {
+                fence = Some((c, run(c)));
+                continue;
+            }
+        }
+        // Indented code.
+        if indent >= 4 || line.starts_with('\t') || !line.contains('{') {
+            continue;
+        }
+        if let Some((column, message, name)) = first_in_line(line) {
+            found.push(Leftover {
+                pos: Pos::new(n as u32 + 1, column),
+                message,
+                name,
+            });
+        }
+    }
+    found
+}
+
+/// The first leftover in a line outside code spans: its column, message
+/// and name.
+fn first_in_line(line: &str) -> Option<(u32, String, String)> {
+    let mut in_code = false;
+    for (i, c) in line.char_indices() {
+        if c == '`' {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code || c != '{' {
+            continue;
+        }
+        let rest = &line[i..];
+        for (open, close, what) in KINDS {
+            if !rest.starts_with(open) {
+                continue;
+            }
+            let Some(end) = rest[open.len()..].find(close) else {
+                continue;
+            };
+            let written = &rest[..open.len() + end + close.len()];
+            let column = line[..i].chars().count() as u32 + 1;
+            let word = written[open.len()..]
+                .split_whitespace()
+                .next()
+                .filter(|w| !w.starts_with(close) && *open != "{:")
+                .map_or_else(String::new, |w| format!("{w} "));
+            let name = format!("{open} {word}{close}");
+            return Some((column, describe(written, what), name));
+        }
+    }
+    None
+}
+
+fn describe(written: &str, what: &str) -> String {
+    let inner = written.trim_matches(|c: char| "{}<>%:".contains(c)).trim();
+    let name = inner.split_whitespace().next().unwrap_or("");
+    let shown: String = if written.chars().count() > 40 {
+        format!("{}…", written.chars().take(39).collect::<String>())
+    } else {
+        written.to_string()
+    };
+    let advice = match (what, name) {
+        (_, "ref" | "relref" | "link" | "post_url") => {
+            "write the link in Markdown to the page's file: [text](@/section/page.md)"
+        }
+        ("a kramdown attribute list", _) => "remove it, or give a heading an id as {#id}",
+        _ => "it would be published as written: replace it with Markdown or remove it",
+    };
+    format!("{what} from another generator, `{shown}`: {advice}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_each_kind_at_its_line_and_column() {
+        let body = "Testo.\n\n{{< figure src=\"a.png\" >}}\nVedi {% link _posts/x.md %} e {{% nota %}}.\n{: .classe}\n";
+        let found = find(body);
+        let at: Vec<(u32, u32)> = found.iter().map(|l| (l.pos.line, l.pos.column)).collect();
+        assert_eq!(at, [(3, 1), (4, 6), (5, 1)]);
+        assert_eq!(
+            found[0].message,
+            "a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"
+        );
+        assert_eq!(
+            found[1].message,
+            "a Jekyll (Liquid) tag from another generator, `{% link _posts/x.md %}`: write the link in Markdown to the page's file: [text](@/section/page.md)"
+        );
+        assert!(found[2].message.starts_with("a kramdown attribute list"));
+        let names: Vec<&str> = found.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["{{< figure >}}", "{% link %}", "{: }"]);
+    }
+
+    #[test]
+    fn code_and_ordinary_braces_are_not_leftovers() {
+        let body = "```\n{{< figure >}}\n```\n\n    {% raw %}\n\nUsa `{{< ref >}}` così.\n\nUn insieme {a, b} e {x: 1}.\n~~~~\n{% x %}\n~~~\n{% y %}\n~~~~\n";
+        assert_eq!(find(body), []);
+        assert_eq!(find("Nessuna graffa."), []);
+        // An opening without its closing is just text.
+        assert_eq!(find("{{< non chiuso\n"), []);
+    }
+}

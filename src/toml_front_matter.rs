@@ -1,0 +1,138 @@
+//! TOML front matter (between `+++` lines, as Hugo writes it), read into
+//! the same positioned tree as YAML ([`crate::yaml::Yaml`]), so that every
+//! later check (common fields, schemas, references) works on both alike.
+
+use crate::diagnostic::{line_col, Diagnostic};
+use crate::yaml::{Key, Source, Value, Yaml};
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// Parses the TOML document of `source`. Never panics; a syntax error is a
+/// diagnostic at its line in the file, prefixed by `what`.
+pub fn parse(source: &Source<'_>, what: &str) -> Result<Yaml, Diagnostic> {
+    let text = source.text;
+    match DeTable::parse(text) {
+        Ok(table) => {
+            let span = table.span();
+            Ok(convert_table(text, table.into_inner(), span))
+        }
+        Err(err) => {
+            let pos = line_col(text, err.span().map_or(0, |s| s.start));
+            // toml's message spans several lines (`invalid string`,
+            // `expected ...`): one line for staff.
+            let message: Vec<&str> = err
+                .message()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            Err(source.error(pos, format!("{what}: {}", message.join(": "))))
+        }
+    }
+}
+
+fn node(text: &str, span: Range<usize>, value: Value) -> Yaml {
+    Yaml {
+        value,
+        pos: line_col(text, span.start),
+        span,
+    }
+}
+
+fn convert_table(text: &str, table: DeTable<'_>, span: Range<usize>) -> Yaml {
+    let mut entries: Vec<(Key, Yaml)> = table
+        .into_iter()
+        .map(|(k, v)| {
+            let key = Key {
+                pos: line_col(text, k.span().start),
+                name: k.into_inner().into_owned(),
+            };
+            (key, convert(text, v))
+        })
+        .collect();
+    // In the order written (the parser's map is sorted by key).
+    entries.sort_by_key(|(k, _)| k.pos);
+    node(text, span, Value::Map(entries))
+}
+
+fn convert(text: &str, v: Spanned<DeValue<'_>>) -> Yaml {
+    let span = v.span();
+    let value = match v.into_inner() {
+        DeValue::String(s) => Value::Str(s.into_owned()),
+        DeValue::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            match i64::from_str_radix(&digits, i.radix()) {
+                Ok(n) => Value::Int(n),
+                // Too large for a whole number: kept as written.
+                Err(_) => Value::Str(i.to_string()),
+            }
+        }
+        DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
+            Ok(x) => Value::Float(x),
+            Err(_) => Value::Str(f.to_string()),
+        },
+        DeValue::Boolean(b) => Value::Bool(b),
+        // TOML has dates of its own (`date = 2022-07-21`): read as the text
+        // written, which the date fields then check.
+        DeValue::Datetime(d) => Value::Str(d.to_string()),
+        DeValue::Array(items) => {
+            Value::Seq(items.into_iter().map(|item| convert(text, item)).collect())
+        }
+        DeValue::Table(t) => return convert_table(text, t, span),
+    };
+    node(text, span, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Pos;
+    use std::path::Path;
+
+    fn parse_text(text: &str) -> Result<Yaml, Diagnostic> {
+        let source = Source {
+            file: Path::new("a.md"),
+            text,
+            shift: 1,
+        };
+        parse(&source, "front matter is not valid TOML")
+    }
+
+    #[test]
+    fn keeps_order_types_and_positions() {
+        let y = parse_text(
+            "title = \"Barga\"\ndate = 2022-07-21T10:00:00+02:00\nweight = 3\ntags = [\"a\", \"b\"]\n\n[extra]\nistat = \"046003\"\n",
+        )
+        .unwrap();
+        let Value::Map(entries) = &y.value else {
+            panic!("not a map")
+        };
+        let names: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
+        assert_eq!(names, ["title", "date", "weight", "tags", "extra"]);
+        assert_eq!(
+            entries[1].1.value,
+            Value::Str("2022-07-21T10:00:00+02:00".into())
+        );
+        assert_eq!(entries[2].1.value, Value::Int(3));
+        assert_eq!(entries[0].1.pos, Pos::new(1, 9));
+        let Value::Map(extra) = &entries[4].1.value else {
+            panic!("not a map")
+        };
+        assert_eq!(extra[0].0.pos, Pos::new(7, 1));
+        assert_eq!(extra[0].1.value, Value::Str("046003".into()));
+    }
+
+    #[test]
+    fn syntax_errors_are_one_line_at_the_file_line() {
+        let e = parse_text("title = \"Barga\"\nweight = \n").unwrap_err();
+        assert_eq!(e.pos.map(|p| p.line), Some(3), "{e}");
+        assert!(
+            e.message.starts_with("front matter is not valid TOML: "),
+            "{e}"
+        );
+        assert!(!e.message.contains('\n'));
+        let e = parse_text("title = \"A\"\ntitle = \"B\"\n").unwrap_err();
+        assert_eq!(e.pos.map(|p| p.line), Some(3), "{e}");
+    }
+}
