@@ -33,6 +33,8 @@ pub mod markdown;
 #[cfg(feature = "generator")]
 pub mod migration;
 #[cfg(feature = "generator")]
+pub mod new_page;
+#[cfg(feature = "generator")]
 pub mod output;
 #[cfg(feature = "generator")]
 pub mod outputs;

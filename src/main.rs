@@ -56,6 +56,15 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Write a new page in SECTION, with the fields its schema asks for.
+    New {
+        /// The section (the folder under content/), e.g. comuni.
+        section: String,
+        /// The page's name (its file name and address), e.g. nuovo-servizio.
+        name: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Preview the site: build it in a private folder (never public/),
     /// rebuild on every change, reload open pages.
     Serve {
@@ -105,6 +114,23 @@ fn main() -> ExitCode {
             opts.strict = strict;
             run_build(&opts, "checked")
         }
+        Command::New {
+            section,
+            name,
+            root,
+        } => match ambito::new_page::create(&root, &section, &name) {
+            Ok(path) => {
+                eprintln!(
+                    "scritta {}: compila i campi, poi `ambito check` dice cosa manca",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("errore: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Serve {
             root,
             port,

@@ -1021,3 +1021,51 @@ fn a_bundle_inside_a_bundle_is_files_of_the_outer_one() {
         .join("notizie/bando/allegati/index.html")
         .exists());
 }
+
+#[test]
+fn new_writes_a_page_from_the_schema_that_check_then_explains() {
+    let site = copy_fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let run = ambito(&["new", "comuni", "nuovo-comune", "--root", root]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stderr(&run).contains("scritta content/comuni/nuovo-comune.md"));
+    let text = read(site.path(), "content/comuni/nuovo-comune.md");
+    // Every field of the schema, required first, each saying what it takes.
+    let istat = text
+        .find("  istat:    # obbligatorio: una riga di testo")
+        .unwrap();
+    let cap = text
+        .find("  # cap:    # facoltativo: una riga di testo")
+        .unwrap();
+    assert!(istat < cap, "{text}");
+    // check points at exactly what is left to fill in.
+    let run = ambito(&["check", "--root", root]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    let mine: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("content/comuni/nuovo-comune.md"))
+        .collect();
+    assert_eq!(
+        mine,
+        [
+            "content/comuni/nuovo-comune.md:2:6: error: wrong type for `title`: expected text, found nothing",
+            "content/comuni/nuovo-comune.md:3:12: error: wrong type for `description`: expected text, found nothing",
+            "content/comuni/nuovo-comune.md:6:8: error: wrong type for `istat`: expected one line of text, found nothing",
+        ],
+        "{err}"
+    );
+    // Never over an existing page; a typo in the section gets a hint.
+    let run = ambito(&["new", "comuni", "nuovo-comune", "--root", root]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("esiste già"), "{}", stderr(&run));
+    let run = ambito(&["new", "comunni", "x", "--root", root]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("(forse «comuni»?)"),
+        "{}",
+        stderr(&run)
+    );
+    let run = ambito(&["new", "comuni", "Nuovo Comune", "--root", root]);
+    assert_eq!(run.status.code(), Some(1));
+}
