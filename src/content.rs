@@ -2,8 +2,10 @@
 //! (`_index.md` is its folder's section page), with front matter parsed and `extra:` checked
 //! against the section schema. Files are read and parsed in parallel.
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::front_matter::{self, Meta, RefUse};
+use crate::git_dates::History;
 use crate::markdown::{self, Scan};
 use crate::schema::{self, SectionSchemas};
 use crate::value::Extra;
@@ -35,6 +37,9 @@ pub struct SourcePage {
     pub refs: Vec<RefUse>,
     /// File line on which the body starts.
     pub body_line: u32,
+    /// When the file last changed: its last commit, when it is as
+    /// committed, else its modification time.
+    pub changed: Option<Date>,
     /// Where the body is: the body is not kept in memory between scanning
     /// and rendering (on a large site it is most of the memory used), but
     /// read again, and checked to be the file that was scanned.
@@ -312,14 +317,16 @@ pub struct Loaded {
 
 /// Reads and checks every entry in parallel. `taxonomies`: the names
 /// declared in `site.yaml`, which pages may use as fields.
+/// `history`: the commits of `content/`, for the pages' last changes.
 pub fn load(
     entries: &[Entry],
     schemas: &BTreeMap<String, SectionSchemas>,
     taxonomies: &[String],
+    history: &History,
 ) -> Loaded {
     let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> = entries
         .par_iter()
-        .map(|e| load_one(e, schema_for(schemas, e), taxonomies))
+        .map(|e| load_one(e, schema_for(schemas, e), taxonomies, history))
         .collect();
     let mut loaded = Loaded::default();
     for ((page, diags), entry) in results.into_iter().zip(entries) {
@@ -336,6 +343,7 @@ fn load_one(
     entry: &Entry,
     schema: Option<&schema::Schema>,
     taxonomies: &[String],
+    history: &History,
 ) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: String| Diagnostic::at(&entry.file, pos, msg);
     let (source, len, modified) = match read_stamped(&entry.abs) {
@@ -347,6 +355,10 @@ fn load_one(
             )
         }
     };
+    let changed = history.date(&entry.path, &source).or_else(|| {
+        let since = modified?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(Date::from_unix(i64::try_from(since.as_secs()).ok()?, 0))
+    });
     let source = match String::from_utf8(source) {
         Ok(s) => s,
         Err(e) => {
@@ -407,6 +419,7 @@ fn load_one(
         ));
     }
     let page = SourcePage {
+        changed,
         file: entry.file.clone(),
         path: entry.path.clone(),
         section: entry.section.clone(),
@@ -440,6 +453,13 @@ fn read_stamped(path: &Path) -> std::io::Result<(Vec<u8>, u64, Option<std::time:
 }
 
 impl SourcePage {
+    /// "Data ultima modifica": `updated` when written, else the file's last
+    /// change (its last commit, or its modification time), never the build
+    /// date. The sitemap's `lastmod` is the same.
+    pub fn last_modified(&self) -> Option<Date> {
+        self.meta.updated.or(self.changed).or(self.meta.date)
+    }
+
     /// Reads the Markdown body again for rendering. Fails if the file was
     /// changed since it was loaded (an edit saved during the build), rather
     /// than render text that was never checked.

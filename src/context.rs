@@ -271,10 +271,7 @@ impl<'a> TaxonomyContext<'a> {
         };
         let last_modified = ids
             .iter()
-            .filter_map(|&i| {
-                let m = &site.pages[i].src.meta;
-                m.updated.or(m.date)
-            })
+            .filter_map(|&i| site.pages[i].src.last_modified())
             .max();
         let mut breadcrumbs: Vec<Crumb<'a>> = site
             .sections
@@ -356,7 +353,7 @@ impl<'a> PageContext<'a> {
             is_section: p.src.is_index,
             date: m.date,
             updated: m.updated,
-            last_modified: Some(m.updated.or(m.date)),
+            last_modified: Some(p.src.last_modified()),
             weight: m.weight,
             draft: m.draft,
             extra: &p.src.extra,

@@ -107,6 +107,13 @@ impl Date {
         Date::from_days_since_epoch((secs / 86_400) as i64)
     }
 
+    /// The civil date of an instant, `seconds` after the Unix epoch, where
+    /// the clock is `offset` seconds ahead of UTC (a commit's own offset;
+    /// 0 for a file's modification time, as [`Date::today`] uses UTC).
+    pub fn from_unix(seconds: i64, offset: i32) -> Date {
+        Date::from_days_since_epoch((seconds + i64::from(offset)).div_euclid(86_400))
+    }
+
     /// Civil date from a day count (Howard Hinnant's `civil_from_days`).
     fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;

@@ -27,6 +27,8 @@ pub mod forms;
 #[cfg(feature = "generator")]
 pub mod front_matter;
 #[cfg(feature = "generator")]
+pub mod git_dates;
+#[cfg(feature = "generator")]
 pub mod leftovers;
 #[cfg(feature = "generator")]
 pub mod markdown;

@@ -141,7 +141,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let templates = render::load_templates(root, config.theme.as_deref());
     let taxonomy_names: Vec<String> = config.taxonomies.keys().cloned().collect();
-    let loaded = content::load(&entries, &schemas, &taxonomy_names);
+    let history = crate::git_dates::History::load(&content_dir);
+    let loaded = content::load(&entries, &schemas, &taxonomy_names, &history);
     diags.extend(loaded.diagnostics);
 
     // resolve

@@ -392,12 +392,7 @@ impl Templates {
             .iter()
             .map(|p| SitemapEntry {
                 permalink: site.config.permalink(&p.url),
-                lastmod: p
-                    .src
-                    .meta
-                    .updated
-                    .or(p.src.meta.date)
-                    .map(Date::for_sitemap),
+                lastmod: p.src.last_modified().map(Date::for_sitemap),
             })
             .collect();
         for taxonomy in &site.taxonomies {

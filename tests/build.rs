@@ -679,7 +679,7 @@ fn impossible_datetimes_are_errors_and_times_are_kept() {
         ),
         (
             "content/b.md",
-            "---\ntitle: B\ndate: 2022-07-21 10:30:00 +0200\n---\n",
+            "---\ntitle: B\nupdated: 2022-07-21 10:30:00 +0200\n---\n",
         ),
     ]);
     let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
@@ -741,9 +741,12 @@ fn a_hugo_style_site_builds_with_the_expected_warnings() {
     assert!(read(o, "tags/index.html").contains(r#"<ul><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a> (1)</li><li><a href="/tags/lavoro/">Lavoro</a> (2)</li></ul>"#));
     let term = read(o, "tags/lavoro/index.html");
     assert!(term.contains(r#"<ol class="crumbs"><li><a href="/">Benvenuti</a></li><li><a href="/tags/">Etichette</a></li><li><a href="/tags/lavoro/">Lavoro</a></li></ol>"#), "{term}");
+    // The term's last change: its newest page's, here the copied files' date.
+    let today = today_utc();
     assert!(
         term.contains(r#"<title>Lavoro</title>"#)
-            && term.contains(r#"<p class="modifica">2024-04-01</p>"#)
+            && term.contains(&format!(r#"<p class="modifica">{today}</p>"#)),
+        "{term}"
     );
     assert!(read(o, "tags/lavoro/index.html").contains(r#"<ul><li><a href="/notizie/bando/">Bando 2024</a> <time datetime="2024-04-01">1º aprile 2024</time></li><li><a href="/notizie/prima-notizia/">Prima notizia</a>"#));
     assert!(read(o, "notizie/prima-notizia/index.html").contains(r#"<ul class="tags"><li><a href="/tags/lavoro/">Lavoro</a></li><li><a href="/tags/inclusione-sociale/">Inclusione sociale</a></li></ul>"#));
@@ -765,7 +768,9 @@ fn a_hugo_style_site_builds_with_the_expected_warnings() {
         "{prima}"
     );
     assert!(prima.contains(r#"<a href="/notizie/bando/">bando</a>"#));
-    assert!(read(o, "sitemap.xml").contains("<lastmod>2019-05-04T10:10:00+02:00</lastmod>"));
+    // A Jekyll `.markdown` page, its datetime kept.
+    assert!(read(o, "notizie/vecchia/index.html").contains("2019-05-04T10:10:00+02:00"));
+    assert!(read(o, "sitemap.xml").contains("<loc>https://www.migrato.it/notizie/vecchia/</loc>"));
 }
 
 #[test]
@@ -1068,4 +1073,85 @@ fn new_writes_a_page_from_the_schema_that_check_then_explains() {
     );
     let run = ambito(&["new", "comuni", "Nuovo Comune", "--root", root]);
     assert_eq!(run.status.code(), Some(1));
+}
+
+/// Runs `git` in `dir` with a fixed author and commit date.
+fn git(dir: &Path, date: &str, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Redazione")
+        .env("GIT_AUTHOR_EMAIL", "redazione@example.org")
+        .env("GIT_COMMITTER_NAME", "Redazione")
+        .env("GIT_COMMITTER_EMAIL", "redazione@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git is installed (scripts/test-deps)");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `lastmod` of `url` in a built sitemap.
+fn lastmod(out: &Path, url: &str) -> Option<String> {
+    let sitemap = read(out, "sitemap.xml");
+    let entry = sitemap
+        .split("<url>")
+        .find(|e| e.contains(&format!("<loc>{url}</loc>")))?;
+    let rest = entry.split("<lastmod>").nth(1)?;
+    Some(rest.split('<').next()?.to_string())
+}
+
+#[test]
+fn last_change_dates_come_from_git_then_the_file_never_the_build() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    git(
+        root,
+        "2024-02-01T10:00:00+01:00",
+        &["init", "-q", "-b", "main"],
+    );
+    git(root, "2024-02-01T10:00:00+01:00", &["add", "-A"]);
+    git(
+        root,
+        "2024-02-01T10:00:00+01:00",
+        &["commit", "-q", "-m", "first"],
+    );
+    let gallicano = root.join("content/comuni/gallicano.md");
+    let text = std::fs::read_to_string(&gallicano).unwrap();
+    std::fs::write(&gallicano, text.replace("Testo.", "Testo nuovo.")).unwrap();
+    // Late in the evening in Italy: the commit's own date, not UTC's.
+    git(
+        root,
+        "2025-06-01T23:30:00+02:00",
+        &["commit", "-q", "-am", "second"],
+    );
+    // An edit not committed yet: its file's date, which is today.
+    let barga = root.join("content/comuni/barga.md");
+    let text = std::fs::read_to_string(&barga).unwrap();
+    std::fs::write(&barga, format!("{text}\nAggiunta.\n")).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let o = out.path();
+    let base = "https://prova.example.org";
+    assert_eq!(
+        lastmod(o, &format!("{base}/comuni/gallicano/")).as_deref(),
+        Some("2025-06-01")
+    );
+    assert_eq!(
+        lastmod(o, &format!("{base}/progetti/av3/")).as_deref(),
+        Some("2024-02-01")
+    );
+    let today = today_utc();
+    assert_eq!(lastmod(o, &format!("{base}/comuni/barga/")), Some(today));
+    // `updated` written by staff wins.
+    assert_eq!(
+        lastmod(o, &format!("{base}/informativa-privacy/")).as_deref(),
+        Some("2024-03-05")
+    );
 }

@@ -25,7 +25,28 @@ use std::path::Path;
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
 
+/// Gives every file under `dir` one modification time (2026-01-10), so
+/// that pages' last-change dates do not depend on when the test copied them.
+fn fix_mtimes(dir: &Path) {
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_768_046_400);
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options()
+                .append(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(when).unwrap();
+        }
+    }
+}
+
+/// Builds a copy of `root` outside any repository, with fixed file dates.
 fn build_site(root: &Path, out: &Path) {
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(root, copy.path());
+    fix_mtimes(copy.path());
+    let root = copy.path();
     let mut opts = BuildOptions::new(root);
     opts.output = Some(out.to_path_buf());
     opts.today = Date::parse("2026-01-15").unwrap();

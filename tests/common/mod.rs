@@ -122,3 +122,13 @@ pub fn serve_static(dir: &Path) -> String {
     });
     addr
 }
+
+/// Today's date in UTC, `YYYY-MM-DD`, as the system's `date` says (the
+/// generator's file dates are UTC).
+pub fn today_utc() -> String {
+    let out = Command::new("date")
+        .args(["-u", "+%F"])
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
