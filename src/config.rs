@@ -86,6 +86,10 @@ pub struct SectionConfig {
     /// Template for the section page (default `section.html`).
     #[serde(default)]
     pub section_template: Option<String>,
+    /// Publish an Atom feed of the section's pages (`/notizie/atom.xml`),
+    /// newest first.
+    #[serde(default)]
+    pub feed: bool,
 }
 
 /// How a section orders its pages.

@@ -22,6 +22,8 @@ pub struct Config<'a> {
     language: &'a str,
     description: Option<&'a str>,
     extra: &'a FieldValue,
+    /// The site's Atom feeds, for `<link rel="alternate">` on every page.
+    feeds: Vec<crate::feed::FeedLink>,
 }
 
 /// One entry of `nav`: a section with a section page, and its children.
@@ -53,6 +55,7 @@ impl<'a> Shared<'a> {
                 language: &c.language,
                 description: c.description.as_deref(),
                 extra: &c.extra,
+                feeds: crate::feed::feeds(site),
             },
             nav: site
                 .sections
@@ -67,6 +70,11 @@ impl<'a> Shared<'a> {
     /// `config`, for the contexts of the site's other files.
     pub fn config(&self) -> &Config<'a> {
         &self.config
+    }
+
+    /// The site's feeds.
+    pub fn feeds(&self) -> &[crate::feed::FeedLink] {
+        &self.config.feeds
     }
 }
 

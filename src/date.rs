@@ -89,6 +89,17 @@ impl Date {
         })
     }
 
+    /// RFC 3339, as Atom feeds require a full date and time: a date alone
+    /// is its midnight, a time without zone is taken as UTC.
+    pub fn rfc3339(self) -> String {
+        let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        match self.time {
+            None => format!("{date}T00:00:00Z"),
+            Some(TimeOfDay { offset: None, time }) => format!("{date}T{time}Z"),
+            Some(_) => self.to_string(),
+        }
+    }
+
     /// The date for a sitemap's `<lastmod>` (W3C datetime): the time only
     /// when its zone is known, since a time without zone is not allowed there.
     #[must_use]

@@ -21,6 +21,8 @@ pub mod context;
 #[cfg(feature = "generator")]
 pub mod diagnostic;
 #[cfg(feature = "generator")]
+pub mod feed;
+#[cfg(feature = "generator")]
 pub mod form_spec;
 #[cfg(feature = "generator")]
 pub mod forms;

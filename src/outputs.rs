@@ -87,6 +87,12 @@ pub fn check(
     for (path, what) in GENERATED {
         owners.insert((*path).to_string(), (*what).to_string());
     }
+    for feed in crate::feed::feeds(site) {
+        owners.insert(
+            feed.output,
+            format!("the feed of section `{}`", feed.section),
+        );
+    }
     for s in statics {
         if let Some(what) = owners.get(&s.to) {
             diags.push(Diagnostic::file(

@@ -410,7 +410,15 @@ impl Templates {
         let robots = RobotsContext {
             config: shared.config(),
         };
-        aliases.chain([
+        let feeds = shared.feeds().iter().map(move |feed| {
+            let ctx = crate::feed::FeedContext::new(site, shared.config(), feed);
+            self.render_one("atom.xml", &ctx).map(|html| Rendered {
+                path: feed.output.clone(),
+                html,
+                source: self.template_file("atom.xml"),
+            })
+        });
+        aliases.chain(feeds).chain([
             self.render_one("sitemap.xml", &sitemap)
                 .map(|html| Rendered {
                     path: "sitemap.xml".into(),
@@ -590,6 +598,7 @@ const ALIAS_TEMPLATE: &str = "alias.html";
 /// of the same name.
 const BUILT_IN: &[(&str, &str)] = &[
     ("404.html", include_str!("templates/404.html")),
+    ("atom.xml", include_str!("templates/atom.xml")),
     (ALIAS_TEMPLATE, include_str!("templates/alias.html")),
     ("robots.txt", include_str!("templates/robots.txt")),
     ("sitemap.xml", include_str!("templates/sitemap.xml")),

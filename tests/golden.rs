@@ -137,3 +137,61 @@ fn the_benchmark_corpus_builds_to_its_golden_copy() {
     build_site(site.path(), out.path());
     compare("corpus", out.path());
 }
+
+#[test]
+fn the_news_feed_parses_back_with_every_entry() {
+    use atom_syndication::Feed;
+    let site = copy_fixture("basic");
+    copy_dir(&fixture("variables"), site.path());
+    let av3 = site.path().join("content/progetti/av3.md");
+    let text = std::fs::read_to_string(&av3).unwrap();
+    let text = text.replacen("---\n", "---\ndescription: Il progetto <AV3>.\n", 1);
+    std::fs::write(&av3, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_site(site.path(), out.path());
+    let text = read(out.path(), "progetti/atom.xml");
+    let feed: Feed = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(feed.lang.as_deref(), Some("it"));
+    assert_eq!(feed.id, "https://prova.example.org/progetti/atom.xml");
+    assert_eq!(feed.title.as_str(), "Progetti – Sito di prova");
+    let entries: Vec<(&str, &str, String)> = feed
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.title.as_str(),
+                e.id.as_str(),
+                e.published.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    // Newest first, absolute links, the page's date as published.
+    assert_eq!(entries.len(), 2, "{text}");
+    assert!(entries[0].2 > entries[1].2, "{entries:?}");
+    for (entry, e) in feed.entries.iter().zip(&entries) {
+        assert!(
+            e.1.starts_with("https://prova.example.org/progetti/"),
+            "{e:?}"
+        );
+        assert_eq!(entry.links[0].href, e.1);
+        assert!(entry.updated >= entry.published.unwrap());
+    }
+    assert_eq!(
+        feed.updated,
+        feed.entries.iter().map(|e| e.updated).max().unwrap()
+    );
+    // The summary, escaped in the XML and read back as written.
+    let av3 = feed
+        .entries
+        .iter()
+        .find(|e| e.id.ends_with("/progetti/av3/"))
+        .unwrap();
+    assert_eq!(
+        av3.summary.as_ref().map(|s| s.value.as_str()),
+        Some("Il progetto <AV3>.")
+    );
+    // Every page announces it.
+    assert!(read(out.path(), "index.html").contains(
+        "feeds: Progetti /progetti/atom.xml https://prova.example.org/progetti/atom.xml;"
+    ));
+}
