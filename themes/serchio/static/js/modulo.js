@@ -96,12 +96,24 @@
       .catch(function () {});
   });
 
+  function title(n) {
+    return n === 1 ? "C\u2019\u00e8 un errore da correggere" : "Ci sono " + n + " errori da correggere";
+  }
+
   function summary(errors, focus) {
     var div = document.getElementById("riepilogo-errori");
     var list = names().filter(function (n) { return errors[n]; });
     listed = errors;
     if (!list.length) {
       if (div) div.remove();
+      return;
+    }
+    if (div && !focus) {
+      // Fixed inline: drop its entry, keep the rest (and the focus) as it is.
+      Array.prototype.forEach.call(div.querySelectorAll("li"), function (li) {
+        if (!errors[li.firstChild.getAttribute("data-n")]) li.remove();
+      });
+      div.firstChild.textContent = title(list.length);
       return;
     }
     if (!div) {
@@ -122,11 +134,12 @@
       });
     }
     div.innerHTML = "<h2></h2><ul></ul>";
-    div.firstChild.textContent = list.length === 1 ? "C\u2019\u00e8 un errore da correggere" : "Ci sono " + list.length + " errori da correggere";
+    div.firstChild.textContent = title(list.length);
     list.forEach(function (n) {
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "#" + control(n).id;
+      a.setAttribute("data-n", n);
       a.textContent = errors[n];
       li.appendChild(a);
       div.lastChild.appendChild(li);
