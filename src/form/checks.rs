@@ -71,6 +71,41 @@ pub fn codice_fiscale_ente(s: &str) -> Option<String> {
     (check == digits[10]).then_some(s)
 }
 
+/// What is wrong with an organisation's codice fiscale that
+/// [`codice_fiscale_ente`] refuses, said to the person who typed it: a
+/// wrong length and a wrong check digit need different corrections.
+pub fn codice_fiscale_ente_problem(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = s.chars().count();
+    if !s.chars().all(|c| c.is_ascii_digit()) {
+        "il codice fiscale di un ente è fatto solo di cifre: togli lettere e altri segni.".into()
+    } else if n != 11 {
+        format!(
+            "il codice fiscale di un ente ha 11 cifre, {}: controlla di averlo copiato per intero.",
+            if n == 1 {
+                "ne hai scritta 1".to_string()
+            } else {
+                format!("ne hai scritte {n}")
+            }
+        )
+    } else {
+        "le 11 cifre non formano un codice fiscale valido: l’ultima, la cifra di controllo, non corrisponde alle altre. Controlla di non aver scambiato o sbagliato una cifra.".into()
+    }
+}
+
+/// What is wrong with a person's codice fiscale that [`codice_fiscale`]
+/// refuses: the length, the pattern, or the check letter.
+pub fn codice_fiscale_problem(s: &str) -> String {
+    let n = s.chars().filter(|c| !c.is_whitespace()).count();
+    if n != 16 {
+        format!("il codice fiscale ha 16 caratteri, lettere e numeri; ne hai scritti {n}: controlla di averlo copiato per intero.")
+    } else if codice_fiscale_shape(s) {
+        "l’ultima lettera, quella di controllo, non corrisponde agli altri caratteri: controlla di non aver scambiato o sbagliato un carattere.".into()
+    } else {
+        "lettere e numeri non sono nell’ordine di un codice fiscale (6 lettere, 2 numeri, una lettera, 2 numeri, una lettera, 3 numeri, una lettera).".into()
+    }
+}
+
 /// Value of a character of a personal codice fiscale in odd positions
 /// (1st, 3rd, ...), per the Ministry of Finance's table.
 fn odd_value(c: char) -> Option<u32> {
@@ -99,14 +134,39 @@ fn even_value(c: char) -> Option<u32> {
 /// replaced by omocodia letters (L M N P Q R S T U V), check letter verified.
 /// Normalised to upper case.
 pub fn codice_fiscale(s: &str) -> Option<String> {
+    if !codice_fiscale_shape(s) {
+        return None;
+    }
     let s: String = s
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_uppercase();
     let chars: Vec<char> = s.chars().collect();
+    let mut sum = 0;
+    for (i, &c) in chars[..15].iter().enumerate() {
+        sum += if i % 2 == 0 {
+            odd_value(c)?
+        } else {
+            even_value(c)?
+        };
+    }
+    let check = char::from(b'A' + (sum % 26) as u8);
+    (check == chars[15]).then_some(s)
+}
+
+/// Whether a person's codice fiscale has 16 characters in the right
+/// pattern (the check letter aside).
+fn codice_fiscale_shape(s: &str) -> bool {
+    let chars: Vec<char> = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase()
+        .chars()
+        .collect();
     if chars.len() != 16 {
-        return None;
+        return false;
     }
     const OMOCODIA: &str = "LMNPQRSTUV";
     let digit_like = |c: char| c.is_ascii_digit() || OMOCODIA.contains(c);
@@ -120,19 +180,7 @@ pub fn codice_fiscale(s: &str) -> Option<String> {
         && letter(chars[11])
         && chars[12..15].iter().all(|&c| digit_like(c))
         && letter(chars[15]);
-    if !shape {
-        return None;
-    }
-    let mut sum = 0;
-    for (i, &c) in chars[..15].iter().enumerate() {
-        sum += if i % 2 == 0 {
-            odd_value(c)?
-        } else {
-            even_value(c)?
-        };
-    }
-    let check = char::from(b'A' + (sum % 26) as u8);
-    (check == chars[15]).then_some(s)
+    shape
 }
 
 #[cfg(test)]
@@ -191,6 +239,20 @@ mod tests {
         }
         assert_eq!(char::from(b'A' + (sum % 26) as u8), 'H');
         assert_eq!(codice_fiscale(omocode).as_deref(), Some(omocode));
+    }
+
+    #[test]
+    fn problems_say_length_and_check_digit_apart() {
+        let ente = codice_fiscale_ente_problem;
+        assert!(ente("1234567890").contains("ha 11 cifre, ne hai scritte 10"));
+        assert!(ente("123456789012").contains("ne hai scritte 12"));
+        assert!(ente("12345678901").contains("cifra di controllo"));
+        assert!(!ente("12345678901").contains("11 cifre,"));
+        assert!(ente("1234567890A").contains("solo di cifre"));
+        let persona = codice_fiscale_problem;
+        assert!(persona("RSSMRA85T10A562").contains("ne hai scritti 15"));
+        assert!(persona("RSSMRA85T10A562T").contains("quella di controllo"));
+        assert!(persona("RSSMRA85Z10A562S").contains("non sono nell’ordine"));
     }
 
     #[test]

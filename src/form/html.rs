@@ -155,7 +155,7 @@ fn field_html(out: &mut String, field: &FieldDef, privacy_url: Option<&str>, fil
             let _ = writeln!(
                 out,
                 "<fieldset class=\"{class}\"{}>\n<legend>{label}{}</legend>",
-                aria_group(&described),
+                aria_group(&described, error.is_some()),
                 required_mark(field)
             );
             out.push_str(help.as_deref().unwrap_or(""));
@@ -250,10 +250,15 @@ fn field_html(out: &mut String, field: &FieldDef, privacy_url: Option<&str>, fil
     }
 }
 
-fn aria_group(described: &[String]) -> String {
-    if described.is_empty() {
-        String::new()
-    } else {
-        format!(" aria-describedby=\"{}\"", described.join(" "))
+/// A group's help, error and state go on its fieldset (the page's script
+/// does the same), not on its first box.
+fn aria_group(described: &[String], invalid: bool) -> String {
+    let mut a = String::new();
+    if !described.is_empty() {
+        let _ = write!(a, " aria-describedby=\"{}\"", described.join(" "));
     }
+    if invalid {
+        a.push_str(" aria-invalid=\"true\"");
+    }
+    a
 }

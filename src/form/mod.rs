@@ -330,6 +330,8 @@ fn check_field(field: &FieldDef, values: &[&str]) -> Result<Option<Answer>, Stri
     {
         return Err(format!("«{label}» contiene caratteri non validi."));
     }
+    // Kept to say what is wrong with it.
+    let typed = value.clone();
     let normalised = match field.kind {
         FieldKind::Text | FieldKind::Textarea => Some(value),
         FieldKind::Email | FieldKind::Pec => checks::email(&value),
@@ -345,21 +347,21 @@ fn check_field(field: &FieldDef, values: &[&str]) -> Result<Option<Answer>, Stri
     };
     normalised
         .map(|v| Some(Answer::One(v)))
-        .ok_or_else(|| invalid_message(field))
+        .ok_or_else(|| invalid_message(field, &typed))
 }
 
-fn invalid_message(field: &FieldDef) -> String {
+fn invalid_message(field: &FieldDef, value: &str) -> String {
     let label = &field.label;
     match field.kind {
         FieldKind::Email => format!("«{label}»: scrivi un indirizzo email valido, ad esempio nome@esempio.it."),
         FieldKind::Pec => format!("«{label}»: scrivi un indirizzo PEC valido, ad esempio ente@pec.it."),
         FieldKind::Tel => format!("«{label}»: scrivi un numero di telefono italiano, fisso o cellulare, ad esempio 0583 123456."),
-        FieldKind::CodiceFiscaleEnte => format!(
-            "«{label}»: il codice fiscale di un ente ha 11 cifre; controlla di averlo copiato per intero."
-        ),
-        FieldKind::CodiceFiscale => format!(
-            "«{label}»: il codice fiscale ha 16 caratteri, lettere e numeri; controlla di averlo copiato per intero."
-        ),
+        FieldKind::CodiceFiscaleEnte => {
+            format!("«{label}»: {}", checks::codice_fiscale_ente_problem(value))
+        }
+        FieldKind::CodiceFiscale => {
+            format!("«{label}»: {}", checks::codice_fiscale_problem(value))
+        }
         FieldKind::Select => format!("«{label}»: scegli una delle voci proposte."),
         _ => format!("«{label}» non è valido."),
     }
