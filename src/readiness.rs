@@ -23,7 +23,10 @@ pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic>
     // site.yaml was read already: this is only to point at its lines.
     let root = crate::yaml::parse(&source, "not valid YAML").ok();
     let at = |key: &str| -> Diagnostic {
-        match root.as_ref().and_then(|r| value_pos(r, key)) {
+        match root
+            .as_ref()
+            .and_then(|r| value_pos(r, &key.split('.').collect::<Vec<_>>()))
+        {
             Some(pos) => Diagnostic::at(file, pos, String::new()),
             None => Diagnostic::file(file, String::new()),
         }
@@ -51,6 +54,18 @@ pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic>
             ));
         }
     }
+    // A setting left empty is one still to be filled in (the legal
+    // contacts): the pages that show it say so, which must not go online.
+    if let crate::value::FieldValue::Map(extra) = &site.config.extra {
+        for (name, value) in extra {
+            if matches!(value, crate::value::FieldValue::Text(t) if t.trim().is_empty()) {
+                out.push(warn(
+                    &format!("extra.{name}"),
+                    format!("`extra.{name}` is empty: the pages that show it say it is still to be set; fill it in before publishing"),
+                ));
+            }
+        }
+    }
     for page in &site.pages {
         if page.src.meta.description.is_none() {
             out.push(
@@ -66,15 +81,16 @@ pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic>
     out
 }
 
-/// Where the value of top-level `key` is written.
-fn value_pos(root: &Yaml, key: &str) -> Option<Pos> {
-    let Value::Map(entries) = &root.value else {
-        return None;
-    };
-    entries
-        .iter()
-        .find(|(k, _)| k.name == key)
-        .map(|(_, v)| v.pos)
+/// Where the value at `path` (`["extra", "rpd_email"]`) is written.
+fn value_pos(root: &Yaml, path: &[&str]) -> Option<Pos> {
+    let mut node = root;
+    for key in path {
+        let Value::Map(entries) = &node.value else {
+            return None;
+        };
+        node = &entries.iter().find(|(k, _)| k.name == *key)?.1;
+    }
+    Some(node.pos)
 }
 
 /// Why the address `url` cannot be a public site's, if it cannot: a name

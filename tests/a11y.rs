@@ -10,6 +10,9 @@
 //!
 //! Everything comes from scripts/test-deps (npm packages in tests/node/).
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -324,15 +324,22 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
         err.contains(&format!("site.yaml:{forms_line}:{forms_col}: warning: `forms_endpoint` http://127.0.0.1:8080 is a local or private address")),
         "{err}"
     );
-    assert!(err.contains("(2 warnings)"), "{err}");
+    // The legal contacts the shipped site.yaml leaves empty, at their lines.
+    for key in ["accessibilita_email", "titolare_contatti", "rpd_email"] {
+        assert!(
+            err.contains(&format!("warning: `extra.{key}` is empty")),
+            "{err}"
+        );
+    }
+    assert!(err.contains("(5 warnings)"), "{err}");
 
-    // --strict: the same two, as errors, and nothing written.
+    // --strict: the same, as errors, and nothing written.
     let strict_out = out.path().join("strict");
     let run = build_to(root, &strict_out, &["--strict"]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let err = stderr(&run);
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 3, "{err}");
+    assert_eq!(lines.len(), 6, "{err}");
     assert!(lines[0].starts_with(&format!(
         "site.yaml:{base_line}:{base_col}: error: `base_url`"
     )));
@@ -340,14 +347,30 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
         "site.yaml:{forms_line}:{forms_col}: error: `forms_endpoint`"
     )));
     assert_eq!(
-        lines[2],
-        "2 errors found; nothing was written, the previous site is unchanged"
+        lines[5],
+        "5 errors found; nothing was written, the previous site is unchanged"
     );
     assert!(!strict_out.exists());
 
-    // Real-looking addresses: nothing to say.
+    // Real-looking addresses and the contacts filled in: nothing to say.
+    let site = tempfile::tempdir().unwrap();
+    for dir in ["content", "themes"] {
+        copy_dir(&root.join(dir), &site.path().join(dir));
+    }
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let yaml = yaml
+        .replace(
+            "accessibilita_email: \"\"",
+            "accessibilita_email: accessibilita@zona.example.it",
+        )
+        .replace(
+            "titolare_contatti: \"\"",
+            "titolare_contatti: Azienda, PEC titolare@pec.example.it",
+        )
+        .replace("rpd_email: \"\"", "rpd_email: rpd@zona.example.it");
+    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
     let run = build_to(
-        root,
+        site.path(),
         &strict_out,
         &[
             "--strict",

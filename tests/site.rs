@@ -561,3 +561,37 @@ fn templates_follow_the_computed_status() {
     // And the real site, built today, says they ended.
     assert!(text(&read(site(), "comuni/barga/index.html")).contains("hanno potuto accedere"));
 }
+
+#[test]
+fn the_news_feed_lists_every_dated_news_item_and_every_page_links_it() {
+    let text = read(site(), "notizie/atom.xml");
+    let feed: atom_syndication::Feed = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(feed.lang.as_deref(), Some("it"));
+    let news: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/notizie"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md") && n != "_index.md")
+            .collect();
+    assert_eq!(feed.entries.len(), news.len(), "{text}");
+    for entry in &feed.entries {
+        let path = entry
+            .id
+            .strip_prefix("https://www.example.org/")
+            .unwrap_or_else(|| panic!("not absolute: {}", entry.id));
+        // Each entry is a page of the site, with its title and summary.
+        let page = read(site(), &format!("{path}index.html"));
+        assert!(
+            page.contains(&format!("<h1>{}</h1>", entry.title.as_str())),
+            "{path}"
+        );
+        assert!(entry.summary.is_some(), "{path}");
+        assert!(entry.published.is_some() && entry.updated >= entry.published.unwrap());
+    }
+    for (name, html) in pages() {
+        assert!(
+            html.contains("<link rel=\"alternate\" type=\"application/atom+xml\""),
+            "{name} does not announce the feed"
+        );
+    }
+}
