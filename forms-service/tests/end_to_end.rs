@@ -155,6 +155,9 @@ fn a_label_or_option_changed_in_the_markdown_changes_form_validation_and_emails(
             text.contains("Forma giuridica: Fondazione del Terzo settore"),
             "{text}"
         );
-        assert!(text.contains("Numero di telefono: +390583123456"), "{text}");
+        assert!(
+            text.contains("Numero di telefono: +39 0583 123456"),
+            "{text}"
+        );
     }
 }

@@ -117,6 +117,9 @@ pub struct Service {
     env: Vec<(String, String)>,
 }
 
+/// The origin of the `base_url` the tests build the site with.
+pub const SITE_ORIGIN: &str = "https://sito.example.org";
+
 /// The real site, built once per test binary: the service loads the form
 /// definitions and page shells the generator wrote into it.
 pub fn forms_dir() -> PathBuf {
@@ -226,6 +229,9 @@ impl Service {
         std::fs::read_to_string(self.dir.join("service.log")).unwrap_or_default()
     }
 
+    /// A request as a browser on the site sends it: a POST without an
+    /// `Origin` in `headers` gets the site's (use the free function
+    /// [`request`] to send one without).
     pub fn request(
         &self,
         method: &str,
@@ -233,14 +239,39 @@ impl Service {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Response {
-        request(self.port, method, path, headers, body)
+        let mut headers = headers.to_vec();
+        if method == "POST"
+            && !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("origin"))
+        {
+            headers.push(("Origin", SITE_ORIGIN));
+        }
+        request(self.port, method, path, &headers, body)
     }
 
+    /// Posts as a browser on the site does (with the site's `Origin`).
     pub fn post_form(&self, body: &str) -> Response {
         self.request(
             "POST",
             "/forms/manifestazione-di-interesse",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Origin", SITE_ORIGIN),
+            ],
+            body.as_bytes(),
+        )
+    }
+
+    /// Posts JSON as the site's script does.
+    pub fn post_json(&self, body: &str) -> Response {
+        self.request(
+            "POST",
+            "/forms/manifestazione-di-interesse",
+            &[
+                ("Content-Type", "application/json"),
+                ("Origin", SITE_ORIGIN),
+            ],
             body.as_bytes(),
         )
     }
