@@ -95,7 +95,8 @@ pub fn load_forms(dir: &Path) -> Result<HashMap<String, LoadedForm>, StartError>
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let config = Arc::new(config);
     let forms = load_forms(&config.forms_dir)?;
-    let db = Db::open(&config.db)?;
+    let mut db = Db::open(&config.db)?;
+    db.set_duplicate_window(config.duplicate_window);
     let writer = Writer::start(db);
     let transport = Transport::from_config(&config).map_err(StartError::Mail)?;
     let wake = Arc::new(Notify::new());

@@ -86,6 +86,9 @@ pub struct Config {
     pub header_timeout: Duration,
     /// Open connections at most; further clients wait to be accepted.
     pub max_connections: usize,
+    /// The same answers to the same form within this time are one
+    /// submission (zero: no duplicate detection).
+    pub duplicate_window: Duration,
 }
 
 /// A block of addresses, `10.0.0.0/8` or `2001:db8::/32` (a single
@@ -175,6 +178,7 @@ const KEYS: &[&str] = &[
     "receipts_per_day",
     "header_timeout_seconds",
     "max_connections",
+    "duplicate_window_minutes",
 ];
 
 /// Variables with the same prefix that are not settings: the log filter
@@ -470,7 +474,13 @@ impl Config {
             .parse::<usize>("max_connections", "a whole number of connections")?
             .unwrap_or(1024)
             .max(1);
+        let duplicate_window = Duration::from_secs(
+            s.parse::<u64>("duplicate_window_minutes", "a whole number of minutes")?
+                .unwrap_or(30)
+                .saturating_mul(60),
+        );
         Ok(Config {
+            duplicate_window,
             trusted_proxies,
             verify_rate_limit,
             retention_days,

@@ -99,8 +99,8 @@ pub struct NewSubmission {
     pub spam: bool,
 }
 
-/// Posts with the same answers to the same form within this many seconds
-/// are one submission (Back then send again, a double click).
+/// By default, posts with the same answers to the same form within this
+/// many seconds are one submission (Back then send again, a double click).
 pub const DUPLICATE_WINDOW_SECONDS: i64 = 30 * 60;
 
 impl NewSubmission {
@@ -223,6 +223,9 @@ CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received_at);
 /// A connection to the submissions database.
 pub struct Db {
     conn: Connection,
+    /// Seconds within which the same answers are the same submission;
+    /// 0: every post is a new submission.
+    duplicate_window: i64,
 }
 
 fn year_of(unix: i64) -> i32 {
@@ -287,7 +290,16 @@ impl Db {
             path: path.to_path_buf(),
             source,
         })?;
-        Ok(Db { conn })
+        Ok(Db {
+            conn,
+            duplicate_window: DUPLICATE_WINDOW_SECONDS,
+        })
+    }
+
+    /// Sets how long the same answers count as the same submission (0:
+    /// never).
+    pub fn set_duplicate_window(&mut self, window: std::time::Duration) {
+        self.duplicate_window = i64::try_from(window.as_secs()).unwrap_or(i64::MAX / 2);
     }
 
     /// Stores submissions in one transaction (one disk flush for all) and
@@ -299,17 +311,21 @@ impl Db {
         let mut out = Vec::with_capacity(batch.len());
         for s in batch {
             let digest = s.digest()?;
-            let earlier: Option<String> = tx
-                .query_row(
+            let window = self.duplicate_window;
+            let earlier: Option<String> = if window == 0 {
+                None
+            } else {
+                tx.query_row(
                     "SELECT protocol FROM submissions WHERE digest = ?1 AND received_at BETWEEN ?2 AND ?3 ORDER BY id LIMIT 1",
                     params![
                         digest,
-                        s.received_at - DUPLICATE_WINDOW_SECONDS,
-                        s.received_at + DUPLICATE_WINDOW_SECONDS
+                        s.received_at - window,
+                        s.received_at + window
                     ],
                     |r| r.get(0),
                 )
-                .optional()?;
+                .optional()?
+            };
             if let Some(p) = earlier {
                 out.push(Protocol(p));
                 continue;
@@ -483,16 +499,38 @@ impl Db {
                 .collect::<Result<Vec<_>, _>>()?
         };
         tx.commit()?;
+        self.checkpoint();
         Ok(gone)
+    }
+
+    /// Copies the WAL into the database and empties it, so that deleted
+    /// data does not linger in old WAL frames either. Best effort: with a
+    /// reader active the WAL is emptied at a later checkpoint.
+    fn checkpoint(&self) {
+        match self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            }) {
+            Ok((0, _, _)) => {}
+            Ok(busy) => tracing::warn!(?busy, "checkpoint after deleting: database busy"),
+            Err(e) => tracing::warn!(error = %e, "checkpoint after deleting failed"),
+        }
     }
 
     /// Deletes one submission, whatever its state (a request to erase
     /// personal data). Returns whether there was one.
     pub fn erase(&self, protocol: &str) -> Result<bool, StoreError> {
-        Ok(self.conn.execute(
+        let found = self.conn.execute(
             "DELETE FROM submissions WHERE protocol = ?1",
             params![protocol],
-        )? > 0)
+        )? > 0;
+        self.checkpoint();
+        Ok(found)
     }
 
     /// A consistent copy of the database in `path`, taken with SQLite's

@@ -381,3 +381,56 @@ fn enc(s: &str) -> String {
     }
     out
 }
+
+/// Copies the real site (site.yaml, content/, themes/) into `dir`: a fresh
+/// copy of what the repository ships.
+pub fn copy_site(dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for entry in ["site.yaml", "content", "themes"] {
+        for item in walk(&root.join(entry)) {
+            let rel = item.strip_prefix(root).unwrap();
+            let to = dir.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&item, &to).unwrap();
+        }
+    }
+}
+
+fn walk(p: &Path) -> Vec<PathBuf> {
+    if p.is_file() {
+        return vec![p.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(p).unwrap() {
+        out.extend(walk(&e.unwrap().path()));
+    }
+    out
+}
+
+/// Polls `what` until it holds, for at most `secs` seconds.
+pub fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Files in `dir` (not recursive), sorted.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut f: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    f.sort();
+    f
+}
+
+/// A child process killed when the test ends, passed or not.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
