@@ -51,16 +51,16 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start(port: u16, maildir: &Path) -> SmtpServer {
+        SmtpServer::start_with(port, maildir, &[])
+    }
+
+    /// With more options for aiosmtpd (`--tlscert`/`--tlskey` for
+    /// STARTTLS, `--smtpscert`/`--smtpskey` for TLS from the first byte).
+    pub fn start_with(port: u16, maildir: &Path, options: &[&str]) -> SmtpServer {
         let child = Command::new(python_with_aiosmtpd())
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(options)
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
