@@ -173,6 +173,12 @@ impl Service {
             env.retain(|(key, _)| key != k);
             env.push((k.to_string(), v.to_string()));
         }
+        // A port chosen by the test (set in `extra`) is the one to wait for.
+        let port = env
+            .iter()
+            .find(|(k, _)| k == "AMBITO_FORMS_LISTEN")
+            .and_then(|(_, v)| v.rsplit(':').next()?.parse().ok())
+            .unwrap_or(port);
         let mut service = Service {
             child: None,
             port,
