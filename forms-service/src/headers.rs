@@ -3,11 +3,10 @@
 use axum::http::{header, HeaderName, HeaderValue};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Only the service's own resources, no framing by other sites (against
-/// clickjacking), no inline scripts. The service's pages have no scripts
-/// of their own; the shell's stylesheet comes from the site, hence `https:`
-/// for styles and images only.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' https:; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/// Only the service's own resources (no inline scripts or styles), forms
+/// posting only to the service, and no framing by any site (against
+/// clickjacking).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 /// The layers that add the headers, outermost last.
 pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
