@@ -96,7 +96,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let config = Arc::new(config);
     let forms = load_forms(&config.forms_dir)?;
     let mut db = Db::open(&config.db)?;
-    let ip_key = db.ip_key()?;
+    db.set_duplicate_window(config.duplicate_window);
     let writer = Writer::start(db);
     let transport = Transport::from_config(&config).map_err(StartError::Mail)?;
     let wake = Arc::new(Notify::new());
@@ -107,13 +107,27 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         wake: Arc::clone(&wake),
     };
     tokio::spawn(outbox.run());
+    tokio::spawn(crate::retention::run_daily(
+        Arc::new(Mutex::new(Db::open(&config.db)?)),
+        Arc::clone(&config),
+    ));
+    // The site's origin: configured, or the one of the site's base_url,
+    // which the generator writes in the shell's canonical link.
+    let site_origin = config.site_origin.clone().or_else(|| {
+        let mut ids: Vec<&String> = forms.keys().collect();
+        ids.sort();
+        ids.iter()
+            .filter_map(|id| forms.get(*id)?.shell.as_deref())
+            .find_map(crate::pages::shell_origin)
+    });
     let state = Arc::new(AppState {
         forms,
         writer,
         db: Arc::new(Mutex::new(Db::open(&config.db)?)),
         wake,
         limiter: Limiter::new(config.rate_limit),
-        ip_key,
+        verify_limiter: Limiter::new(config.verify_rate_limit),
+        site_origin,
         config: Arc::clone(&config),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -123,12 +137,70 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
-    tracing::info!(%addr, forms = ?state.forms.keys().collect::<Vec<_>>(), "ambito-forms listening");
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(StartError::Serve)
+    tracing::info!(%addr, forms = ?state.forms.keys().collect::<Vec<_>>(), site_origin = ?state.site_origin, "ambito-forms listening");
+    let app = http::router(state);
+    accept_loop(listener, app, &config).await;
+    Ok(())
+}
+
+/// Accepts connections until shutdown, each served by hyper with a
+/// deadline for the request's headers (which is also how long a
+/// kept-alive connection may sit idle: hyper starts that timer whenever
+/// it waits for a request), and at most `max_connections` at once (the
+/// rest wait in the kernel's backlog).
+async fn accept_loop(listener: tokio::net::TcpListener, app: axum::Router, config: &Config) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .keep_alive(true);
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let stop = shutdown();
+    tokio::pin!(stop);
+    loop {
+        let permit = tokio::select! {
+            () = &mut stop => break,
+            p = Arc::clone(&slots).acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (stream, peer) = tokio::select! {
+            () = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let router = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(router.clone(), req)
+            },
+        );
+        let conn = http.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection closed");
+            }
+            drop(permit);
+        });
+    }
+    // Requests in flight finish (their submissions are committed and
+    // answered); then the process ends.
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
+    }
 }
 
 async fn shutdown() {

@@ -19,13 +19,30 @@ pub enum TlsMode {
     Tls,
 }
 
-#[derive(Clone, Debug)]
+/// The SMTP server and its login.
+#[derive(Clone)]
 pub struct Smtp {
     pub host: String,
     pub port: u16,
     pub tls: TlsMode,
     pub user: Option<String>,
     pub password: Option<String>,
+    /// A PEM file with extra trusted root certificates (a private CA).
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Written by hand so that the password never reaches a log or an error.
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("ca_file", &self.ca_file)
+            .finish()
+    }
 }
 
 /// At most `max` submissions per `per` from one address.
@@ -55,6 +72,77 @@ pub struct Config {
     /// Wait before the first retry; doubled at each further attempt.
     pub retry_base: Duration,
     pub request_timeout: Duration,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Checks per client address on `/forms/{id}/verifica` (looser: the
+    /// page's script calls it while people type).
+    pub verify_rate_limit: RateLimit,
+    /// Submissions older than this many days are deleted automatically.
+    pub retention_days: u32,
+    /// Receipts sent to one address in 24 hours, at most.
+    pub receipts_per_day: u32,
+    /// Time a client has to send a request's headers, and the longest a
+    /// kept-alive connection may sit idle.
+    pub header_timeout: Duration,
+    /// Open connections at most; further clients wait to be accepted.
+    pub max_connections: usize,
+    /// The same answers to the same form within this time are one
+    /// submission (zero: no duplicate detection).
+    pub duplicate_window: Duration,
+}
+
+/// A block of addresses, `10.0.0.0/8` or `2001:db8::/32` (a single
+/// address is a block of one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    pub addr: std::net::IpAddr,
+    pub prefix: u8,
+}
+
+impl Cidr {
+    /// Whether `ip` is in the block (IPv4-mapped IPv6 addresses count as IPv4).
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Cidr, ()> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s.trim(), None),
+        };
+        let addr: std::net::IpAddr = addr.parse().map_err(|_| ())?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p.parse::<u8>().map_err(|_| ())?,
+            None => max,
+        };
+        if prefix > max {
+            return Err(());
+        }
+        Ok(Cidr { addr, prefix })
+    }
 }
 
 /// A setting that could not be used.
@@ -83,6 +171,14 @@ const KEYS: &[&str] = &[
     "max_attempts",
     "retry_base_seconds",
     "request_timeout_seconds",
+    "smtp_ca_file",
+    "trusted_proxies",
+    "verify_rate_limit",
+    "retention_days",
+    "receipts_per_day",
+    "header_timeout_seconds",
+    "max_connections",
+    "duplicate_window_minutes",
 ];
 
 /// Variables with the same prefix that are not settings: the log filter
@@ -116,9 +212,27 @@ impl Sources {
                 var: "AMBITO_FORMS_CONFIG".into(),
                 message: format!("cannot read {}: {e}", path.display()),
             })?;
-            let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigError {
-                var: "AMBITO_FORMS_CONFIG".into(),
-                message: format!("{} is not valid TOML: {e}", path.display()),
+            // toml's own message quotes the offending line, which may be
+            // the password's: say only where the problem is, and what.
+            let table: toml::Table = toml::from_str(&text).map_err(|e| {
+                let line = e
+                    .span()
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+                let what = e
+                    .message()
+                    .lines()
+                    .next()
+                    .unwrap_or("syntax error")
+                    .to_string();
+                ConfigError {
+                    var: "AMBITO_FORMS_CONFIG".into(),
+                    message: match line {
+                        Some(l) => {
+                            format!("{} is not valid TOML (line {l}): {what}", path.display())
+                        }
+                        None => format!("{} is not valid TOML: {what}", path.display()),
+                    },
+                }
             })?;
             for (key, value) in table {
                 if !KEYS.contains(&key.as_str()) {
@@ -256,12 +370,25 @@ impl Config {
                     };
                     return Err(err(missing, "set both AMBITO_FORMS_SMTP_USER and AMBITO_FORMS_SMTP_PASSWORD, or neither"));
                 }
+                if tls == TlsMode::None && user.is_some() {
+                    return Err(err("smtp_tls", "`none` would send the SMTP user and password in clear: use starttls or tls"));
+                }
+                let ca_file = s.get("smtp_ca_file").map(|p| PathBuf::from(p.trim()));
+                if let Some(ca) = &ca_file {
+                    if !ca.is_file() {
+                        return Err(err(
+                            "smtp_ca_file",
+                            format!("{} is not a readable file", ca.display()),
+                        ));
+                    }
+                }
                 Some(Smtp {
                     host: host.trim().to_string(),
                     port,
                     tls,
                     user,
                     password,
+                    ca_file,
                 })
             }
         };
@@ -304,14 +431,69 @@ impl Config {
                 .unwrap_or(10.0)
                 .max(0.1),
         );
+        let trusted_proxies = match s.get("trusted_proxies") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| {
+                    p.parse::<Cidr>().map_err(|()| {
+                        err(
+                            "trusted_proxies",
+                            format!(
+                                "expected addresses or blocks such as 10.0.0.0/8, ::1, found `{}`",
+                                p.trim()
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let verify_rate_limit = match s.get("verify_rate_limit") {
+            None => RateLimit {
+                max: 120,
+                per: Duration::from_secs(60),
+            },
+            Some(v) => parse_rate_limit(v).ok_or_else(|| err("verify_rate_limit", format!("expected a number per period such as 120/min (periods: s, min, hour), found `{v}`")))?,
+        };
+        let retention_days = s
+            .parse::<u32>("retention_days", "a whole number of days")?
+            .unwrap_or(730);
+        if retention_days == 0 {
+            return Err(err("retention_days", "must be at least 1"));
+        }
+        let receipts_per_day = s
+            .parse::<u32>("receipts_per_day", "a whole number of receipts")?
+            .unwrap_or(3);
+        let header_timeout = Duration::from_secs_f64(
+            s.parse::<f64>("header_timeout_seconds", "a number of seconds")?
+                .unwrap_or(5.0)
+                .max(0.1),
+        );
+        let max_connections = s
+            .parse::<usize>("max_connections", "a whole number of connections")?
+            .unwrap_or(1024)
+            .max(1);
+        let duplicate_window = Duration::from_secs(
+            s.parse::<u64>("duplicate_window_minutes", "a whole number of minutes")?
+                .unwrap_or(30)
+                .saturating_mul(60),
+        );
         Ok(Config {
+            duplicate_window,
+            trusted_proxies,
+            verify_rate_limit,
+            retention_days,
+            receipts_per_day,
+            header_timeout,
+            max_connections,
             listen,
             db: s
                 .get("db")
                 .map_or_else(|| PathBuf::from("data/forms.sqlite3"), PathBuf::from),
             forms_dir: s
                 .get("forms_dir")
-                .map_or_else(|| PathBuf::from("forms-service/forms"), PathBuf::from),
+                .map_or_else(|| PathBuf::from("public"), PathBuf::from),
             mail_dir: s
                 .get("mail_dir")
                 .map_or_else(|| PathBuf::from("data/outbox-mail"), PathBuf::from),
@@ -381,6 +563,71 @@ mod tests {
         let e = config(&[("AMBITO_FORMS_SMTP_PASWORD", "x")]).unwrap_err();
         assert_eq!(e.var, "AMBITO_FORMS_SMTP_PASWORD");
         assert!(config(&[("AMBITO_FORMS_LOG", "debug"), ("AMBITO_FORMS_CONFIG", "")]).is_ok());
+        let e = config(&[("AMBITO_FORMS_TRUSTED_PROXIES", "10.0.0.0/8, 10.0.0.0/33")]).unwrap_err();
+        assert_eq!(e.var, "AMBITO_FORMS_TRUSTED_PROXIES");
+    }
+
+    #[test]
+    fn the_default_forms_folder_is_the_built_site() {
+        assert_eq!(config(&[]).unwrap().forms_dir, PathBuf::from("public"));
+    }
+
+    #[test]
+    fn credentials_are_never_sent_or_shown_in_clear() {
+        let e = config(&[
+            ("AMBITO_FORMS_SMTP_HOST", "mail"),
+            ("AMBITO_FORMS_SMTP_TLS", "none"),
+            ("AMBITO_FORMS_SMTP_USER", "moduli"),
+            ("AMBITO_FORMS_SMTP_PASSWORD", "segreto-42"),
+            ("AMBITO_FORMS_FROM", "a@b.it"),
+            ("AMBITO_FORMS_TO", "c@d.it"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var, "AMBITO_FORMS_SMTP_TLS");
+        let c = config(&[
+            ("AMBITO_FORMS_SMTP_HOST", "mail"),
+            ("AMBITO_FORMS_SMTP_USER", "moduli"),
+            ("AMBITO_FORMS_SMTP_PASSWORD", "segreto-42"),
+            ("AMBITO_FORMS_FROM", "a@b.it"),
+            ("AMBITO_FORMS_TO", "c@d.it"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            shown.contains("moduli") && !shown.contains("segreto-42"),
+            "{shown}"
+        );
+        // A syntax error on the password's line must not quote it.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("forms.toml");
+        std::fs::write(
+            &file,
+            "smtp_user = \"moduli\"\nsmtp_password = \"segreto-42\n",
+        )
+        .unwrap();
+        let e = Sources::load(Some(&file), []).unwrap_err();
+        assert!(e.message.contains("line 2"), "{e}");
+        assert!(!e.to_string().contains("segreto"), "{e}");
+    }
+
+    #[test]
+    fn blocks_of_addresses() {
+        let c: Cidr = "10.1.0.0/16".parse().unwrap();
+        assert!(c.contains("10.1.200.3".parse().unwrap()));
+        assert!(c.contains("::ffff:10.1.0.9".parse().unwrap()));
+        assert!(!c.contains("10.2.0.1".parse().unwrap()));
+        let c: Cidr = "2001:db8::/32".parse().unwrap();
+        assert!(c.contains("2001:db8:1::5".parse().unwrap()));
+        assert!(!c.contains("2001:db9::5".parse().unwrap()));
+        let one: Cidr = "192.0.2.7".parse().unwrap();
+        assert!(
+            one.contains("192.0.2.7".parse().unwrap())
+                && !one.contains("192.0.2.8".parse().unwrap())
+        );
+        assert!("0.0.0.0/0"
+            .parse::<Cidr>()
+            .unwrap()
+            .contains("8.8.8.8".parse().unwrap()));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::app::LoadedForm;
 use crate::config::Config;
 use crate::input;
 use crate::pages;
+use crate::proxy;
 use crate::ratelimit::Limiter;
 use crate::store::{self, Db, NewSubmission, StoredAnswer};
 use crate::writer::Writer;
@@ -32,8 +33,25 @@ pub struct AppState {
     /// For reads (health check).
     pub db: Arc<Mutex<Db>>,
     pub wake: Arc<Notify>,
+    /// Posts per client.
     pub limiter: Limiter,
-    pub ip_key: [u8; 32],
+    /// Checks per client on `/verifica` (looser).
+    pub verify_limiter: Limiter,
+    /// The site's origin: the configured one, or the origin of the site's
+    /// `base_url` found in the built site. `None`: no Origin check.
+    pub site_origin: Option<String>,
+}
+
+impl AppState {
+    /// The site's shell for pages that belong to no form (a 404): the
+    /// first form's, so that they look like the rest of the site too.
+    fn any_shell(&self) -> Option<&str> {
+        let mut ids: Vec<&String> = self.forms.keys().collect();
+        ids.sort();
+        ids.first()
+            .and_then(|id| self.forms.get(*id))
+            .and_then(|f| f.shell.as_deref())
+    }
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -49,7 +67,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ));
-    if let Some(origin) = &state.config.site_origin {
+    for layer in crate::headers::layers() {
+        app = app.layer(layer);
+    }
+    if let Some(origin) = &state.site_origin {
         if let Ok(origin) = HeaderValue::from_str(origin) {
             // A list: the header is sent only to the site's own origin.
             app = app.layer(
@@ -85,20 +106,62 @@ fn reply_kind(headers: &HeaderMap) -> Reply {
     }
 }
 
-/// A refusal, in the client's format, with a plain Italian message.
-fn refuse(kind: Reply, status: StatusCode, message: &str) -> Response {
+/// A refusal, in the client's format, with a plain Italian message; as a
+/// page, in the site's `shell` when there is one.
+fn refuse(kind: Reply, status: StatusCode, message: &str, shell: Option<&str>) -> Response {
     match kind {
         Reply::Json => {
             (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
         }
         Reply::Html => (
             status,
-            axum::response::Html(pages::message(status, message)),
+            axum::response::Html(pages::message(shell, status, message)),
         )
             .into_response(),
     }
 }
 
+/// A refusal that says when to come back (`Retry-After`, in seconds).
+fn refuse_for(
+    kind: Reply,
+    status: StatusCode,
+    message: &str,
+    shell: Option<&str>,
+    secs: u64,
+) -> Response {
+    let mut response = refuse(kind, status, message, shell);
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
+/// Whether a post may come from where its `Origin` header says: the site,
+/// or the service's own pages (the form shown again with its errors is
+/// served by the service, so its corrected post carries the service's
+/// origin). Without a known site origin there is nothing to check. With
+/// one, a post without `Origin` is refused: browsers always send it on
+/// posts, so only other programs leave it out.
+fn origin_allowed(site_origin: Option<&str>, headers: &HeaderMap) -> bool {
+    let Some(site) = site_origin else {
+        return true;
+    };
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    if origin == site {
+        return true;
+    }
+    let own_host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin.split_once("://"), own_host) {
+        (Some((scheme, authority)), Some(host)) => {
+            matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+/// 200 when the database answers (a constant-cost query, never a scan).
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let db = Arc::clone(&state.db);
     let ok = tokio::task::spawn_blocking(move || {
@@ -113,11 +176,12 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
-async fn not_found(headers: HeaderMap) -> Response {
+async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     refuse(
         reply_kind(&headers),
         StatusCode::NOT_FOUND,
         "La pagina richiesta non esiste.",
+        state.any_shell(),
     )
 }
 
@@ -132,13 +196,23 @@ async fn definition(
             reply_kind(&headers),
             StatusCode::NOT_FOUND,
             "Il modulo richiesto non esiste.",
+            state.any_shell(),
         ),
     }
 }
 
-fn ip_hash(key: &[u8; 32], addr: &SocketAddr) -> String {
-    let hash = blake3::keyed_hash(key, addr.ip().to_string().as_bytes());
-    hash.to_hex()[..32].to_string()
+/// Too many requests from one client: 429 with `Retry-After`.
+fn too_many(kind: Reply, wait: std::time::Duration, shell: Option<&str>) -> Response {
+    let secs = wait.as_secs().max(1);
+    refuse_for(
+        kind,
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!(
+            "Sono arrivate troppe richieste da questa connessione. Riprova tra {secs} secondi."
+        ),
+        shell,
+        secs,
+    )
 }
 
 /// Checks answers without storing them, for the page's script to show
@@ -147,6 +221,8 @@ fn ip_hash(key: &[u8; 32], addr: &SocketAddr) -> String {
 async fn verify(
     State(state): State<Arc<AppState>>,
     Path(form_id): Path<String>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Body,
 ) -> Response {
     let Some(form) = state.forms.get(&form_id) else {
@@ -154,19 +230,25 @@ async fn verify(
             Reply::Json,
             StatusCode::NOT_FOUND,
             "Il modulo richiesto non esiste.",
+            None,
         );
     };
+    let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
+    if let Err(wait) = state.verify_limiter.check(client, Instant::now()) {
+        return too_many(Reply::Json, wait, None);
+    }
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         return refuse(
             Reply::Json,
             StatusCode::PAYLOAD_TOO_LARGE,
             "I dati inviati sono troppo lunghi.",
+            None,
         );
     };
     let raw = match input::json(&bytes) {
         Ok(raw) => raw,
         Err(input::Malformed(message)) => {
-            return refuse(Reply::Json, StatusCode::BAD_REQUEST, &message)
+            return refuse(Reply::Json, StatusCode::BAD_REQUEST, &message, None)
         }
     };
     let errors: serde_json::Map<String, serde_json::Value> =
@@ -177,7 +259,7 @@ async fn verify(
                 .map(|e| (e.field, serde_json::Value::String(e.message)))
                 .collect(),
             Err(Validation::Input(e)) => {
-                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string())
+                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string(), None)
             }
         };
     axum::Json(serde_json::json!({ "errors": errors })).into_response()
@@ -195,6 +277,7 @@ async fn confirmation(
             Reply::Html,
             StatusCode::NOT_FOUND,
             "Il modulo richiesto non esiste.",
+            state.any_shell(),
         );
     };
     let protocol = input::urlencoded(uri.query().unwrap_or("").as_bytes())
@@ -223,7 +306,8 @@ async fn confirmation(
         None => refuse(
             Reply::Html,
             StatusCode::NOT_FOUND,
-            "Non risulta nessuna richiesta con questo numero di protocollo.",
+            "Non risulta nessuna richiesta con questo numero di ricevuta.",
+            form.shell.as_deref(),
         ),
     }
 }
@@ -241,33 +325,22 @@ async fn submit(
             kind,
             StatusCode::NOT_FOUND,
             "Il modulo richiesto non esiste.",
+            state.any_shell(),
         );
     };
+    let shell = form.shell.as_deref();
     let def = Arc::clone(&form.definition);
-    // Only the site may post (browsers always say where a post comes from).
-    if let (Some(expected), Some(origin)) = (&state.config.site_origin, headers.get(header::ORIGIN))
-    {
-        if origin.as_bytes() != expected.as_bytes() {
-            return refuse(
-                kind,
-                StatusCode::FORBIDDEN,
-                "Questo modulo si può inviare solo dal sito della Zona Distretto.",
-            );
-        }
-    }
-    if let Err(wait) = state.limiter.check(addr.ip(), Instant::now()) {
-        let secs = wait.as_secs().max(1);
-        let mut response = refuse(
+    if !origin_allowed(state.site_origin.as_deref(), &headers) {
+        return refuse(
             kind,
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!(
-                "Sono arrivate troppe richieste da questa connessione. Riprova tra {secs} secondi."
-            ),
+            StatusCode::FORBIDDEN,
+            "Questo modulo si può inviare solo dal sito della Zona Distretto.",
+            shell,
         );
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return response;
+    }
+    let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
+    if let Err(wait) = state.limiter.check(client, Instant::now()) {
+        return too_many(kind, wait, shell);
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -288,6 +361,7 @@ async fn submit(
                 kind,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Formato dei dati non supportato: invia il modulo dalla pagina del sito.",
+                shell,
             )
         }
     };
@@ -298,6 +372,7 @@ async fn submit(
                 kind,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
+                shell,
             )
         }
     };
@@ -308,7 +383,9 @@ async fn submit(
     };
     let raw = match parsed {
         Ok(raw) => raw,
-        Err(input::Malformed(message)) => return refuse(kind, StatusCode::BAD_REQUEST, &message),
+        Err(input::Malformed(message)) => {
+            return refuse(kind, StatusCode::BAD_REQUEST, &message, shell)
+        }
     };
     let spam = def.honeypot_filled(&raw);
     let submission = if spam {
@@ -316,17 +393,19 @@ async fn submit(
         NewSubmission {
             form_id: def.id.clone(),
             form_title: def.title.clone(),
-            answers: raw
-                .iter()
-                .map(|(k, v)| StoredAnswer {
-                    name: k.clone(),
-                    label: k.clone(),
-                    value: form::Answer::One(v.clone()),
-                    display: v.clone(),
+            answers: form::honeypot_answers(&def, &raw)
+                .into_iter()
+                .filter_map(|(name, value)| {
+                    let field = def.field(&name)?;
+                    Some(StoredAnswer {
+                        label: field.label.clone(),
+                        name,
+                        display: value.clone(),
+                        value: form::Answer::One(value),
+                    })
                 })
                 .collect(),
             sender: None,
-            ip_hash: ip_hash(&state.ip_key, &addr),
             received_at: store::now(),
             spam: true,
         }
@@ -349,7 +428,6 @@ async fn submit(
                         })
                     })
                     .collect(),
-                ip_hash: ip_hash(&state.ip_key, &addr),
                 received_at: store::now(),
                 spam: false,
             },
@@ -358,6 +436,7 @@ async fn submit(
                     kind,
                     StatusCode::BAD_REQUEST,
                     &format!("{}.", capitalise(&e.to_string())),
+                    shell,
                 )
             }
             Err(Validation::Fields(errors)) => return invalid(kind, form, &form_id, &raw, &errors),
@@ -365,12 +444,17 @@ async fn submit(
     };
     let protocol = match state.writer.insert(submission).await {
         Ok(p) => p,
-        Err(_) => {
-            return refuse(
+        Err(e) => {
+            // Nothing was stored: never answer as if it had been. The
+            // sender keeps the page and can send again later.
+            tracing::error!(form = %form_id, error = %e, "submission refused: cannot store it");
+            return refuse_for(
                 kind,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Non è stato possibile registrare la richiesta. Riprova tra qualche minuto.",
-            )
+                "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.",
+                shell,
+                RETRY_AFTER_UNAVAILABLE,
+            );
         }
     };
     if spam {
@@ -395,6 +479,9 @@ async fn submit(
         }
     }
 }
+
+/// Seconds to wait before sending again when the database cannot store.
+const RETRY_AFTER_UNAVAILABLE: u64 = 120;
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();

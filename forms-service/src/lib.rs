@@ -6,11 +6,14 @@
 pub mod app;
 pub mod config;
 pub mod export;
+pub mod headers;
 pub mod http;
 pub mod input;
 pub mod mail;
 pub mod outbox;
 pub mod pages;
+pub mod proxy;
 pub mod ratelimit;
+pub mod retention;
 pub mod store;
 pub mod writer;

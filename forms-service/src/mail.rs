@@ -6,14 +6,25 @@ use crate::store::Stored;
 use ambito::escape::escape;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 /// Where messages go.
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// Writes each message as an `.eml` file in a folder.
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// Writes each message as an `.eml` file in a folder, named after the
+    /// submission's number (so that `purge` and `erase` can find it).
+    Files(PathBuf),
+}
+
+/// The `.eml` files written for one submission (without SMTP).
+pub fn eml_files(dir: &Path, protocol: &str) -> [PathBuf; 2] {
+    [
+        dir.join(format!("{protocol}.zona.eml")),
+        dir.join(format!("{protocol}.ricevuta.eml")),
+    ]
 }
 
 /// A failed send, and whether trying again may help.
@@ -28,29 +39,46 @@ impl Transport {
     pub fn from_config(cfg: &Config) -> Result<Transport, String> {
         match &cfg.smtp {
             None => {
-                std::fs::create_dir_all(&cfg.mail_dir).map_err(|e| {
+                crate::store::private_dir(&cfg.mail_dir).map_err(|e| {
                     format!(
                         "AMBITO_FORMS_MAIL_DIR: cannot create {}: {e}",
                         cfg.mail_dir.display()
                     )
                 })?;
-                Ok(Transport::Files(AsyncFileTransport::new(&cfg.mail_dir)))
+                Ok(Transport::Files(cfg.mail_dir.clone()))
             }
             Some(smtp) => {
-                let builder = match smtp.tls {
-                    TlsMode::None => {
-                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                let tls = || -> Result<TlsParameters, String> {
+                    let mut params = TlsParameters::builder(smtp.host.clone());
+                    if let Some(ca) = &smtp.ca_file {
+                        let pem = std::fs::read(ca).map_err(|e| {
+                            format!(
+                                "AMBITO_FORMS_SMTP_CA_FILE: cannot read {}: {e}",
+                                ca.display()
+                            )
+                        })?;
+                        let cert = Certificate::from_pem(&pem).map_err(|e| {
+                            format!(
+                                "AMBITO_FORMS_SMTP_CA_FILE: {} is not a PEM certificate: {e}",
+                                ca.display()
+                            )
+                        })?;
+                        params = params.add_root_certificate(cert);
                     }
-                    TlsMode::StartTls => {
-                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                            .map_err(|e| format!("AMBITO_FORMS_SMTP_HOST: {e}"))?
-                    }
-                    TlsMode::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-                        .map_err(|e| format!("AMBITO_FORMS_SMTP_HOST: {e}"))?,
+                    params
+                        .build_rustls()
+                        .map_err(|e| format!("AMBITO_FORMS_SMTP_HOST: {e}"))
                 };
-                let mut builder = builder
-                    .port(smtp.port)
-                    .timeout(Some(std::time::Duration::from_secs(20)));
+                let tls = match smtp.tls {
+                    TlsMode::None => Tls::None,
+                    TlsMode::StartTls => Tls::Required(tls()?),
+                    TlsMode::Tls => Tls::Wrapper(tls()?),
+                };
+                let mut builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                        .tls(tls)
+                        .port(smtp.port)
+                        .timeout(Some(std::time::Duration::from_secs(20)));
                 if let (Some(user), Some(password)) = (&smtp.user, &smtp.password) {
                     builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
                 }
@@ -59,16 +87,31 @@ impl Transport {
         }
     }
 
-    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+    /// Sends `message`; without SMTP, writes it to `file` (one of
+    /// [`eml_files`]) through a temporary name, so a reader never sees half
+    /// a message.
+    pub async fn send(&self, message: Message, file: &Path) -> Result<(), SendError> {
         match self {
             Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError {
                 permanent: e.is_permanent(),
                 message: e.to_string(),
             }),
-            Transport::Files(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError {
-                permanent: false,
-                message: e.to_string(),
-            }),
+            Transport::Files(_) => {
+                let bytes = message.formatted();
+                let file = file.to_path_buf();
+                tokio::task::spawn_blocking(move || {
+                    let tmp = file.with_extension("eml.tmp");
+                    std::fs::write(&tmp, bytes)?;
+                    std::fs::rename(&tmp, &file)
+                })
+                .await
+                .map_err(std::io::Error::other)
+                .and_then(|r| r)
+                .map_err(|e| SendError {
+                    permanent: false,
+                    message: e.to_string(),
+                })
+            }
         }
     }
 }
@@ -154,7 +197,7 @@ pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
     let subject = one_line(&format!("[{}] {}: {}", s.protocol, s.form_title, who(s)));
     let when = italian_datetime(s.received_at);
     let plain = format!(
-        "Nuova richiesta ricevuta dal sito: {}.\n\nProtocollo: {}\nRicevuta il: {when}\n\n{}",
+        "Nuova richiesta ricevuta dal sito: {}.\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\n{}",
         s.form_title,
         s.protocol,
         answers_text(s)
@@ -162,7 +205,7 @@ pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
     let html = html_page(
         &subject,
         &format!(
-            "<p>Nuova richiesta ricevuta dal sito: {}.</p>\n<p>Protocollo: <strong>{}</strong><br>Ricevuta il: {}</p>\n{}",
+            "<p>Nuova richiesta ricevuta dal sito: {}.</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{}",
             escape(&s.form_title),
             escape(s.protocol.as_str()),
             escape(&when),
@@ -182,26 +225,46 @@ pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The receipt to the sender: the protocol number, the date and a copy of
-/// what was sent. `None` when the submission has no sender address.
+/// Longest answer copied into a receipt. The receipt goes to an address
+/// nobody verified, from the district's own address: long free text would
+/// let anyone use it to send their own words to a stranger.
+pub const RECEIPT_ANSWER_LIMIT: usize = 80;
+
+/// The answers as the receipt shows them: long or multi-line texts are
+/// replaced by how many characters were received.
+fn receipt_answers(s: &Stored) -> Stored {
+    let mut copy = s.clone();
+    for a in &mut copy.answers {
+        let chars = a.display.chars().count();
+        if chars > RECEIPT_ANSWER_LIMIT || a.display.contains('\n') {
+            a.display =
+                format!("(testo di {chars} caratteri ricevuto; non è riportato in questa email)");
+        }
+    }
+    copy
+}
+
+/// The receipt to the sender: the receipt number, the date and a copy of
+/// the short answers. `None` when the submission has no sender address.
 pub fn receipt_message(cfg: &Config, s: &Stored) -> Option<Result<Message, String>> {
     let to = s.sender.as_deref()?.parse::<Mailbox>().ok()?;
     let subject = one_line(&format!("Ricevuta {}: {}", s.protocol, s.form_title));
     let when = italian_datetime(s.received_at);
+    let shown = receipt_answers(s);
     let plain = format!(
-        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di protocollo: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di protocollo identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco una copia dei dati inviati:\n\n{}",
+        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di ricevuta identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco una copia dei dati inviati:\n\n{}",
         s.form_title,
         s.protocol,
-        answers_text(s)
+        answers_text(&shown)
     );
     let html = html_page(
         &subject,
         &format!(
-            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di protocollo: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di protocollo identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Copia dei dati inviati</h2>\n{}",
+            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di ricevuta identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Copia dei dati inviati</h2>\n{}",
             escape(&s.form_title),
             escape(s.protocol.as_str()),
             escape(&when),
-            answers_html(s)
+            answers_html(&shown)
         ),
     );
     Some(

@@ -45,15 +45,40 @@ enum Command {
         /// Protocol number (MI-2026-000042) or id.
         id: String,
     },
-    /// Delete delivered, failed and spam submissions older than DAYS
-    /// (pending ones are never deleted).
+    /// Delete delivered, failed and spam submissions older than DAYS, with
+    /// their mail files (pending ones are never deleted).
     Purge {
         #[arg(long, value_name = "DAYS")]
         older_than: u32,
     },
+    /// Delete one submission everywhere, whatever its state (a request to
+    /// erase personal data, GDPR art. 17).
+    Erase {
+        /// Receipt number (MI-2026-000042).
+        protocol: String,
+    },
+    /// Write a consistent copy of the database to FILE (safe while the
+    /// service runs).
+    Backup { file: PathBuf },
+}
+
+/// Text from the database as the terminal gets it: control characters
+/// (escape sequences that could rewrite the screen or the title, bells,
+/// carriage returns) become `?`. Tabs separate the columns, so they go too.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 fn main() -> ExitCode {
+    // Everything the service and its commands create (database, WAL,
+    // mail files, backups, exports, folders) is readable by its owner only.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -89,12 +114,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .map(|e| format!("  ({e})"))
                     .unwrap_or_default();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}{error}",
-                    s.protocol,
+                    "{}\t{}\t{}\t{}\t{}{}",
+                    printable(s.protocol.as_str()),
                     ambito_forms::mail::italian_datetime(s.received_at),
                     s.status.as_str(),
                     s.attempts,
-                    who
+                    printable(who),
+                    printable(&error)
                 );
             }
         }
@@ -112,19 +138,39 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Retry { id } => {
             let db = Db::open(&config.db)?;
+            let shown = printable(&id);
             if db.retry(&id, store::now_ms())? {
-                println!("{id}: queued for delivery (a running service sends it within seconds)");
+                println!(
+                    "{shown}: queued for delivery (a running service sends it within seconds)"
+                );
             } else {
                 anyhow::bail!(
-                    "{id}: no pending or failed submission with that protocol number or id"
+                    "{shown}: no pending or failed submission with that receipt number or id"
                 );
             }
         }
         Command::Purge { older_than } => {
-            let db = Db::open(&config.db)?;
+            let mut db = Db::open(&config.db)?;
             let before = store::now() - i64::from(older_than) * 86_400;
-            let n = db.purge(before)?;
+            let n = ambito_forms::retention::purge(&mut db, before, &config.mail_dir)?;
             println!("deleted {n} submissions received more than {older_than} days ago");
+        }
+        Command::Erase { protocol } => {
+            let mut db = Db::open(&config.db)?;
+            let shown = printable(&protocol);
+            if ambito_forms::retention::erase(&mut db, &protocol, &config.mail_dir)? {
+                println!("{shown}: deleted from the database and the mail folder");
+            } else {
+                anyhow::bail!("{shown}: no submission with that receipt number");
+            }
+        }
+        Command::Backup { file } => {
+            let db = Db::open(&config.db)?;
+            db.backup(&file)?;
+            println!(
+                "database copied to {}",
+                printable(&file.display().to_string())
+            );
         }
     }
     Ok(())

@@ -86,9 +86,11 @@ impl Outbox {
     }
 
     async fn send(&self, s: &Stored, part: Part) -> Result<(), mail::SendError> {
-        let message = match part {
-            Part::District => Some(mail::district_message(&self.config, s)),
-            Part::Receipt => mail::receipt_message(&self.config, s),
+        let [district_file, receipt_file] =
+            mail::eml_files(&self.config.mail_dir, s.protocol.as_str());
+        let (message, file) = match part {
+            Part::District => (Some(mail::district_message(&self.config, s)), district_file),
+            Part::Receipt => (mail::receipt_message(&self.config, s), receipt_file),
         };
         match message {
             None => Ok(()),
@@ -96,7 +98,25 @@ impl Outbox {
                 message: e,
                 permanent: true,
             }),
-            Some(Ok(m)) => self.transport.send(m).await,
+            Some(Ok(m)) => self.transport.send(m, &file).await,
+        }
+    }
+
+    /// Whether the sender's address already had its receipts for today:
+    /// the receipt goes to an address nobody verified, so it must not be
+    /// a way to send the district's mail to a stranger over and over.
+    async fn receipt_cap_reached(&self, s: &Stored) -> bool {
+        let Some(address) = s.sender.clone() else {
+            return false;
+        };
+        let max = self.config.receipts_per_day;
+        let since = store::now() - 86_400;
+        match with_db(&self.db, move |db| db.receipts_sent_to(&address, since)).await {
+            Ok(n) => n >= max,
+            Err(e) => {
+                tracing::error!(protocol = %s.protocol, error = %e, "outbox: cannot count receipts");
+                false
+            }
         }
     }
 
@@ -120,7 +140,9 @@ impl Outbox {
                 }
             }
         }
-        if s.receipt_sent_at.is_none() {
+        if s.receipt_sent_at.is_none() && self.receipt_cap_reached(s).await {
+            tracing::warn!(protocol = %s.protocol, "outbox: receipt not sent, this address had its receipts for today");
+        } else if s.receipt_sent_at.is_none() {
             match self.send(s, Part::Receipt).await {
                 Ok(()) => {
                     let _ = with_db(&self.db, move |db| {

@@ -48,7 +48,7 @@ pub fn form_with_errors(
 pub fn confirmation(form: &LoadedForm, protocol: &str, when: &str) -> String {
     let def = &form.definition;
     let main = format!(
-        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di protocollo: <strong>{}</strong><br>Ricevuta il: {}</p>\n</div>\n<p>Riceverai a breve un’email con il numero di protocollo e una copia dei dati inviati: conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
+        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n</div>\n<p>Riceverai a breve un’email con il numero di ricevuta e una copia dei dati inviati: conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
         escape(&def.title),
         escape(protocol),
         escape(when),
@@ -57,18 +57,51 @@ pub fn confirmation(form: &LoadedForm, protocol: &str, when: &str) -> String {
     page(form.shell.as_deref(), "Richiesta inviata", &main)
 }
 
-/// A short page with one message (errors other than field errors).
-pub fn message(status: StatusCode, message: &str) -> String {
+/// A short page with one message (errors other than field errors), in
+/// the site's shell when there is one.
+pub fn message(shell: Option<&str>, status: StatusCode, message: &str) -> String {
     let title = match status.as_u16() {
         404 => "Pagina non trovata",
         413 | 400 | 415 => "Richiesta non valida",
         429 => "Troppe richieste",
         403 => "Invio non consentito",
+        408 => "Tempo scaduto",
         _ => "Servizio non disponibile",
     };
     page(
-        None,
+        shell,
         title,
         &format!("<h1>{}</h1>\n<p>{}</p>\n", escape(title), escape(message)),
     )
+}
+
+/// The origin of the site whose shell this is (`https://www.example.org`),
+/// read from the canonical link the generator writes in every page's head
+/// from the site's `base_url`.
+pub fn shell_origin(shell: &str) -> Option<String> {
+    let at = shell.find("rel=\"canonical\"")?;
+    let tag_start = shell[..at].rfind('<')?;
+    let tag = &shell[tag_start..];
+    let tag = &tag[..tag.find('>')?];
+    let href = tag.split("href=\"").nth(1)?.split('"').next()?;
+    let (scheme, rest) = href.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_site_origin_comes_from_the_canonical_link() {
+        let shell =
+            "<head><link rel=\"canonical\" href=\"https://www.example.org/partecipa/x/\"></head>";
+        assert_eq!(
+            super::shell_origin(shell).as_deref(),
+            Some("https://www.example.org")
+        );
+        assert_eq!(super::shell_origin("<head></head>"), None);
+    }
 }

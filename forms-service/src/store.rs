@@ -95,9 +95,23 @@ pub struct NewSubmission {
     pub answers: Vec<StoredAnswer>,
     /// Where receipts go (the sender's email), if given.
     pub sender: Option<String>,
-    pub ip_hash: String,
     pub received_at: i64,
     pub spam: bool,
+}
+
+/// By default, posts with the same answers to the same form within this
+/// many seconds are one submission (Back then send again, a double click).
+pub const DUPLICATE_WINDOW_SECONDS: i64 = 30 * 60;
+
+impl NewSubmission {
+    /// A fingerprint of the form and the answers, to recognise a repeat.
+    fn digest(&self) -> Result<String, serde_json::Error> {
+        let mut h = blake3::Hasher::new();
+        h.update(self.form_id.as_bytes());
+        h.update(&[0, u8::from(self.spam)]);
+        h.update(serde_json::to_string(&self.answers)?.as_bytes());
+        Ok(h.finalize().to_hex().to_string())
+    }
 }
 
 /// A stored submission.
@@ -144,8 +158,32 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("stored answers are not readable: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("no randomness from the operating system: {0}")]
-    Random(String),
+    #[error("backup to {path}: {source}")]
+    Backup {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// Whether the failure is the disk's or the file's state (full,
+    /// read-only, locked): the data is fine, and trying later may work.
+    pub fn is_unavailable(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            StoreError::Sql(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                C::DiskFull
+                    | C::ReadOnly
+                    | C::DatabaseBusy
+                    | C::DatabaseLocked
+                    | C::SystemIoFailure
+                    | C::CannotOpen
+            ),
+            _ => false,
+        }
+    }
 }
 
 const SCHEMA: &str = "
@@ -161,7 +199,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     received_at INTEGER NOT NULL,
     answers TEXT NOT NULL,
     sender TEXT,
-    ip_hash TEXT NOT NULL,
+    ip_hash TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'spam')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
@@ -173,9 +211,21 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_at);
 ";
 
+/// Added after the first release: databases created before get them here.
+const MIGRATIONS: &[(&str, &str)] = &[("digest", "ALTER TABLE submissions ADD COLUMN digest TEXT")];
+
+const INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS submissions_digest ON submissions (digest, received_at);
+CREATE INDEX IF NOT EXISTS submissions_sender ON submissions (sender, receipt_sent_at);
+CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received_at);
+";
+
 /// A connection to the submissions database.
 pub struct Db {
     conn: Connection,
+    /// Seconds within which the same answers are the same submission;
+    /// 0: every post is a new submission.
+    duplicate_window: i64,
 }
 
 fn year_of(unix: i64) -> i32 {
@@ -187,11 +237,21 @@ fn year_of(unix: i64) -> i32 {
         .unwrap_or(1970)
 }
 
+/// Creates `dir` and its missing parents readable by the owner only
+/// (`0700`): they hold personal data.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
 impl Db {
     /// Opens (creating if needed) the database, its folder and its tables.
     pub fn open(path: &Path) -> Result<Db, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+            private_dir(dir).map_err(|source| StoreError::Dir {
                 path: dir.to_path_buf(),
                 source,
             })?;
@@ -204,14 +264,42 @@ impl Db {
             // survives a power cut.
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
+            // Deleted rows are overwritten, not left in free pages: a purge
+            // or an erasure really removes the personal data.
+            conn.pragma_update(None, "secure_delete", "ON")?;
             conn.execute_batch(SCHEMA)?;
+            for (column, sql) in MIGRATIONS {
+                let has: bool = conn.query_row(
+                    "SELECT COUNT(*) > 0 FROM pragma_table_info('submissions') WHERE name = ?1",
+                    params![column],
+                    |r| r.get(0),
+                )?;
+                if !has {
+                    conn.execute_batch(sql)?;
+                }
+            }
+            conn.execute_batch(INDEXES)?;
+            // Earlier versions kept a keyed hash of the client's address
+            // and its key; nothing uses them, so they are not kept.
+            conn.execute_batch(
+                "DELETE FROM meta WHERE key = 'ip_key'; UPDATE submissions SET ip_hash = '' WHERE ip_hash <> '';",
+            )?;
             Ok(conn)
         };
         let conn = open(path).map_err(|source| StoreError::Open {
             path: path.to_path_buf(),
             source,
         })?;
-        Ok(Db { conn })
+        Ok(Db {
+            conn,
+            duplicate_window: DUPLICATE_WINDOW_SECONDS,
+        })
+    }
+
+    /// Sets how long the same answers count as the same submission (0:
+    /// never).
+    pub fn set_duplicate_window(&mut self, window: std::time::Duration) {
+        self.duplicate_window = i64::try_from(window.as_secs()).unwrap_or(i64::MAX / 2);
     }
 
     /// Stores submissions in one transaction (one disk flush for all) and
@@ -222,6 +310,26 @@ impl Db {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
         for s in batch {
+            let digest = s.digest()?;
+            let window = self.duplicate_window;
+            let earlier: Option<String> = if window == 0 {
+                None
+            } else {
+                tx.query_row(
+                    "SELECT protocol FROM submissions WHERE digest = ?1 AND received_at BETWEEN ?2 AND ?3 ORDER BY id LIMIT 1",
+                    params![
+                        digest,
+                        s.received_at - window,
+                        s.received_at + window
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?
+            };
+            if let Some(p) = earlier {
+                out.push(Protocol(p));
+                continue;
+            }
             let prefix = if s.spam { SPAM_PREFIX } else { PREFIX };
             let year = year_of(s.received_at);
             let seq: i64 = tx.query_row(
@@ -236,7 +344,7 @@ impl Db {
                 Status::Pending
             };
             tx.execute(
-                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, ip_hash, status, next_attempt_at)
+                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, digest, status, next_attempt_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7 * 1000)",
                 params![
                     protocol.as_str(),
@@ -248,7 +356,7 @@ impl Db {
                     s.received_at,
                     serde_json::to_string(&s.answers)?,
                     s.sender,
-                    s.ip_hash,
+                    digest,
                     status.as_str(),
                 ],
             )?;
@@ -256,28 +364,6 @@ impl Db {
         }
         tx.commit()?;
         Ok(out)
-    }
-
-    /// The secret key for hashing addresses, created on first use. Raw IP
-    /// addresses are never stored; their keyed hash tells repeated senders
-    /// apart without revealing who they are.
-    pub fn ip_key(&mut self) -> Result<[u8; 32], StoreError> {
-        let existing: Option<Vec<u8>> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'ip_key'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if let Some(k) = existing.and_then(|v| <[u8; 32]>::try_from(v).ok()) {
-            return Ok(k);
-        }
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| StoreError::Random(e.to_string()))?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('ip_key', ?1)",
-            params![key.to_vec()],
-        )?;
-        Ok(key)
     }
 
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Stored, String)> {
@@ -401,10 +487,72 @@ impl Db {
 
     /// Deletes submissions received before `before` that are no longer
     /// pending (pending ones are never deleted: they are not delivered yet).
-    pub fn purge(&self, before: i64) -> Result<usize, StoreError> {
-        Ok(self.conn.execute(
-            "DELETE FROM submissions WHERE received_at < ?1 AND status IN ('sent', 'failed', 'spam')",
-            params![before],
+    /// Returns the numbers of those deleted, to remove their mail files.
+    pub fn purge(&mut self, before: i64) -> Result<Vec<Protocol>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let gone = {
+            let mut stmt = tx.prepare(
+                "DELETE FROM submissions WHERE received_at < ?1 AND status IN ('sent', 'failed', 'spam') RETURNING protocol",
+            )?;
+            let rows = stmt.query_map(params![before], |r| r.get::<_, String>(0))?;
+            rows.map(|r| r.map(Protocol))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        tx.commit()?;
+        self.checkpoint();
+        Ok(gone)
+    }
+
+    /// Copies the WAL into the database and empties it, so that deleted
+    /// data does not linger in old WAL frames either. Best effort: with a
+    /// reader active the WAL is emptied at a later checkpoint.
+    fn checkpoint(&self) {
+        match self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            }) {
+            Ok((0, _, _)) => {}
+            Ok(busy) => tracing::warn!(?busy, "checkpoint after deleting: database busy"),
+            Err(e) => tracing::warn!(error = %e, "checkpoint after deleting failed"),
+        }
+    }
+
+    /// Deletes one submission, whatever its state (a request to erase
+    /// personal data). Returns whether there was one.
+    pub fn erase(&self, protocol: &str) -> Result<bool, StoreError> {
+        let found = self.conn.execute(
+            "DELETE FROM submissions WHERE protocol = ?1",
+            params![protocol],
+        )? > 0;
+        self.checkpoint();
+        Ok(found)
+    }
+
+    /// A consistent copy of the database in `path`, taken with SQLite's
+    /// online backup while the service keeps running.
+    pub fn backup(&self, path: &Path) -> Result<(), StoreError> {
+        let err = |source| StoreError::Backup {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut dst = Connection::open(path).map_err(err)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst).map_err(err)?;
+        backup
+            .run_to_completion(256, std::time::Duration::from_millis(5), None)
+            .map_err(err)
+    }
+
+    /// Receipts already sent to `address` since `since` (seconds).
+    pub fn receipts_sent_to(&self, address: &str, since: i64) -> Result<u32, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM submissions WHERE sender = ?1 AND receipt_sent_at >= ?2",
+            params![address, since],
+            |r| r.get(0),
         )?)
     }
 
@@ -422,13 +570,22 @@ impl Db {
             .optional()?)
     }
 
-    /// A trivial query, for the health check.
+    /// The health check's query: reads the table's last row by its key,
+    /// so it costs the same with ten rows or ten million (never a scan).
+    pub const HEALTH_SQL: &'static str = "SELECT MAX(id) FROM submissions";
+
+    /// Whether the database answers.
     pub fn health(&self) -> Result<(), StoreError> {
         self.conn
-            .query_row("SELECT COUNT(*) FROM submissions", [], |r| {
-                r.get::<_, i64>(0)
-            })?;
+            .query_row(Self::HEALTH_SQL, [], |r| r.get::<_, Option<i64>>(0))?;
         Ok(())
+    }
+
+    /// The plan SQLite chooses for `sql` (for tests on query costs).
+    pub fn plan(&self, sql: &str) -> Result<String, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?.join("\n"))
     }
 }
 
@@ -459,7 +616,6 @@ mod tests {
                 display: "a@b.it".into(),
             }],
             sender: Some("a@b.it".into()),
-            ip_hash: "h".into(),
             received_at: 1_782_900_000, // 2026-07-01
             spam,
         }
@@ -469,7 +625,9 @@ mod tests {
     fn protocols_are_sequential_per_year_and_spam_is_apart() {
         let dir = tempfile::tempdir().unwrap();
         let mut db = Db::open(&dir.path().join("sub/forms.sqlite3")).unwrap();
-        let p = db.insert(&[new(false), new(true), new(false)]).unwrap();
+        let mut second = new(false);
+        second.answers[0].display = "altro".into();
+        let p = db.insert(&[new(false), new(true), second]).unwrap();
         let p: Vec<&str> = p.iter().map(Protocol::as_str).collect();
         assert_eq!(p, ["MI-2026-000001", "MS-2026-000001", "MI-2026-000002"]);
         let mut next_year = new(false);
@@ -481,10 +639,9 @@ mod tests {
         // Reopening keeps the data and the sequence.
         drop(db);
         let mut db = Db::open(&dir.path().join("sub/forms.sqlite3")).unwrap();
-        assert_eq!(
-            db.insert(&[new(false)]).unwrap()[0].as_str(),
-            "MI-2026-000003"
-        );
+        let mut third = new(false);
+        third.received_at += 3600;
+        assert_eq!(db.insert(&[third]).unwrap()[0].as_str(), "MI-2026-000003");
         assert_eq!(db.list(Some(Status::Spam)).unwrap().len(), 1);
         assert_eq!(db.list(None).unwrap()[0].answers[0].display, "a@b.it");
     }
@@ -507,13 +664,43 @@ mod tests {
         assert!(db.retry("MI-2026-000001", 5).unwrap());
         let s = &db.due(5, 10).unwrap()[0];
         assert_eq!((s.status, s.attempts), (Status::Pending, 0));
-        assert_eq!(
-            db.purge(i64::MAX).unwrap(),
-            0,
+        assert!(
+            db.purge(i64::MAX).unwrap().is_empty(),
             "pending submissions are never purged"
         );
         db.mark_sent(id).unwrap();
-        assert_eq!(db.purge(i64::MAX).unwrap(), 1);
-        assert_eq!(db.ip_key().unwrap(), db.ip_key().unwrap());
+        assert_eq!(
+            db.purge(i64::MAX).unwrap(),
+            [Protocol("MI-2026-000001".into())]
+        );
+    }
+
+    #[test]
+    fn the_same_answers_within_half_an_hour_are_one_submission() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("f.sqlite3")).unwrap();
+        let first = new(false);
+        let mut again = new(false);
+        again.received_at += DUPLICATE_WINDOW_SECONDS - 1;
+        // Twice in one batch too (a double click committed together).
+        let p = db.insert(&[first.clone(), first, again]).unwrap();
+        assert!(p.iter().all(|x| x.as_str() == "MI-2026-000001"), "{p:?}");
+        assert_eq!(db.list(None).unwrap().len(), 1);
+        let mut later = new(false);
+        later.received_at += DUPLICATE_WINDOW_SECONDS * 2;
+        assert_eq!(db.insert(&[later]).unwrap()[0].as_str(), "MI-2026-000002");
+    }
+
+    #[test]
+    fn the_health_check_reads_no_table_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("f.sqlite3")).unwrap();
+        let plan = db.plan(Db::HEALTH_SQL).unwrap();
+        assert!(!plan.contains("SCAN"), "{plan}");
+        // The old check counted every row: a scan, which this test sees.
+        assert!(db
+            .plan("SELECT COUNT(*) FROM submissions")
+            .unwrap()
+            .contains("SCAN"));
     }
 }

@@ -52,9 +52,8 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     let page = service.request("GET", location, &[], b"");
     assert_eq!(page.status, 200);
     assert!(
-        page.body.contains(&format!(
-            "Numero di protocollo: <strong>{protocol}</strong>"
-        )),
+        page.body
+            .contains(&format!("Numero di ricevuta: <strong>{protocol}</strong>")),
         "{}",
         page.body
     );
@@ -103,12 +102,15 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     assert_eq!(district.text_body_count(), 1);
     assert_eq!(district.html_body_count(), 1);
     let text = district.body_text(0).unwrap();
-    assert!(text.contains(&format!("Protocollo: {protocol}")), "{text}");
+    assert!(
+        text.contains(&format!("Numero di ricevuta: {protocol}")),
+        "{text}"
+    );
     for line in [
         "Denominazione dell’organizzazione: Associazione Esempio",
         "Forma giuridica: Associazione di promozione sociale (APS)",
         "Codice fiscale dell’organizzazione: 12345678903",
-        "Telefono: +390583123456",
+        "Telefono: +39 0583 123456",
         "Comuni in cui opera l’organizzazione: Barga, Gallicano",
         "Linee di intervento che vuole coprogettare: Socializzazione e doposcuola per i ragazzi",
         "    Doposcuola <b>da dieci anni</b>\n    nella valle.",
@@ -141,7 +143,7 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
         format!("{protocol}.ricevuta@zona.example.org")
     );
     let rtext = receipt.body_text(0).unwrap();
-    assert!(rtext.contains(&format!("Numero di protocollo: {protocol}")));
+    assert!(rtext.contains(&format!("Numero di ricevuta: {protocol}")));
     assert!(rtext.contains("Persona di riferimento: Luca Verdi"));
     assert!(receipt.body_html(0).unwrap().contains(&protocol));
 
@@ -154,7 +156,7 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     let csv = service.cli(&["export", "--csv"]);
     let csv = String::from_utf8(csv.stdout).unwrap();
     assert!(csv.starts_with('\u{feff}'));
-    assert!(csv.contains("Protocollo;Ricevuta il;Modulo;Stato;Tentativi;Ultimo errore;Denominazione dell’organizzazione;"));
+    assert!(csv.contains("Numero di ricevuta;Ricevuta il;Modulo;Stato;Tentativi;Ultimo errore;Denominazione dell’organizzazione;"));
     assert!(csv.contains(&format!("{protocol};")));
     assert!(csv.contains(";sent;0;;Associazione Esempio;"));
     assert!(

@@ -2,24 +2,20 @@
 //! validation. Each takes the value as typed (already trimmed) and returns
 //! the normalised value, or `None` when it is not valid.
 
-/// An email (or PEC) address: `nome@dominio.it`. Deliberately plain: one
-/// `@`, a local part, a domain with a dot, no spaces or control characters,
-/// at most 254 characters (the SMTP limit).
+/// An email (or PEC) address: `nome@dominio.it`, checked by the
+/// `email_address` crate, the same parser the mailer (lettre) uses, so an
+/// address the form accepts is one a receipt can be sent to. On top of it:
+/// a domain name with a dot (no bare hosts or IP literals, which no sender
+/// of a public form has), and at most 254 characters (the SMTP limit).
 pub fn email(s: &str) -> Option<String> {
     if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
     let (local, domain) = s.rsplit_once('@')?;
     let domain_ok = domain.contains('.')
-        && !domain.starts_with(['.', '-'])
-        && !domain.ends_with(['.', '-'])
-        && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.contains(['@', '<', '>', '(', ')', ',', ';', ':', '"', '[', ']', '\\']);
+        && !domain.starts_with('[')
+        && email_address::EmailAddress::is_valid_domain(domain);
+    let local_ok = email_address::EmailAddress::is_valid_local_part(local);
     (domain_ok && local_ok).then(|| s.to_string())
 }
 
@@ -48,6 +44,38 @@ pub fn tel(s: &str) -> Option<String> {
         _ => false,
     };
     ok.then(|| format!("+39{digits}"))
+}
+
+/// Landline area codes of two and three digits (the rest have four), to
+/// group a number as people write it.
+const SHORT_AREA_CODES: &[&str] = &[
+    "02", "06", "010", "011", "015", "019", "030", "031", "035", "039", "040", "041", "045", "049",
+    "050", "051", "055", "059", "070", "071", "075", "079", "080", "081", "085", "089", "090",
+    "091", "095", "099",
+];
+
+/// A phone number as stored (`+390583123456`) as people read it:
+/// `+39 0583 123456` (area code apart), `+39 347 1234567` (mobile prefix
+/// apart). Anything else is shown as it is.
+pub fn tel_display(stored: &str) -> String {
+    let Some(digits) = stored.strip_prefix("+39") else {
+        return stored.to_string();
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return stored.to_string();
+    }
+    let split = if digits.starts_with('0') {
+        SHORT_AREA_CODES
+            .iter()
+            .find(|c| digits.starts_with(**c))
+            .map_or(4, |c| c.len())
+    } else {
+        3
+    };
+    if digits.len() <= split {
+        return format!("+39 {digits}");
+    }
+    format!("+39 {} {}", &digits[..split], &digits[split..])
 }
 
 /// The codice fiscale of an organisation: 11 digits whose last one is the

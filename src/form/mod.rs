@@ -218,6 +218,27 @@ impl FormDefinition {
     }
 }
 
+/// What a honeypot catch keeps: only the definition's fields, each cut to
+/// its length limit (several values of one field joined with `, `), never
+/// the arbitrary keys a bot may send.
+pub fn honeypot_answers(def: &FormDefinition, raw: &[(String, String)]) -> Vec<(String, String)> {
+    def.fields
+        .iter()
+        .filter_map(|field| {
+            let max = field
+                .max_length
+                .unwrap_or_else(|| field.kind.default_max_length());
+            let joined = raw
+                .iter()
+                .filter(|(n, _)| n == &field.name)
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            (!joined.is_empty()).then(|| (field.name.clone(), joined.chars().take(max).collect()))
+        })
+        .collect()
+}
+
 /// Validates raw `name=value` pairs (as posted) against a definition.
 /// Unknown fields are ignored; a repeated field that is not a multiselect
 /// is an input error. Every field's problem is reported.
@@ -379,6 +400,7 @@ impl Answer {
         };
         match self {
             Answer::One(v) if field.kind == FieldKind::Select => label_of(v),
+            Answer::One(v) if field.kind == FieldKind::Tel => checks::tel_display(v),
             Answer::One(v) => v.clone(),
             Answer::Many(vs) => vs
                 .iter()

@@ -257,3 +257,63 @@ fn html_form_is_accessible_and_keeps_values() {
     );
     assert!(form.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
 }
+
+#[test]
+fn email_addresses_the_mailer_cannot_use_are_refused() {
+    use crate::form::checks::email;
+    for bad in [
+        ".a@esempio.it",
+        "a.@esempio.it",
+        "a..b@esempio.it",
+        "a@esempio",
+        "a@-esempio.it",
+        "a@esempio..it",
+        "a b@esempio.it",
+        "a@[192.0.2.1]",
+        "@esempio.it",
+    ] {
+        assert_eq!(email(bad), None, "{bad}");
+    }
+    for good in [
+        "segreteria@esempio.it",
+        "nome.cognome+moduli@pec.esempio.it",
+        "città@esempio.it",
+    ] {
+        assert_eq!(email(good).as_deref(), Some(good));
+    }
+}
+
+#[test]
+fn phone_numbers_are_shown_grouped() {
+    use crate::form::checks::tel_display;
+    assert_eq!(tel_display("+390583123456"), "+39 0583 123456");
+    assert_eq!(tel_display("+390612345678"), "+39 06 12345678");
+    assert_eq!(tel_display("+39055123456"), "+39 055 123456");
+    assert_eq!(tel_display("+393471234567"), "+39 347 1234567");
+    assert_eq!(tel_display("qualcosa"), "qualcosa");
+    let def = definition();
+    let field = def.field("telefono").unwrap();
+    assert_eq!(
+        Answer::One("+390583123456".into()).display(field),
+        "+39 0583 123456"
+    );
+}
+
+#[test]
+fn a_honeypot_catch_keeps_only_the_forms_fields_cut_to_their_limits() {
+    let def = definition();
+    let mut raw: Vec<(String, String)> = (0..500)
+        .map(|i| (format!("=HYPERLINK(\"x{i}\")"), "spam".to_string()))
+        .collect();
+    raw.push(("denominazione".into(), "x".repeat(10_000)));
+    raw.push((def.honeypot.clone(), "bot".into()));
+    let kept = crate::form::honeypot_answers(&def, &raw);
+    assert_eq!(
+        kept.len(),
+        1,
+        "{:?}",
+        kept.iter().map(|k| &k.0).collect::<Vec<_>>()
+    );
+    assert_eq!(kept[0].0, "denominazione");
+    assert_eq!(kept[0].1.chars().count(), 200);
+}

@@ -51,16 +51,16 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start(port: u16, maildir: &Path) -> SmtpServer {
+        SmtpServer::start_with(port, maildir, &[])
+    }
+
+    /// With more options for aiosmtpd (`--tlscert`/`--tlskey` for
+    /// STARTTLS, `--smtpscert`/`--smtpskey` for TLS from the first byte).
+    pub fn start_with(port: u16, maildir: &Path, options: &[&str]) -> SmtpServer {
         let child = Command::new(python_with_aiosmtpd())
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(options)
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -117,6 +117,9 @@ pub struct Service {
     env: Vec<(String, String)>,
 }
 
+/// The origin of the `base_url` the tests build the site with.
+pub const SITE_ORIGIN: &str = "https://sito.example.org";
+
 /// The real site, built once per test binary: the service loads the form
 /// definitions and page shells the generator wrote into it.
 pub fn forms_dir() -> PathBuf {
@@ -170,6 +173,12 @@ impl Service {
             env.retain(|(key, _)| key != k);
             env.push((k.to_string(), v.to_string()));
         }
+        // A port chosen by the test (set in `extra`) is the one to wait for.
+        let port = env
+            .iter()
+            .find(|(k, _)| k == "AMBITO_FORMS_LISTEN")
+            .and_then(|(_, v)| v.rsplit(':').next()?.parse().ok())
+            .unwrap_or(port);
         let mut service = Service {
             child: None,
             port,
@@ -226,6 +235,9 @@ impl Service {
         std::fs::read_to_string(self.dir.join("service.log")).unwrap_or_default()
     }
 
+    /// A request as a browser on the site sends it: a POST without an
+    /// `Origin` in `headers` gets the site's (use the free function
+    /// [`request`] to send one without).
     pub fn request(
         &self,
         method: &str,
@@ -233,14 +245,39 @@ impl Service {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Response {
-        request(self.port, method, path, headers, body)
+        let mut headers = headers.to_vec();
+        if method == "POST"
+            && !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("origin"))
+        {
+            headers.push(("Origin", SITE_ORIGIN));
+        }
+        request(self.port, method, path, &headers, body)
     }
 
+    /// Posts as a browser on the site does (with the site's `Origin`).
     pub fn post_form(&self, body: &str) -> Response {
         self.request(
             "POST",
             "/forms/manifestazione-di-interesse",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Origin", SITE_ORIGIN),
+            ],
+            body.as_bytes(),
+        )
+    }
+
+    /// Posts JSON as the site's script does.
+    pub fn post_json(&self, body: &str) -> Response {
+        self.request(
+            "POST",
+            "/forms/manifestazione-di-interesse",
+            &[
+                ("Content-Type", "application/json"),
+                ("Origin", SITE_ORIGIN),
+            ],
             body.as_bytes(),
         )
     }
@@ -349,4 +386,57 @@ fn enc(s: &str) -> String {
         }
     }
     out
+}
+
+/// Copies the real site (site.yaml, content/, themes/) into `dir`: a fresh
+/// copy of what the repository ships.
+pub fn copy_site(dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for entry in ["site.yaml", "content", "themes"] {
+        for item in walk(&root.join(entry)) {
+            let rel = item.strip_prefix(root).unwrap();
+            let to = dir.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&item, &to).unwrap();
+        }
+    }
+}
+
+fn walk(p: &Path) -> Vec<PathBuf> {
+    if p.is_file() {
+        return vec![p.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(p).unwrap() {
+        out.extend(walk(&e.unwrap().path()));
+    }
+    out
+}
+
+/// Polls `what` until it holds, for at most `secs` seconds.
+pub fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Files in `dir` (not recursive), sorted.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut f: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    f.sort();
+    f
+}
+
+/// A child process killed when the test ends, passed or not.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

@@ -1,0 +1,332 @@
+//! A person without JavaScript, in a real browser (headless Chromium,
+//! installed by scripts/test-deps, driven over the DevTools protocol on a
+//! pipe, with script execution disabled): the form page served from the
+//! built site posts to the service on another origin; an error brings the
+//! form back from the service; the corrected post from that page is
+//! accepted (the service's own origin) and ends on the receipt page.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Chromium with `--remote-debugging-pipe`: commands go in on its fd 3,
+/// answers and events come out on its fd 4, each message ending in NUL.
+struct Browser {
+    _child: KillOnDrop,
+    to: std::fs::File,
+    from: mpsc::Receiver<Value>,
+    next_id: u64,
+    session: Option<String>,
+    _profile: tempfile::TempDir,
+}
+
+fn pipe() -> (OwnedFd, OwnedFd) {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe(2) writes.
+    let rc = unsafe { libc::pipe(fds.as_mut_ptr()) };
+    assert_eq!(rc, 0, "pipe: {}", std::io::Error::last_os_error());
+    // SAFETY: pipe(2) just opened both; nothing else owns them.
+    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+}
+
+impl Browser {
+    fn start() -> Browser {
+        use std::os::fd::AsRawFd;
+        let profile = tempfile::tempdir().unwrap();
+        let (cmd_read, cmd_write) = pipe(); // we write, Chromium reads (its fd 3)
+        let (ev_read, ev_write) = pipe(); // Chromium writes (its fd 4), we read
+        let (r3, w4) = (cmd_read.as_raw_fd(), ev_write.as_raw_fd());
+        let mut command = Command::new("chromium");
+        command
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-pipe",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: only async-signal-safe dup2 calls between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::dup2(r3, 3) < 0 || libc::dup2(w4, 4) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command
+            .spawn()
+            .expect("chromium is installed (scripts/test-deps)");
+        drop((cmd_read, ev_write));
+        let (tx, rx) = mpsc::channel();
+        let mut events = std::fs::File::from(ev_read);
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 65536];
+            while let Ok(n) = events.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                while let Some(end) = buf.iter().position(|&b| b == 0) {
+                    let message: Vec<u8> = buf.drain(..=end).collect();
+                    if let Ok(v) = serde_json::from_slice::<Value>(&message[..end]) {
+                        if tx.send(v).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Browser {
+            _child: KillOnDrop(child),
+            to: std::fs::File::from(cmd_write),
+            from: rx,
+            next_id: 0,
+            session: None,
+            _profile: profile,
+        }
+    }
+
+    /// Sends a command (to the page once attached) and waits for its answer.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(v) => v,
+            Err(e) => panic!("{method}: {e}"),
+        }
+    }
+
+    /// As `call`, with the protocol's error as an `Err` (a page being
+    /// replaced by the next one invalidates the nodes asked about).
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({ "id": id, "method": method, "params": params });
+        if let Some(s) = &self.session {
+            message["sessionId"] = json!(s);
+        }
+        let mut bytes = serde_json::to_vec(&message).unwrap();
+        bytes.push(0);
+        self.to.write_all(&bytes).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .from
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no answer to {method}"));
+            if v["id"] == json!(id) {
+                return match v.get("error") {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(v["result"].clone()),
+                };
+            }
+        }
+    }
+
+    /// A new tab with JavaScript disabled.
+    fn open_tab(&mut self) {
+        let target = self.call("Target.createTarget", json!({ "url": "about:blank" }));
+        let attached = self.call(
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        self.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+        self.call(
+            "Emulation.setScriptExecutionDisabled",
+            json!({ "value": true }),
+        );
+    }
+
+    /// The page's HTML now, or nothing while a page replaces another.
+    fn html(&mut self) -> String {
+        let Ok(doc) = self.try_call("DOM.getDocument", json!({ "depth": 0 })) else {
+            return String::new();
+        };
+        let root = doc["root"]["nodeId"].clone();
+        self.try_call("DOM.getOuterHTML", json!({ "nodeId": root }))
+            .ok()
+            .and_then(|v| v["outerHTML"].as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Waits until the page's HTML contains `marker`.
+    fn wait_for(&mut self, marker: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let html = self.html();
+            if html.contains(marker) {
+                return html;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {marker:?} in:\n{html}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn node(&mut self, selector: &str) -> Value {
+        let doc = self.call("DOM.getDocument", json!({ "depth": 0 }));
+        let root = doc["root"]["nodeId"].clone();
+        let found = self.call(
+            "DOM.querySelector",
+            json!({ "nodeId": root, "selector": selector }),
+        );
+        assert_ne!(found["nodeId"], json!(0), "no {selector}");
+        found["nodeId"].clone()
+    }
+
+    /// A real mouse click in the middle of the element.
+    fn click(&mut self, selector: &str) {
+        let node = self.node(selector);
+        self.call("DOM.scrollIntoViewIfNeeded", json!({ "nodeId": node }));
+        let model = self.call("DOM.getBoxModel", json!({ "nodeId": node }));
+        let q: Vec<f64> = model["model"]["border"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let (x, y) = (
+            (q[0] + q[2] + q[4] + q[6]) / 4.0,
+            (q[1] + q[3] + q[5] + q[7]) / 4.0,
+        );
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+            );
+        }
+    }
+
+    /// Types into a field, as a keyboard would.
+    fn type_into(&mut self, selector: &str, text: &str) {
+        let node = self.node(selector);
+        self.call("DOM.focus", json!({ "nodeId": node }));
+        self.call("Input.insertText", json!({ "text": text }));
+    }
+}
+
+fn edit_site(root: &Path, service_port: u16, site_port: u16) {
+    let path = root.join("site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("base_url:") {
+                format!("base_url: http://127.0.0.1:{site_port}/")
+            } else if l.starts_with("forms_endpoint:") {
+                format!("forms_endpoint: http://127.0.0.1:{service_port}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(text, edited);
+    std::fs::write(path, edited + "\n").unwrap();
+}
+
+#[test]
+fn without_javascript_a_mistake_can_be_corrected_and_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    let (service_port, site_port) = (free_port(), free_port());
+    edit_site(dir.path(), service_port, site_port);
+    ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
+    let public = dir.path().join("public");
+
+    // The site on one origin (a plain static server), the service on another.
+    let site = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &site_port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&public)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _site = KillOnDrop(site);
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let public_dir = public.display().to_string();
+    let listen = format!("127.0.0.1:{service_port}");
+    // No AMBITO_FORMS_SITE_ORIGIN: the Origin check is on, with the
+    // origin of the site's base_url.
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_FORMS_DIR", &public_dir),
+            ("AMBITO_FORMS_LISTEN", &listen),
+        ],
+    );
+    eventually(30, "the site is served", || {
+        request(site_port, "GET", "/", &[], b"").status == 200
+    });
+
+    let mut browser = Browser::start();
+    browser.open_tab();
+    let url = format!("http://127.0.0.1:{site_port}/partecipa/manifestazione-di-interesse/");
+    browser.call("Page.navigate", json!({ "url": url }));
+    browser.wait_for("<form class=\"modulo\"");
+
+    // Sent empty: the service shows the form again with the errors.
+    browser.click("form.modulo button[type=submit]");
+    let page = browser.wait_for("riepilogo-errori");
+    assert!(page.contains("Compila il campo"), "{page}");
+
+    // Filled in on the service's page, and sent from there.
+    for (field, text) in [
+        ("denominazione", "Associazione Senza Script"),
+        ("codice_fiscale", "12345678903"),
+        ("sede_legale", "Via Roma 1, 55051 Barga"),
+        ("legale_rappresentante", "Anna Bianchi"),
+        ("referente", "Luca Verdi"),
+        ("email", "senzascript@esempio.it"),
+        ("telefono", "0583 123456"),
+        ("esperienza", "Doposcuola da dieci anni."),
+    ] {
+        browser.type_into(&format!("#campo-{field}"), text);
+    }
+    let option = browser.node("#campo-forma_giuridica option[value=aps]");
+    browser.call(
+        "DOM.setAttributeValue",
+        json!({ "nodeId": option, "name": "selected", "value": "selected" }),
+    );
+    for box_ in ["#campo-comuni-1", "#campo-linee-3", "#campo-privacy"] {
+        browser.click(box_);
+    }
+    browser.click("form.modulo button[type=submit]");
+    let receipt = browser.wait_for("Richiesta inviata");
+    assert!(
+        receipt.contains("Numero di ricevuta: <strong>MI-"),
+        "{receipt}"
+    );
+
+    let list = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(list.contains("Associazione Senza Script"));
+    wait_for_mail(&smtp.maildir, 2);
+}

@@ -1,0 +1,79 @@
+//! Slow and idle clients cannot exhaust the service: headers must arrive
+//! within a deadline, idle kept-alive connections are closed, and the
+//! service keeps answering meanwhile.
+
+mod common;
+
+use common::*;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+#[test]
+fn three_hundred_half_sent_requests_do_not_stop_the_service_and_get_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_HEADER_TIMEOUT_SECONDS", "3")],
+    );
+    let opened = Instant::now();
+    let mut held: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", service.port)).unwrap();
+            s.write_all(
+                b"POST /forms/manifestazione-di-interesse HTTP/1.1\r\nHost: x\r\nContent-Ty",
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+
+    // The service still answers others at once.
+    let started = Instant::now();
+    assert_eq!(service.request("GET", "/healthz", &[], b"").status, 200);
+    assert_eq!(service.post_form(&valid_form("Ente paziente")).status, 303);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // The server closes every half-sent request itself.
+    for s in &mut held {
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = [0u8; 512];
+        let closed = loop {
+            match s.read(&mut buf) {
+                Ok(0) => break true,
+                Ok(_) => continue, // a 408 or similar before closing is fine
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+                Err(e) => panic!("not closed by the server: {e}"),
+            }
+        };
+        assert!(closed);
+    }
+    let took = opened.elapsed();
+    assert!(took >= Duration::from_secs(2), "closed too early: {took:?}");
+
+    // An idle kept-alive connection is closed too.
+    let mut idle = TcpStream::connect(("127.0.0.1", service.port)).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 512];
+    let t = Instant::now();
+    loop {
+        match idle.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("idle connection kept open: {e}"),
+        }
+    }
+    assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"));
+    assert!(t.elapsed() >= Duration::from_secs(2), "{:?}", t.elapsed());
+}

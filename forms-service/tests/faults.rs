@@ -1,0 +1,168 @@
+//! Faults of the disk under the database: full, or locked by another
+//! process. A post
+//! that cannot be committed gets 503 with an Italian message and
+//! `Retry-After`, never 303/201; what was committed before stays readable
+//! and is delivered. The disk is a small tmpfs the test mounts (the tests
+//! run as root, as CI does); if it cannot be mounted the test fails.
+
+mod common;
+
+use common::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A tmpfs of `size` mounted on `dir`, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir)
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "cannot mount a tmpfs for the disk-full test (the tests need root, as in CI): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs(dir.to_path_buf())
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Fills the file system of `dir` to the last byte.
+fn fill(dir: &Path) -> PathBuf {
+    let path = dir.join("riempitivo");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let chunk = vec![0u8; 4096];
+    for _ in 0..1_000_000 {
+        if f.write_all(&chunk).and_then(|()| f.sync_all()).is_err() {
+            return path;
+        }
+    }
+    panic!("the disk never filled up");
+}
+
+fn receipt_number(r: &Response) -> String {
+    if let Some(l) = r.header("location") {
+        return l.rsplit('=').next().unwrap().to_string();
+    }
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    v["protocol"].as_str().unwrap().to_string()
+}
+
+fn assert_unavailable(r: &Response) {
+    assert_eq!(r.status, 503, "{r:?}");
+    let wait: u64 = r
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!(wait > 0);
+    assert!(r.body.contains("Non è stata salvata"), "{}", r.body);
+}
+
+#[test]
+fn a_full_disk_gets_503_and_loses_nothing_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = Tmpfs::mount(&dir.path().join("disco"), "3m");
+    let smtp_port = free_port(); // SMTP down for now
+    let db = disk.0.join("forms.sqlite3").display().to_string();
+    let service = Service::start(dir.path(), smtp_port, &[("AMBITO_FORMS_DB", &db)]);
+    let first = service.post_form(&valid_form("Prima del disco pieno"));
+    assert_eq!(first.status, 303);
+    let mut committed = vec![receipt_number(&first)];
+
+    let filler = fill(&disk.0);
+    let mut refused = 0;
+    for i in 0..40 {
+        let r = service.post_form(&valid_form(&format!("Ente {i} a disco pieno")));
+        if r.status == 303 {
+            committed.push(receipt_number(&r)); // still fit in the last pages
+        } else {
+            assert_unavailable(&r);
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "no post was refused with the disk full");
+    // JSON clients get 503 too, never 201.
+    let json = service.request(
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        valid_form("Ente JSON a disco pieno").as_bytes(),
+    );
+    assert!(json.status == 503 || json.status == 201, "{json:?}");
+    if json.status == 201 {
+        committed.push(receipt_number(&json));
+    } else {
+        assert!(json.header("retry-after").is_some());
+    }
+    // What was committed stays readable.
+    let page = service.request("GET", first.header("location").unwrap(), &[], b"");
+    assert_eq!(page.status, 200);
+
+    // Space returns, and so does SMTP: everything committed is delivered.
+    std::fs::remove_file(filler).unwrap();
+    let after = service.post_form(&valid_form("Dopo il disco pieno"));
+    assert_eq!(after.status, 303, "{after:?}");
+    committed.push(receipt_number(&after));
+    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    let mails = wait_for_mail(&smtp.maildir, committed.len() * 2);
+    let all = mails
+        .iter()
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for n in &committed {
+        assert!(
+            all.contains(&format!("[{n}]")),
+            "{n} delivered to the district"
+        );
+    }
+    assert_eq!(
+        String::from_utf8(service.cli(&["list"]).stdout)
+            .unwrap()
+            .lines()
+            .count(),
+        committed.len()
+    );
+}
+
+#[test]
+fn a_locked_database_gets_503_then_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(dir.path(), smtp.port, &[]);
+    assert_eq!(
+        service.post_form(&valid_form("Prima del blocco")).status,
+        303
+    );
+    // Another process holds the write lock (as a long backup or a manual
+    // session would) for longer than the service waits.
+    let conn = rusqlite::Connection::open(dir.path().join("forms.sqlite3")).unwrap();
+    conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let r = service.post_form(&valid_form("Durante il blocco"));
+    assert_unavailable(&r);
+    conn.execute_batch("COMMIT").unwrap();
+    drop(conn);
+    assert_eq!(service.post_form(&valid_form("Dopo il blocco")).status, 303);
+    wait_for_mail(&smtp.maildir, 4);
+}
