@@ -307,7 +307,7 @@ fn a_honeypot_catch_keeps_only_the_forms_fields_cut_to_their_limits() {
         .collect();
     raw.push(("denominazione".into(), "x".repeat(10_000)));
     raw.push((def.honeypot.clone(), "bot".into()));
-    let kept = crate::form::honeypot_answers(&def, &raw);
+    let kept = honeypot_answers(&def, &raw);
     assert_eq!(
         kept.len(),
         1,
