@@ -1,0 +1,302 @@
+//! The whole path to production, for real: Debian's nginx (installed by
+//! scripts/test-deps) runs the shipped `deploy/nginx/ambito.conf`, with
+//! only its paths and ports replaced, in front of a site built by
+//! `ambito build` and the real `ambito-forms` on loopback.
+
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The shipped nginx site with its paths and ports replaced, nothing else.
+fn shipped_config(public: &Path, port: u16, service_port: u16) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let text = std::fs::read_to_string(root.join("deploy/nginx/ambito.conf")).unwrap();
+    for placeholder in [
+        "listen 80;",
+        "listen [::]:80;",
+        "root /var/www/ambito/public;",
+        "127.0.0.1:8080",
+    ] {
+        assert!(
+            text.contains(placeholder),
+            "deploy/nginx/ambito.conf no longer has `{placeholder}`"
+        );
+    }
+    // IPv6 loopback only where the machine has it.
+    let v6 = if Path::new("/proc/net/if_inet6").exists() {
+        format!("listen [::1]:{port};")
+    } else {
+        String::new()
+    };
+    text.replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
+        .replace("listen [::]:80;", &v6)
+        .replace(
+            "root /var/www/ambito/public;",
+            &format!("root {};", public.display()),
+        )
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{service_port}"))
+}
+
+/// Everything a top-level nginx.conf needs around a site, in `dir`.
+fn main_config(dir: &Path, site: &Path) -> String {
+    let d = dir.display();
+    format!(
+        "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n\
+         access_log {d}/access.log;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+         fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+         include {};\n}}\n",
+        site.display()
+    )
+}
+
+/// Builds the real site for the address nginx will answer on.
+fn build_site(dir: &Path, port: u16) -> PathBuf {
+    copy_site(dir);
+    let public = dir.join("public");
+    let mut opts = ambito::BuildOptions::new(dir);
+    opts.output = Some(public.clone());
+    opts.base_url = Some(format!("http://127.0.0.1:{port}/"));
+    opts.forms_endpoint = Some(format!("http://127.0.0.1:{port}"));
+    ambito::build(&opts).expect("the real site builds");
+    public
+}
+
+/// Lets an unprivileged nginx read the site and write its own folder.
+fn open_up(path: &Path) {
+    let dir = path.is_dir();
+    let mode = if dir { 0o755 } else { 0o644 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    if dir {
+        for entry in std::fs::read_dir(path).unwrap() {
+            open_up(&entry.unwrap().path());
+        }
+    }
+}
+
+/// Starts nginx on `conf`, as the user `nobody` when the test runs as root.
+fn start_nginx(conf: &Path, port: u16, dir: &Path) -> KillOnDrop {
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("nginx is installed (scripts/test-deps)");
+    let root = is_root();
+    let mut cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", nginx]);
+        c
+    } else {
+        Command::new(nginx)
+    };
+    let child = cmd
+        .arg("-c")
+        .arg(conf)
+        .arg("-e")
+        .arg(dir.join("error.log"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start nginx");
+    let mut guard = KillOnDrop(child);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        let exited = guard.0.try_wait().unwrap();
+        if exited.is_some() || std::time::Instant::now() > deadline {
+            let mut err = String::new();
+            if let Some(mut e) = guard.0.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+            panic!("nginx did not start ({exited:?}): {err}\n{log}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    guard
+}
+
+/// Whether this process runs as root (`id -u`).
+fn is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+#[test]
+fn site_and_form_work_behind_the_shipped_nginx_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path();
+    let (port, service_port) = (free_port(), free_port());
+    let public = build_site(&base.join("site"), port);
+    let run = base.join("nginx");
+    std::fs::create_dir_all(&run).unwrap();
+    let site_conf = run.join("ambito.conf");
+    std::fs::write(&site_conf, shipped_config(&public, port, service_port)).unwrap();
+    let conf = run.join("nginx.conf");
+    std::fs::write(&conf, main_config(&run, &site_conf)).unwrap();
+    open_up(base);
+    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o777)).unwrap();
+
+    let data = base.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let listen = format!("127.0.0.1:{service_port}");
+    let forms = public.display().to_string();
+    let _service = Service::start(
+        &data,
+        free_port(),
+        &[
+            ("AMBITO_FORMS_LISTEN", &listen),
+            ("AMBITO_FORMS_FORMS_DIR", &forms),
+            ("AMBITO_FORMS_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"),
+            ("AMBITO_FORMS_RATE_LIMIT", "3/min"),
+        ],
+    );
+    let _nginx = start_nginx(&conf, port, &run);
+    let get = |path: &str, headers: &[(&str, &str)]| request(port, "GET", path, headers, b"");
+
+    // A page, with the security headers and short caching.
+    let home = get("/", &[]);
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home
+        .header("Content-Type")
+        .unwrap()
+        .starts_with("text/html; charset=utf-8"));
+    let csp = home.header("Content-Security-Policy").unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(home.header("X-Content-Type-Options"), Some("nosniff"));
+    assert!(home.header("Referrer-Policy").is_some());
+    assert_eq!(home.header("Cache-Control"), Some("max-age=600"));
+    // A pretty URL, and the site's own 404 page.
+    assert_eq!(get("/comuni/barga/", &[]).status, 200);
+    let missing = get("/non-esiste/", &[]);
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("Pagina non trovata"),
+        "{}",
+        missing.body
+    );
+    // The stylesheet under its content hash: cached for a year, compressed.
+    let href = home
+        .body
+        .split("<link rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let path = href.trim_start_matches(&format!("http://127.0.0.1:{port}"));
+    let css = get(path, &[("Accept-Encoding", "gzip")]);
+    assert_eq!(css.status, 200, "{path}");
+    assert!(css.header("Content-Type").unwrap().starts_with("text/css"));
+    assert_eq!(css.header("Cache-Control"), Some("max-age=31536000"));
+    assert_eq!(css.header("Content-Encoding"), Some("gzip"));
+    // What the generator writes for the service is not for visitors.
+    let dir = "/partecipa/manifestazione-di-interesse";
+    assert_eq!(
+        get(&format!("{dir}/manifestazione-di-interesse.form.json"), &[]).status,
+        404
+    );
+
+    // The form, posted as a browser without JavaScript does, through nginx.
+    let origin = format!("http://127.0.0.1:{port}");
+    let posted = request(
+        port,
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &origin),
+            ("X-Forwarded-For", "192.0.2.10"),
+        ],
+        valid_form("Associazione Dietro Nginx").as_bytes(),
+    );
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let location = posted.header("Location").unwrap().to_string();
+    let receipt_path = location.trim_start_matches(&origin);
+    assert!(
+        receipt_path.starts_with("/forms/manifestazione-di-interesse/ricevuta"),
+        "{location}"
+    );
+    let receipt = get(receipt_path, &[]);
+    assert_eq!(receipt.status, 200);
+    assert!(receipt.body.contains("MI-"), "{}", receipt.body);
+
+    // Rate limits per client as nginx reports it: one client is stopped,
+    // another is not (nginx appends the address it saw; the service trusts
+    // only loopback hops and reads right to left).
+    let post_as = |client: &str| {
+        request(
+            port,
+            "POST",
+            "/forms/manifestazione-di-interesse",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Origin", &origin),
+                ("X-Forwarded-For", client),
+            ],
+            b"denominazione=",
+        )
+        .status
+    };
+    let first: Vec<u16> = (0..4).map(|_| post_as("203.0.113.7")).collect();
+    assert_eq!(&first[..3], &[422, 422, 422], "{first:?}");
+    assert_eq!(first[3], 429, "{first:?}");
+    assert_eq!(
+        post_as("198.51.100.9"),
+        422,
+        "another client has its own limit"
+    );
+}
+
+#[test]
+fn the_shipped_systemd_units_verify() {
+    // systemd's own checker, on the shipped units with the binary's path
+    // replaced by the one just built (it checks that ExecStart exists).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_ambito-forms");
+    let mut units = Vec::new();
+    for name in [
+        "ambito-forms.service",
+        "ambito-forms-backup.service",
+        "ambito-forms-backup.timer",
+    ] {
+        let text = std::fs::read_to_string(root.join("deploy/systemd").join(name)).unwrap();
+        assert!(text.contains("/usr/local/bin/ambito-forms") || name.ends_with(".timer"));
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text.replace("/usr/local/bin/ambito-forms", bin)).unwrap();
+        units.push(path);
+    }
+    let service = std::fs::read_to_string(&units[0]).unwrap();
+    for hardening in [
+        "DynamicUser=yes",
+        "StateDirectory=ambito-forms",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
+        "RestrictAddressFamilies=",
+        "Restart=on-failure",
+        "EnvironmentFile=",
+        "AMBITO_FORMS_TRUSTED_PROXIES=127.0.0.1/32",
+    ] {
+        assert!(
+            service.contains(hardening),
+            "ambito-forms.service lacks {hardening}"
+        );
+    }
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .args(&units)
+        .output()
+        .expect("systemd-analyze is installed (scripts/test-deps)");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.trim().is_empty(), "{said}");
+}
