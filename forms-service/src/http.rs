@@ -265,8 +265,24 @@ async fn verify(
     axum::Json(serde_json::json!({ "errors": errors })).into_response()
 }
 
+/// When the submission with receipt number `number` of form `form_id`
+/// was received (Unix seconds), if there is one.
+async fn received_at(state: &AppState, form_id: &str, number: &str) -> Option<i64> {
+    let db = Arc::clone(&state.db);
+    let (id, n) = (form_id.to_string(), number.to_string());
+    tokio::task::spawn_blocking(move || {
+        db.lock()
+            .ok()
+            .and_then(|db| db.find(&id, &n).ok().flatten())
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
 /// The confirmation page a browser is sent to after a submission:
-/// `/forms/{id}/ricevuta?protocollo=MI-2026-000042`.
+/// `/forms/{id}/ricevuta?numero=MI-2026-000042` (`protocollo=`, the name
+/// links sent before had, still works).
 async fn confirmation(
     State(state): State<Arc<AppState>>,
     Path(form_id): Path<String>,
@@ -284,21 +300,11 @@ async fn confirmation(
         .ok()
         .and_then(|q| {
             q.into_iter()
-                .find(|(k, _)| k == "protocollo")
+                .find(|(k, _)| k == "numero" || k == "protocollo")
                 .map(|(_, v)| v)
         })
         .unwrap_or_default();
-    let db = Arc::clone(&state.db);
-    let (id, p) = (form_id.clone(), protocol.clone());
-    let found = tokio::task::spawn_blocking(move || {
-        db.lock()
-            .ok()
-            .and_then(|db| db.find(&id, &p).ok().flatten())
-    })
-    .await
-    .ok()
-    .flatten();
-    match found {
+    match received_at(&state, &form_id, &protocol).await {
         Some(received_at) => {
             let when = crate::mail::italian_datetime(received_at);
             axum::response::Html(pages::confirmation(form, &protocol, &when)).into_response()
@@ -464,13 +470,22 @@ async fn submit(
         state.wake.notify_one();
     }
     match kind {
-        Reply::Json => (
-            StatusCode::CREATED,
-            axum::Json(serde_json::json!({ "protocol": protocol.as_str() })),
-        )
-            .into_response(),
+        Reply::Json => {
+            // The first submission's time (Unix seconds), for a repeated
+            // post too: the page shows it as the receipt does.
+            let when = received_at(&state, &form_id, protocol.as_str()).await;
+            (
+                StatusCode::CREATED,
+                axum::Json(serde_json::json!({
+                    "protocol": protocol.as_str(),
+                    "receipt": protocol.as_str(),
+                    "received_at": when,
+                })),
+            )
+                .into_response()
+        }
         Reply::Html => {
-            let location = format!("/forms/{form_id}/ricevuta?protocollo={protocol}");
+            let location = format!("/forms/{form_id}/ricevuta?numero={protocol}");
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(v) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, v);

@@ -41,7 +41,7 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     assert_eq!(r.status, 303, "{r:?}");
     let location = r.header("location").unwrap();
     assert!(
-        location.starts_with("/forms/manifestazione-di-interesse/ricevuta?protocollo=MI-"),
+        location.starts_with("/forms/manifestazione-di-interesse/ricevuta?numero=MI-"),
         "{location}"
     );
     let protocol = location.rsplit('=').next().unwrap().to_string();
@@ -69,7 +69,7 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     assert!(!page.body.contains("Associazione Esempio") && !page.body.contains("segreteria@"));
     let unknown = service.request(
         "GET",
-        "/forms/manifestazione-di-interesse/ricevuta?protocollo=MI-2026-999999",
+        "/forms/manifestazione-di-interesse/ricevuta?numero=MI-2026-999999",
         &[],
         b"",
     );
@@ -186,6 +186,14 @@ fn submissions_accepted_while_smtp_is_down_are_delivered_when_it_returns() {
         );
         assert_eq!(r.status, 201, "{r:?}");
         let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        // The page shows the receipt number and when it was received.
+        assert_eq!(v["receipt"], v["protocol"], "{v}");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let at = v["received_at"].as_i64().unwrap_or_default();
+        assert!((now - at).abs() < 120, "{v}");
         protocols.push(v["protocol"].as_str().unwrap().to_string());
     }
     std::thread::sleep(std::time::Duration::from_millis(800));
@@ -296,7 +304,7 @@ fn the_honeypot_answers_like_a_success_and_sends_nothing() {
     let body = valid_form("Bot").replace("sito_web=", "sito_web=http%3A%2F%2Fspam.example");
     let r = service.post_form(&body);
     assert_eq!(r.status, 303);
-    assert!(r.header("location").unwrap().contains("protocollo=MS-"));
+    assert!(r.header("location").unwrap().contains("numero=MS-"));
     // A bot sees the same confirmation a person sees.
     assert_eq!(
         service
