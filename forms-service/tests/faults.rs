@@ -1,5 +1,5 @@
-//! Faults of the disk under the database: full, or locked by another
-//! process. A post
+//! Faults of the disk under the database: full, turned read-only, or
+//! locked by another process. A post
 //! that cannot be committed gets 503 with an Italian message and
 //! `Retry-After`, never 303/201; what was committed before stays readable
 //! and is delivered. The disk is a small tmpfs the test mounts (the tests
@@ -41,6 +41,62 @@ impl Tmpfs {
 impl Drop for Tmpfs {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// An ext4 file system on a loop device mounted on `dir`, which the kernel
+/// can be made to turn read-only while files are open (as after a disk
+/// error); unmounted and detached when dropped.
+struct Ext4 {
+    dir: PathBuf,
+    device: String,
+}
+
+impl Ext4 {
+    fn mount(dir: &Path, image: &Path) -> Ext4 {
+        let run = |cmd: &mut Command| {
+            let out = cmd.output().expect("run a disk tool");
+            assert!(
+                out.status.success(),
+                "cannot set up the ext4 disk for the read-only test (the tests need root and loop devices, as in CI): {:?}: {}",
+                cmd,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::File::create(image)
+            .unwrap()
+            .set_len(16 << 20)
+            .unwrap();
+        run(Command::new("mkfs.ext4").args(["-q", "-F"]).arg(image));
+        let device = run(Command::new("losetup").args(["-f", "--show"]).arg(image));
+        run(Command::new("blockdev").args(["--setrw", &device]));
+        run(Command::new("mount")
+            .args(["-o", "errors=remount-ro", &device])
+            .arg(dir));
+        Ext4 {
+            dir: dir.to_path_buf(),
+            device,
+        }
+    }
+
+    /// What the kernel does on a disk error: the file system goes read-only
+    /// at once, open files included.
+    fn fail(&self) {
+        let name = Path::new(&self.device)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        std::fs::write(format!("/sys/fs/ext4/{name}/trigger_fs_error"), "test").unwrap();
+    }
+}
+
+impl Drop for Ext4 {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        let _ = Command::new("losetup").args(["-d", &self.device]).status();
     }
 }
 
@@ -165,4 +221,36 @@ fn a_locked_database_gets_503_then_recovers() {
     drop(conn);
     assert_eq!(service.post_form(&valid_form("Dopo il blocco")).status, 303);
     wait_for_mail(&smtp.maildir, 4);
+}
+
+#[test]
+fn a_database_gone_read_only_gets_503_and_what_was_committed_stays_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = Ext4::mount(&dir.path().join("disco"), &dir.path().join("disco.img"));
+    let db = disk.dir.join("forms.sqlite3").display().to_string();
+    let service = Service::start(dir.path(), free_port(), &[("AMBITO_FORMS_DB", &db)]);
+    let first = service.post_form(&valid_form("Prima del guasto"));
+    assert_eq!(first.status, 303, "{first:?}");
+
+    disk.fail();
+    for i in 0..3 {
+        let r = service.post_form(&valid_form(&format!("Ente {i} a disco in sola lettura")));
+        assert_unavailable(&r);
+    }
+    let json = service.request(
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        valid_form("Ente JSON a disco in sola lettura").as_bytes(),
+    );
+    assert_eq!(json.status, 503, "{json:?}");
+    assert!(json.header("retry-after").is_some());
+    // The service is still up, and what was committed is still there.
+    let page = service.request("GET", first.header("location").unwrap(), &[], b"");
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains(&receipt_number(&first)));
+    drop(service);
 }
