@@ -14,20 +14,33 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
+/// Why the service could not start (or stopped serving).
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// A form definition or its folder could not be read or understood.
     #[error("AMBITO_FORMS_FORMS_DIR: {path}: {message}")]
-    Forms { path: PathBuf, message: String },
+    Forms {
+        /// The file or folder at fault.
+        path: PathBuf,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// The submissions database could not be opened or prepared.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The mail transport could not be set up from the settings.
     #[error("{0}")]
     Mail(String),
+    /// The listening socket could not be bound.
     #[error("AMBITO_FORMS_LISTEN: cannot listen on {addr}: {source}")]
     Listen {
+        /// The address asked for.
         addr: SocketAddr,
+        /// The operating system's refusal.
         #[source]
         source: std::io::Error,
     },
+    /// The listening socket failed: its address unreadable, or serving stopped.
     #[error("server: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -35,7 +48,9 @@ pub enum StartError {
 /// A form the service answers for: its definition and, when the generator
 /// wrote one, the site's page shell for the service's own pages.
 pub struct LoadedForm {
+    /// The compiled definition, from the form's `*.form.json`.
     pub definition: Arc<FormDefinition>,
+    /// The page shell from `*.shell.html`, if the generator wrote one.
     pub shell: Option<String>,
 }
 
@@ -138,7 +153,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!(%addr, forms = ?state.forms.keys().collect::<Vec<_>>(), site_origin = ?state.site_origin, "ambito-forms listening");
-    let app = http::router(state);
+    let app = http::router(&state);
     accept_loop(listener, app, &config).await;
     Ok(())
 }

@@ -22,10 +22,15 @@ pub enum TlsMode {
 /// The SMTP server and its login.
 #[derive(Clone)]
 pub struct Smtp {
+    /// The server's host name, also the name its TLS certificate must carry.
     pub host: String,
+    /// The server's TCP port.
     pub port: u16,
+    /// How the connection is encrypted.
     pub tls: TlsMode,
+    /// The login name, set together with `password` or not at all.
     pub user: Option<String>,
+    /// The login password; never logged (see the `Debug` impl).
     pub password: Option<String>,
     /// A PEM file with extra trusted root certificates (a private CA).
     pub ca_file: Option<PathBuf>,
@@ -48,29 +53,39 @@ impl std::fmt::Debug for Smtp {
 /// At most `max` submissions per `per` from one address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
+    /// Requests allowed in each period.
     pub max: u32,
+    /// The length of the period.
     pub per: Duration,
 }
 
 /// The service's settings, all checked.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// The address and port the HTTP server binds.
     pub listen: SocketAddr,
+    /// The SQLite file that holds the submissions.
     pub db: PathBuf,
+    /// The folder searched for the generator's `*.form.json` definitions.
     pub forms_dir: PathBuf,
     /// `None`: messages are written as `.eml` files under `mail_dir`.
     pub smtp: Option<Smtp>,
+    /// The folder that receives the `.eml` files when there is no SMTP.
     pub mail_dir: PathBuf,
+    /// The sender of every email (a placeholder when there is no SMTP).
     pub from: Mailbox,
+    /// The district's mailbox, which receives each submission.
     pub to: Mailbox,
     /// The site's origin (`https://www.example.org`): the only origin allowed
     /// to post (Origin check) and to call the service from scripts (CORS).
     pub site_origin: Option<String>,
+    /// Submissions accepted per client (an IPv4 address or an IPv6 /64).
     pub rate_limit: RateLimit,
     /// Delivery attempts before a submission is marked failed.
     pub max_attempts: u32,
     /// Wait before the first retry; doubled at each further attempt.
     pub retry_base: Duration,
+    /// The longest a request may take before it is answered 408.
     pub request_timeout: Duration,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
     pub trusted_proxies: Vec<Cidr>,
@@ -95,7 +110,9 @@ pub struct Config {
 /// address is a block of one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cidr {
+    /// The block's address (bits past the prefix are ignored).
     pub addr: std::net::IpAddr,
+    /// How many leading bits of `addr` name the block.
     pub prefix: u8,
 }
 
@@ -105,7 +122,7 @@ impl Cidr {
         use std::net::IpAddr;
         let ip = match ip {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
+            v4 @ IpAddr::V4(_) => v4,
         };
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
@@ -151,6 +168,7 @@ impl std::str::FromStr for Cidr {
 pub struct ConfigError {
     /// The environment variable (the TOML key is the same in lower case).
     pub var: String,
+    /// What is wrong with its value.
     pub message: String,
 }
 

@@ -27,11 +27,15 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Shared by all requests.
 pub struct AppState {
+    /// The service's checked settings.
     pub config: Arc<Config>,
+    /// The forms answered for, by form id.
     pub forms: HashMap<String, LoadedForm>,
+    /// The handle to the single thread that stores new submissions.
     pub writer: Writer,
     /// For reads (health check).
     pub db: Arc<Mutex<Db>>,
+    /// Wakes the outbox once a submission is stored.
     pub wake: Arc<Notify>,
     /// Posts per client.
     pub limiter: Limiter,
@@ -54,7 +58,8 @@ impl AppState {
     }
 }
 
-pub fn router(state: Arc<AppState>) -> Router {
+/// The service's routes, with the timeout, security headers and CORS layers.
+pub fn router(state: &Arc<AppState>) -> Router {
     let timeout = state.config.request_timeout;
     let mut app = Router::new()
         .route("/healthz", get(healthz))
@@ -62,7 +67,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/forms/{form_id}/ricevuta", get(confirmation))
         .route("/forms/{form_id}/verifica", axum::routing::post(verify))
         .fallback(not_found)
-        .with_state(Arc::clone(&state))
+        .with_state(Arc::clone(state))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
@@ -164,11 +169,9 @@ fn origin_allowed(site_origin: Option<&str>, headers: &HeaderMap) -> bool {
 /// 200 when the database answers (a constant-cost query, never a scan).
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let db = Arc::clone(&state.db);
-    let ok = tokio::task::spawn_blocking(move || {
-        db.lock().map(|db| db.health().is_ok()).unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || db.lock().is_ok_and(|db| db.health().is_ok()))
+        .await
+        .unwrap_or(false);
     if ok {
         (StatusCode::OK, "ok\n").into_response()
     } else {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// Where messages go.
 pub enum Transport {
+    /// Sends through the configured SMTP server.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// Writes each message as an `.eml` file in a folder, named after the
     /// submission's number (so that `purge` and `erase` can find it).
@@ -30,12 +31,15 @@ pub fn eml_files(dir: &Path, protocol: &str) -> [PathBuf; 2] {
 /// A failed send, and whether trying again may help.
 #[derive(Debug)]
 pub struct SendError {
+    /// What went wrong, as recorded in the submission's last error.
     pub message: String,
     /// The server refused for good (a 5xx reply, e.g. an unknown recipient).
     pub permanent: bool,
 }
 
 impl Transport {
+    /// SMTP when a server is configured, otherwise files in `mail_dir`
+    /// (created if missing); the error names the setting at fault.
     pub fn from_config(cfg: &Config) -> Result<Transport, String> {
         match &cfg.smtp {
             None => {

@@ -16,8 +16,11 @@ use tokio::sync::Notify;
 
 /// What the worker needs.
 pub struct Outbox {
+    /// The submissions database, shared with the HTTP side.
     pub db: Arc<Mutex<Db>>,
+    /// Where the emails are sent.
     pub transport: Transport,
+    /// The service's settings: attempts, retry delays, receipt limit.
     pub config: Arc<Config>,
     /// Woken when a new submission is stored.
     pub wake: Arc<Notify>,
@@ -165,7 +168,7 @@ impl Outbox {
         match with_db(&self.db, move |db| db.mark_sent(id)).await {
             Ok(()) => tracing::info!(protocol = %s.protocol, "outbox: delivered"),
             Err(e) => {
-                tracing::error!(protocol = %s.protocol, error = %e, "outbox: delivered but not recorded")
+                tracing::error!(protocol = %s.protocol, error = %e, "outbox: delivered but not recorded");
             }
         }
     }
@@ -186,10 +189,10 @@ impl Outbox {
                 s.protocol
             ),
             Ok(_) => {
-                tracing::warn!(protocol = %s.protocol, attempt = s.attempts + 1, error, "outbox: delivery failed, will retry")
+                tracing::warn!(protocol = %s.protocol, attempt = s.attempts + 1, error, "outbox: delivery failed, will retry");
             }
             Err(e) => {
-                tracing::error!(protocol = %s.protocol, error = %e, "outbox: cannot record a failed attempt")
+                tracing::error!(protocol = %s.protocol, error = %e, "outbox: cannot record a failed attempt");
             }
         }
     }

@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 /// will, so limiting per address would limit nothing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ClientKey {
+    /// An IPv4 address, as its 32 bits.
     V4(u32),
+    /// The first 64 bits of an IPv6 address.
     V6Net(u64),
 }
 

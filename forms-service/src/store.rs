@@ -15,6 +15,8 @@ impl Protocol {
     fn new(prefix: &str, year: i32, seq: i64) -> Protocol {
         Protocol(format!("{prefix}-{year}-{seq:06}"))
     }
+
+    /// The number as printed on receipts, e.g. `MI-2025-000042`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -47,6 +49,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The lowercase name stored in the database and shown in exports.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -81,21 +84,30 @@ impl std::str::FromStr for Status {
 /// so that emails and exports do not depend on later edits of the form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredAnswer {
+    /// The field's name in the form definition.
     pub name: String,
+    /// The field's label at submission time.
     pub label: String,
+    /// The answer as checked, in its typed form.
     pub value: Answer,
+    /// The answer as text for people (emails, exports).
     pub display: String,
 }
 
 /// A submission to store.
 #[derive(Clone, Debug)]
 pub struct NewSubmission {
+    /// The id of the form that was posted.
     pub form_id: String,
+    /// The form's title at submission time.
     pub form_title: String,
+    /// The answers, in the form's field order.
     pub answers: Vec<StoredAnswer>,
     /// Where receipts go (the sender's email), if given.
     pub sender: Option<String>,
+    /// When the post arrived, in seconds since the Unix epoch.
     pub received_at: i64,
+    /// Caught by the honeypot: numbered apart and never emailed.
     pub spam: bool,
 }
 
@@ -117,50 +129,76 @@ impl NewSubmission {
 /// A stored submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stored {
+    /// The database row id.
     pub id: i64,
+    /// The submission's number, given to the sender.
     pub protocol: Protocol,
+    /// The id of the form that was posted.
     pub form_id: String,
+    /// The form's title at submission time.
     pub form_title: String,
+    /// When the post arrived, in seconds since the Unix epoch.
     pub received_at: i64,
+    /// The answers, as stored at submission time.
     pub answers: Vec<StoredAnswer>,
+    /// Where the receipt goes (the sender's email), if given.
     pub sender: Option<String>,
+    /// Where delivery stands.
     pub status: Status,
+    /// Delivery attempts that failed so far.
     pub attempts: u32,
     /// When the next delivery attempt is due, in milliseconds since the epoch.
     pub next_attempt_at: i64,
+    /// The most recent delivery failure, cleared once sent.
     pub last_error: Option<String>,
+    /// When the district's email was accepted, in seconds since the epoch.
     pub district_sent_at: Option<i64>,
+    /// When the sender's receipt was accepted, in seconds since the epoch.
     pub receipt_sent_at: Option<i64>,
 }
 
 /// The two emails a submission produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
+    /// The submission, emailed to the district's mailbox.
     District,
+    /// The confirmation, emailed to the sender.
     Receipt,
 }
 
+/// A failure of the submissions database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database file could not be opened or prepared.
     #[error("database {path}: {source}")]
     Open {
+        /// The database file.
         path: PathBuf,
+        /// SQLite's error.
         #[source]
         source: rusqlite::Error,
     },
+    /// The folder that holds the database could not be created.
     #[error("cannot create {path}: {source}")]
     Dir {
+        /// The folder.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// A query failed.
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// Answers could not be written as, or read back from, JSON.
     #[error("stored answers are not readable: {0}")]
     Json(#[from] serde_json::Error),
+    /// A backup copy of the database could not be made.
     #[error("backup to {path}: {source}")]
     Backup {
+        /// The backup's destination file.
         path: PathBuf,
+        /// SQLite's error.
         #[source]
         source: rusqlite::Error,
     },
@@ -229,12 +267,10 @@ pub struct Db {
 }
 
 fn year_of(unix: i64) -> i32 {
-    jiff::Timestamp::from_second(unix)
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::get("Europe/Rome").unwrap_or(jiff::tz::TimeZone::UTC))
-                .year() as i32
-        })
-        .unwrap_or(1970)
+    jiff::Timestamp::from_second(unix).map_or(1970, |t| {
+        t.to_zoned(jiff::tz::TimeZone::get("Europe/Rome").unwrap_or(jiff::tz::TimeZone::UTC))
+            .year() as i32
+    })
 }
 
 /// Creates `dir` and its missing parents readable by the owner only
@@ -431,6 +467,7 @@ impl Db {
         Ok(())
     }
 
+    /// Marks a submission delivered and clears its last error.
     pub fn mark_sent(&self, id: i64) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE submissions SET status = 'sent', last_error = NULL WHERE id = ?1",

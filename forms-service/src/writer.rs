@@ -22,6 +22,7 @@ pub struct Writer {
 const MAX_BATCH: usize = 64;
 
 impl Writer {
+    /// Moves `db` to a new writer thread and returns the handle that sends it work.
     pub fn start(mut db: Db) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()

@@ -2,6 +2,9 @@
 //! within a deadline, idle kept-alive connections are closed, and the
 //! service keeps answering meanwhile.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -1,6 +1,9 @@
 //! One email parser for the form and the mailer: every address the form
 //! accepts is one lettre can send a receipt to.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use ambito::form::checks::email;
 use lettre::message::Mailbox;
 use lettre::Address;

@@ -2,6 +2,9 @@
 //! that arrives: the generator builds the site, the service runs on the
 //! built `public/` with a real SMTP server, and a browser's post is played.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -5,6 +5,9 @@
 //! and is delivered. The disk is a small tmpfs the test mounts (the tests
 //! run as root, as CI does); if it cannot be mounted the test fails.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -3,6 +3,9 @@
 //! and the operator's erasure, backup and retention duties. The real
 //! binary, real SMTP (aiosmtpd) and real SQLite files throughout.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

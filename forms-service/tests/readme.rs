@@ -3,6 +3,9 @@
 //! serve` from the same folder finds the form, stores into `data/` and
 //! writes the mail as `.eml` files, all private to the owner.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

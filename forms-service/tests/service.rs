@@ -1,6 +1,9 @@
 //! The forms service end to end: the real binary, a real SMTP server over
 //! TCP, a real SQLite file.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -3,6 +3,9 @@
 //! (installed by scripts/test-deps); `AMBITO_FORMS_SMTP_CA_FILE` makes the
 //! service trust it. Credentials never travel or print in clear.
 
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;
