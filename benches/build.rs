@@ -22,11 +22,12 @@ use measure::{median, timed, Run};
 use std::process::Command;
 use std::time::Duration;
 
+/// One build into `out`: a new folder (fresh build) or the output of an
+/// earlier build of the same corpus (rebuild with nothing changed).
 fn run_once(root: &std::path::Path, out: &std::path::Path) -> Run {
     // Each run writes a new folder (a cold output directory). Old ones are
     // removed only after all runs: deleting 20,000 files and folders keeps
     // some disks busy long enough to slow the next run.
-    assert!(!out.exists(), "output folder must be new");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ambito"));
     cmd.args(["build", "--root"])
         .arg(root)
@@ -84,6 +85,11 @@ fn main() {
         let results: Vec<Run> = (0..runs)
             .map(|i| run_once(&root, &outs.join(format!("run-{i}"))))
             .collect();
+        // Rebuilds into an existing, unchanged output.
+        let rebuilds: Vec<Duration> = (0..runs)
+            .map(|_| run_once(&root, &outs.join("warm-up")).wall)
+            .collect();
+        let rebuild = median(rebuilds);
         let _ = std::fs::remove_dir_all(&outs);
         let walls: Vec<Duration> = results.iter().map(|r| r.wall).collect();
         let min = walls.iter().min().copied().unwrap_or_default();
@@ -91,13 +97,14 @@ fn main() {
         let med = median(walls);
         let rss = results.iter().map(|r| r.rss_kib).max().unwrap_or(0);
         println!(
-            "n={n} content={:.1}MiB runs={runs} median={:.3}s (min {:.3}s, max {:.3}s) pages/s={:.0} peak_rss={:.1}MiB",
+            "n={n} content={:.1}MiB runs={runs} median={:.3}s (min {:.3}s, max {:.3}s) pages/s={:.0} peak_rss={:.1}MiB rebuild_median={:.3}s",
             bytes as f64 / 1_048_576.0,
             med.as_secs_f64(),
             min.as_secs_f64(),
             max.as_secs_f64(),
             n as f64 / med.as_secs_f64(),
-            rss as f64 / 1024.0
+            rss as f64 / 1024.0,
+            rebuild.as_secs_f64()
         );
     }
 }

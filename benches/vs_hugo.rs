@@ -7,7 +7,8 @@
 //! generators produce the same set of page URLs, then runs them
 //! alternately (a new output folder each time) and prints median wall time,
 //! pages per second and peak RSS, ending with one line per N:
-//! `RESULT n=10000 ambito_s=… hugo_s=… ratio=… ambito_rss_mib=… hugo_rss_mib=…`
+//! `RESULT n=10000 ambito_s=… hugo_s=… ratio=… ambito_rebuild_s=… hugo_rebuild_s=… rebuild_ratio=… …`;
+//! the rebuilds are both tools building again into their existing output.
 
 // Tests and benchmarks may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -106,6 +107,14 @@ fn main() {
             a_runs.push(timed(ambito(&a_root, &outs.join(format!("ambito-{i}")))));
             h_runs.push(timed(hugo(&h_root, &outs.join(format!("hugo-{i}")))));
         }
+        // Both rebuilding into their own existing, unchanged output.
+        let (mut a_re, mut h_re) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            a_re.push(timed(ambito(&a_root, &outs.join("ambito-warm"))).wall);
+            h_re.push(timed(hugo(&h_root, &outs.join("hugo-warm"))).wall);
+        }
+        let a_re = median(a_re).as_secs_f64();
+        let h_re = median(h_re).as_secs_f64();
         let _ = std::fs::remove_dir_all(&outs);
         let a_s = median(a_runs.iter().map(|r| r.wall).collect()).as_secs_f64();
         let h_s = median(h_runs.iter().map(|r| r.wall).collect()).as_secs_f64();
@@ -118,8 +127,9 @@ fn main() {
             n as f64 / h_s
         );
         results.push(format!(
-            "RESULT n={n} ambito_s={a_s:.2} hugo_s={h_s:.2} ratio={:.2} ambito_rss_mib={a_rss:.0} hugo_rss_mib={h_rss:.0}",
-            a_s / h_s
+            "RESULT n={n} ambito_s={a_s:.2} hugo_s={h_s:.2} ratio={:.2} ambito_rebuild_s={a_re:.2} hugo_rebuild_s={h_re:.2} rebuild_ratio={:.2} ambito_rss_mib={a_rss:.0} hugo_rss_mib={h_rss:.0}",
+            a_s / h_s,
+            a_re / h_re
         ));
     }
     for r in results {

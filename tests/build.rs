@@ -7,7 +7,8 @@
 mod common;
 
 use common::*;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 fn build_to(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
@@ -1135,4 +1136,53 @@ fn last_change_dates_come_from_git_then_the_file_never_the_build() {
         lastmod(o, &format!("{base}/informativa-privacy/")).as_deref(),
         Some("2024-03-05")
     );
+}
+
+/// Every file under `dir` with its modification time.
+fn mtimes(dir: &Path) -> BTreeMap<PathBuf, std::time::SystemTime> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let t = entry.metadata().unwrap().modified().unwrap();
+            out.insert(entry.path().strip_prefix(dir).unwrap().to_path_buf(), t);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_keeps_every_mtime_and_a_changed_page_is_updated() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let public = root.join("public");
+    let build = || {
+        let run = ambito(&["build", "--root", root.to_str().unwrap()]);
+        assert!(run.status.success(), "{}", stderr(&run));
+    };
+    // Twice, so that the tree kept for reuse is in play.
+    build();
+    build();
+    let before = mtimes(&public);
+    let bytes = snapshot(&public);
+    assert!(before.len() > 10);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    build();
+    assert_eq!(mtimes(&public), before, "a rebuild rewrote unchanged files");
+    assert_eq!(snapshot(&public), bytes);
+
+    // One page edited: it changes, the others keep their mtime.
+    let page = root.join("content/comuni/barga.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nTesto aggiunto oggi.\n")).unwrap();
+    build();
+    let after = mtimes(&public);
+    let barga = PathBuf::from("comuni/barga/index.html");
+    assert_ne!(after[&barga], before[&barga]);
+    assert!(std::fs::read_to_string(public.join(&barga))
+        .unwrap()
+        .contains("Testo aggiunto oggi."));
+    assert!(after
+        .iter()
+        .any(|(p, t)| p != &barga && before.get(p) == Some(t)));
 }
