@@ -169,7 +169,17 @@ fn make_dirs(root: &Path, dir: &Path) -> io::Result<()> {
             make_dirs(root, parent)?;
         }
     }
-    remove_any(dir)?;
+    // Only a file or link is in the way: another thread may have created
+    // the folder since the check above (pages are written in parallel),
+    // and removing it would take that thread's files with it.
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => match fs::remove_file(dir) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        },
+        Err(_) => {}
+    }
     match fs::create_dir(dir) {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_dir(dir) => Ok(()),
         other => other,
@@ -294,6 +304,35 @@ mod tests {
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!tmp.path().join(".public.staging").exists());
+    }
+
+    /// Threads writing pages in sibling folders must never undo each
+    /// other's folders (a fresh staging tree, parents created on demand).
+    #[test]
+    fn parallel_writes_into_new_folders_all_survive() {
+        for round in 0..30 {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("public");
+            let s = Staging::create(&out).unwrap();
+            std::thread::scope(|scope| {
+                for t in 0..4 {
+                    let s = &s;
+                    scope.spawn(move || {
+                        for i in 0..25 {
+                            let rel = format!("sez{}/p{t}-{i}/index.html", i % 3);
+                            s.write(&rel, rel.as_bytes()).unwrap();
+                        }
+                    });
+                }
+            });
+            s.commit().unwrap();
+            for t in 0..4 {
+                for i in 0..25 {
+                    let rel = format!("sez{}/p{t}-{i}/index.html", i % 3);
+                    assert!(out.join(&rel).is_file(), "round {round}: {rel} lost");
+                }
+            }
+        }
     }
 
     #[test]
