@@ -19,6 +19,7 @@
 //! the addresses of linked pages) is resolved later by [`crate::forms`].
 
 use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, Pos};
+use crate::form::call::{self, Call, Document, End};
 use crate::form::{valid_name, Choice, FieldDef, FieldKind, FormDefinition};
 use crate::front_matter::RefUse;
 use crate::yaml::{Key, Source, Value, Yaml};
@@ -32,6 +33,11 @@ const FORM_KEYS: &[&str] = &[
     "honeypot",
     "submit",
     "fields",
+    "opens",
+    "closes",
+    "rule",
+    "responsible",
+    "documents",
 ];
 const FIELD_KEYS: &[&str] = &[
     "name",
@@ -265,6 +271,7 @@ impl Checker<'_> {
         let privacy = self
             .text(entries, "privacy", &what, false, y.pos)
             .and_then(|(v, pos)| self.link(v, pos, "privacy"));
+        let call = self.call(entries, &what);
         let mut fields = Vec::new();
         let mut options_from = Vec::new();
         match entries.iter().find(|(k, _)| k.name == "fields") {
@@ -302,10 +309,75 @@ impl Checker<'_> {
                 fields,
                 privacy_url: privacy,
                 submit_label: submit.map(|(s, _)| s),
+                call,
             },
             field: self.field.to_string(),
             pos: y.pos.below(self.source.shift),
             options_from,
+        })
+    }
+
+    /// The call's keys (`opens`, `closes`, `rule`, `responsible`,
+    /// `documents`), `None` when the form has none of them.
+    fn call(&mut self, entries: &Entries, what: &str) -> Option<Call> {
+        let at = Pos::new(1, 1);
+        let moment = |this: &mut Self, key: &str, end: End| {
+            let (v, pos) = this.text(entries, key, what, false, at)?;
+            let found = call::parse_moment(&v, end);
+            if found.is_none() {
+                this.problem(
+                    pos,
+                    format!("`{key}` must be a date such as 2026-12-01 or 2026-12-01 12:00 (Europe/Rome), found `{v}`"),
+                );
+            }
+            found.map(|t| (t, pos))
+        };
+        let opens = moment(self, "opens", End::Start);
+        let closes = moment(self, "closes", End::Finish);
+        if let (Some((o, _)), Some((c, pos))) = (opens, closes) {
+            if c <= o {
+                self.problem(pos, "`closes` must come after `opens`".into());
+            }
+        }
+        let rule = self.text(entries, "rule", what, false, at);
+        let responsible = self.text(entries, "responsible", what, false, at);
+        let mut documents = Vec::new();
+        if let Some((_, list)) = entries.iter().find(|(k, _)| k.name == "documents") {
+            match &list.value {
+                Value::Seq(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let Some(e) = self.map(item, "a document", &["label", "link"]) else {
+                            continue;
+                        };
+                        let label = self.text(e, "label", "a document", true, item.pos);
+                        let link = self
+                            .text(e, "link", "a document", true, item.pos)
+                            .and_then(|(v, pos)| self.link(v, pos, &format!("documents.{i}")));
+                        if let (Some((label, _)), Some(link)) = (label, link) {
+                            documents.push(Document { label, link });
+                        }
+                    }
+                }
+                other => self.problem(
+                    list.pos,
+                    format!(
+                        "`documents` must be a list of `label` and `link`, found {}",
+                        other.kind()
+                    ),
+                ),
+            }
+        }
+        let any = opens.is_some()
+            || closes.is_some()
+            || rule.is_some()
+            || responsible.is_some()
+            || !documents.is_empty();
+        any.then(|| Call {
+            opens: opens.map(|(t, _)| t),
+            closes: closes.map(|(t, _)| t),
+            rule: rule.map(|(s, _)| s),
+            responsible: responsible.map(|(s, _)| s),
+            documents,
         })
     }
 
@@ -488,7 +560,7 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields)",
+                "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields, opens, closes, rule, responsible, documents)",
                 "content/partecipa/_index.md:3:5: error: `id` must use only letters, digits, - and _, found `m i`",
                 "content/partecipa/_index.md:5:12: error: `thank_you` must be a page link such as @/privacy.md or an address, found `grazie`",
                 "content/partecipa/_index.md:9:40: error: unknown field type `emial` (did you mean `email`? types: text, textarea, email, pec, tel, codice_fiscale_ente, codice_fiscale, select, multiselect, consent)",
@@ -497,6 +569,43 @@ mod tests {
                 "content/partecipa/_index.md:11:54: error: `options_from`: no section `comunni` in content/ (did you mean `comuni`?)",
                 "content/partecipa/_index.md:11:5: error: a `select` field needs `options` or `options_from`",
                 "content/partecipa/_index.md:12:5: error: a `select` field needs `options` or `options_from`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_call_has_dates_in_rome_a_rule_an_office_and_documents() {
+        let yaml = format!("{GOOD}opens: 2026-12-01 09:00\ncloses: 2026-12-15\nrule: art. 55 D.Lgs. 117/2017\nresponsible: Zona Distretto\ndocuments:\n  - {{ label: Avviso, link: \"@/partecipa/avviso.md\" }}\n  - {{ label: Modello, link: https://esempio.it/modello.pdf }}\n");
+        let (spec, msgs, refs) = check(&yaml);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let call = spec.unwrap().definition.call.unwrap();
+        assert_eq!(call.opens.unwrap().to_string(), "2026-12-01T08:00:00Z");
+        assert_eq!(call.closes.unwrap().to_string(), "2026-12-15T22:59:59Z");
+        assert_eq!(call.rule.as_deref(), Some("art. 55 D.Lgs. 117/2017"));
+        assert_eq!(call.documents.len(), 2);
+        assert_eq!(call.documents[1].link, "https://esempio.it/modello.pdf");
+        assert_eq!(refs[1].field, "form.documents.0");
+        assert_eq!(refs[1].name, "@/partecipa/avviso.md");
+    }
+
+    #[test]
+    fn call_problems_are_diagnostics_at_their_line() {
+        let yaml = format!("{GOOD}opens: 2026-12-15\ncloses: 2026-12-01\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(spec.is_none());
+        assert_eq!(
+            msgs,
+            ["content/partecipa/_index.md:15:9: error: `closes` must come after `opens`"]
+        );
+        let yaml = format!("{GOOD}opens: 1 dicembre\ndocuments:\n  - {{ label: Avviso, link: avviso.pdf }}\n  - {{ link: /a.pdf }}\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(spec.is_none());
+        assert_eq!(
+            msgs,
+            [
+                "content/partecipa/_index.md:14:8: error: `opens` must be a date such as 2026-12-01 or 2026-12-01 12:00 (Europe/Rome), found `1 dicembre`",
+                "content/partecipa/_index.md:16:28: error: `documents.0` must be a page link such as @/privacy.md or an address, found `avviso.pdf`",
+                "content/partecipa/_index.md:17:5: error: a document needs `label`",
             ]
         );
     }

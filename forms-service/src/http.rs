@@ -347,6 +347,18 @@ async fn submit(
             shell,
         );
     }
+    // The call's dates, enforced on every post whatever page is open:
+    // nothing is read or stored before `opens` or after `closes`.
+    if let Some(call) = &def.call {
+        let now = jiff::Timestamp::now();
+        if let Some(message) = call.refusal(now) {
+            let status = match call.status(now) {
+                form::call::Status::Closed => StatusCode::GONE,
+                _ => StatusCode::FORBIDDEN,
+            };
+            return refuse(kind, status, &message, shell);
+        }
+    }
     let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
     if let Err(wait) = state.limiter.check(client, Instant::now()) {
         return too_many(kind, wait, shell);

@@ -5,6 +5,7 @@
 //! This module depends on serde only, so the service can use it without
 //! pulling in the generator.
 
+pub mod call;
 pub mod checks;
 pub mod html;
 
@@ -32,6 +33,10 @@ pub struct FormDefinition {
     /// The text of the submit button (default «Invia»).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submit_label: Option<String>,
+    /// The call's dates, rule, office and documents, when the form is a
+    /// call (avviso) rather than always open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<call::Call>,
 }
 
 /// One field of a form.
