@@ -20,6 +20,7 @@
 
 use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, Pos};
 use crate::form::call::{self, Call, Document, End};
+use crate::form::filetype::{FileType, FILE_TYPES};
 use crate::form::{valid_name, Choice, FieldDef, FieldKind, FormDefinition};
 use crate::front_matter::RefUse;
 use crate::yaml::{Key, Source, Value, Yaml};
@@ -49,6 +50,9 @@ const FIELD_KEYS: &[&str] = &[
     "options_from",
     "max_length",
     "autocomplete",
+    "accept",
+    "max_size_mb",
+    "multiple",
 ];
 /// Field types as staff write them.
 const KINDS: &[(&str, FieldKind)] = &[
@@ -62,6 +66,7 @@ const KINDS: &[(&str, FieldKind)] = &[
     ("select", FieldKind::Select),
     ("multiselect", FieldKind::Multiselect),
     ("consent", FieldKind::Consent),
+    ("file", FieldKind::File),
 ];
 
 /// A checked form: its definition, complete but for what the whole site
@@ -417,8 +422,56 @@ impl Checker<'_> {
         let mut autocomplete = None;
         let mut options: Option<Vec<Choice>> = None;
         let mut from = None;
+        let mut accept: Vec<FileType> = Vec::new();
+        let mut max_size_mb = None;
+        let mut multiple = false;
         for (k, v) in entries {
             match (k.name.as_str(), &v.value) {
+                ("multiple", Value::Bool(b)) => multiple = *b,
+                ("max_size_mb", Value::Int(n)) if (1..=100).contains(n) => {
+                    max_size_mb = u32::try_from(*n).ok();
+                }
+                ("accept", Value::Seq(items)) => {
+                    for item in items {
+                        let found = match &item.value {
+                            Value::Str(s) => FILE_TYPES.iter().find(|(n, _)| n == s),
+                            _ => None,
+                        };
+                        match found {
+                            Some(&(_, t)) => accept.push(t),
+                            None => {
+                                let names: Vec<&str> = FILE_TYPES.iter().map(|(n, _)| *n).collect();
+                                let written =
+                                    self.source.raw_text(item).unwrap_or_default().to_string();
+                                let hint = hint_among(&written, &names, "types");
+                                self.problem(
+                                    item.pos,
+                                    format!("unknown file type `{written}` in `accept`{hint}"),
+                                );
+                            }
+                        }
+                    }
+                }
+                ("multiple", other) => self.problem(
+                    v.pos,
+                    format!("`multiple` must be true or false, found {}", other.kind()),
+                ),
+                ("max_size_mb", _) => {
+                    let written = self.source.raw_text(v).unwrap_or_default().to_string();
+                    self.problem(
+                        v.pos,
+                        format!(
+                            "`max_size_mb` must be a whole number from 1 to 100, found `{written}`"
+                        ),
+                    );
+                }
+                ("accept", other) => self.problem(
+                    v.pos,
+                    format!(
+                        "`accept` must be a list of file types (pdf, p7m, jpg, png), found {}",
+                        other.kind()
+                    ),
+                ),
                 ("required", Value::Bool(b)) => required = *b,
                 ("max_length", Value::Int(n)) if *n > 0 => {
                     max_length = usize::try_from(*n).ok();
@@ -486,6 +539,20 @@ impl Checker<'_> {
                 format!("a `{written}` field needs `options` or `options_from`"),
             );
         }
+        let is_file = kind == Some(FieldKind::File);
+        if is_file && accept.is_empty() {
+            self.problem(
+                y.pos,
+                "a `file` field needs `accept`, the list of file types it takes (pdf, p7m, jpg, png)".into(),
+            );
+        }
+        let file_keys = ["accept", "max_size_mb", "multiple"];
+        if let Some((k, _)) = entries
+            .iter()
+            .find(|(k, _)| !is_file && kind.is_some() && file_keys.contains(&k.name.as_str()))
+        {
+            self.problem(k.pos, format!("`{}` is only for `file` fields", k.name));
+        }
         if options.is_some() && from.is_some() {
             self.problem(
                 y.pos,
@@ -501,6 +568,9 @@ impl Checker<'_> {
             options: options.unwrap_or_default(),
             max_length,
             autocomplete,
+            accept,
+            max_size_mb,
+            multiple,
         };
         Some((field, from))
     }
@@ -563,7 +633,7 @@ mod tests {
                 "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields, opens, closes, rule, responsible, documents)",
                 "content/partecipa/_index.md:3:5: error: `id` must use only letters, digits, - and _, found `m i`",
                 "content/partecipa/_index.md:5:12: error: `thank_you` must be a page link such as @/privacy.md or an address, found `grazie`",
-                "content/partecipa/_index.md:9:40: error: unknown field type `emial` (did you mean `email`? types: text, textarea, email, pec, tel, codice_fiscale_ente, codice_fiscale, select, multiselect, consent)",
+                "content/partecipa/_index.md:9:40: error: unknown field type `emial` (did you mean `email`? types: text, textarea, email, pec, tel, codice_fiscale_ente, codice_fiscale, select, multiselect, consent, file)",
                 "content/partecipa/_index.md:10:13: error: field name `email` is used twice in this form",
                 "content/partecipa/_index.md:10:59: error: `required` must be true or false, found text",
                 "content/partecipa/_index.md:11:54: error: `options_from`: no section `comunni` in content/ (did you mean `comuni`?)",
@@ -606,6 +676,37 @@ mod tests {
                 "content/partecipa/_index.md:14:8: error: `opens` must be a date such as 2026-12-01 or 2026-12-01 12:00 (Europe/Rome), found `1 dicembre`",
                 "content/partecipa/_index.md:16:28: error: `documents.0` must be a page link such as @/privacy.md or an address, found `avviso.pdf`",
                 "content/partecipa/_index.md:17:5: error: a document needs `label`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_field_accepts_checked_types_and_renders_as_multipart() {
+        let yaml = format!("{GOOD}  - {{ name: domanda, label: Domanda firmata, type: file, required: true, accept: [pdf, p7m], max_size_mb: 5 }}\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let def = spec.unwrap().definition;
+        let f = &def.fields[3];
+        assert_eq!(f.kind, FieldKind::File);
+        assert_eq!(f.accept, [FileType::Pdf, FileType::P7m]);
+        assert_eq!(f.max_file_bytes(), 5 * 1024 * 1024);
+        assert!(!f.multiple);
+        let html = crate::form::html::form(&def, "/forms/mi", None, Default::default());
+        assert!(html.contains("enctype=\"multipart/form-data\""), "{html}");
+        assert!(html.contains("<input type=\"file\" id=\"campo-domanda\" name=\"domanda\" accept=\".pdf,.p7m\" data-max-mb=\"5\" required>"), "{html}");
+        assert!(html.contains("<label for=\"campo-domanda\">Domanda firmata <span class=\"obbligatorio\">(obbligatorio)</span></label>"));
+
+        let yaml = format!("{GOOD}  - {{ name: d, label: D, type: file, accept: [pdf, docx], max_size_mb: 500, multiple: si }}\n  - {{ name: e, label: E, type: file }}\n  - {{ name: t, label: T, type: text, multiple: true }}\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(spec.is_none());
+        assert_eq!(
+            msgs,
+            [
+                "content/partecipa/_index.md:14:52: error: unknown file type `docx` in `accept` (types: pdf, p7m, jpg, png)",
+                "content/partecipa/_index.md:14:72: error: `max_size_mb` must be a whole number from 1 to 100, found `500`",
+                "content/partecipa/_index.md:14:87: error: `multiple` must be true or false, found text",
+                "content/partecipa/_index.md:15:5: error: a `file` field needs `accept`, the list of file types it takes (pdf, p7m, jpg, png)",
+                "content/partecipa/_index.md:16:38: error: `multiple` is only for `file` fields",
             ]
         );
     }

@@ -14,6 +14,7 @@
   function data() {
     var out = {};
     new FormData(form).forEach(function (v, k) {
+      if (typeof v !== "string") return; // files are checked when sent
       out[k] = k in out ? [].concat(out[k], v) : v;
     });
     return out;
@@ -172,6 +173,8 @@
   }
 
   form.addEventListener("submit", function (e) {
+    // A form with files is posted by the browser itself (multipart).
+    if (form.enctype === "multipart/form-data") return;
     e.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
