@@ -345,6 +345,14 @@ fn parse_rate_limit(text: &str) -> Option<RateLimit> {
 }
 
 impl Config {
+    /// Where uploaded files are kept: `files/` beside the database, one
+    /// folder per post.
+    pub fn files_dir(&self) -> PathBuf {
+        self.db
+            .parent()
+            .map_or_else(|| PathBuf::from("files"), |d| d.join("files"))
+    }
+
     /// Checks every setting, with defaults that run on a fresh machine.
     pub fn from_sources(s: &Sources) -> Result<Config, ConfigError> {
         let listen = s

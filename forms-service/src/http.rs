@@ -8,6 +8,7 @@ use crate::pages;
 use crate::proxy;
 use crate::ratelimit::Limiter;
 use crate::store::{self, Db, NewSubmission, StoredAnswer};
+use crate::upload;
 use crate::writer::Writer;
 use ambito::form::{self, FieldError, Validation};
 use axum::body::{Body, Bytes};
@@ -262,7 +263,7 @@ async fn verify(
                 .map(|e| (e.field, serde_json::Value::String(e.message)))
                 .collect(),
             Err(Validation::Input(e)) => {
-                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string(), None)
+                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string(), None);
             }
         };
     axum::Json(serde_json::json!({ "errors": errors })).into_response()
@@ -374,41 +375,65 @@ async fn submit(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    let is_json = match content_type.as_str() {
-        "application/x-www-form-urlencoded" => false,
-        "application/json" => true,
-        _ => {
-            return refuse(
-                kind,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Formato dei dati non supportato: invia il modulo dalla pagina del sito.",
-                shell,
-            )
+    let mut upload: Option<upload::Upload> = None;
+    let raw = if content_type == "multipart/form-data" && def.has_files() {
+        let full = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let root = state.config.files_dir();
+        match upload::receive(&def, full, body, &root).await {
+            Ok(u) => {
+                let raw = u.raw.clone();
+                upload = Some(u);
+                raw
+            }
+            Err(upload::UploadError::TooLarge(limit)) => {
+                return refuse(
+                    kind,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("I file inviati superano in tutto il limite di {} MB: allega file più piccoli e riprova.", limit / (1024 * 1024)),
+                    shell,
+                )
+            }
+            Err(upload::UploadError::Fields { errors, raw }) => {
+                return invalid(kind, form, &form_id, &raw, &errors)
+            }
+            Err(upload::UploadError::Malformed(m)) => {
+                tracing::warn!(form = %form_id, error = %m, "malformed multipart post");
+                return refuse(
+                    kind,
+                    StatusCode::BAD_REQUEST,
+                    "I dati inviati non sono leggibili: invia il modulo dalla pagina del sito.",
+                    shell,
+                );
+            }
+            Err(e @ upload::UploadError::Io { .. }) => {
+                tracing::error!(form = %form_id, error = %e, "cannot write an uploaded file");
+                return refuse_for(
+                    kind,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.",
+                    shell,
+                    RETRY_AFTER_UNAVAILABLE,
+                );
+            }
         }
-    };
-    let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => {
-            return refuse(
-                kind,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
-                shell,
-            )
-        }
-    };
-    let parsed = if is_json {
-        input::json(&bytes)
     } else {
-        input::urlencoded(&bytes)
+        match read_plain(kind, &content_type, body, shell).await {
+            Ok(raw) => raw,
+            Err(response) => return response,
+        }
     };
-    let raw = match parsed {
-        Ok(raw) => raw,
-        Err(input::Malformed(message)) => {
-            return refuse(kind, StatusCode::BAD_REQUEST, &message, shell)
+    let discard = |upload: &Option<upload::Upload>| {
+        if let Some(u) = upload {
+            u.discard();
         }
     };
     let spam = def.honeypot_filled(&raw);
+    if spam {
+        discard(&upload);
+    }
     let submission = if spam {
         // Answered like a success, so the bot learns nothing; never emailed.
         NewSubmission {
@@ -429,6 +454,7 @@ async fn submit(
             sender: None,
             received_at: store::now(),
             spam: true,
+            files: Vec::new(),
         }
     } else {
         match form::validate(&def, &raw) {
@@ -451,21 +477,27 @@ async fn submit(
                     .collect(),
                 received_at: store::now(),
                 spam: false,
+                files: upload.as_ref().map(|u| u.files.clone()).unwrap_or_default(),
             },
             Err(Validation::Input(e)) => {
+                discard(&upload);
                 return refuse(
                     kind,
                     StatusCode::BAD_REQUEST,
                     &format!("{}.", capitalise(&e.to_string())),
                     shell,
-                )
+                );
             }
-            Err(Validation::Fields(errors)) => return invalid(kind, form, &form_id, &raw, &errors),
+            Err(Validation::Fields(errors)) => {
+                discard(&upload);
+                return invalid(kind, form, &form_id, &raw, &errors);
+            }
         }
     };
     let protocol = match state.writer.insert(submission).await {
         Ok(p) => p,
         Err(e) => {
+            discard(&upload);
             // Nothing was stored: never answer as if it had been. The
             // sender keeps the page and can send again later.
             tracing::error!(form = %form_id, error = %e, "submission refused: cannot store it");
@@ -512,6 +544,46 @@ async fn submit(
 
 /// Seconds to wait before sending again when the database cannot store.
 const RETRY_AFTER_UNAVAILABLE: u64 = 120;
+
+/// Reads an urlencoded or JSON body as `name=value` pairs, or the
+/// refusal to send.
+async fn read_plain(
+    kind: Reply,
+    content_type: &str,
+    body: Body,
+    shell: Option<&str>,
+) -> Result<Vec<(String, String)>, Response> {
+    let is_json = match content_type {
+        "application/x-www-form-urlencoded" => false,
+        "application/json" => true,
+        _ => {
+            return Err(refuse(
+                kind,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Formato dei dati non supportato: invia il modulo dalla pagina del sito.",
+                shell,
+            ))
+        }
+    };
+    let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Err(refuse(
+                kind,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
+                shell,
+            ))
+        }
+    };
+    let parsed = if is_json {
+        input::json(&bytes)
+    } else {
+        input::urlencoded(&bytes)
+    };
+    parsed
+        .map_err(|input::Malformed(message)| refuse(kind, StatusCode::BAD_REQUEST, &message, shell))
+}
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();

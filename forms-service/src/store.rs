@@ -109,6 +109,8 @@ pub struct NewSubmission {
     pub received_at: i64,
     /// Caught by the honeypot: numbered apart and never emailed.
     pub spam: bool,
+    /// The files sent with it, already on disk and fsync'd.
+    pub files: Vec<crate::upload::Received>,
 }
 
 /// By default, posts with the same answers to the same form within this
@@ -122,6 +124,9 @@ impl NewSubmission {
         h.update(self.form_id.as_bytes());
         h.update(&[0, u8::from(self.spam)]);
         h.update(serde_json::to_string(&self.answers)?.as_bytes());
+        for f in &self.files {
+            h.update(f.sha256.as_bytes());
+        }
         Ok(h.finalize().to_hex().to_string())
     }
 }
@@ -247,6 +252,17 @@ CREATE TABLE IF NOT EXISTS submissions (
     UNIQUE (prefix, year, seq)
 );
 CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS files_submission ON files (submission_id);
 ";
 
 /// Added after the first release: databases created before get them here.
@@ -396,6 +412,21 @@ impl Db {
                     status.as_str(),
                 ],
             )?;
+            let id = tx.last_insert_rowid();
+            for f in &s.files {
+                tx.execute(
+                    "INSERT INTO files (submission_id, field, name, size, sha256, kind, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        id,
+                        f.field,
+                        f.name,
+                        i64::try_from(f.size).unwrap_or(i64::MAX),
+                        f.sha256,
+                        serde_json::to_string(&f.kind)?,
+                        f.path
+                    ],
+                )?;
+            }
             out.push(protocol);
         }
         tx.commit()?;
@@ -433,6 +464,49 @@ impl Db {
             let (mut stored, answers) = row?;
             stored.answers = serde_json::from_str(&answers)?;
             out.push(stored);
+        }
+        Ok(out)
+    }
+
+    /// The post folders (under the files folder) that stored submissions
+    /// name: any other folder there is an orphan.
+    pub fn file_dirs(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT path FROM files")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = std::collections::HashSet::new();
+        for path in rows {
+            let path = path?;
+            out.insert(path.split('/').next().unwrap_or_default().to_string());
+        }
+        Ok(out)
+    }
+
+    /// The files of the submission `protocol`, in the order sent.
+    pub fn files_of(&self, protocol: &str) -> Result<Vec<crate::upload::Received>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT f.field, f.name, f.size, f.sha256, f.kind, f.path FROM files f JOIN submissions s ON s.id = f.submission_id WHERE s.protocol = ?1 ORDER BY f.id",
+        )?;
+        let rows = stmt.query_map(params![protocol], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (field, name, size, sha256, kind, path) = row?;
+            out.push(crate::upload::Received {
+                field,
+                name,
+                size: u64::try_from(size).unwrap_or_default(),
+                sha256,
+                kind: serde_json::from_str(&kind)?,
+                path,
+            });
         }
         Ok(out)
     }
@@ -644,6 +718,7 @@ mod tests {
 
     fn new(spam: bool) -> NewSubmission {
         NewSubmission {
+            files: Vec::new(),
             form_id: "f".into(),
             form_title: "Modulo".into(),
             answers: vec![StoredAnswer {

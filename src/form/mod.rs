@@ -281,7 +281,7 @@ pub fn validate(def: &FormDefinition, raw: &[(String, String)]) -> Result<Submis
     for (name, _) in raw {
         let multi = def
             .field(name)
-            .is_some_and(|f| f.kind == FieldKind::Multiselect);
+            .is_some_and(|f| matches!(f.kind, FieldKind::Multiselect | FieldKind::File));
         if !multi && def.field(name).is_some() && !seen.insert(name.as_str()) {
             return Err(Validation::Input(InputError::Duplicate(name.clone())));
         }
