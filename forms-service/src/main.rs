@@ -152,13 +152,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Purge { older_than } => {
             let mut db = Db::open(&config.db)?;
             let before = store::now() - i64::from(older_than) * 86_400;
-            let n = ambito_forms::retention::purge(&mut db, before, &config.mail_dir)?;
+            let n = ambito_forms::retention::purge(
+                &mut db,
+                before,
+                &config.mail_dir,
+                &config.files_dir(),
+            )?;
             println!("deleted {n} submissions received more than {older_than} days ago");
         }
         Command::Erase { protocol } => {
             let mut db = Db::open(&config.db)?;
             let shown = printable(&protocol);
-            if ambito_forms::retention::erase(&mut db, &protocol, &config.mail_dir)? {
+            if ambito_forms::retention::erase(
+                &mut db,
+                &protocol,
+                &config.mail_dir,
+                &config.files_dir(),
+            )? {
                 println!("{shown}: deleted from the database and the mail folder");
             } else {
                 anyhow::bail!("{shown}: no submission with that receipt number");

@@ -113,6 +113,18 @@ pub struct NewSubmission {
     pub files: Vec<crate::upload::Received>,
 }
 
+/// The distinct post folders of file paths (`{post}/{n}`).
+fn post_dirs(paths: &[String]) -> Vec<String> {
+    let mut dirs: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.split('/').next())
+        .map(str::to_string)
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
 /// By default, posts with the same answers to the same form within this
 /// many seconds are one submission (Back then send again, a double click).
 pub const DUPLICATE_WINDOW_SECONDS: i64 = 30 * 60;
@@ -600,7 +612,23 @@ impl Db {
     /// pending (pending ones are never deleted: they are not delivered yet).
     /// Returns the numbers of those deleted, to remove their mail files.
     pub fn purge(&mut self, before: i64) -> Result<Vec<Protocol>, StoreError> {
+        Ok(self.purge_with_files(before)?.0)
+    }
+
+    /// Like [`Db::purge`], also returning the post folders (under the
+    /// files folder) of the deleted submissions, to be removed.
+    pub fn purge_with_files(
+        &mut self,
+        before: i64,
+    ) -> Result<(Vec<Protocol>, Vec<String>), StoreError> {
         let tx = self.conn.transaction()?;
+        let dirs = {
+            let mut stmt = tx.prepare(
+                "DELETE FROM files WHERE submission_id IN (SELECT id FROM submissions WHERE received_at < ?1 AND status IN ('sent', 'failed', 'spam')) RETURNING path",
+            )?;
+            let rows = stmt.query_map(params![before], |r| r.get::<_, String>(0))?;
+            post_dirs(&rows.collect::<Result<Vec<_>, _>>()?)
+        };
         let gone = {
             let mut stmt = tx.prepare(
                 "DELETE FROM submissions WHERE received_at < ?1 AND status IN ('sent', 'failed', 'spam') RETURNING protocol",
@@ -611,7 +639,7 @@ impl Db {
         };
         tx.commit()?;
         self.checkpoint();
-        Ok(gone)
+        Ok((gone, dirs))
     }
 
     /// Copies the WAL into the database and empties it, so that deleted
@@ -635,13 +663,28 @@ impl Db {
 
     /// Deletes one submission, whatever its state (a request to erase
     /// personal data). Returns whether there was one.
-    pub fn erase(&self, protocol: &str) -> Result<bool, StoreError> {
-        let found = self.conn.execute(
+    pub fn erase(&mut self, protocol: &str) -> Result<bool, StoreError> {
+        Ok(self.erase_with_files(protocol)?.0)
+    }
+
+    /// Like [`Db::erase`], also returning the submission's post folders
+    /// (under the files folder), to be removed.
+    pub fn erase_with_files(&mut self, protocol: &str) -> Result<(bool, Vec<String>), StoreError> {
+        let tx = self.conn.transaction()?;
+        let dirs = {
+            let mut stmt = tx.prepare(
+                "DELETE FROM files WHERE submission_id IN (SELECT id FROM submissions WHERE protocol = ?1) RETURNING path",
+            )?;
+            let rows = stmt.query_map(params![protocol], |r| r.get::<_, String>(0))?;
+            post_dirs(&rows.collect::<Result<Vec<_>, _>>()?)
+        };
+        let found = tx.execute(
             "DELETE FROM submissions WHERE protocol = ?1",
             params![protocol],
         )? > 0;
+        tx.commit()?;
         self.checkpoint();
-        Ok(found)
+        Ok((found, dirs))
     }
 
     /// A consistent copy of the database in `path`, taken with SQLite's

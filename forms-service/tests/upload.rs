@@ -178,6 +178,13 @@ fn files_are_checked_by_content_and_stored_with_their_hash() {
         &multipart(&[("domanda.pdf", &pdf()), ("domanda.pdf.p7m", &signed)]),
     );
     assert_eq!(r.status, 303, "{r:?}");
+    let protocol = r
+        .header("location")
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_string();
     assert_eq!(count(&db, "submissions"), 1);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let mut stmt = conn
@@ -261,4 +268,10 @@ fn files_are_checked_by_content_and_stored_with_their_hash() {
     assert!(!orphan.exists(), "the orphan is removed at start");
     assert_eq!(folders(&files_dir), 1);
     assert_eq!(count(&db, "files"), 2);
+
+    // Erasing the submission (GDPR art. 17) deletes its files too.
+    let erased = service.cli(&["erase", &protocol]);
+    assert!(erased.status.success(), "{erased:?}");
+    assert_eq!(count(&db, "files"), 0);
+    assert_eq!(folders(&files_dir), 0, "erase removes the uploaded files");
 }
