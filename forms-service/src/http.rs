@@ -284,6 +284,16 @@ async fn received_at(state: &AppState, form_id: &str, number: &str) -> Option<i6
     .flatten()
 }
 
+async fn files_of(state: &AppState, number: &str) -> Vec<upload::Received> {
+    let db = Arc::clone(&state.db);
+    let n = number.to_string();
+    tokio::task::spawn_blocking(move || db.lock().ok().and_then(|db| db.files_of(&n).ok()))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
 /// The confirmation page a browser is sent to after a submission:
 /// `/forms/{id}/ricevuta?numero=MI-2026-000042` (`protocollo=`, the name
 /// links sent before had, still works).
@@ -311,7 +321,9 @@ async fn confirmation(
     match received_at(&state, &form_id, &protocol).await {
         Some(received_at) => {
             let when = crate::mail::italian_datetime(received_at);
-            axum::response::Html(pages::confirmation(form, &protocol, &when)).into_response()
+            let files = files_of(&state, &protocol).await;
+            axum::response::Html(pages::confirmation(form, &protocol, &when, &files))
+                .into_response()
         }
         None => refuse(
             Reply::Html,

@@ -172,6 +172,8 @@ pub struct Stored {
     pub district_sent_at: Option<i64>,
     /// When the sender's receipt was accepted, in seconds since the epoch.
     pub receipt_sent_at: Option<i64>,
+    /// The files sent with it, in the order sent.
+    pub files: Vec<crate::upload::Received>,
 }
 
 /// The two emails a submission produces.
@@ -463,6 +465,7 @@ impl Db {
                 last_error: r.get("last_error")?,
                 district_sent_at: r.get("district_sent_at")?,
                 receipt_sent_at: r.get("receipt_sent_at")?,
+                files: Vec::new(),
             },
             answers,
         ))
@@ -475,6 +478,7 @@ impl Db {
         for row in rows {
             let (mut stored, answers) = row?;
             stored.answers = serde_json::from_str(&answers)?;
+            stored.files = self.files_where("f.submission_id = ?1", params![stored.id])?;
             out.push(stored);
         }
         Ok(out)
@@ -495,10 +499,18 @@ impl Db {
 
     /// The files of the submission `protocol`, in the order sent.
     pub fn files_of(&self, protocol: &str) -> Result<Vec<crate::upload::Received>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT f.field, f.name, f.size, f.sha256, f.kind, f.path FROM files f JOIN submissions s ON s.id = f.submission_id WHERE s.protocol = ?1 ORDER BY f.id",
-        )?;
-        let rows = stmt.query_map(params![protocol], |r| {
+        self.files_where("s.protocol = ?1", params![protocol])
+    }
+
+    fn files_where(
+        &self,
+        condition: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<crate::upload::Received>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT f.field, f.name, f.size, f.sha256, f.kind, f.path FROM files f JOIN submissions s ON s.id = f.submission_id WHERE {condition} ORDER BY f.id"
+        ))?;
+        let rows = stmt.query_map(params, |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,

@@ -381,3 +381,36 @@ pub fn remove_orphans(root: &Path, known: &std::collections::HashSet<String>) ->
     }
     removed
 }
+
+/// Copies `files` (of one submission) from `root` into `out`, named
+/// `{n}-{name}` with only safe characters, checking each copy against the
+/// SHA-256 recorded when it was received. Returns the paths written.
+pub fn copy_out(root: &Path, files: &[Received], out: &Path) -> Result<Vec<PathBuf>, UploadError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let mut written = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let from = root.join(&f.path);
+        let bytes = std::fs::read(&from).map_err(io(&from))?;
+        if hex(&Sha256::digest(&bytes)) != f.sha256 {
+            return Err(UploadError::Io {
+                path: from,
+                source: std::io::Error::other("the file's SHA-256 is not the one recorded"),
+            });
+        }
+        let safe: String = f
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let to = out.join(format!("{}-{}", i + 1, safe.trim_start_matches('.')));
+        std::fs::write(&to, &bytes).map_err(io(&to))?;
+        written.push(to);
+    }
+    Ok(written)
+}

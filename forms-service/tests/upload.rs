@@ -275,3 +275,164 @@ fn files_are_checked_by_content_and_stored_with_their_hash() {
     assert_eq!(count(&db, "files"), 0);
     assert_eq!(folders(&files_dir), 0, "erase removes the uploaded files");
 }
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The district's email and the receipt, through a real SMTP server.
+fn emails(maildir: &Path) -> (Vec<u8>, Vec<u8>) {
+    let mails = wait_for_mail(maildir, 2);
+    let subject = |m: &Vec<u8>| {
+        mail_parser::MessageParser::default()
+            .parse(m)
+            .and_then(|p| p.subject().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let district = mails
+        .iter()
+        .find(|m| subject(m).starts_with('['))
+        .unwrap()
+        .clone();
+    let receipt = mails.iter().find(|m| **m != district).unwrap().clone();
+    (district, receipt)
+}
+
+#[test]
+fn the_district_email_carries_the_files_and_the_receipt_their_hashes() {
+    use mail_parser::{MessageParser, MimeHeaders};
+    let dir = tempfile::tempdir().unwrap();
+    let out = build(dir.path());
+    let maildir = dir.path().join("maildir");
+    let smtp = SmtpServer::start(free_port(), &maildir);
+    let forms = out.display().to_string();
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_FORMS_DIR", forms.as_str())],
+    );
+    let signed = p7m(&pdf());
+    let r = post(
+        &service,
+        &multipart(&[("domanda.pdf", &pdf()), ("domanda.pdf.p7m", &signed)]),
+    );
+    assert_eq!(r.status, 303, "{r:?}");
+    let location = r.header("location").unwrap().to_string();
+    let protocol = location.rsplit('=').next().unwrap().to_string();
+
+    // The confirmation page: sizes and SHA-256, no names.
+    let page = service.request("GET", &location, &[], b"");
+    assert!(page
+        .body
+        .contains(&format!("SHA-256: <code>{}</code>", sha256(&pdf()))));
+    assert!(page
+        .body
+        .contains(&format!("SHA-256: <code>{}</code>", sha256(&signed))));
+    assert!(!page.body.contains("domanda.pdf"));
+
+    let (district, receipt) = emails(&maildir);
+    let district = MessageParser::default().parse(&district).unwrap();
+    let attachments: Vec<(String, Vec<u8>, String)> = district
+        .attachments()
+        .map(|a| {
+            (
+                a.attachment_name().unwrap_or_default().to_string(),
+                a.contents().to_vec(),
+                a.content_type()
+                    .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(attachments.len(), 2);
+    assert_eq!(attachments[0].0, "domanda.pdf");
+    assert_eq!(attachments[0].1, pdf(), "the PDF byte for byte");
+    assert_eq!(attachments[0].2, "application/pdf");
+    assert_eq!(attachments[1].0, "domanda.pdf.p7m");
+    assert_eq!(attachments[1].1, signed, "the P7M byte for byte");
+    assert_eq!(attachments[1].2, "application/pkcs7-mime");
+    let text = district.body_text(0).unwrap();
+    assert!(
+        text.contains(&format!(
+            "- domanda.pdf ({} byte), SHA-256: {}",
+            pdf().len(),
+            sha256(&pdf())
+        )),
+        "{text}"
+    );
+
+    // The receipt lists name, size and SHA-256 and attaches nothing.
+    let receipt = MessageParser::default().parse(&receipt).unwrap();
+    assert_eq!(receipt.attachments().count(), 0);
+    let text = receipt.body_text(0).unwrap();
+    assert!(
+        text.contains(&format!(
+            "- domanda.pdf.p7m ({} byte), SHA-256: {}",
+            signed.len(),
+            sha256(&signed)
+        )),
+        "{text}"
+    );
+
+    // The files out again, checked, with the command the email names.
+    let target = dir.path().join("scaricati");
+    let got = service.cli(&[
+        "attachments",
+        &protocol,
+        "--output",
+        target.to_str().unwrap(),
+    ]);
+    assert!(got.status.success(), "{got:?}");
+    assert_eq!(std::fs::read(target.join("1-domanda.pdf")).unwrap(), pdf());
+    assert_eq!(
+        std::fs::read(target.join("2-domanda.pdf.p7m")).unwrap(),
+        signed
+    );
+
+    // The export lists names and hashes.
+    let csv = service.cli(&["export", "--csv"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.contains("File allegati (nome, SHA-256)"));
+    assert!(csv.contains(&format!("domanda.pdf (SHA-256 {})", sha256(&pdf()))));
+}
+
+#[test]
+fn over_the_attachment_limit_the_email_says_how_to_fetch_the_files() {
+    use mail_parser::MessageParser;
+    let dir = tempfile::tempdir().unwrap();
+    let out = build(dir.path());
+    let maildir = dir.path().join("maildir");
+    let smtp = SmtpServer::start(free_port(), &maildir);
+    let forms = out.display().to_string();
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_FORMS_DIR", forms.as_str()),
+            ("AMBITO_FORMS_ATTACHMENTS_MAX_MB", "0"),
+        ],
+    );
+    let r = post(&service, &multipart(&[("domanda.pdf", &pdf())]));
+    assert_eq!(r.status, 303, "{r:?}");
+    let protocol = r
+        .header("location")
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_string();
+    let (district, _) = emails(&maildir);
+    let district = MessageParser::default().parse(&district).unwrap();
+    assert_eq!(district.attachments().count(), 0);
+    let text = district.body_text(0).unwrap();
+    assert!(
+        text.contains(&format!(
+            "ambito-forms attachments {protocol} --output CARTELLA"
+        )),
+        "{text}"
+    );
+    assert!(text.contains(&sha256(&pdf())));
+}
