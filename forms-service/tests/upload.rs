@@ -491,7 +491,7 @@ fn ten_megabyte_uploads_stream_to_disk() {
         .map(|_| {
             let body = std::sync::Arc::clone(&body);
             std::thread::spawn(move || {
-                common::request(
+                request(
                     port,
                     "POST",
                     "/forms/con-allegati",
