@@ -539,6 +539,12 @@ async fn submit(
                     "protocol": protocol.as_str(),
                     "receipt": protocol.as_str(),
                     "received_at": when,
+                    // To the sender only: what arrived, to prove it.
+                    "files": upload.as_ref().map(|u| u.files.iter().map(|f| serde_json::json!({
+                        "name": f.name,
+                        "size": f.size,
+                        "sha256": f.sha256,
+                    })).collect::<Vec<_>>()).unwrap_or_default(),
                 })),
             )
                 .into_response()

@@ -144,6 +144,16 @@ impl Browser {
         }
     }
 
+    /// A new tab with JavaScript on (the site's script at work).
+    fn open_tab_with_scripts(&mut self) {
+        let target = self.call("Target.createTarget", json!({ "url": "about:blank" }));
+        let attached = self.call(
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        self.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+    }
+
     /// A new tab with JavaScript disabled.
     fn open_tab(&mut self) {
         let target = self.call("Target.createTarget", json!({ "url": "about:blank" }));
@@ -564,4 +574,94 @@ fn a_call_takes_signed_files_until_it_closes() {
         1,
         "only the accepted post is stored: {list}"
     );
+}
+
+#[test]
+fn with_javascript_files_are_sent_with_formdata_and_the_receipt_shows_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    let (service_port, site_port) = (free_port(), free_port());
+    edit_site(dir.path(), service_port, site_port);
+    make_call(dir.path(), false);
+    ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
+    let public = dir.path().join("public");
+    let site = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &site_port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&public)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _site = KillOnDrop(site);
+    let maildir = dir.path().join("maildir");
+    let smtp = SmtpServer::start(free_port(), &maildir);
+    let public_dir = public.display().to_string();
+    let listen = format!("127.0.0.1:{service_port}");
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_FORMS_DIR", public_dir.as_str()),
+            ("AMBITO_FORMS_LISTEN", listen.as_str()),
+        ],
+    );
+    eventually(30, "the site is served", || {
+        request(site_port, "GET", "/", &[], b"").status == 200
+    });
+    // A 3 MB PDF: large enough for the progress to be shown.
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(3 * 1024 * 1024, b' ');
+    let file = dir.path().join("domanda.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+
+    let mut browser = Browser::start();
+    browser.open_tab_with_scripts();
+    let url = format!("http://127.0.0.1:{site_port}/partecipa/manifestazione-di-interesse/");
+    browser.call("Page.navigate", json!({ "url": url }));
+    browser.wait_for("<form class=\"modulo\"");
+    for (field, text) in [
+        ("denominazione", "Associazione Con Script"),
+        ("codice_fiscale", "12345678903"),
+        ("sede_legale", "Via Roma 1, 55051 Barga"),
+        ("legale_rappresentante", "Anna Bianchi"),
+        ("referente", "Luca Verdi"),
+        ("email", "script@esempio.it"),
+        ("telefono", "0583 123456"),
+        ("esperienza", "Doposcuola da dieci anni."),
+    ] {
+        browser.type_into(&format!("#campo-{field}"), text);
+    }
+    let select = browser.node("#campo-forma_giuridica");
+    browser.call("DOM.focus", json!({ "nodeId": select }));
+    let option = browser.node("#campo-forma_giuridica option[value=aps]");
+    browser.call(
+        "DOM.setAttributeValue",
+        json!({ "nodeId": option, "name": "selected", "value": "selected" }),
+    );
+    for box_ in ["#campo-comuni-1", "#campo-linee-3", "#campo-privacy"] {
+        browser.click(box_);
+    }
+    let input = browser.node("#campo-domanda");
+    browser.call(
+        "DOM.setFileInputFiles",
+        json!({ "nodeId": input, "files": [file.display().to_string()] }),
+    );
+    browser.click("form.modulo button[type=submit]");
+    // The receipt in place, on the site's own page, with the file's hash.
+    let page = browser.wait_for("File ricevuti");
+    assert!(page.contains(&sha256(&pdf)), "{page}");
+    // In place (the service's own receipt page has an h1 and no names).
+    assert!(page.contains("<h2>Richiesta inviata</h2>"), "{page}");
+    assert!(page.contains("domanda.pdf (3145728 byte), SHA-256: "), "{page}");
+    assert!(page.contains("Numero di ricevuta: <strong>MI-"), "{page}");
+    let list = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
+    assert!(list.contains("Associazione Con Script"), "{list}");
+    wait_for_mail(&maildir, 2);
 }
