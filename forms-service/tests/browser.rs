@@ -655,11 +655,11 @@ fn with_javascript_files_are_sent_with_formdata_and_the_receipt_shows_in_place()
     );
     browser.click("form.modulo button[type=submit]");
     // The receipt in place, on the site's own page, with the file's hash.
-    let page = browser.wait_for("File ricevuti");
+    let page = browser.wait_for("File: domanda.pdf");
     assert!(page.contains(&sha256(&pdf)), "{page}");
     // In place (the service's own receipt page has an h1 and no names).
     assert!(page.contains("<h2>Richiesta inviata</h2>"), "{page}");
-    assert!(page.contains("domanda.pdf (3145728 byte), SHA-256: "), "{page}");
+    assert!(page.contains("File: domanda.pdf (3145728 byte), SHA-256: "), "{page}");
     assert!(page.contains("Numero di ricevuta: <strong>MI-"), "{page}");
     let list = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
     assert!(list.contains("Associazione Con Script"), "{list}");

@@ -14,7 +14,7 @@
   function data() {
     var out = {};
     new FormData(form).forEach(function (v, k) {
-      if (typeof v !== "string") return; // files are checked when sent
+      if (typeof v != "string") return;
       out[k] = k in out ? [].concat(out[k], v) : v;
     });
     return out;
@@ -167,71 +167,37 @@
     var next = form.parentNode.getAttribute("data-grazie");
     if (next) done.querySelector("a").href = next;
     else done.lastChild.remove();
-    if (body.files && body.files.length) {
-      var h = document.createElement("h3");
-      h.textContent = "File ricevuti";
-      var ol = document.createElement("ol");
-      body.files.forEach(function (f) {
-        var li = document.createElement("li");
-        li.appendChild(document.createTextNode(f.name + " (" + f.size + " byte), SHA-256: "));
-        var code = document.createElement("code");
-        code.textContent = f.sha256;
-        li.appendChild(code);
-        ol.appendChild(li);
-      });
-      done.insertBefore(ol, done.children[2]);
-      done.insertBefore(h, ol);
-    }
+    (body.files || []).forEach(function (f) {
+      done.children[1].append(document.createElement("br"), "File: " + f.name + " (" + f.size + " byte), SHA-256: " + f.sha256);
+    });
     summary({}, false);
     form.parentNode.replaceChild(done, form);
     done.focus();
   }
 
-  // A form with files: sent as FormData (multipart), with the upload's
-  // progress announced for large files. Resolves to { status, body }.
-  function postFiles(url) {
-    return new Promise(function (resolve, reject) {
-      var xhr = new XMLHttpRequest();
-      var bar = null;
-      xhr.open("POST", url);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.upload.onprogress = function (ev) {
-        if (!ev.lengthComputable || ev.total < 1024 * 1024) return;
-        if (!bar) {
-          bar = document.createElement("p");
-          bar.className = "invio-progresso";
-          bar.setAttribute("role", "status");
-          bar.innerHTML = "<label>Invio dei file in corso: <progress max=\"100\" value=\"0\"></progress> <span></span></label>";
-          form.querySelector("button[type=submit]").insertAdjacentElement("beforebegin", bar);
-        }
-        var pct = Math.floor((ev.loaded / ev.total) * 100);
-        bar.querySelector("progress").value = pct;
-        bar.querySelector("span").textContent = pct + "%";
+  function upload(url) {
+    return new Promise(function (ok, ko) {
+      var x = new XMLHttpRequest(), bar = document.createElement("progress");
+      bar.title = "Invio dei file";
+      x.open("POST", url);
+      x.setRequestHeader("Accept", "application/json");
+      x.upload.onprogress = function (e) {
+        if (e.total > 1e6) form.appendChild(bar).value = e.loaded / e.total;
       };
-      xhr.onload = function () {
-        if (bar) bar.remove();
-        try {
-          resolve({ status: xhr.status, body: JSON.parse(xhr.responseText) });
-        } catch (err) {
-          reject(err);
-        }
-      };
-      xhr.onerror = function () { if (bar) bar.remove(); reject(new Error("rete")); };
-      xhr.send(new FormData(form));
+      x.onload = function () { bar.remove(); ok(new Response(x.response, { status: x.status })); };
+      x.onerror = ko;
+      x.send(new FormData(form));
     });
   }
 
   form.addEventListener("submit", function (e) {
-    var files = form.enctype === "multipart/form-data";
-    if (files && !window.XMLHttpRequest) return; // the browser posts it itself
     e.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    (files
-      ? postFiles(form.action)
-      : post(form.action).then(function (r) {
-          return r.json().then(function (body) { return { status: r.status, body: body }; });
-        }))
+    (form.enctype == "multipart/form-data" ? upload : post)(form.action)
+      .then(function (r) {
+        return r.json().then(function (body) { return { status: r.status, body: body }; });
+      })
       .then(function (r) {
         button.disabled = false;
         if (r.status === 201) {
