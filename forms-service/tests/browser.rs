@@ -349,7 +349,7 @@ fn without_javascript_a_mistake_can_be_corrected_and_sent() {
 /// 2020 with `closed`) asking for the signed request as a file.
 fn make_call(root: &Path, closed: bool) {
     let path = root.join("content/partecipa/manifestazione-di-interesse/_index.md");
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = without_shipped_file_field(&std::fs::read_to_string(&path).unwrap());
     let dates = if closed {
         "    opens: 2020-01-01\n    closes: 2020-06-30\n"
     } else {
@@ -659,9 +659,24 @@ fn with_javascript_files_are_sent_with_formdata_and_the_receipt_shows_in_place()
     assert!(page.contains(&sha256(&pdf)), "{page}");
     // In place (the service's own receipt page has an h1 and no names).
     assert!(page.contains("<h2>Richiesta inviata</h2>"), "{page}");
-    assert!(page.contains("File: domanda.pdf (3145728 byte), SHA-256: "), "{page}");
+    assert!(
+        page.contains("File: domanda.pdf (3145728 byte), SHA-256: "),
+        "{page}"
+    );
     assert!(page.contains("Numero di ricevuta: <strong>MI-"), "{page}");
     let list = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
     assert!(list.contains("Associazione Con Script"), "{list}");
     wait_for_mail(&maildir, 2);
+}
+
+/// The shipped page without its own `domanda` field (the fixture's
+/// replaces it).
+fn without_shipped_file_field(text: &str) -> String {
+    match (
+        text.find("      - name: domanda\n"),
+        text.find("      - name: privacy\n"),
+    ) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &text[..a], &text[b..]),
+        _ => text.to_string(),
+    }
 }

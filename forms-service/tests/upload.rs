@@ -35,7 +35,7 @@ fn build_with(dir: &Path, max_mb: u32) -> PathBuf {
         1,
     );
     std::fs::write(site.join("site.yaml"), yaml).unwrap();
-    let text = std::fs::read_to_string(site.join(PAGE)).unwrap();
+    let text = without_shipped_file_field(&std::fs::read_to_string(site.join(PAGE)).unwrap());
     let text = text
         .replacen(
             "    id: manifestazione-di-interesse\n",
@@ -527,4 +527,16 @@ fn ten_megabyte_uploads_stream_to_disk() {
         after.saturating_sub(before)
     );
     assert_eq!(count(&dir.path().join("forms.sqlite3"), "files"), 10);
+}
+
+/// The shipped page without its own `domanda` field (the fixture's
+/// replaces it).
+fn without_shipped_file_field(text: &str) -> String {
+    match (
+        text.find("      - name: domanda\n"),
+        text.find("      - name: privacy\n"),
+    ) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &text[..a], &text[b..]),
+        _ => text.to_string(),
+    }
 }

@@ -170,7 +170,7 @@ fn line_breaks_are_refused_in_every_single_line_field() {
         f.kind.single_line()
             && !matches!(
                 f.kind,
-                FieldKind::Consent | FieldKind::Multiselect | FieldKind::Select
+                FieldKind::Consent | FieldKind::Multiselect | FieldKind::Select | FieldKind::File
             )
     }) {
         for injected in ["x\r\nBcc: a@b.it", "x\nBcc: a@b.it", "x\rTo: a@b.it"] {
