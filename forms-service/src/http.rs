@@ -522,6 +522,17 @@ async fn submit(
             );
         }
     };
+    // The same post sent twice gets the first one's number: its files
+    // are the first one's, and this post's copies are not kept.
+    if let Some(u) = upload.as_ref().filter(|u| !u.files.is_empty()) {
+        let stored = files_of(&state, protocol.as_str()).await;
+        if !stored
+            .iter()
+            .any(|f| u.files.iter().any(|g| g.path == f.path))
+        {
+            u.discard();
+        }
+    }
     if spam {
         tracing::warn!(form = %form_id, protocol = %protocol, "honeypot filled: stored as spam");
     } else {

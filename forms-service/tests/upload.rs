@@ -216,6 +216,17 @@ fn files_are_checked_by_content_and_stored_with_their_hash() {
     assert_eq!(rows[1].0, "domanda.pdf.p7m");
     assert_eq!(folders(&files_dir), 1);
 
+    // The same post again (Back, then send): the first number, and this
+    // post's copies of the files are not kept.
+    let again = post(
+        &service,
+        &multipart(&[("domanda.pdf", &pdf()), ("domanda.pdf.p7m", &signed)]),
+    );
+    assert_eq!(again.status, 303);
+    assert_eq!(again.header("location"), r.header("location"));
+    assert_eq!(count(&db, "submissions"), 1);
+    assert_eq!(folders(&files_dir), 1, "a repeated post leaves no copy");
+
     // A PNG renamed to .pdf, an empty file, a file over 1 MB: each a
     // precise message next to the field, nothing stored, nothing on disk.
     let r = post(&service, &multipart(&[("domanda.pdf", &png())]));
