@@ -287,36 +287,32 @@ async fn read(
             file.write_all(&chunk).await.map_err(io(&path))?;
         }
         let label = &field.label;
-        let problem = if too_big {
-            Some(format!(
+        let checked = if too_big {
+            Err(format!(
                 "«{label}»: il file «{display}» è troppo grande: al massimo {} MB.",
                 max / (1024 * 1024)
             ))
         } else if size == 0 {
-            Some(format!("«{label}»: il file «{display}» è vuoto."))
+            Err(format!("«{label}»: il file «{display}» è vuoto."))
         } else {
-            let found = filetype::detect(&head);
-            match found {
-                Some(d) if field.accept.contains(&d.kind) => None,
-                other => Some(mismatch(
-                    label,
-                    &display,
-                    other.map(|d| d.kind),
-                    &field.accept,
-                )),
+            match filetype::detect(&head).map(|d| d.kind) {
+                Some(kind) if field.accept.contains(&kind) => Ok(kind),
+                other => Err(mismatch(label, &display, other, &field.accept)),
             }
         };
-        if let Some(message) = problem {
-            drop(file);
-            let _ = tokio::fs::remove_file(&path).await;
-            errors.push(FieldError {
-                field: name,
-                message,
-            });
-            continue;
-        }
+        let kind = match checked {
+            Ok(kind) => kind,
+            Err(message) => {
+                drop(file);
+                let _ = tokio::fs::remove_file(&path).await;
+                errors.push(FieldError {
+                    field: name,
+                    message,
+                });
+                continue;
+            }
+        };
         file.sync_all().await.map_err(io(&path))?;
-        let kind = filetype::detect(&head).map_or(FileType::Pdf, |d| d.kind);
         upload.raw.push((name.clone(), display.clone()));
         upload.files.push(Received {
             field: name,
