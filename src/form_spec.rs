@@ -19,6 +19,8 @@
 //! the addresses of linked pages) is resolved later by [`crate::forms`].
 
 use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, Pos};
+use crate::form::call::{self, Call, Document, End};
+use crate::form::filetype::{FileType, FILE_TYPES};
 use crate::form::{valid_name, Choice, FieldDef, FieldKind, FormDefinition};
 use crate::front_matter::RefUse;
 use crate::yaml::{Key, Source, Value, Yaml};
@@ -32,6 +34,11 @@ const FORM_KEYS: &[&str] = &[
     "honeypot",
     "submit",
     "fields",
+    "opens",
+    "closes",
+    "rule",
+    "responsible",
+    "documents",
 ];
 const FIELD_KEYS: &[&str] = &[
     "name",
@@ -43,6 +50,9 @@ const FIELD_KEYS: &[&str] = &[
     "options_from",
     "max_length",
     "autocomplete",
+    "accept",
+    "max_size_mb",
+    "multiple",
 ];
 /// Field types as staff write them.
 const KINDS: &[(&str, FieldKind)] = &[
@@ -56,6 +66,7 @@ const KINDS: &[(&str, FieldKind)] = &[
     ("select", FieldKind::Select),
     ("multiselect", FieldKind::Multiselect),
     ("consent", FieldKind::Consent),
+    ("file", FieldKind::File),
 ];
 
 /// A checked form: its definition, complete but for what the whole site
@@ -265,6 +276,7 @@ impl Checker<'_> {
         let privacy = self
             .text(entries, "privacy", &what, false, y.pos)
             .and_then(|(v, pos)| self.link(v, pos, "privacy"));
+        let call = self.call(entries, &what);
         let mut fields = Vec::new();
         let mut options_from = Vec::new();
         match entries.iter().find(|(k, _)| k.name == "fields") {
@@ -302,10 +314,75 @@ impl Checker<'_> {
                 fields,
                 privacy_url: privacy,
                 submit_label: submit.map(|(s, _)| s),
+                call,
             },
             field: self.field.to_string(),
             pos: y.pos.below(self.source.shift),
             options_from,
+        })
+    }
+
+    /// The call's keys (`opens`, `closes`, `rule`, `responsible`,
+    /// `documents`), `None` when the form has none of them.
+    fn call(&mut self, entries: &Entries, what: &str) -> Option<Call> {
+        let at = Pos::new(1, 1);
+        let moment = |this: &mut Self, key: &str, end: End| {
+            let (v, pos) = this.text(entries, key, what, false, at)?;
+            let found = call::parse_moment(&v, end);
+            if found.is_none() {
+                this.problem(
+                    pos,
+                    format!("`{key}` must be a date such as 2026-12-01 or 2026-12-01 12:00 (Europe/Rome), found `{v}`"),
+                );
+            }
+            found.map(|t| (t, pos))
+        };
+        let opens = moment(self, "opens", End::Start);
+        let closes = moment(self, "closes", End::Finish);
+        if let (Some((o, _)), Some((c, pos))) = (opens, closes) {
+            if c <= o {
+                self.problem(pos, "`closes` must come after `opens`".into());
+            }
+        }
+        let rule = self.text(entries, "rule", what, false, at);
+        let responsible = self.text(entries, "responsible", what, false, at);
+        let mut documents = Vec::new();
+        if let Some((_, list)) = entries.iter().find(|(k, _)| k.name == "documents") {
+            match &list.value {
+                Value::Seq(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let Some(e) = self.map(item, "a document", &["label", "link"]) else {
+                            continue;
+                        };
+                        let label = self.text(e, "label", "a document", true, item.pos);
+                        let link = self
+                            .text(e, "link", "a document", true, item.pos)
+                            .and_then(|(v, pos)| self.link(v, pos, &format!("documents.{i}")));
+                        if let (Some((label, _)), Some(link)) = (label, link) {
+                            documents.push(Document { label, link });
+                        }
+                    }
+                }
+                other => self.problem(
+                    list.pos,
+                    format!(
+                        "`documents` must be a list of `label` and `link`, found {}",
+                        other.kind()
+                    ),
+                ),
+            }
+        }
+        let any = opens.is_some()
+            || closes.is_some()
+            || rule.is_some()
+            || responsible.is_some()
+            || !documents.is_empty();
+        any.then(|| Call {
+            opens: opens.map(|(t, _)| t),
+            closes: closes.map(|(t, _)| t),
+            rule: rule.map(|(s, _)| s),
+            responsible: responsible.map(|(s, _)| s),
+            documents,
         })
     }
 
@@ -345,8 +422,56 @@ impl Checker<'_> {
         let mut autocomplete = None;
         let mut options: Option<Vec<Choice>> = None;
         let mut from = None;
+        let mut accept: Vec<FileType> = Vec::new();
+        let mut max_size_mb = None;
+        let mut multiple = false;
         for (k, v) in entries {
             match (k.name.as_str(), &v.value) {
+                ("multiple", Value::Bool(b)) => multiple = *b,
+                ("max_size_mb", Value::Int(n)) if (1..=100).contains(n) => {
+                    max_size_mb = u32::try_from(*n).ok();
+                }
+                ("accept", Value::Seq(items)) => {
+                    for item in items {
+                        let found = match &item.value {
+                            Value::Str(s) => FILE_TYPES.iter().find(|(n, _)| n == s),
+                            _ => None,
+                        };
+                        match found {
+                            Some(&(_, t)) => accept.push(t),
+                            None => {
+                                let names: Vec<&str> = FILE_TYPES.iter().map(|(n, _)| *n).collect();
+                                let written =
+                                    self.source.raw_text(item).unwrap_or_default().to_string();
+                                let hint = hint_among(&written, &names, "types");
+                                self.problem(
+                                    item.pos,
+                                    format!("unknown file type `{written}` in `accept`{hint}"),
+                                );
+                            }
+                        }
+                    }
+                }
+                ("multiple", other) => self.problem(
+                    v.pos,
+                    format!("`multiple` must be true or false, found {}", other.kind()),
+                ),
+                ("max_size_mb", _) => {
+                    let written = self.source.raw_text(v).unwrap_or_default().to_string();
+                    self.problem(
+                        v.pos,
+                        format!(
+                            "`max_size_mb` must be a whole number from 1 to 100, found `{written}`"
+                        ),
+                    );
+                }
+                ("accept", other) => self.problem(
+                    v.pos,
+                    format!(
+                        "`accept` must be a list of file types (pdf, p7m, jpg, png), found {}",
+                        other.kind()
+                    ),
+                ),
                 ("required", Value::Bool(b)) => required = *b,
                 ("max_length", Value::Int(n)) if *n > 0 => {
                     max_length = usize::try_from(*n).ok();
@@ -414,6 +539,20 @@ impl Checker<'_> {
                 format!("a `{written}` field needs `options` or `options_from`"),
             );
         }
+        let is_file = kind == Some(FieldKind::File);
+        if is_file && accept.is_empty() {
+            self.problem(
+                y.pos,
+                "a `file` field needs `accept`, the list of file types it takes (pdf, p7m, jpg, png)".into(),
+            );
+        }
+        let file_keys = ["accept", "max_size_mb", "multiple"];
+        if let Some((k, _)) = entries
+            .iter()
+            .find(|(k, _)| !is_file && kind.is_some() && file_keys.contains(&k.name.as_str()))
+        {
+            self.problem(k.pos, format!("`{}` is only for `file` fields", k.name));
+        }
         if options.is_some() && from.is_some() {
             self.problem(
                 y.pos,
@@ -429,6 +568,9 @@ impl Checker<'_> {
             options: options.unwrap_or_default(),
             max_length,
             autocomplete,
+            accept,
+            max_size_mb,
+            multiple,
         };
         Some((field, from))
     }
@@ -488,15 +630,83 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields)",
+                "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields, opens, closes, rule, responsible, documents)",
                 "content/partecipa/_index.md:3:5: error: `id` must use only letters, digits, - and _, found `m i`",
                 "content/partecipa/_index.md:5:12: error: `thank_you` must be a page link such as @/privacy.md or an address, found `grazie`",
-                "content/partecipa/_index.md:9:40: error: unknown field type `emial` (did you mean `email`? types: text, textarea, email, pec, tel, codice_fiscale_ente, codice_fiscale, select, multiselect, consent)",
+                "content/partecipa/_index.md:9:40: error: unknown field type `emial` (did you mean `email`? types: text, textarea, email, pec, tel, codice_fiscale_ente, codice_fiscale, select, multiselect, consent, file)",
                 "content/partecipa/_index.md:10:13: error: field name `email` is used twice in this form",
                 "content/partecipa/_index.md:10:59: error: `required` must be true or false, found text",
                 "content/partecipa/_index.md:11:54: error: `options_from`: no section `comunni` in content/ (did you mean `comuni`?)",
                 "content/partecipa/_index.md:11:5: error: a `select` field needs `options` or `options_from`",
                 "content/partecipa/_index.md:12:5: error: a `select` field needs `options` or `options_from`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_call_has_dates_in_rome_a_rule_an_office_and_documents() {
+        let yaml = format!("{GOOD}opens: 2026-12-01 09:00\ncloses: 2026-12-15\nrule: art. 55 D.Lgs. 117/2017\nresponsible: Zona Distretto\ndocuments:\n  - {{ label: Avviso, link: \"@/partecipa/avviso.md\" }}\n  - {{ label: Modello, link: https://esempio.it/modello.pdf }}\n");
+        let (spec, msgs, refs) = check(&yaml);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let call = spec.unwrap().definition.call.unwrap();
+        assert_eq!(call.opens.unwrap().to_string(), "2026-12-01T08:00:00Z");
+        assert_eq!(call.closes.unwrap().to_string(), "2026-12-15T22:59:59Z");
+        assert_eq!(call.rule.as_deref(), Some("art. 55 D.Lgs. 117/2017"));
+        assert_eq!(call.documents.len(), 2);
+        assert_eq!(call.documents[1].link, "https://esempio.it/modello.pdf");
+        assert_eq!(refs[1].field, "form.documents.0");
+        assert_eq!(refs[1].name, "@/partecipa/avviso.md");
+    }
+
+    #[test]
+    fn call_problems_are_diagnostics_at_their_line() {
+        let yaml = format!("{GOOD}opens: 2026-12-15\ncloses: 2026-12-01\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(spec.is_none());
+        assert_eq!(
+            msgs,
+            ["content/partecipa/_index.md:15:9: error: `closes` must come after `opens`"]
+        );
+        let yaml = format!("{GOOD}opens: 1 dicembre\ndocuments:\n  - {{ label: Avviso, link: avviso.pdf }}\n  - {{ link: /a.pdf }}\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(spec.is_none());
+        assert_eq!(
+            msgs,
+            [
+                "content/partecipa/_index.md:14:8: error: `opens` must be a date such as 2026-12-01 or 2026-12-01 12:00 (Europe/Rome), found `1 dicembre`",
+                "content/partecipa/_index.md:16:28: error: `documents.0` must be a page link such as @/privacy.md or an address, found `avviso.pdf`",
+                "content/partecipa/_index.md:17:5: error: a document needs `label`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_field_accepts_checked_types_and_renders_as_multipart() {
+        let yaml = format!("{GOOD}  - {{ name: domanda, label: Domanda firmata, type: file, required: true, accept: [pdf, p7m], max_size_mb: 5 }}\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let def = spec.unwrap().definition;
+        let f = &def.fields[3];
+        assert_eq!(f.kind, FieldKind::File);
+        assert_eq!(f.accept, [FileType::Pdf, FileType::P7m]);
+        assert_eq!(f.max_file_bytes(), 5 * 1024 * 1024);
+        assert!(!f.multiple);
+        let html = crate::form::html::form(&def, "/forms/mi", None, Default::default());
+        assert!(html.contains("enctype=\"multipart/form-data\""), "{html}");
+        assert!(html.contains("<input type=\"file\" id=\"campo-domanda\" name=\"domanda\" accept=\".pdf,.p7m\" data-max-mb=\"5\" required>"), "{html}");
+        assert!(html.contains("<label for=\"campo-domanda\">Domanda firmata <span class=\"obbligatorio\">(obbligatorio)</span></label>"));
+
+        let yaml = format!("{GOOD}  - {{ name: d, label: D, type: file, accept: [pdf, docx], max_size_mb: 500, multiple: si }}\n  - {{ name: e, label: E, type: file }}\n  - {{ name: t, label: T, type: text, multiple: true }}\n");
+        let (spec, msgs, _) = check(&yaml);
+        assert!(spec.is_none());
+        assert_eq!(
+            msgs,
+            [
+                "content/partecipa/_index.md:14:52: error: unknown file type `docx` in `accept` (types: pdf, p7m, jpg, png)",
+                "content/partecipa/_index.md:14:72: error: `max_size_mb` must be a whole number from 1 to 100, found `500`",
+                "content/partecipa/_index.md:14:87: error: `multiple` must be true or false, found text",
+                "content/partecipa/_index.md:15:5: error: a `file` field needs `accept`, the list of file types it takes (pdf, p7m, jpg, png)",
+                "content/partecipa/_index.md:16:38: error: `multiple` is only for `file` fields",
             ]
         );
     }

@@ -101,6 +101,12 @@ pub fn compile(site: &Site) -> (Vec<CompiledForm>, Vec<Diagnostic>) {
                 .as_deref()
                 .map(|p| resolve_link(site, id, &format!("{field}.privacy"), p));
             definition.privacy_url = privacy.as_ref().map(|(abs, _)| abs.clone());
+            if let Some(call) = &mut definition.call {
+                for (i, doc) in call.documents.iter_mut().enumerate() {
+                    let key = format!("{field}.documents.{i}");
+                    doc.link = resolve_link(site, id, &key, &doc.link).0;
+                }
+            }
             for (i, section) in &spec.options_from {
                 let options = options_from(site, section);
                 if options.is_empty() {

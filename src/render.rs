@@ -319,7 +319,7 @@ impl Templates {
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         self.register_lookups(site);
-        self.register_forms(forms);
+        self.register_forms(site, forms);
         self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
@@ -535,7 +535,8 @@ impl Templates {
 
     /// `form(id="…")`: the form's HTML, from the same code the forms
     /// service uses to show it again with errors.
-    fn register_forms(&mut self, forms: &[CompiledForm]) {
+    fn register_forms(&mut self, site: &Site, forms: &[CompiledForm]) {
+        self.register_calls(site, forms);
         let forms: Arc<HashMap<String, CompiledForm>> = Arc::new(
             forms
                 .iter()
@@ -551,14 +552,75 @@ impl Templates {
                 let f = forms
                     .get(id)
                     .ok_or_else(|| tera::Error::msg(format!("form: no form `{id}`")))?;
-                let html = crate::form::html::form(
-                    &f.definition,
-                    &f.action,
-                    f.privacy_path.as_deref(),
-                    Default::default(),
-                );
+                let now = jiff::Timestamp::now();
+                let Some(call) = &f.definition.call else {
+                    return Ok(Json::String(crate::form::html::form(
+                        &f.definition,
+                        &f.action,
+                        f.privacy_path.as_deref(),
+                        Default::default(),
+                    )));
+                };
+                // A call shows its status as of the build; a closed one
+                // shows its notice in place of the form.
+                let mut html = crate::form::call::notice_html(call, now);
+                if call.status(now) != crate::form::call::Status::Closed {
+                    html.push_str(&crate::form::html::form(
+                        &f.definition,
+                        &f.action,
+                        f.privacy_path.as_deref(),
+                        Default::default(),
+                    ));
+                }
                 Ok(Json::String(html))
             });
+    }
+
+    /// `calls()`: the site's calls (forms with a `call`), open ones first
+    /// (those not yet open next), then closed ones, the latest closed
+    /// first; each with its page's `title` and `url`, `state` (`aperto`,
+    /// `non-aperto`, `chiuso`) and `status` (the Italian sentence), as of
+    /// the build.
+    fn register_calls(&mut self, site: &Site, forms: &[CompiledForm]) {
+        use crate::form::call::Status;
+        let now = jiff::Timestamp::now();
+        let mut calls: Vec<_> = forms
+            .iter()
+            .filter_map(|f| Some((f, f.definition.call.as_ref()?)))
+            .collect();
+        let rank = |s: Status| match s {
+            Status::Open => 0,
+            Status::NotYetOpen => 1,
+            Status::Closed => 2,
+        };
+        calls.sort_by_key(|(f, c)| {
+            let closed_latest_first = c.closes.map(|t| std::cmp::Reverse(t.as_second()));
+            (
+                rank(c.status(now)),
+                closed_latest_first,
+                f.definition.title.clone(),
+            )
+        });
+        let list: Vec<Json> = calls
+            .iter()
+            .map(|(f, c)| {
+                let page = &site.pages[f.page];
+                let state = match c.status(now) {
+                    Status::Open => "aperto",
+                    Status::NotYetOpen => "non-aperto",
+                    Status::Closed => "chiuso",
+                };
+                serde_json::json!({
+                    "title": page.src.meta.title,
+                    "url": page.url,
+                    "state": state,
+                    "status": c.status_text(now),
+                })
+            })
+            .collect();
+        let list = Json::Array(list);
+        self.tera
+            .register_function("calls", move |_: &HashMap<String, Json>| Ok(list.clone()));
     }
 
     /// What the forms service needs beside the form's page: the compiled

@@ -442,6 +442,14 @@ fn what_ended_is_told_in_the_past_and_what_followed_is_sourced() {
     ] {
         assert!(call.contains(fact), "call lacks {fact:?}");
     }
+    // Its summary: the rule and office from the sources, no invented dates.
+    let html = &pages["partecipa/manifestazione-di-interesse/index.html"];
+    assert!(html.contains("<dt>Riferimento normativo</dt><dd>Coprogettazione con gli enti del Terzo settore, sul modello dell’avviso di manifestazione di interesse pubblicato dalla Zona Distretto nel 2018 per il progetto AV3-2016-TOS_03"));
+    assert!(html.contains("<dt>Responsabile</dt><dd>Zona Distretto Valle del Serchio dell’Azienda USL Toscana Nord Ovest</dd>"));
+    assert!(!html.contains("<dt>Apertura</dt>") && !html.contains("<dt>Scadenza</dt>"));
+    // The partecipa section lists it with its status.
+    let partecipa = &pages["partecipa/index.html"];
+    assert!(partecipa.contains("<li class=\"avviso-voce avviso-voce--aperto\"><a href=\"/partecipa/manifestazione-di-interesse/\">Manifestazione di interesse</a><p>Aperto: non ha una data di scadenza.</p></li>"), "{partecipa}");
 }
 
 #[test]

@@ -112,6 +112,12 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let forms = load_forms(&config.forms_dir)?;
     let mut db = Db::open(&config.db)?;
     db.set_duplicate_window(config.duplicate_window);
+    // Files a crash left without their submission's row were never
+    // received: remove them before anything can count or send them.
+    let orphans = crate::upload::remove_orphans(&config.files_dir(), &db.file_dirs()?);
+    if orphans > 0 {
+        tracing::warn!(orphans, "removed uploaded files that no submission names");
+    }
     let writer = Writer::start(db);
     let transport = Transport::from_config(&config).map_err(StartError::Mail)?;
     let wake = Arc::new(Notify::new());

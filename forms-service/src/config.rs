@@ -96,6 +96,9 @@ pub struct Config {
     pub retention_days: u32,
     /// Receipts sent to one address in 24 hours, at most.
     pub receipts_per_day: u32,
+    /// The most the district's email carries as attachments, in bytes;
+    /// over it, the email lists the files and says how to fetch them.
+    pub attachments_max_bytes: u64,
     /// Time a client has to send a request's headers, and the longest a
     /// kept-alive connection may sit idle.
     pub header_timeout: Duration,
@@ -197,6 +200,7 @@ const KEYS: &[&str] = &[
     "header_timeout_seconds",
     "max_connections",
     "duplicate_window_minutes",
+    "attachments_max_mb",
 ];
 
 /// Variables with the same prefix that are not settings: the log filter
@@ -345,6 +349,14 @@ fn parse_rate_limit(text: &str) -> Option<RateLimit> {
 }
 
 impl Config {
+    /// Where uploaded files are kept: `files/` beside the database, one
+    /// folder per post.
+    pub fn files_dir(&self) -> PathBuf {
+        self.db
+            .parent()
+            .map_or_else(|| PathBuf::from("files"), |d| d.join("files"))
+    }
+
     /// Checks every setting, with defaults that run on a fresh machine.
     pub fn from_sources(s: &Sources) -> Result<Config, ConfigError> {
         let listen = s
@@ -483,6 +495,10 @@ impl Config {
         let receipts_per_day = s
             .parse::<u32>("receipts_per_day", "a whole number of receipts")?
             .unwrap_or(3);
+        let attachments_max_bytes = s
+            .parse::<u64>("attachments_max_mb", "a whole number of MB")?
+            .unwrap_or(15)
+            .saturating_mul(1024 * 1024);
         let header_timeout = Duration::from_secs_f64(
             s.parse::<f64>("header_timeout_seconds", "a number of seconds")?
                 .unwrap_or(5.0)
@@ -503,6 +519,7 @@ impl Config {
             verify_rate_limit,
             retention_days,
             receipts_per_day,
+            attachments_max_bytes,
             header_timeout,
             max_connections,
             listen,

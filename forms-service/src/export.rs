@@ -58,6 +58,11 @@ pub fn csv(submissions: &[Stored], out: impl Write) -> Result<(), csv::Error> {
         "Ultimo errore".into(),
     ];
     header.extend(columns.iter().map(|(_, label)| label.clone()));
+    // Files: one column, only when some submission has any.
+    let with_files = submissions.iter().any(|s| !s.files.is_empty());
+    if with_files {
+        header.push("File allegati (nome, SHA-256)".into());
+    }
     // Labels come from stored data too (a spam post's own keys, in
     // databases written before honeypot catches were trimmed).
     w.write_record(header.iter().map(|c| cell(c)))?;
@@ -77,6 +82,14 @@ pub fn csv(submissions: &[Stored], out: impl Write) -> Result<(), csv::Error> {
             }
         }
         row.extend(answers);
+        if with_files {
+            let files: Vec<String> = s
+                .files
+                .iter()
+                .map(|f| format!("{} (SHA-256 {})", f.name, f.sha256))
+                .collect();
+            row.push(files.join("\n"));
+        }
         w.write_record(row.iter().map(|c| cell(c)))?;
     }
     w.flush()?;
@@ -103,6 +116,7 @@ mod tests {
             last_error: None,
             district_sent_at: None,
             receipt_sent_at: None,
+            files: Vec::new(),
         }
     }
 

@@ -8,6 +8,7 @@ use crate::pages;
 use crate::proxy;
 use crate::ratelimit::Limiter;
 use crate::store::{self, Db, NewSubmission, StoredAnswer};
+use crate::upload;
 use crate::writer::Writer;
 use ambito::form::{self, FieldError, Validation};
 use axum::body::{Body, Bytes};
@@ -262,7 +263,7 @@ async fn verify(
                 .map(|e| (e.field, serde_json::Value::String(e.message)))
                 .collect(),
             Err(Validation::Input(e)) => {
-                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string(), None)
+                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string(), None);
             }
         };
     axum::Json(serde_json::json!({ "errors": errors })).into_response()
@@ -281,6 +282,16 @@ async fn received_at(state: &AppState, form_id: &str, number: &str) -> Option<i6
     .await
     .ok()
     .flatten()
+}
+
+async fn files_of(state: &AppState, number: &str) -> Vec<upload::Received> {
+    let db = Arc::clone(&state.db);
+    let n = number.to_string();
+    tokio::task::spawn_blocking(move || db.lock().ok().and_then(|db| db.files_of(&n).ok()))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// The confirmation page a browser is sent to after a submission:
@@ -310,7 +321,9 @@ async fn confirmation(
     match received_at(&state, &form_id, &protocol).await {
         Some(received_at) => {
             let when = crate::mail::italian_datetime(received_at);
-            axum::response::Html(pages::confirmation(form, &protocol, &when)).into_response()
+            let files = files_of(&state, &protocol).await;
+            axum::response::Html(pages::confirmation(form, &protocol, &when, &files))
+                .into_response()
         }
         None => refuse(
             Reply::Html,
@@ -347,6 +360,18 @@ async fn submit(
             shell,
         );
     }
+    // The call's dates, enforced on every post whatever page is open:
+    // nothing is read or stored before `opens` or after `closes`.
+    if let Some(call) = &def.call {
+        let now = jiff::Timestamp::now();
+        if let Some(message) = call.refusal(now) {
+            let status = match call.status(now) {
+                form::call::Status::Closed => StatusCode::GONE,
+                _ => StatusCode::FORBIDDEN,
+            };
+            return refuse(kind, status, &message, shell);
+        }
+    }
     let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
     if let Err(wait) = state.limiter.check(client, Instant::now()) {
         return too_many(kind, wait, shell);
@@ -362,41 +387,65 @@ async fn submit(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    let is_json = match content_type.as_str() {
-        "application/x-www-form-urlencoded" => false,
-        "application/json" => true,
-        _ => {
-            return refuse(
-                kind,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Formato dei dati non supportato: invia il modulo dalla pagina del sito.",
-                shell,
-            )
+    let mut upload: Option<upload::Upload> = None;
+    let raw = if content_type == "multipart/form-data" && def.has_files() {
+        let full = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let root = state.config.files_dir();
+        match upload::receive(&def, full, body, &root).await {
+            Ok(u) => {
+                let raw = u.raw.clone();
+                upload = Some(u);
+                raw
+            }
+            Err(upload::UploadError::TooLarge(limit)) => {
+                return refuse(
+                    kind,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("I file inviati superano in tutto il limite di {} MB: allega file più piccoli e riprova.", limit / (1024 * 1024)),
+                    shell,
+                )
+            }
+            Err(upload::UploadError::Fields { errors, raw }) => {
+                return invalid(kind, form, &form_id, &raw, &errors)
+            }
+            Err(upload::UploadError::Malformed(m)) => {
+                tracing::warn!(form = %form_id, error = %m, "malformed multipart post");
+                return refuse(
+                    kind,
+                    StatusCode::BAD_REQUEST,
+                    "I dati inviati non sono leggibili: invia il modulo dalla pagina del sito.",
+                    shell,
+                );
+            }
+            Err(e @ upload::UploadError::Io { .. }) => {
+                tracing::error!(form = %form_id, error = %e, "cannot write an uploaded file");
+                return refuse_for(
+                    kind,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.",
+                    shell,
+                    RETRY_AFTER_UNAVAILABLE,
+                );
+            }
         }
-    };
-    let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => {
-            return refuse(
-                kind,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
-                shell,
-            )
-        }
-    };
-    let parsed = if is_json {
-        input::json(&bytes)
     } else {
-        input::urlencoded(&bytes)
+        match read_plain(kind, &content_type, body, shell).await {
+            Ok(raw) => raw,
+            Err(response) => return response,
+        }
     };
-    let raw = match parsed {
-        Ok(raw) => raw,
-        Err(input::Malformed(message)) => {
-            return refuse(kind, StatusCode::BAD_REQUEST, &message, shell)
+    let discard = |upload: &Option<upload::Upload>| {
+        if let Some(u) = upload {
+            u.discard();
         }
     };
     let spam = def.honeypot_filled(&raw);
+    if spam {
+        discard(&upload);
+    }
     let submission = if spam {
         // Answered like a success, so the bot learns nothing; never emailed.
         NewSubmission {
@@ -417,6 +466,7 @@ async fn submit(
             sender: None,
             received_at: store::now(),
             spam: true,
+            files: Vec::new(),
         }
     } else {
         match form::validate(&def, &raw) {
@@ -439,21 +489,27 @@ async fn submit(
                     .collect(),
                 received_at: store::now(),
                 spam: false,
+                files: upload.as_ref().map(|u| u.files.clone()).unwrap_or_default(),
             },
             Err(Validation::Input(e)) => {
+                discard(&upload);
                 return refuse(
                     kind,
                     StatusCode::BAD_REQUEST,
                     &format!("{}.", capitalise(&e.to_string())),
                     shell,
-                )
+                );
             }
-            Err(Validation::Fields(errors)) => return invalid(kind, form, &form_id, &raw, &errors),
+            Err(Validation::Fields(errors)) => {
+                discard(&upload);
+                return invalid(kind, form, &form_id, &raw, &errors);
+            }
         }
     };
     let protocol = match state.writer.insert(submission).await {
         Ok(p) => p,
         Err(e) => {
+            discard(&upload);
             // Nothing was stored: never answer as if it had been. The
             // sender keeps the page and can send again later.
             tracing::error!(form = %form_id, error = %e, "submission refused: cannot store it");
@@ -466,6 +522,17 @@ async fn submit(
             );
         }
     };
+    // The same post sent twice gets the first one's number: its files
+    // are the first one's, and this post's copies are not kept.
+    if let Some(u) = upload.as_ref().filter(|u| !u.files.is_empty()) {
+        let stored = files_of(&state, protocol.as_str()).await;
+        if !stored
+            .iter()
+            .any(|f| u.files.iter().any(|g| g.path == f.path))
+        {
+            u.discard();
+        }
+    }
     if spam {
         tracing::warn!(form = %form_id, protocol = %protocol, "honeypot filled: stored as spam");
     } else {
@@ -483,6 +550,12 @@ async fn submit(
                     "protocol": protocol.as_str(),
                     "receipt": protocol.as_str(),
                     "received_at": when,
+                    // To the sender only: what arrived, to prove it.
+                    "files": upload.as_ref().map(|u| u.files.iter().map(|f| serde_json::json!({
+                        "name": f.name,
+                        "size": f.size,
+                        "sha256": f.sha256,
+                    })).collect::<Vec<_>>()).unwrap_or_default(),
                 })),
             )
                 .into_response()
@@ -500,6 +573,46 @@ async fn submit(
 
 /// Seconds to wait before sending again when the database cannot store.
 const RETRY_AFTER_UNAVAILABLE: u64 = 120;
+
+/// Reads an urlencoded or JSON body as `name=value` pairs, or the
+/// refusal to send.
+async fn read_plain(
+    kind: Reply,
+    content_type: &str,
+    body: Body,
+    shell: Option<&str>,
+) -> Result<Vec<(String, String)>, Response> {
+    let is_json = match content_type {
+        "application/x-www-form-urlencoded" => false,
+        "application/json" => true,
+        _ => {
+            return Err(refuse(
+                kind,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Formato dei dati non supportato: invia il modulo dalla pagina del sito.",
+                shell,
+            ))
+        }
+    };
+    let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Err(refuse(
+                kind,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
+                shell,
+            ))
+        }
+    };
+    let parsed = if is_json {
+        input::json(&bytes)
+    } else {
+        input::urlencoded(&bytes)
+    };
+    parsed
+        .map_err(|input::Malformed(message)| refuse(kind, StatusCode::BAD_REQUEST, &message, shell))
+}
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();

@@ -16,4 +16,5 @@ pub mod proxy;
 pub mod ratelimit;
 pub mod retention;
 pub mod store;
+pub mod upload;
 pub mod writer;

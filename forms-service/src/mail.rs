@@ -4,7 +4,8 @@
 use crate::config::{Config, TlsMode};
 use crate::store::Stored;
 use ambito::escape::escape;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use ambito::form::filetype::FileType;
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -174,6 +175,67 @@ fn answers_html(s: &Stored) -> String {
     out
 }
 
+/// A size as people read it in Italian: `850 byte`, `12,3 kB`, `1,2 MB`.
+pub fn size_it(bytes: u64) -> String {
+    let one = |n: u64, unit: u64| {
+        let tenths = (n * 10 + unit / 2) / unit;
+        format!("{},{}", tenths / 10, tenths % 10)
+    };
+    if bytes < 1024 {
+        format!("{bytes} byte")
+    } else if bytes < 1024 * 1024 {
+        format!("{} kB", one(bytes, 1024))
+    } else {
+        format!("{} MB", one(bytes, 1024 * 1024))
+    }
+}
+
+fn mime(kind: FileType) -> &'static str {
+    match kind {
+        FileType::Pdf => "application/pdf",
+        FileType::P7m => "application/pkcs7-mime",
+        FileType::Jpg => "image/jpeg",
+        FileType::Png => "image/png",
+    }
+}
+
+/// The files of a submission, one per line: name, size, SHA-256.
+fn files_text(s: &Stored) -> String {
+    let mut out = String::new();
+    if s.files.is_empty() {
+        return out;
+    }
+    out.push_str("\nFile allegati:\n");
+    for f in &s.files {
+        let _ = writeln!(
+            out,
+            "- {} ({}), SHA-256: {}",
+            one_line(&f.name),
+            size_it(f.size),
+            f.sha256
+        );
+    }
+    out
+}
+
+fn files_html(s: &Stored) -> String {
+    if s.files.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<h2>File allegati</h2>\n<ul>\n");
+    for f in &s.files {
+        let _ = writeln!(
+            out,
+            "<li>{} ({}), SHA-256: <code>{}</code></li>",
+            escape(&f.name),
+            size_it(f.size),
+            f.sha256
+        );
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
 fn html_page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"it\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n<body style=\"font-family:sans-serif;line-height:1.5\">\n{body}</body>\n</html>\n",
@@ -200,20 +262,35 @@ fn one_line(s: &str) -> String {
 pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
     let subject = one_line(&format!("[{}] {}: {}", s.protocol, s.form_title, who(s)));
     let when = italian_datetime(s.received_at);
+    let total: u64 = s.files.iter().map(|f| f.size).sum();
+    let attach = !s.files.is_empty() && total <= cfg.attachments_max_bytes;
+    let note = if s.files.is_empty() || attach {
+        String::new()
+    } else {
+        format!(
+            "I file ({} in tutto) superano il limite di {} per email e non sono allegati. Per scaricarli, sul server del servizio dei moduli: ambito-forms attachments {} --output CARTELLA",
+            size_it(total),
+            size_it(cfg.attachments_max_bytes),
+            s.protocol
+        )
+    };
     let plain = format!(
-        "Nuova richiesta ricevuta dal sito: {}.\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\n{}",
+        "Nuova richiesta ricevuta dal sito: {}.\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\n{}{}{note}",
         s.form_title,
         s.protocol,
-        answers_text(s)
+        answers_text(s),
+        files_text(s)
     );
     let html = html_page(
         &subject,
         &format!(
-            "<p>Nuova richiesta ricevuta dal sito: {}.</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{}",
+            "<p>Nuova richiesta ricevuta dal sito: {}.</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{}{}<p>{}</p>",
             escape(&s.form_title),
             escape(s.protocol.as_str()),
             escape(&when),
-            answers_html(s)
+            answers_html(s),
+            files_html(s),
+            escape(&note)
         ),
     );
     let mut builder = Message::builder()
@@ -224,9 +301,21 @@ pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
     if let Some(sender) = s.sender.as_deref().and_then(|e| e.parse::<Mailbox>().ok()) {
         builder = builder.reply_to(sender);
     }
-    builder
-        .multipart(alternative(plain, html))
-        .map_err(|e| e.to_string())
+    if !attach {
+        return builder
+            .multipart(alternative(plain, html))
+            .map_err(|e| e.to_string());
+    }
+    let mut mixed = MultiPart::mixed().multipart(alternative(plain, html));
+    let root = cfg.files_dir();
+    for f in &s.files {
+        let path = root.join(&f.path);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("cannot read the uploaded file {}: {e}", path.display()))?;
+        let kind = ContentType::parse(mime(f.kind)).map_err(|e| e.to_string())?;
+        mixed = mixed.singlepart(Attachment::new(one_line(&f.name)).body(bytes, kind));
+    }
+    builder.multipart(mixed).map_err(|e| e.to_string())
 }
 
 /// Longest answer copied into a receipt. The receipt goes to an address
@@ -238,6 +327,16 @@ pub const RECEIPT_ANSWER_LIMIT: usize = 80;
 /// replaced by how many characters were received.
 fn receipt_answers(s: &Stored) -> Stored {
     let mut copy = s.clone();
+    for f in &mut copy.files {
+        if f.name.chars().count() > RECEIPT_ANSWER_LIMIT {
+            f.name = f
+                .name
+                .chars()
+                .take(RECEIPT_ANSWER_LIMIT)
+                .collect::<String>()
+                + "…";
+        }
+    }
     for a in &mut copy.answers {
         let chars = a.display.chars().count();
         if chars > RECEIPT_ANSWER_LIMIT || a.display.contains('\n') {
@@ -256,19 +355,21 @@ pub fn receipt_message(cfg: &Config, s: &Stored) -> Option<Result<Message, Strin
     let when = italian_datetime(s.received_at);
     let shown = receipt_answers(s);
     let plain = format!(
-        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di ricevuta identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco una copia dei dati inviati:\n\n{}",
+        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di ricevuta identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco una copia dei dati inviati:\n\n{}{}",
         s.form_title,
         s.protocol,
-        answers_text(&shown)
+        answers_text(&shown),
+        files_text(&shown)
     );
     let html = html_page(
         &subject,
         &format!(
-            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di ricevuta identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Copia dei dati inviati</h2>\n{}",
+            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di ricevuta identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Copia dei dati inviati</h2>\n{}{}",
             escape(&s.form_title),
             escape(s.protocol.as_str()),
             escape(&when),
-            answers_html(&shown)
+            answers_html(&shown),
+            files_html(&shown)
         ),
     );
     Some(

@@ -60,6 +60,15 @@ enum Command {
     /// Write a consistent copy of the database to FILE (safe while the
     /// service runs).
     Backup { file: PathBuf },
+    /// Copy the files sent with a submission into DIR, each checked
+    /// against the SHA-256 recorded when it was received.
+    Attachments {
+        /// Receipt number (MI-2026-000042).
+        protocol: String,
+        /// The folder to write them in (created if missing).
+        #[arg(long, value_name = "DIR")]
+        output: PathBuf,
+    },
 }
 
 /// Text from the database as the terminal gets it: control characters
@@ -152,16 +161,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Purge { older_than } => {
             let mut db = Db::open(&config.db)?;
             let before = store::now() - i64::from(older_than) * 86_400;
-            let n = ambito_forms::retention::purge(&mut db, before, &config.mail_dir)?;
+            let n = ambito_forms::retention::purge(
+                &mut db,
+                before,
+                &config.mail_dir,
+                &config.files_dir(),
+            )?;
             println!("deleted {n} submissions received more than {older_than} days ago");
         }
         Command::Erase { protocol } => {
             let mut db = Db::open(&config.db)?;
             let shown = printable(&protocol);
-            if ambito_forms::retention::erase(&mut db, &protocol, &config.mail_dir)? {
+            if ambito_forms::retention::erase(
+                &mut db,
+                &protocol,
+                &config.mail_dir,
+                &config.files_dir(),
+            )? {
                 println!("{shown}: deleted from the database and the mail folder");
             } else {
                 anyhow::bail!("{shown}: no submission with that receipt number");
+            }
+        }
+        Command::Attachments { protocol, output } => {
+            let db = Db::open(&config.db)?;
+            let shown = printable(&protocol);
+            let files = db.files_of(&protocol)?;
+            if files.is_empty() {
+                anyhow::bail!("{shown}: no submission with files under that receipt number");
+            }
+            for written in ambito_forms::upload::copy_out(&config.files_dir(), &files, &output)? {
+                println!("{}", printable(&written.display().to_string()));
             }
         }
         Command::Backup { file } => {

@@ -45,10 +45,29 @@ pub fn form_with_errors(
 
 /// The confirmation after a submission: the protocol number and the date,
 /// and no personal data (the address can be shared or bookmarked).
-pub fn confirmation(form: &LoadedForm, protocol: &str, when: &str) -> String {
+/// The files received are listed by size and SHA-256, without their names
+/// (a name can be personal data), so the sender can prove what arrived.
+pub fn confirmation(
+    form: &LoadedForm,
+    protocol: &str,
+    when: &str,
+    files: &[crate::upload::Received],
+) -> String {
     let def = &form.definition;
+    let mut list = String::new();
+    if !files.is_empty() {
+        list.push_str("<h2>File ricevuti</h2>\n<ol class=\"file-ricevuti\">\n");
+        for f in files {
+            list.push_str(&format!(
+                "<li>{}, SHA-256: <code>{}</code></li>\n",
+                crate::mail::size_it(f.size),
+                escape(&f.sha256)
+            ));
+        }
+        list.push_str("</ol>\n");
+    }
     let main = format!(
-        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n</div>\n<p>Riceverai a breve un’email con il numero di ricevuta e una copia dei dati inviati: conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
+        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{list}</div>\n<p>Riceverai a breve un’email con il numero di ricevuta e una copia dei dati inviati: conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
         escape(&def.title),
         escape(protocol),
         escape(when),

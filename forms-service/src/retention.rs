@@ -12,19 +12,50 @@ use std::time::Duration;
 /// Deletes delivered, failed and spam submissions received before
 /// `before` (seconds), and their mail files in `mail_dir`. Returns how
 /// many submissions were deleted.
-pub fn purge(db: &mut Db, before: i64, mail_dir: &Path) -> Result<usize, StoreError> {
-    let gone = db.purge(before)?;
+pub fn purge(
+    db: &mut Db,
+    before: i64,
+    mail_dir: &Path,
+    files_dir: &Path,
+) -> Result<usize, StoreError> {
+    let (gone, dirs) = db.purge_with_files(before)?;
     for p in &gone {
         remove_mail(mail_dir, p.as_str());
     }
+    remove_files(files_dir, &dirs);
     Ok(gone.len())
 }
 
-/// Removes one submission everywhere: the database and its mail files.
-pub fn erase(db: &mut Db, protocol: &str, mail_dir: &Path) -> Result<bool, StoreError> {
-    let found = db.erase(protocol)?;
+/// Removes one submission everywhere: the database, its mail files and
+/// its uploaded files.
+pub fn erase(
+    db: &mut Db,
+    protocol: &str,
+    mail_dir: &Path,
+    files_dir: &Path,
+) -> Result<bool, StoreError> {
+    let (found, dirs) = db.erase_with_files(protocol)?;
     remove_mail(mail_dir, protocol);
+    remove_files(files_dir, &dirs);
     Ok(found)
+}
+
+fn remove_files(files_dir: &Path, dirs: &[String]) {
+    for d in dirs {
+        // Names come from the database, written by the service: a bare
+        // folder name, never a path.
+        if d.is_empty() || !d.chars().all(|c| c.is_ascii_hexdigit()) {
+            continue;
+        }
+        let path = files_dir.join(d);
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::error!(folder = %path.display(), error = %e, "cannot delete uploaded files");
+            }
+        }
+    }
 }
 
 fn remove_mail(mail_dir: &Path, protocol: &str) {
@@ -51,7 +82,7 @@ pub async fn run_daily(db: Arc<Mutex<Db>>, config: Arc<Config>) {
             let mut db = db
                 .lock()
                 .map_err(|_| "database lock poisoned".to_string())?;
-            purge(&mut db, before, &config.mail_dir).map_err(|e| e.to_string())
+            purge(&mut db, before, &config.mail_dir, &config.files_dir()).map_err(|e| e.to_string())
         })
         .await;
         match done {

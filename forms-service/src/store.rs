@@ -109,6 +109,20 @@ pub struct NewSubmission {
     pub received_at: i64,
     /// Caught by the honeypot: numbered apart and never emailed.
     pub spam: bool,
+    /// The files sent with it, already on disk and fsync'd.
+    pub files: Vec<crate::upload::Received>,
+}
+
+/// The distinct post folders of file paths (`{post}/{n}`).
+fn post_dirs(paths: &[String]) -> Vec<String> {
+    let mut dirs: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.split('/').next())
+        .map(str::to_string)
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
 }
 
 /// By default, posts with the same answers to the same form within this
@@ -122,6 +136,9 @@ impl NewSubmission {
         h.update(self.form_id.as_bytes());
         h.update(&[0, u8::from(self.spam)]);
         h.update(serde_json::to_string(&self.answers)?.as_bytes());
+        for f in &self.files {
+            h.update(f.sha256.as_bytes());
+        }
         Ok(h.finalize().to_hex().to_string())
     }
 }
@@ -155,6 +172,8 @@ pub struct Stored {
     pub district_sent_at: Option<i64>,
     /// When the sender's receipt was accepted, in seconds since the epoch.
     pub receipt_sent_at: Option<i64>,
+    /// The files sent with it, in the order sent.
+    pub files: Vec<crate::upload::Received>,
 }
 
 /// The two emails a submission produces.
@@ -247,6 +266,17 @@ CREATE TABLE IF NOT EXISTS submissions (
     UNIQUE (prefix, year, seq)
 );
 CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS files_submission ON files (submission_id);
 ";
 
 /// Added after the first release: databases created before get them here.
@@ -396,6 +426,21 @@ impl Db {
                     status.as_str(),
                 ],
             )?;
+            let id = tx.last_insert_rowid();
+            for f in &s.files {
+                tx.execute(
+                    "INSERT INTO files (submission_id, field, name, size, sha256, kind, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        id,
+                        f.field,
+                        f.name,
+                        i64::try_from(f.size).unwrap_or(i64::MAX),
+                        f.sha256,
+                        serde_json::to_string(&f.kind)?,
+                        f.path
+                    ],
+                )?;
+            }
             out.push(protocol);
         }
         tx.commit()?;
@@ -420,6 +465,7 @@ impl Db {
                 last_error: r.get("last_error")?,
                 district_sent_at: r.get("district_sent_at")?,
                 receipt_sent_at: r.get("receipt_sent_at")?,
+                files: Vec::new(),
             },
             answers,
         ))
@@ -432,7 +478,59 @@ impl Db {
         for row in rows {
             let (mut stored, answers) = row?;
             stored.answers = serde_json::from_str(&answers)?;
+            stored.files = self.files_where("f.submission_id = ?1", params![stored.id])?;
             out.push(stored);
+        }
+        Ok(out)
+    }
+
+    /// The post folders (under the files folder) that stored submissions
+    /// name: any other folder there is an orphan.
+    pub fn file_dirs(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT path FROM files")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = std::collections::HashSet::new();
+        for path in rows {
+            let path = path?;
+            out.insert(path.split('/').next().unwrap_or_default().to_string());
+        }
+        Ok(out)
+    }
+
+    /// The files of the submission `protocol`, in the order sent.
+    pub fn files_of(&self, protocol: &str) -> Result<Vec<crate::upload::Received>, StoreError> {
+        self.files_where("s.protocol = ?1", params![protocol])
+    }
+
+    fn files_where(
+        &self,
+        condition: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<crate::upload::Received>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT f.field, f.name, f.size, f.sha256, f.kind, f.path FROM files f JOIN submissions s ON s.id = f.submission_id WHERE {condition} ORDER BY f.id"
+        ))?;
+        let rows = stmt.query_map(params, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (field, name, size, sha256, kind, path) = row?;
+            out.push(crate::upload::Received {
+                field,
+                name,
+                size: u64::try_from(size).unwrap_or_default(),
+                sha256,
+                kind: serde_json::from_str(&kind)?,
+                path,
+            });
         }
         Ok(out)
     }
@@ -526,7 +624,23 @@ impl Db {
     /// pending (pending ones are never deleted: they are not delivered yet).
     /// Returns the numbers of those deleted, to remove their mail files.
     pub fn purge(&mut self, before: i64) -> Result<Vec<Protocol>, StoreError> {
+        Ok(self.purge_with_files(before)?.0)
+    }
+
+    /// Like [`Db::purge`], also returning the post folders (under the
+    /// files folder) of the deleted submissions, to be removed.
+    pub fn purge_with_files(
+        &mut self,
+        before: i64,
+    ) -> Result<(Vec<Protocol>, Vec<String>), StoreError> {
         let tx = self.conn.transaction()?;
+        let dirs = {
+            let mut stmt = tx.prepare(
+                "DELETE FROM files WHERE submission_id IN (SELECT id FROM submissions WHERE received_at < ?1 AND status IN ('sent', 'failed', 'spam')) RETURNING path",
+            )?;
+            let rows = stmt.query_map(params![before], |r| r.get::<_, String>(0))?;
+            post_dirs(&rows.collect::<Result<Vec<_>, _>>()?)
+        };
         let gone = {
             let mut stmt = tx.prepare(
                 "DELETE FROM submissions WHERE received_at < ?1 AND status IN ('sent', 'failed', 'spam') RETURNING protocol",
@@ -537,7 +651,7 @@ impl Db {
         };
         tx.commit()?;
         self.checkpoint();
-        Ok(gone)
+        Ok((gone, dirs))
     }
 
     /// Copies the WAL into the database and empties it, so that deleted
@@ -561,13 +675,28 @@ impl Db {
 
     /// Deletes one submission, whatever its state (a request to erase
     /// personal data). Returns whether there was one.
-    pub fn erase(&self, protocol: &str) -> Result<bool, StoreError> {
-        let found = self.conn.execute(
+    pub fn erase(&mut self, protocol: &str) -> Result<bool, StoreError> {
+        Ok(self.erase_with_files(protocol)?.0)
+    }
+
+    /// Like [`Db::erase`], also returning the submission's post folders
+    /// (under the files folder), to be removed.
+    pub fn erase_with_files(&mut self, protocol: &str) -> Result<(bool, Vec<String>), StoreError> {
+        let tx = self.conn.transaction()?;
+        let dirs = {
+            let mut stmt = tx.prepare(
+                "DELETE FROM files WHERE submission_id IN (SELECT id FROM submissions WHERE protocol = ?1) RETURNING path",
+            )?;
+            let rows = stmt.query_map(params![protocol], |r| r.get::<_, String>(0))?;
+            post_dirs(&rows.collect::<Result<Vec<_>, _>>()?)
+        };
+        let found = tx.execute(
             "DELETE FROM submissions WHERE protocol = ?1",
             params![protocol],
         )? > 0;
+        tx.commit()?;
         self.checkpoint();
-        Ok(found)
+        Ok((found, dirs))
     }
 
     /// A consistent copy of the database in `path`, taken with SQLite's
@@ -644,6 +773,7 @@ mod tests {
 
     fn new(spam: bool) -> NewSubmission {
         NewSubmission {
+            files: Vec::new(),
             form_id: "f".into(),
             form_title: "Modulo".into(),
             answers: vec![StoredAnswer {

@@ -144,6 +144,16 @@ impl Browser {
         }
     }
 
+    /// A new tab with JavaScript on (the site's script at work).
+    fn open_tab_with_scripts(&mut self) {
+        let target = self.call("Target.createTarget", json!({ "url": "about:blank" }));
+        let attached = self.call(
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        self.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+    }
+
     /// A new tab with JavaScript disabled.
     fn open_tab(&mut self) {
         let target = self.call("Target.createTarget", json!({ "url": "about:blank" }));
@@ -333,4 +343,340 @@ fn without_javascript_a_mistake_can_be_corrected_and_sent() {
     assert_eq!(list.lines().count(), 1, "{list}");
     assert!(list.contains("Associazione Senza Script"));
     wait_for_mail(&smtp.maildir, 2);
+}
+
+/// The shipped call page made an open call (2020 to 2099, or closed in
+/// 2020 with `closed`) asking for the signed request as a file.
+fn make_call(root: &Path, closed: bool) {
+    let path = root.join("content/partecipa/manifestazione-di-interesse/_index.md");
+    let text = without_shipped_file_field(&std::fs::read_to_string(&path).unwrap());
+    let dates = if closed {
+        "    opens: 2020-01-01\n    closes: 2020-06-30\n"
+    } else {
+        "    opens: 2020-01-01\n    closes: 2099-12-31\n"
+    };
+    let text = text
+        .replacen("    honeypot: sito_web\n", &format!("    honeypot: sito_web\n{dates}"), 1)
+        .replacen(
+            "      - name: privacy\n",
+            "      - { name: domanda, label: Domanda firmata, type: file, required: true, accept: [pdf, p7m], max_size_mb: 5, multiple: true }\n      - name: privacy\n",
+            1,
+        );
+    std::fs::write(path, text).unwrap();
+}
+
+/// A minimal CMS SignedData around `content`, as a signing program
+/// writes it up to the encapsulated document.
+fn p7m(content: &[u8]) -> Vec<u8> {
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let n = content.len();
+        if n < 0x80 {
+            out.push(n as u8);
+        } else {
+            out.extend([0x82, (n >> 8) as u8, n as u8]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+    let signed_data = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
+    let data = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
+    let eci = [tlv(0x06, &data), tlv(0xA0, &tlv(0x04, content))].concat();
+    let sd = [
+        tlv(0x02, &[1]),
+        tlv(0x31, &[]),
+        tlv(0x30, &eci),
+        tlv(0x31, &[]),
+    ]
+    .concat();
+    tlv(
+        0x30,
+        &[tlv(0x06, &signed_data), tlv(0xA0, &tlv(0x30, &sd))].concat(),
+    )
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_call_takes_signed_files_until_it_closes() {
+    use mail_parser::{MessageParser, MimeHeaders};
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    let (service_port, site_port) = (free_port(), free_port());
+    edit_site(dir.path(), service_port, site_port);
+    make_call(dir.path(), false);
+    ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
+    let public = dir.path().join("public");
+    let site = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &site_port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&public)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _site = KillOnDrop(site);
+    let maildir = dir.path().join("maildir");
+    let smtp = SmtpServer::start(free_port(), &maildir);
+    let public_dir = public.display().to_string();
+    let listen = format!("127.0.0.1:{service_port}");
+    let env = [
+        ("AMBITO_FORMS_FORMS_DIR", public_dir.as_str()),
+        ("AMBITO_FORMS_LISTEN", listen.as_str()),
+    ];
+    let mut service = Service::start(dir.path(), smtp.port, &env);
+    eventually(30, "the site is served", || {
+        request(site_port, "GET", "/", &[], b"").status == 200
+    });
+    let files = dir.path().join("da-inviare");
+    std::fs::create_dir(&files).unwrap();
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec();
+    let signed = p7m(&pdf);
+    std::fs::write(files.join("domanda.pdf"), &pdf).unwrap();
+    std::fs::write(files.join("domanda.pdf.p7m"), &signed).unwrap();
+    std::fs::write(
+        files.join("foto.pdf"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0",
+    )
+    .unwrap();
+
+    let mut browser = Browser::start();
+    browser.open_tab();
+    let url = format!("http://127.0.0.1:{site_port}/partecipa/manifestazione-di-interesse/");
+    let fill = |browser: &mut Browser, attach: &[&str]| {
+        browser.call("Page.navigate", json!({ "url": url }));
+        let page = browser.wait_for("<form class=\"modulo\"");
+        assert!(
+            page.contains("Avviso aperto fino al 31 dicembre 2099."),
+            "{page}"
+        );
+        assert!(page.contains("enctype=\"multipart/form-data\""));
+        for (field, text) in [
+            ("denominazione", "Associazione Con Firma"),
+            ("codice_fiscale", "12345678903"),
+            ("sede_legale", "Via Roma 1, 55051 Barga"),
+            ("legale_rappresentante", "Anna Bianchi"),
+            ("referente", "Luca Verdi"),
+            ("email", "firma@esempio.it"),
+            ("telefono", "0583 123456"),
+            ("esperienza", "Doposcuola da dieci anni."),
+        ] {
+            browser.type_into(&format!("#campo-{field}"), text);
+        }
+        let option = browser.node("#campo-forma_giuridica option[value=aps]");
+        browser.call(
+            "DOM.setAttributeValue",
+            json!({ "nodeId": option, "name": "selected", "value": "selected" }),
+        );
+        for box_ in ["#campo-comuni-1", "#campo-linee-3", "#campo-privacy"] {
+            browser.click(box_);
+        }
+        let input = browser.node("#campo-domanda");
+        let paths: Vec<String> = attach
+            .iter()
+            .map(|n| files.join(n).display().to_string())
+            .collect();
+        browser.call(
+            "DOM.setFileInputFiles",
+            json!({ "nodeId": input, "files": paths }),
+        );
+        browser.click("form.modulo button[type=submit]");
+    };
+
+    // A PNG renamed .pdf is refused, with the reason next to the field.
+    fill(&mut browser, &["foto.pdf"]);
+    let page = browser.wait_for("riepilogo-errori");
+    assert!(
+        page.contains(
+            "il file «foto.pdf» è un’immagine PNG, ma qui si accettano solo file PDF, P7M."
+        ),
+        "{page}"
+    );
+
+    // A PDF and its signed copy are accepted; the receipt shows their hashes.
+    fill(&mut browser, &["domanda.pdf", "domanda.pdf.p7m"]);
+    let receipt = browser.wait_for("Richiesta inviata");
+    assert!(receipt.contains(&sha256(&pdf)), "{receipt}");
+    assert!(receipt.contains(&sha256(&signed)), "{receipt}");
+    let mails = wait_for_mail(&maildir, 2);
+    let district = mails
+        .iter()
+        .map(|m| MessageParser::default().parse(m).unwrap())
+        .find(|m| m.subject().is_some_and(|s| s.starts_with('[')))
+        .unwrap();
+    let attached: Vec<(String, Vec<u8>)> = district
+        .attachments()
+        .map(|a| {
+            (
+                a.attachment_name().unwrap_or_default().to_string(),
+                a.contents().to_vec(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attached,
+        [
+            ("domanda.pdf".to_string(), pdf.clone()),
+            ("domanda.pdf.p7m".to_string(), signed.clone())
+        ]
+    );
+
+    // The page stays open in a tab; the call closes (rebuilt with a
+    // closing date in the past, the service restarted on the new
+    // definition): sending from the old page gets 410, and the rebuilt
+    // page shows the closing notice and no form.
+    browser.call("Page.navigate", json!({ "url": url }));
+    browser.wait_for("<form class=\"modulo\"");
+    let fresh = dir.path().join("chiuso");
+    copy_site(&fresh);
+    edit_site(&fresh, service_port, site_port);
+    make_call(&fresh, true);
+    let mut opts = ambito::BuildOptions::new(&fresh);
+    opts.output = Some(public.clone());
+    ambito::build(&opts).expect("the closed call builds");
+    service.kill();
+    service.restart();
+    browser.type_into("#campo-denominazione", "Associazione In Ritardo");
+    browser.click("form.modulo button[type=submit]");
+    let gone = browser.wait_for("Avviso chiuso il 30 giugno 2020");
+    assert!(gone.contains("non è più possibile partecipare"), "{gone}");
+    let status = request(
+        service_port,
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &format!("http://127.0.0.1:{site_port}")),
+        ],
+        b"denominazione=x",
+    )
+    .status;
+    assert_eq!(status, 410);
+    browser.call("Page.navigate", json!({ "url": url }));
+    let closed = browser.wait_for("Avviso chiuso il 30 giugno 2020");
+    assert!(!closed.contains("<form class=\"modulo\""), "{closed}");
+    assert!(closed.contains("il modulo non è più disponibile"));
+    let list = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
+    assert_eq!(
+        list.lines().count(),
+        1,
+        "only the accepted post is stored: {list}"
+    );
+}
+
+#[test]
+fn with_javascript_files_are_sent_with_formdata_and_the_receipt_shows_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_site(dir.path());
+    let (service_port, site_port) = (free_port(), free_port());
+    edit_site(dir.path(), service_port, site_port);
+    make_call(dir.path(), false);
+    ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
+    let public = dir.path().join("public");
+    let site = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &site_port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&public)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _site = KillOnDrop(site);
+    let maildir = dir.path().join("maildir");
+    let smtp = SmtpServer::start(free_port(), &maildir);
+    let public_dir = public.display().to_string();
+    let listen = format!("127.0.0.1:{service_port}");
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_FORMS_DIR", public_dir.as_str()),
+            ("AMBITO_FORMS_LISTEN", listen.as_str()),
+        ],
+    );
+    eventually(30, "the site is served", || {
+        request(site_port, "GET", "/", &[], b"").status == 200
+    });
+    // A 3 MB PDF: large enough for the progress to be shown.
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(3 * 1024 * 1024, b' ');
+    let file = dir.path().join("domanda.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+
+    let mut browser = Browser::start();
+    browser.open_tab_with_scripts();
+    let url = format!("http://127.0.0.1:{site_port}/partecipa/manifestazione-di-interesse/");
+    browser.call("Page.navigate", json!({ "url": url }));
+    browser.wait_for("<form class=\"modulo\"");
+    for (field, text) in [
+        ("denominazione", "Associazione Con Script"),
+        ("codice_fiscale", "12345678903"),
+        ("sede_legale", "Via Roma 1, 55051 Barga"),
+        ("legale_rappresentante", "Anna Bianchi"),
+        ("referente", "Luca Verdi"),
+        ("email", "script@esempio.it"),
+        ("telefono", "0583 123456"),
+        ("esperienza", "Doposcuola da dieci anni."),
+    ] {
+        browser.type_into(&format!("#campo-{field}"), text);
+    }
+    let select = browser.node("#campo-forma_giuridica");
+    browser.call("DOM.focus", json!({ "nodeId": select }));
+    let option = browser.node("#campo-forma_giuridica option[value=aps]");
+    browser.call(
+        "DOM.setAttributeValue",
+        json!({ "nodeId": option, "name": "selected", "value": "selected" }),
+    );
+    for box_ in ["#campo-comuni-1", "#campo-linee-3", "#campo-privacy"] {
+        browser.click(box_);
+    }
+    let input = browser.node("#campo-domanda");
+    browser.call(
+        "DOM.setFileInputFiles",
+        json!({ "nodeId": input, "files": [file.display().to_string()] }),
+    );
+    browser.click("form.modulo button[type=submit]");
+    // The receipt in place, on the site's own page, with the file's hash.
+    let page = browser.wait_for("File: domanda.pdf");
+    assert!(page.contains(&sha256(&pdf)), "{page}");
+    // In place (the service's own receipt page has an h1 and no names).
+    assert!(page.contains("<h2>Richiesta inviata</h2>"), "{page}");
+    assert!(
+        page.contains("File: domanda.pdf (3145728 byte), SHA-256: "),
+        "{page}"
+    );
+    assert!(page.contains("Numero di ricevuta: <strong>MI-"), "{page}");
+    let list = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
+    assert!(list.contains("Associazione Con Script"), "{list}");
+    wait_for_mail(&maildir, 2);
+}
+
+/// The shipped page without its own `domanda` field (the fixture's
+/// replaces it).
+fn without_shipped_file_field(text: &str) -> String {
+    match (
+        text.find("      - name: domanda\n"),
+        text.find("      - name: privacy\n"),
+    ) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &text[..a], &text[b..]),
+        _ => text.to_string(),
+    }
 }

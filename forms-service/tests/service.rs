@@ -573,7 +573,7 @@ fn rate_limit_cors_health_and_definition() {
     assert_eq!(v["id"], "manifestazione-di-interesse");
     assert_eq!(v["honeypot"], "sito_web");
     assert_eq!(v["fields"][1]["options"][0]["value"], "odv");
-    assert_eq!(v["fields"].as_array().unwrap().len(), 14);
+    assert_eq!(v["fields"].as_array().unwrap().len(), 15);
     assert_eq!(
         service.request("GET", "/forms/non-esiste", &[], b"").status,
         404

@@ -88,9 +88,15 @@ pub fn form(
     filled: Filled<'_>,
 ) -> String {
     let mut out = String::with_capacity(8 * 1024);
+    // Files travel as multipart; other forms stay urlencoded.
+    let enctype = if def.has_files() {
+        " enctype=\"multipart/form-data\""
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "<form class=\"modulo\" method=\"post\" action=\"{}\" accept-charset=\"utf-8\" novalidate data-modulo>",
+        "<form class=\"modulo\" method=\"post\" action=\"{}\" accept-charset=\"utf-8\"{enctype} novalidate data-modulo>",
         escape(action)
     );
     out.push_str("<p class=\"nota-obbligatori\">I campi contrassegnati come «obbligatorio» vanno compilati.</p>\n");
@@ -228,6 +234,20 @@ fn field_html(out: &mut String, field: &FieldDef, privacy_url: Option<&str>, fil
                         );
                     }
                     out.push_str("</select>\n");
+                }
+                FieldKind::File => {
+                    let accept: Vec<&str> = field
+                        .accept
+                        .iter()
+                        .flat_map(|t| t.extensions().iter().copied())
+                        .collect();
+                    let multiple = if field.multiple { " multiple" } else { "" };
+                    let _ = writeln!(
+                        out,
+                        "<input type=\"file\" id=\"{id}\" name=\"{name}\" accept=\"{}\" data-max-mb=\"{}\"{multiple}{aria}>",
+                        accept.join(","),
+                        field.max_file_bytes() / (1024 * 1024)
+                    );
                 }
                 kind => {
                     let (ty, extra) = match kind {

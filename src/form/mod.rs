@@ -5,7 +5,9 @@
 //! This module depends on serde only, so the service can use it without
 //! pulling in the generator.
 
+pub mod call;
 pub mod checks;
+pub mod filetype;
 pub mod html;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +34,10 @@ pub struct FormDefinition {
     /// The text of the submit button (default «Invia»).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submit_label: Option<String>,
+    /// The call's dates, rule, office and documents, when the form is a
+    /// call (avviso) rather than always open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<call::Call>,
 }
 
 /// One field of a form.
@@ -60,6 +66,15 @@ pub struct FieldDef {
     /// HTML `autocomplete` token (`organization`, `email`, `tel`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocomplete: Option<String>,
+    /// For a `file` field: the types accepted, checked by content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accept: Vec<filetype::FileType>,
+    /// For a `file` field: the largest file accepted, in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size_mb: Option<u32>,
+    /// For a `file` field: whether several files may be sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multiple: bool,
 }
 
 /// One option of a `select` or `multiselect`.
@@ -96,6 +111,25 @@ pub enum FieldKind {
     Multiselect,
     /// A box that must be ticked (privacy consent).
     Consent,
+    /// One or more files, checked by the forms service as they arrive.
+    File,
+}
+
+/// The largest file a `file` field takes when it does not say.
+pub const DEFAULT_MAX_SIZE_MB: u32 = 10;
+
+impl FieldDef {
+    /// The largest file this field takes, in bytes.
+    pub fn max_file_bytes(&self) -> u64 {
+        u64::from(self.max_size_mb.unwrap_or(DEFAULT_MAX_SIZE_MB)) * 1024 * 1024
+    }
+}
+
+impl FormDefinition {
+    /// Whether the form takes files (and so is sent as multipart).
+    pub fn has_files(&self) -> bool {
+        self.fields.iter().any(|f| f.kind == FieldKind::File)
+    }
 }
 
 impl FieldKind {
@@ -247,7 +281,7 @@ pub fn validate(def: &FormDefinition, raw: &[(String, String)]) -> Result<Submis
     for (name, _) in raw {
         let multi = def
             .field(name)
-            .is_some_and(|f| f.kind == FieldKind::Multiselect);
+            .is_some_and(|f| matches!(f.kind, FieldKind::Multiselect | FieldKind::File));
         if !multi && def.field(name).is_some() && !seen.insert(name.as_str()) {
             return Err(Validation::Input(InputError::Duplicate(name.clone())));
         }
@@ -260,6 +294,17 @@ pub fn validate(def: &FormDefinition, raw: &[(String, String)]) -> Result<Submis
             .filter(|(n, _)| n == &field.name)
             .map(|(_, v)| v.as_str())
             .collect();
+        // Files are checked by content as they arrive (the forms service
+        // names each accepted file here); a required one must be there.
+        if field.kind == FieldKind::File {
+            if field.required && values.iter().all(|v| v.is_empty()) {
+                errors.push(FieldError {
+                    field: field.name.clone(),
+                    message: format!("Allega il file richiesto in «{}».", field.label),
+                });
+            }
+            continue;
+        }
         match check_field(field, &values) {
             Ok(Some(answer)) => answers.push((field.name.clone(), answer)),
             Ok(None) => {}
@@ -364,7 +409,7 @@ fn check_field(field: &FieldDef, values: &[&str]) -> Result<Option<Answer>, Stri
             .iter()
             .any(|o| o.value == value)
             .then_some(value),
-        FieldKind::Multiselect | FieldKind::Consent => None,
+        FieldKind::Multiselect | FieldKind::Consent | FieldKind::File => None,
     };
     normalised
         .map(|v| Some(Answer::One(v)))

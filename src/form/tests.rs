@@ -145,6 +145,9 @@ fn personal_codice_fiscale_fields() {
         options: vec![],
         max_length: None,
         autocomplete: None,
+        accept: vec![],
+        max_size_mb: None,
+        multiple: false,
     });
     let mut raw = valid();
     raw.push(("cf_rappresentante".into(), "rssmra85t10a562s".into()));
@@ -167,7 +170,7 @@ fn line_breaks_are_refused_in_every_single_line_field() {
         f.kind.single_line()
             && !matches!(
                 f.kind,
-                FieldKind::Consent | FieldKind::Multiselect | FieldKind::Select
+                FieldKind::Consent | FieldKind::Multiselect | FieldKind::Select | FieldKind::File
             )
     }) {
         for injected in ["x\r\nBcc: a@b.it", "x\nBcc: a@b.it", "x\rTo: a@b.it"] {
@@ -316,4 +319,35 @@ fn a_honeypot_catch_keeps_only_the_forms_fields_cut_to_their_limits() {
     );
     assert_eq!(kept[0].0, "denominazione");
     assert_eq!(kept[0].1.chars().count(), 200);
+}
+
+#[test]
+fn a_required_file_must_be_there_and_text_checks_leave_files_alone() {
+    let mut def = definition();
+    def.fields.push(FieldDef {
+        name: "domanda".into(),
+        label: "Domanda firmata".into(),
+        kind: FieldKind::File,
+        required: true,
+        help: None,
+        options: vec![],
+        max_length: None,
+        autocomplete: None,
+        accept: vec![filetype::FileType::Pdf],
+        max_size_mb: None,
+        multiple: false,
+    });
+    let Err(Validation::Fields(errors)) = validate(&def, &valid()) else {
+        panic!("a missing required file is an error");
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "domanda");
+    assert_eq!(
+        errors[0].message,
+        "Allega il file richiesto in «Domanda firmata»."
+    );
+    let mut raw = valid();
+    raw.push(("domanda".into(), "domanda.pdf".into()));
+    let sub = validate(&def, &raw).unwrap();
+    assert!(sub.answers.iter().all(|(n, _)| n != "domanda"));
 }

@@ -14,6 +14,7 @@
   function data() {
     var out = {};
     new FormData(form).forEach(function (v, k) {
+      if (typeof v != "string") return;
       out[k] = k in out ? [].concat(out[k], v) : v;
     });
     return out;
@@ -166,16 +167,34 @@
     var next = form.parentNode.getAttribute("data-grazie");
     if (next) done.querySelector("a").href = next;
     else done.lastChild.remove();
+    (body.files || []).forEach(function (f) {
+      done.children[1].append(document.createElement("br"), "File: " + f.name + " (" + f.size + " byte), SHA-256: " + f.sha256);
+    });
     summary({}, false);
     form.parentNode.replaceChild(done, form);
     done.focus();
+  }
+
+  function upload(url) {
+    return new Promise(function (ok, ko) {
+      var x = new XMLHttpRequest(), bar = document.createElement("progress");
+      bar.title = "Invio dei file";
+      x.open("POST", url);
+      x.setRequestHeader("Accept", "application/json");
+      x.upload.onprogress = function (e) {
+        if (e.total > 1e6) form.appendChild(bar).value = e.loaded / e.total;
+      };
+      x.onload = function () { bar.remove(); ok(new Response(x.response, { status: x.status })); };
+      x.onerror = ko;
+      x.send(new FormData(form));
+    });
   }
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    post(form.action)
+    (form.enctype == "multipart/form-data" ? upload : post)(form.action)
       .then(function (r) {
         return r.json().then(function (body) { return { status: r.status, body: body }; });
       })
