@@ -40,6 +40,10 @@ pub struct SiteConfig {
     /// listing them.
     #[serde(default)]
     pub taxonomies: BTreeMap<String, TaxonomyConfig>,
+    /// Build a search index of the pages with Pagefind (`/pagefind/`),
+    /// for the search page (see [`crate::search`]).
+    #[serde(default)]
+    pub search: bool,
 }
 
 /// One taxonomy, as declared in `site.yaml`.

@@ -49,6 +49,8 @@ pub mod render;
 #[cfg(feature = "generator")]
 pub mod schema;
 #[cfg(feature = "generator")]
+pub mod search;
+#[cfg(feature = "generator")]
 pub mod serve;
 #[cfg(feature = "generator")]
 pub mod site;

@@ -3,7 +3,7 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
-use crate::{content, output, outputs, readiness, render, schema, site, site_files};
+use crate::{content, output, outputs, readiness, render, schema, search, site, site_files};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -196,7 +196,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         None => None,
     };
     let written = AtomicUsize::new(0);
+    let searchable = site.config.search.then(search::Pages::default);
     let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
+        if let Some(pages) = &searchable {
+            pages.offer(&r.path, &r.html);
+        }
         if let Some(s) = &staging {
             s.write(&r.path, &r.html).map_err(|e| {
                 Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
@@ -234,7 +238,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
     }
+    let mut index_files = 0;
+    if let Some(pages) = searchable {
+        let files = pages.index(site.config.base_path()).map_err(|e| {
+            invalid(vec![Diagnostic::file(
+                "site.yaml",
+                format!("cannot build the search index (`search: true`): {e}"),
+            )])
+        })?;
+        if let Some(s) = &staging {
+            for (path, bytes) in &files {
+                s.write(path, bytes).map_err(|e| BuildError::Io {
+                    path: PathBuf::from(path),
+                    source: e,
+                })?;
+            }
+            index_files = files.len();
+        }
+    }
     let files_written = written.into_inner()
+        + index_files
         + resources
         + (statics.len() + assets.len()) * usize::from(staging.is_some());
     if let (Some(s), Some(out)) = (staging, &opts.output) {

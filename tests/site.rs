@@ -288,11 +288,104 @@ fn the_form_page_renders_the_form_defined_in_its_front_matter() {
         .len();
     // Checks, summary, in-place sending and confirmation: under 8 KB, unminified.
     assert!(js < 8 * 1024, "modulo.js is {js} bytes");
-    let with_scripts = pages()
-        .values()
-        .filter(|p| p.contains("<script src="))
-        .count();
-    assert_eq!(with_scripts, 1, "no other page loads a script");
+    let with_scripts: Vec<String> = pages()
+        .into_iter()
+        .filter(|(_, p)| p.contains("<script src="))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        with_scripts,
+        [
+            "cerca/index.html",
+            "partecipa/manifestazione-di-interesse/index.html"
+        ],
+        "no other page loads a script"
+    );
+}
+
+/// What a page asks the browser to load: scripts, stylesheets, images.
+fn subresources(html: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = [
+        "<script src=\"",
+        "<link rel=\"stylesheet\" href=\"",
+        "<img src=\"",
+    ]
+    .iter()
+    .flat_map(|start| {
+        html.match_indices(start)
+            .map(move |(i, _)| &html[i + start.len()..])
+    })
+    .filter_map(|rest| rest.split('"').next())
+    .collect();
+    found.sort_unstable();
+    found
+}
+
+/// Search costs other pages nothing but the header's search box: the site
+/// built with `search: false` and with `search: true` has the same pages,
+/// loading the same files; only /cerca/ loads the search script (and the
+/// index, from it).
+#[test]
+fn search_leaves_every_other_page_loading_what_it_loaded() {
+    let copy = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "themes"] {
+        copy_dir(&root.join(dir), &copy.path().join(dir));
+    }
+    let config = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    assert!(config.contains("\nsearch: true\n"));
+    std::fs::write(
+        copy.path().join("site.yaml"),
+        config.replace("\nsearch: true\n", "\nsearch: false\n"),
+    )
+    .unwrap();
+    let out = copy.path().join("public");
+    let run = ambito(&[
+        "build",
+        "--root",
+        copy.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!out.join("pagefind").exists());
+    let without: BTreeMap<String, String> = snapshot(&out)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") && !p.ends_with(".shell.html"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    let with = pages();
+    assert_eq!(
+        with.keys().collect::<Vec<_>>(),
+        without.keys().collect::<Vec<_>>()
+    );
+    let mut added = 0;
+    for (path, html) in &with {
+        let before = &without[path];
+        if path == "cerca/index.html" {
+            assert!(subresources(html)
+                .iter()
+                .any(|s| s.starts_with("/js/cerca.")));
+            continue;
+        }
+        assert_eq!(
+            subresources(html),
+            subresources(before),
+            "{path} loads other files"
+        );
+        assert!(
+            !html.contains("pagefind.js") && !html.contains("/js/cerca."),
+            "{path}"
+        );
+        // The header's search box and the index markers, nothing more.
+        let grown = html.len().saturating_sub(before.len());
+        assert!(grown <= 400, "{path} grew by {grown} bytes");
+        added += grown;
+    }
+    eprintln!(
+        "search adds {added} bytes over {} pages (the header's box)",
+        with.len() - 1
+    );
 }
 
 #[test]
