@@ -39,6 +39,8 @@ pub mod migration;
 #[cfg(feature = "generator")]
 pub mod new_page;
 #[cfg(feature = "generator")]
+pub mod open_data;
+#[cfg(feature = "generator")]
 pub mod output;
 #[cfg(feature = "generator")]
 pub mod outputs;

@@ -3,7 +3,9 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
-use crate::{content, output, outputs, readiness, render, schema, search, site, site_files};
+use crate::{
+    content, open_data, output, outputs, readiness, render, schema, search, site, site_files,
+};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -174,6 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     };
     diags.extend(outputs::check(&site, &forms, &statics, &assets));
+    diags.extend(open_data::check(&site.config.sections));
     if opts.publishing {
         diags.extend(readiness::check(&site, &config_text, !forms.is_empty()));
     }
@@ -237,6 +240,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let render_diags = templates.render_site(&site, opts.today, &forms, &assets, &|r| write(&r));
     if !render_diags.is_empty() {
         return Err(invalid(render_diags));
+    }
+    let data = open_data::files(&site).map_err(|e| {
+        invalid(vec![Diagnostic::file(
+            "site.yaml",
+            format!("cannot write the open data (`open_data`): {e}"),
+        )])
+    })?;
+    for (path, bytes) in data {
+        write(&render::Rendered {
+            path,
+            html: bytes,
+            source: PathBuf::from("site.yaml"),
+        })
+        .map_err(|d| invalid(vec![d]))?;
     }
     let mut index_files = 0;
     if let Some(pages) = searchable {

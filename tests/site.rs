@@ -688,3 +688,120 @@ fn the_news_feed_lists_every_dated_news_item_and_every_page_links_it() {
         );
     }
 }
+
+/// `/dati/`: the 19 comuni as CSV (UTF-8, a header) with the ISTAT codes of
+/// the data the content was made from, the same as typed JSON, the
+/// interventions naming comuni and projects by code, and a DCAT-AP_IT
+/// catalogue whose every distribution is a file of the site.
+#[test]
+fn open_data_publishes_the_comuni_projects_and_interventions() {
+    let comuni = comuni();
+    let mut csv = csv::Reader::from_path(site().join("dati/comuni.csv")).unwrap();
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    for column in [
+        "istat",
+        "titolo",
+        "pagina",
+        "codice_catastale",
+        "provincia",
+        "cap",
+        "popolazione_2011",
+        "lat",
+        "lon",
+    ] {
+        assert!(
+            header.iter().any(|h| h == column),
+            "{column} missing from {header:?}"
+        );
+    }
+    assert!(
+        !header.iter().any(|h| h == "etichetta"),
+        "the map's label placement is not data"
+    );
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 19);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut istat: Vec<&str> = rows.iter().map(|r| &r[column("istat")]).collect();
+    let mut expected: Vec<&str> = comuni.iter().map(|(_, _, code)| code.as_str()).collect();
+    istat.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(istat, expected);
+    let barga = rows
+        .iter()
+        .find(|r| &r[column("titolo")] == "Barga")
+        .unwrap();
+    assert_eq!(
+        &barga[column("pagina")],
+        "https://www.example.org/comuni/barga/"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&read(site(), "dati/comuni.json")).unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 19);
+    let barga = records.iter().find(|r| r["titolo"] == "Barga").unwrap();
+    assert_eq!(barga["istat"], "046003");
+    assert_eq!(barga["popolazione_2011"], 10125);
+    assert!(barga["lat"].is_f64() && barga["lon"].is_f64(), "{barga}");
+
+    let projects: serde_json::Value =
+        serde_json::from_str(&read(site(), "dati/progetti.json")).unwrap();
+    let av3 = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["codice"] == "AV3-2016-TOS_03")
+        .unwrap();
+    assert_eq!(av3["importo"], 197769.0);
+    assert_eq!(av3["inizio"], "2017-01-02");
+    assert_eq!(av3["decreto_numero"], 180);
+
+    let services: serde_json::Value =
+        serde_json::from_str(&read(site(), "dati/servizi.json")).unwrap();
+    let tirocini = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slug"] == "work-experience-e-tirocini-inclusivi")
+        .unwrap();
+    assert_eq!(tirocini["comuni"].as_array().unwrap().len(), 19);
+    assert!(tirocini["comuni"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| expected.contains(&c.as_str().unwrap())));
+    assert!(
+        tirocini["progetti"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "AV1-113"),
+        "{tirocini}"
+    );
+
+    let catalogue: serde_json::Value =
+        serde_json::from_str(&read(site(), "dati/catalogo.jsonld")).unwrap();
+    assert_eq!(catalogue["@type"][1], "dcatapit:Catalog");
+    let datasets = catalogue["dcat:dataset"].as_array().unwrap();
+    assert_eq!(datasets.len(), 3);
+    for d in datasets {
+        assert!(d["dct:modified"]["@value"].is_string(), "{d}");
+        for dist in d["dcat:distribution"].as_array().unwrap() {
+            assert_eq!(
+                dist["dct:license"]["@id"],
+                "https://creativecommons.org/licenses/by/4.0/"
+            );
+            let url = dist["dcat:downloadURL"]["@id"].as_str().unwrap();
+            let rel = url.strip_prefix("https://www.example.org/").unwrap();
+            assert!(site().join(rel).is_file(), "{url} is not in the site");
+        }
+    }
+
+    let page = read(site(), "dati/index.html");
+    for d in ["comuni", "progetti", "servizi"] {
+        assert!(page.contains(&format!("href=\"/dati/{d}.csv\"")), "{d}");
+        assert!(page.contains(&format!("href=\"/dati/{d}.json\"")), "{d}");
+    }
+    assert!(page.contains("CC BY 4.0"));
+    assert!(page.contains("<code>popolazione_2011</code>"));
+    assert!(page.contains("href=\"/dati/catalogo.jsonld\""));
+}
