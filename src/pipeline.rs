@@ -199,7 +199,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         None => None,
     };
     let written = AtomicUsize::new(0);
-    let searchable = site.config.search.then(search::Pages::default);
+    // `ambito check` writes nothing, so it has no index to build.
+    let searchable = (site.config.search && staging.is_some()).then(search::Pages::default);
     let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
         if let Some(pages) = &searchable {
             pages.offer(&r.path, &r.html);

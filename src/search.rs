@@ -17,9 +17,11 @@ use std::sync::Mutex;
 pub const BUNDLE_DIR: &str = "pagefind";
 
 /// Pagefind's files a page never loads when it uses the JavaScript API
-/// with its own interface: the default interfaces, highlighting and the
-/// playground.
+/// with its own interface: the default interfaces, highlighting, the
+/// playground, and the search code for pages of no known language (every
+/// page is indexed as Italian).
 const UNUSED: &[&str] = &[
+    "wasm.unknown.",
     "pagefind-ui.",
     "pagefind-modular-ui.",
     "pagefind-component-ui.",

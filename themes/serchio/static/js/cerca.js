@@ -12,7 +12,7 @@
   var status = document.getElementById("cerca-stato");
   var list = document.getElementById("cerca-risultati");
   var fallback = document.getElementById("cerca-senza-js");
-  var MAX = 20;
+  var MAX = 10;
   var loading = null;
   var latest = 0;
   var timer = null;
