@@ -129,7 +129,8 @@ fn the_browser_builds_the_map_links_and_landmarks_we_wrote() {
 /// Search in Chromium (tests/search.js, playwright-core from scripts/test-deps),
 /// under the Content-Security-Policy of deploy/nginx/ambito.conf: typing
 /// "tirocinio" on /cerca/ lists the work-experience page, "Piazza al Serchio"
-/// the comune, "poverta" a page saying "povertà"; the count is announced
+/// the comune, "percorso formativo" the page on "percorsi formativi",
+/// "poverta" a page saying "povertà"; the count is announced
 /// and the results are reached by keyboard; no other page loads the search.
 #[test]
 fn search_finds_pages_as_you_type_and_only_the_search_page_loads_it() {
