@@ -128,9 +128,15 @@ pub fn datasets(site: &Site) -> Vec<Dataset> {
                         Cell::Text(page.src.meta.title.clone()),
                         Cell::Text(site.config.permalink(&page.url)),
                     ];
-                    row.extend(fields.iter().map(|(name, _)| match page.refs.get(*name) {
-                        Some(ids) => Cell::Codes(ids.iter().map(|&i| code(site, i)).collect()),
-                        None => page.src.extra.get(*name).map_or(Cell::Empty, cell),
+                    row.extend(fields.iter().map(|(name, spec)| {
+                        match page.refs.get(*name) {
+                            // One reference is one code; a list, a list.
+                            Some(ids) if spec.ty.value == "reference" => ids
+                                .first()
+                                .map_or(Cell::Empty, |&i| Cell::Text(code(site, i))),
+                            Some(ids) => Cell::Codes(ids.iter().map(|&i| code(site, i)).collect()),
+                            None => page.src.extra.get(*name).map_or(Cell::Empty, cell),
+                        }
                     }));
                     row
                 })

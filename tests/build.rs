@@ -1231,3 +1231,58 @@ fn the_search_index_is_written_with_the_site_and_kept_when_nothing_changed() {
         "the index did not follow the edit"
     );
 }
+
+/// Open data from a site's own schemas: a section with `open_data:` gets
+/// `dati/{section}.csv` and `.json`; a single reference is one code, a
+/// list of references an array of codes (`code:` of the named section, else
+/// the slug); a `code` that is not a field is an error at `site.yaml`.
+#[test]
+fn open_data_follows_the_section_schemas() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let config = root.join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replace(
+            "    page_template: comune.html\n",
+            "    page_template: comune.html\n    open_data: { code: istat }\n",
+        )
+        .replace("  servizi:\n", "  servizi:\n    open_data: true\n");
+    std::fs::write(&config, &text).unwrap();
+    let public = root.join("public");
+    let run = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    let services: serde_json::Value =
+        serde_json::from_str(&read(&public, "dati/servizi.json")).unwrap();
+    let tirocini = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slug"] == "tirocini")
+        .unwrap();
+    assert_eq!(tirocini["progetto"], "av1-113", "{tirocini}");
+    assert_eq!(tirocini["comuni"], serde_json::json!(["046003", "046015"]));
+    let csv = read(&public, "dati/servizi.csv");
+    assert!(
+        csv.starts_with("slug,titolo,pagina,comuni,progetto\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",046003;046015,av1-113\n"), "{csv}");
+    assert!(
+        !public.join("dati/progetti.csv").exists(),
+        "progetti did not opt in"
+    );
+    let catalogue: serde_json::Value =
+        serde_json::from_str(&read(&public, "dati/catalogo.jsonld")).unwrap();
+    assert_eq!(catalogue["dcat:dataset"].as_array().unwrap().len(), 2);
+
+    std::fs::write(&config, text.replace("code: istat", "code: istatt")).unwrap();
+    let run = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert!(!run.status.success());
+    let err = stderr(&run);
+    assert!(
+        err.contains("site.yaml") && err.contains("`istatt`") && err.contains("`istat`"),
+        "{err}"
+    );
+}
