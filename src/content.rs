@@ -46,6 +46,9 @@ pub struct SourcePage {
     source: SourceFile,
     /// Headings, internal links and word count found in the body.
     pub scan: Scan,
+    /// A digest of the front matter as written: the preview compares it to
+    /// tell an edit of the body alone, which changes no other page.
+    pub front_matter_digest: u64,
 }
 
 /// A content file found on disk, before reading it.
@@ -418,7 +421,14 @@ fn load_one(
             "`headless` applies only to a page bundle (a folder with an index.md): use `draft: true` to hide a page".into(),
         ));
     }
+    let front_matter_digest = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        source[..body_start].hash(&mut h);
+        h.finish()
+    };
     let page = SourcePage {
+        front_matter_digest,
         changed,
         file: entry.file.clone(),
         path: entry.path.clone(),

@@ -31,6 +31,8 @@ pub mod front_matter;
 #[cfg(feature = "generator")]
 pub mod git_dates;
 #[cfg(feature = "generator")]
+pub mod incremental;
+#[cfg(feature = "generator")]
 pub mod leftovers;
 #[cfg(feature = "generator")]
 pub mod markdown;
@@ -74,4 +76,4 @@ mod pipeline;
 #[cfg(feature = "generator")]
 pub use diagnostic::Diagnostic;
 #[cfg(feature = "generator")]
-pub use pipeline::{build, BuildError, BuildOptions, BuildReport};
+pub use pipeline::{build, prepare, BuildError, BuildOptions, BuildReport, Prepared};

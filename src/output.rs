@@ -143,6 +143,27 @@ impl Drop for Staging {
     }
 }
 
+/// Replaces the file at `rel` in the folder `dir` with `bytes`, unless it
+/// already holds them; returns whether it wrote. The new file is written
+/// beside the old one and renamed over it, so a reader sees one or the
+/// other, never half a file (the preview serves `dir` while it updates).
+pub fn replace_if_changed(dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+    let path = dir.join(rel);
+    if fs::read(&path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        make_dirs(dir, parent)?;
+    }
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let temp = path.with_file_name(format!(".{name}.nuovo"));
+    fs::write(&temp, bytes)?;
+    fs::rename(&temp, &path)?;
+    Ok(true)
+}
+
 /// Whether `p` is a folder itself (not a link to one).
 fn is_real_dir(p: &Path) -> bool {
     fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())

@@ -107,6 +107,31 @@ fn take_warnings(diags: &mut Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
 /// Runs the whole pipeline. With `output: None` everything is checked and
 /// rendered but nothing is written (`ambito check`).
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    prepare(opts)?.write()
+}
+
+/// A site loaded, checked and resolved, ready to render: what a build
+/// knows before writing. The preview keeps it between edits, so that an
+/// edit re-reads one file and re-renders what depends on it
+/// ([`crate::incremental`]).
+pub struct Prepared {
+    pub(crate) opts: BuildOptions,
+    pub(crate) schemas: BTreeMap<String, schema::SectionSchemas>,
+    pub(crate) taxonomy_names: Vec<String>,
+    pub(crate) history: crate::git_dates::History,
+    /// The content files, by content path (`comuni/barga.md`).
+    pub(crate) entries: std::collections::HashMap<String, content::Entry>,
+    pub(crate) templates: render::Templates,
+    pub(crate) site: Arc<site::Site>,
+    pub(crate) forms: Vec<crate::forms::CompiledForm>,
+    statics: Vec<site_files::StaticFile>,
+    pub(crate) assets: BTreeMap<String, String>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// Loads, validates and resolves the site: every problem is found here,
+/// before anything is written.
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     let root = &opts.root;
     let config_path = root.join("site.yaml");
     let config_text =
@@ -151,7 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (site, resolve_diags) =
         site::resolve(config, loaded.pages, &loaded.unreadable, opts.drafts);
     diags.extend(resolve_diags);
-    let mut templates = match templates {
+    let templates = match templates {
         Ok(t) => t,
         Err(d) => {
             diags.extend(d);
@@ -187,106 +212,128 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(invalid(diags));
     }
     diagnostic::normalize(&mut warnings);
+    Ok(Prepared {
+        opts: opts.clone(),
+        schemas,
+        taxonomy_names,
+        history,
+        entries: entries.into_iter().map(|e| (e.path.clone(), e)).collect(),
+        templates,
+        site: Arc::new(site),
+        forms,
+        statics,
+        assets,
+        warnings,
+    })
+}
 
-    // render + write
-    let staging = match &opts.output {
-        Some(out) => Some(
-            output::Staging::create(out).map_err(|source| BuildError::Io {
-                path: out.clone(),
-                source,
-            })?,
-        ),
-        None => None,
-    };
-    let written = AtomicUsize::new(0);
-    // `ambito check` writes nothing, so it has no index to build.
-    let searchable = (site.config.search && staging.is_some()).then(search::Pages::default);
-    let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
-        if let Some(pages) = &searchable {
-            pages.offer(&r.path, &r.html);
-        }
+impl Prepared {
+    /// Renders the whole site and writes it (nothing is written for
+    /// `check`, whose options have no output).
+    pub fn write(&mut self) -> Result<BuildReport, BuildError> {
+        let opts = &self.opts;
+        let (site, statics, assets) = (&self.site, &self.statics, &self.assets);
+        let staging = match &opts.output {
+            Some(out) => Some(
+                output::Staging::create(out).map_err(|source| BuildError::Io {
+                    path: out.clone(),
+                    source,
+                })?,
+            ),
+            None => None,
+        };
+        let written = AtomicUsize::new(0);
+        // `ambito check` writes nothing, so it has no index to build.
+        let searchable = (site.config.search && staging.is_some()).then(search::Pages::default);
+        let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
+            if let Some(pages) = &searchable {
+                pages.offer(&r.path, &r.html);
+            }
+            if let Some(s) = &staging {
+                s.write(&r.path, &r.html).map_err(|e| {
+                    Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
+                })?;
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(())
+        };
+        let mut resources = 0;
         if let Some(s) = &staging {
-            s.write(&r.path, &r.html).map_err(|e| {
-                Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
-            })?;
-            written.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    };
-    let mut resources = 0;
-    if let Some(s) = &staging {
-        for (page, r, to) in outputs::resource_outputs(&site) {
-            s.copy(&r.abs, &to).map_err(|e| {
-                invalid(vec![Diagnostic::file(
-                    &r.file,
-                    format!("cannot copy it beside {}: {e}", page.src.file.display()),
-                )])
-            })?;
-            resources += 1;
-        }
-        let copies = statics
-            .iter()
-            .map(|f| (f, &f.to))
-            .chain(statics.iter().filter_map(|f| Some((f, assets.get(&f.to)?))));
-        for (f, to) in copies {
-            s.copy(&f.from, to).map_err(|e| {
-                invalid(vec![Diagnostic::file(
-                    &f.shown,
-                    format!("cannot copy: {e}"),
-                )])
-            })?;
-        }
-    }
-    let site = Arc::new(site);
-    let render_diags = templates.render_site(&site, opts.today, &forms, &assets, &|r| write(&r));
-    if !render_diags.is_empty() {
-        return Err(invalid(render_diags));
-    }
-    let data = open_data::files(&site).map_err(|e| {
-        invalid(vec![Diagnostic::file(
-            "site.yaml",
-            format!("cannot write the open data (`open_data`): {e}"),
-        )])
-    })?;
-    for (path, bytes) in data {
-        write(&render::Rendered {
-            path,
-            html: bytes,
-            source: PathBuf::from("site.yaml"),
-        })
-        .map_err(|d| invalid(vec![d]))?;
-    }
-    let mut index_files = 0;
-    if let Some(pages) = searchable {
-        let files = pages.index(site.config.base_path()).map_err(|e| {
-            invalid(vec![Diagnostic::file(
-                "site.yaml",
-                format!("cannot build the search index (`search: true`): {e}"),
-            )])
-        })?;
-        if let Some(s) = &staging {
-            for (path, bytes) in &files {
-                s.write(path, bytes).map_err(|e| BuildError::Io {
-                    path: PathBuf::from(path),
-                    source: e,
+            for (page, r, to) in outputs::resource_outputs(site) {
+                s.copy(&r.abs, &to).map_err(|e| {
+                    invalid(vec![Diagnostic::file(
+                        &r.file,
+                        format!("cannot copy it beside {}: {e}", page.src.file.display()),
+                    )])
+                })?;
+                resources += 1;
+            }
+            let copies = statics
+                .iter()
+                .map(|f| (f, &f.to))
+                .chain(statics.iter().filter_map(|f| Some((f, assets.get(&f.to)?))));
+            for (f, to) in copies {
+                s.copy(&f.from, to).map_err(|e| {
+                    invalid(vec![Diagnostic::file(
+                        &f.shown,
+                        format!("cannot copy: {e}"),
+                    )])
                 })?;
             }
-            index_files = files.len();
         }
-    }
-    let files_written = written.into_inner()
-        + index_files
-        + resources
-        + (statics.len() + assets.len()) * usize::from(staging.is_some());
-    if let (Some(s), Some(out)) = (staging, &opts.output) {
-        s.commit().map_err(|source| BuildError::Io {
-            path: out.clone(),
-            source,
+        let render_diags =
+            self.templates
+                .render_site(site, opts.today, &self.forms, assets, &|r| write(&r));
+        self.templates.release_lookups();
+        if !render_diags.is_empty() {
+            return Err(invalid(render_diags));
+        }
+        let data = open_data::files(site).map_err(|e| {
+            invalid(vec![Diagnostic::file(
+                "site.yaml",
+                format!("cannot write the open data (`open_data`): {e}"),
+            )])
         })?;
+        for (path, bytes) in data {
+            write(&render::Rendered {
+                path,
+                html: bytes,
+                source: PathBuf::from("site.yaml"),
+            })
+            .map_err(|d| invalid(vec![d]))?;
+        }
+        let mut index_files = 0;
+        if let Some(pages) = searchable {
+            let files = pages.index(site.config.base_path()).map_err(|e| {
+                invalid(vec![Diagnostic::file(
+                    "site.yaml",
+                    format!("cannot build the search index (`search: true`): {e}"),
+                )])
+            })?;
+            if let Some(s) = &staging {
+                for (path, bytes) in &files {
+                    s.write(path, bytes).map_err(|e| BuildError::Io {
+                        path: PathBuf::from(path),
+                        source: e,
+                    })?;
+                }
+                index_files = files.len();
+            }
+        }
+        let files_written = written.into_inner()
+            + index_files
+            + resources
+            + (statics.len() + assets.len()) * usize::from(staging.is_some());
+        if let (Some(s), Some(out)) = (staging, &opts.output) {
+            s.commit().map_err(|source| BuildError::Io {
+                path: out.clone(),
+                source,
+            })?;
+        }
+        Ok(BuildReport {
+            warnings: self.warnings.clone(),
+            pages: site.pages.len(),
+            files_written,
+        })
     }
-    Ok(BuildReport {
-        warnings,
-        pages: site.pages.len(),
-        files_written,
-    })
 }

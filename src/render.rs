@@ -18,6 +18,18 @@ use tera::Tera;
 use tera::Value as Json;
 use walkdir::WalkDir;
 
+/// What to render of a site after an edit: some pages (and the forms
+/// they hold), and whether the sitemap and the feeds changed.
+#[derive(Debug, Default)]
+pub struct Part {
+    /// The pages to render again.
+    pub pages: Vec<PageId>,
+    /// Whether `sitemap.xml` changed (a page's last change date did).
+    pub sitemap: bool,
+    /// Whether the feeds changed.
+    pub feeds: bool,
+}
+
 /// Loaded templates and where each came from (for error messages).
 pub struct Templates {
     tera: Tera,
@@ -313,19 +325,7 @@ impl Templates {
         let shared = Shared::new(site, today);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
             .into_par_iter()
-            .filter_map(|id| {
-                let (name, _) = template_for(site, id);
-                let page = match PageContext::new(site, id) {
-                    Ok(page) => page,
-                    Err(d) => return Some(d),
-                };
-                let ctx = Context::for_page(site, &shared, id, &page);
-                let path = output_path(site, &site.pages[id].url);
-                let source = site.pages[id].src.file.clone();
-                self.render_one(&name, &ctx)
-                    .and_then(|html| emit(Rendered { path, html, source }))
-                    .err()
-            })
+            .filter_map(|id| self.render_page(site, &shared, id).and_then(emit).err())
             .collect();
         let not_found = NotFoundPage::new(site);
         let ctx = Context::not_found(&shared, &not_found);
@@ -343,6 +343,65 @@ impl Templates {
             }
         }
         diags
+    }
+
+    /// Renders part of the site, for the preview after an edit that
+    /// changes only that part ([`crate::incremental`]).
+    pub fn render_part(
+        &mut self,
+        site: &Arc<Site>,
+        today: Date,
+        forms: &[CompiledForm],
+        assets: &BTreeMap<String, String>,
+        part: &Part,
+        emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
+    ) -> Vec<Diagnostic> {
+        use rayon::prelude::*;
+        self.register_lookups(site);
+        self.register_forms(forms);
+        self.register_open_data(site);
+        self.register_assets(site.config.base_path(), assets);
+        let shared = Shared::new(site, today);
+        let mut diags: Vec<Diagnostic> = part
+            .pages
+            .par_iter()
+            .filter_map(|&id| self.render_page(site, &shared, id).and_then(emit).err())
+            .collect();
+        let forms = forms.iter().filter(|f| part.pages.contains(&f.page));
+        let feeds = shared
+            .feeds()
+            .iter()
+            .filter(|_| part.feeds)
+            .map(|feed| self.feed(site, &shared, feed));
+        let files = forms
+            .flat_map(|f| self.form_files(site, &shared, f))
+            .chain(feeds)
+            .chain(part.sitemap.then(|| self.sitemap(site, &shared)));
+        for file in files {
+            if let Err(d) = file.and_then(emit) {
+                diags.push(d);
+            }
+        }
+        self.release_lookups();
+        diags
+    }
+
+    /// Page `id`, rendered with its template.
+    fn render_page(
+        &self,
+        site: &Site,
+        shared: &Shared<'_>,
+        id: PageId,
+    ) -> Result<Rendered, Diagnostic> {
+        let (name, _) = template_for(site, id);
+        let page = PageContext::new(site, id)?;
+        let ctx = Context::for_page(site, shared, id, &page);
+        let html = self.render_one(&name, &ctx)?;
+        Ok(Rendered {
+            path: output_path(site, &site.pages[id].url),
+            html,
+            source: site.pages[id].src.file.clone(),
+        })
     }
 
     /// Each taxonomy's list of terms and each term's page, from
@@ -388,6 +447,43 @@ impl Templates {
                 source: alias.file.clone(),
             })
         });
+        let feeds = shared
+            .feeds()
+            .iter()
+            .map(move |feed| self.feed(site, shared, feed));
+        aliases.chain(feeds).chain([
+            self.sitemap(site, shared),
+            self.render_one(
+                "robots.txt",
+                &RobotsContext {
+                    config: shared.config(),
+                },
+            )
+            .map(|html| Rendered {
+                path: "robots.txt".into(),
+                html,
+                source: self.template_file("robots.txt"),
+            }),
+        ])
+    }
+
+    /// One Atom feed, from `atom.xml`.
+    fn feed(
+        &self,
+        site: &Site,
+        shared: &Shared<'_>,
+        feed: &crate::feed::FeedLink,
+    ) -> Result<Rendered, Diagnostic> {
+        let ctx = crate::feed::FeedContext::new(site, shared.config(), feed);
+        self.render_one("atom.xml", &ctx).map(|html| Rendered {
+            path: feed.output.clone(),
+            html,
+            source: self.template_file("atom.xml"),
+        })
+    }
+
+    /// `sitemap.xml`: every page and taxonomy page, with its last change.
+    fn sitemap(&self, site: &Site, shared: &Shared<'_>) -> Result<Rendered, Diagnostic> {
         let mut entries: Vec<SitemapEntry> = site
             .pages
             .iter()
@@ -408,30 +504,12 @@ impl Templates {
             config: shared.config(),
             entries,
         };
-        let robots = RobotsContext {
-            config: shared.config(),
-        };
-        let feeds = shared.feeds().iter().map(move |feed| {
-            let ctx = crate::feed::FeedContext::new(site, shared.config(), feed);
-            self.render_one("atom.xml", &ctx).map(|html| Rendered {
-                path: feed.output.clone(),
+        self.render_one("sitemap.xml", &sitemap)
+            .map(|html| Rendered {
+                path: "sitemap.xml".into(),
                 html,
-                source: self.template_file("atom.xml"),
+                source: self.template_file("sitemap.xml"),
             })
-        });
-        aliases.chain(feeds).chain([
-            self.render_one("sitemap.xml", &sitemap)
-                .map(|html| Rendered {
-                    path: "sitemap.xml".into(),
-                    html,
-                    source: self.template_file("sitemap.xml"),
-                }),
-            self.render_one("robots.txt", &robots).map(|html| Rendered {
-                path: "robots.txt".into(),
-                html,
-                source: self.template_file("robots.txt"),
-            }),
-        ])
     }
 
     /// `asset(path="css/serchio.css")`: the address of a stylesheet or
@@ -573,6 +651,17 @@ impl Templates {
     /// `get_page(path="comuni/barga.md")` and `get_section(key="comuni")`
     /// for templates that show content from elsewhere (the home page).
     /// Values are made only when a template asks for them.
+    /// Drops the lookups' hold on the site, so that the preview can update
+    /// it in place between renders.
+    pub fn release_lookups(&mut self) {
+        for name in ["get_page", "get_section"] {
+            self.tera
+                .register_function(name, |_: &HashMap<String, Json>| {
+                    Err(tera::Error::msg("no site is being rendered"))
+                });
+        }
+    }
+
     fn register_lookups(&mut self, site: &Arc<Site>) {
         let pages = Arc::clone(site);
         self.tera

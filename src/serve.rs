@@ -4,7 +4,8 @@
 //! the site, the browser shows every problem over the last good preview.
 
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::{build, BuildError, BuildOptions};
+use crate::incremental::Update;
+use crate::pipeline::{prepare, BuildError, BuildOptions, Prepared};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -80,6 +81,9 @@ pub struct Preview {
     stopping: tokio::sync::watch::Sender<bool>,
     /// The private folder; removed by [`Preview::close`].
     tmp: std::sync::Mutex<Option<tempfile::TempDir>>,
+    /// The last good build, kept for quick updates after an edit; `None`
+    /// after a failed one (the next edit builds everything).
+    state: std::sync::Mutex<Option<Prepared>>,
 }
 
 impl Preview {
@@ -102,6 +106,7 @@ impl Preview {
             events,
             stopping,
             tmp: std::sync::Mutex::new(Some(tmp)),
+            state: std::sync::Mutex::new(None),
         }))
     }
 
@@ -110,11 +115,44 @@ impl Preview {
         &self.dir
     }
 
-    /// Builds the site, tells open pages, and prints what happened.
+    /// Builds the whole site, tells open pages, and prints what happened.
     pub fn rebuild(&self) -> Outcome {
+        self.rebuild_after(&[])
+    }
+
+    /// Brings the preview up to date after changes to the files `changed`
+    /// (absolute paths): re-renders only what they affect when they are
+    /// edits of page bodies, else builds the whole site. Tells open pages,
+    /// and prints what happened.
+    pub fn rebuild_after(&self, changed: &[PathBuf]) -> Outcome {
         let started = Instant::now();
-        let outcome = match build(&self.opts) {
-            Ok(report) => {
+        let Ok(mut state) = self.state.lock() else {
+            return self.current();
+        };
+        if let Some(prepared) = state.as_mut().filter(|_| !changed.is_empty()) {
+            if let Update::Applied {
+                pages, warnings, ..
+            } = prepared.update(changed)
+            {
+                for w in &warnings {
+                    eprintln!("{w}");
+                }
+                eprintln!(
+                    "anteprima aggiornata: {pages} {} in {} ms",
+                    if pages == 1 { "pagina" } else { "pagine" },
+                    started.elapsed().as_millis()
+                );
+                return self.tell(Outcome::Pronto);
+            }
+        }
+        *state = None;
+        let built = prepare(&self.opts).and_then(|mut prepared| {
+            let report = prepared.write()?;
+            Ok((prepared, report))
+        });
+        let outcome = match built {
+            Ok((prepared, report)) => {
+                *state = Some(prepared);
                 for w in &report.warnings {
                     eprintln!("{w}");
                 }
@@ -152,6 +190,11 @@ impl Preview {
                 }])
             }
         };
+        self.tell(outcome)
+    }
+
+    /// Records `outcome` and sends it to the open pages.
+    fn tell(&self, outcome: Outcome) -> Outcome {
         if let Ok(mut current) = self.outcome.write() {
             current.clone_from(&outcome);
         }
@@ -321,23 +364,34 @@ async fn page(State(preview): State<Arc<Preview>>, request: Request) -> Response
 pub fn watch(preview: &Arc<Preview>) -> notify::Result<notify::RecommendedWatcher> {
     use notify::{EventKind, RecursiveMode, Watcher};
     let root = preview.opts.root.clone();
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watched_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let Ok(event) = res else {
             return;
         };
         let changes = !matches!(event.kind, EventKind::Access(_) | EventKind::Other);
-        if changes && event.paths.iter().any(|p| is_source(&watched_root, p)) {
-            let _ = tx.send(());
+        let sources: Vec<PathBuf> = event
+            .paths
+            .into_iter()
+            .filter(|p| is_source(&watched_root, p))
+            .collect();
+        if changes && !sources.is_empty() {
+            let _ = tx.send(sources);
         }
     })?;
     let target = Arc::clone(preview);
     std::thread::spawn(move || {
-        // Each wake-up: wait for a quiet moment, then one rebuild.
-        while rx.recv().is_ok() {
-            while rx.recv_timeout(QUIET).is_ok() {}
-            target.rebuild();
+        // Each wake-up: gather the changes until a quiet moment, then one
+        // update with all of them.
+        while let Ok(first) = rx.recv() {
+            let mut changed = first;
+            while let Ok(more) = rx.recv_timeout(QUIET) {
+                changed.extend(more);
+            }
+            changed.sort();
+            changed.dedup();
+            target.rebuild_after(&changed);
         }
     });
     // site.yaml: the root itself, not recursively (public/ is there).
@@ -351,8 +405,9 @@ pub fn watch(preview: &Arc<Preview>) -> notify::Result<notify::RecommendedWatche
     Ok(watcher)
 }
 
-/// How long the files must stay unchanged before a rebuild starts.
-const QUIET: Duration = Duration::from_millis(100);
+/// How long the files must stay unchanged before a rebuild starts: an
+/// editor's save (a temporary file, a rename) takes a few milliseconds.
+const QUIET: Duration = Duration::from_millis(25);
 
 /// Whether a change at `path` can change the site: a source file, not an
 /// editor's swap or backup file, nor anything in the root but `site.yaml`.

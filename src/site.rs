@@ -190,7 +190,7 @@ pub fn resolve(
         .map(|(i, p)| (p.src.path.clone(), i))
         .collect();
     references(&mut pages, &by_path, &missing, &mut diags);
-    links(&pages, &by_path, &missing, &mut diags);
+    links(&pages, 0..pages.len(), &by_path, &missing, &mut diags);
     let sections = section_tree(&config, &mut pages);
     let (taxonomies, taxonomy_diags) = crate::taxonomy::resolve(&config, &pages);
     diags.extend(taxonomy_diags);
@@ -408,14 +408,35 @@ fn references(
     }
 }
 
-/// Checks the `@/` links of every body, and their anchors.
+/// Checks the `@/` links (and their anchors) and the bundle links of
+/// pages `ids` only, for the preview after an edit: the problems found,
+/// worded as a full build words them only when the target exists.
+pub fn check_links(site: &Site, ids: &[PageId]) -> Vec<Diagnostic> {
+    let missing = Missing {
+        unreadable: HashSet::new(),
+        drafts: HashSet::new(),
+        headless: HashSet::new(),
+    };
+    let mut diags = Vec::new();
+    links(
+        &site.pages,
+        ids.iter().copied(),
+        &site.by_path,
+        &missing,
+        &mut diags,
+    );
+    diags
+}
+
+/// Checks the `@/` links of the bodies of pages `ids`, and their anchors.
 fn links(
     pages: &[Page],
+    ids: impl Iterator<Item = PageId>,
     by_path: &HashMap<String, PageId>,
     missing: &Missing<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    for page in pages {
+    for page in ids.filter_map(|id| pages.get(id)) {
         for link in &page.src.scan.links {
             let written = match &link.anchor {
                 Some(a) => format!("@/{}#{a}", link.path),
