@@ -5,6 +5,7 @@
 //!     cargo bench --bench build -- 200 --runs 3 # any N, any number of runs
 //!     cargo bench --bench build -- 10000 --dir /tmp/corpus  # keep the corpus
 //!     cargo bench --bench build -- --out-dir /dev/shm       # write to memory, not disk
+//!     cargo bench --bench build -- 10000 --search           # with the search index
 //!
 //! Prints, per N, the median wall time, pages per second and the peak RSS
 //! (the largest of the runs, read from the kernel with wait4).
@@ -44,6 +45,8 @@ fn main() {
     // Where builds write (default: beside the corpus). `--out-dir /dev/shm`
     // leaves the disk out of the measurement.
     let mut out_dir: Option<std::path::PathBuf> = None;
+    // Index the pages for search (`search: true`), as the real site does.
+    let mut search = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -54,6 +57,7 @@ fn main() {
                     args.next().expect("--out-dir PATH"),
                 ));
             }
+            "--search" => search = true,
             "--bench" => {}
             other => match other.parse::<usize>() {
                 Ok(n) => sizes.push(n),
@@ -69,6 +73,11 @@ fn main() {
     for n in sizes {
         let root = base.join(format!("site-{n}"));
         corpus::write_ambito_site(&root, n).expect("write corpus");
+        if search {
+            let config = root.join("site.yaml");
+            let text = std::fs::read_to_string(&config).expect("site.yaml");
+            std::fs::write(&config, format!("{text}search: true\n")).expect("site.yaml");
+        }
         let bytes: u64 = walkdir::WalkDir::new(root.join("content"))
             .into_iter()
             .filter_map(Result::ok)
@@ -97,7 +106,8 @@ fn main() {
         let med = median(walls);
         let rss = results.iter().map(|r| r.rss_kib).max().unwrap_or(0);
         println!(
-            "n={n} content={:.1}MiB runs={runs} median={:.3}s (min {:.3}s, max {:.3}s) pages/s={:.0} peak_rss={:.1}MiB rebuild_median={:.3}s",
+            "n={n}{} content={:.1}MiB runs={runs} median={:.3}s (min {:.3}s, max {:.3}s) pages/s={:.0} peak_rss={:.1}MiB rebuild_median={:.3}s",
+            if search { " search" } else { "" },
             bytes as f64 / 1_048_576.0,
             med.as_secs_f64(),
             min.as_secs_f64(),

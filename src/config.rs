@@ -40,6 +40,10 @@ pub struct SiteConfig {
     /// listing them.
     #[serde(default)]
     pub taxonomies: BTreeMap<String, TaxonomyConfig>,
+    /// Build a search index of the pages with Pagefind (`/pagefind/`),
+    /// for the search page (see [`crate::search`]).
+    #[serde(default)]
+    pub search: bool,
 }
 
 /// One taxonomy, as declared in `site.yaml`.
@@ -90,6 +94,64 @@ pub struct SectionConfig {
     /// newest first.
     #[serde(default)]
     pub feed: bool,
+    /// Publish the section's pages as open data (`/dati/{section}.csv` and
+    /// `.json`), see [`crate::open_data`].
+    #[serde(default)]
+    pub open_data: Option<OpenDataConfig>,
+}
+
+/// How a section is published as open data: `open_data: true`, or with
+/// settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(from = "OpenDataSetting")]
+pub struct OpenDataConfig {
+    /// Whether the section is published.
+    pub enabled: bool,
+    /// The field that identifies a page (`istat`, `codice`): its first
+    /// column, and what other datasets write when they name the page.
+    /// Without it, the page's slug.
+    pub code: Option<String>,
+    /// Fields left out of the data (how a page is shown, not what it says).
+    pub leave_out: Vec<String>,
+    /// The dataset's theme in the EU vocabulary (`SOCI`, `REGI`, `GOVE`),
+    /// for the catalogue; `SOCI` (population and society) by default.
+    pub theme: Option<String>,
+}
+
+/// `open_data:` as written: `true`/`false` or `{ code, leave_out, theme }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OpenDataSetting {
+    On(bool),
+    With {
+        #[serde(default)]
+        code: Option<String>,
+        #[serde(default)]
+        leave_out: Vec<String>,
+        #[serde(default)]
+        theme: Option<String>,
+    },
+}
+
+impl From<OpenDataSetting> for OpenDataConfig {
+    fn from(s: OpenDataSetting) -> Self {
+        match s {
+            OpenDataSetting::On(enabled) => OpenDataConfig {
+                enabled,
+                ..OpenDataConfig::default()
+            },
+            OpenDataSetting::With {
+                code,
+                leave_out,
+                theme,
+            } => OpenDataConfig {
+                enabled: true,
+                code,
+                leave_out,
+                theme,
+            },
+        }
+    }
 }
 
 /// How a section orders its pages.

@@ -24,6 +24,8 @@ pub struct Config<'a> {
     extra: &'a FieldValue,
     /// The site's Atom feeds, for `<link rel="alternate">` on every page.
     feeds: Vec<crate::feed::FeedLink>,
+    /// Whether the site has a search index (`search: true`).
+    search: bool,
 }
 
 /// One entry of `nav`: a section with a section page, and its children.
@@ -56,6 +58,7 @@ impl<'a> Shared<'a> {
                 description: c.description.as_deref(),
                 extra: &c.extra,
                 feeds: crate::feed::feeds(site),
+                search: c.search,
             },
             nav: site
                 .sections

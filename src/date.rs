@@ -110,6 +110,12 @@ impl Date {
         }
     }
 
+    /// The day alone, without a time (`2022-07-21`).
+    #[must_use]
+    pub fn day(self) -> Date {
+        Date { time: None, ..self }
+    }
+
     /// Today's date in UTC (the build machine's clock).
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()

@@ -52,6 +52,11 @@ impl Prepared {
     }
 
     fn try_update(&mut self, changed: &[PathBuf]) -> Option<Update> {
+        // The search index covers every page: an edit of one needs the
+        // whole site rendered again to index it.
+        if self.site.config.search {
+            return None;
+        }
         let out = self.opts.output.clone()?;
         let content_dir = self.opts.root.join("content");
         let mut ids: Vec<PageId> = Vec::new();

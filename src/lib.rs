@@ -41,6 +41,8 @@ pub mod migration;
 #[cfg(feature = "generator")]
 pub mod new_page;
 #[cfg(feature = "generator")]
+pub mod open_data;
+#[cfg(feature = "generator")]
 pub mod output;
 #[cfg(feature = "generator")]
 pub mod outputs;
@@ -50,6 +52,8 @@ pub mod readiness;
 pub mod render;
 #[cfg(feature = "generator")]
 pub mod schema;
+#[cfg(feature = "generator")]
+pub mod search;
 #[cfg(feature = "generator")]
 pub mod serve;
 #[cfg(feature = "generator")]

@@ -93,6 +93,27 @@ pub fn check(
             format!("the feed of section `{}`", feed.section),
         );
     }
+    let datasets = crate::open_data::datasets(site);
+    if !datasets.is_empty() {
+        owners.insert(
+            format!("{}/catalogo.jsonld", crate::open_data::DIR),
+            "the open data catalogue".to_string(),
+        );
+    }
+    for d in datasets {
+        for ext in ["csv", "json"] {
+            owners.insert(
+                format!("{}/{}.{ext}", crate::open_data::DIR, d.key),
+                format!("the open data of section `{}`", d.key),
+            );
+        }
+    }
+    if site.config.search {
+        owners.insert(
+            format!("{}/pagefind.js", crate::search::BUNDLE_DIR),
+            "the search index".to_string(),
+        );
+    }
     for s in statics {
         if let Some(what) = owners.get(&s.to) {
             diags.push(Diagnostic::file(

@@ -3,7 +3,9 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
-use crate::{content, output, outputs, readiness, render, schema, site, site_files};
+use crate::{
+    content, open_data, output, outputs, readiness, render, schema, search, site, site_files,
+};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -199,6 +201,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
         }
     };
     diags.extend(outputs::check(&site, &forms, &statics, &assets));
+    diags.extend(open_data::check(&site.config.sections));
     if opts.publishing {
         diags.extend(readiness::check(&site, &config_text, !forms.is_empty()));
     }
@@ -240,7 +243,12 @@ impl Prepared {
             None => None,
         };
         let written = AtomicUsize::new(0);
+        // `ambito check` writes nothing, so it has no index to build.
+        let searchable = (site.config.search && staging.is_some()).then(search::Pages::default);
         let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
+            if let Some(pages) = &searchable {
+                pages.offer(&r.path, &r.html);
+            }
             if let Some(s) = &staging {
                 s.write(&r.path, &r.html).map_err(|e| {
                     Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
@@ -280,7 +288,40 @@ impl Prepared {
         if !render_diags.is_empty() {
             return Err(invalid(render_diags));
         }
+        let data = open_data::files(site).map_err(|e| {
+            invalid(vec![Diagnostic::file(
+                "site.yaml",
+                format!("cannot write the open data (`open_data`): {e}"),
+            )])
+        })?;
+        for (path, bytes) in data {
+            write(&render::Rendered {
+                path,
+                html: bytes,
+                source: PathBuf::from("site.yaml"),
+            })
+            .map_err(|d| invalid(vec![d]))?;
+        }
+        let mut index_files = 0;
+        if let Some(pages) = searchable {
+            let files = pages.index(site.config.base_path()).map_err(|e| {
+                invalid(vec![Diagnostic::file(
+                    "site.yaml",
+                    format!("cannot build the search index (`search: true`): {e}"),
+                )])
+            })?;
+            if let Some(s) = &staging {
+                for (path, bytes) in &files {
+                    s.write(path, bytes).map_err(|e| BuildError::Io {
+                        path: PathBuf::from(path),
+                        source: e,
+                    })?;
+                }
+                index_files = files.len();
+            }
+        }
         let files_written = written.into_inner()
+            + index_files
             + resources
             + (statics.len() + assets.len()) * usize::from(staging.is_some());
         if let (Some(s), Some(out)) = (staging, &opts.output) {

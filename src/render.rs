@@ -320,6 +320,7 @@ impl Templates {
         use rayon::prelude::*;
         self.register_lookups(site);
         self.register_forms(site, forms);
+        self.register_open_data(site);
         self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
@@ -357,7 +358,8 @@ impl Templates {
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         self.register_lookups(site);
-        self.register_forms(forms);
+        self.register_forms(site, forms);
+        self.register_open_data(site);
         self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
         let mut diags: Vec<Diagnostic> = part
@@ -530,6 +532,16 @@ impl Templates {
                     ))
                 })?;
                 Ok(Json::String(format!("{base_path}{named}")))
+            });
+    }
+
+    /// `open_data()`: the datasets of `/dati/` (see [`crate::open_data`]),
+    /// for the page that lists them.
+    fn register_open_data(&mut self, site: &Site) {
+        let datasets = tera::to_value(crate::open_data::datasets(site)).unwrap_or_default();
+        self.tera
+            .register_function("open_data", move |_: &HashMap<String, Json>| {
+                Ok(datasets.clone())
             });
     }
 

@@ -114,7 +114,7 @@ async function keyboardForm(browser) {
   if (JSON.stringify(seen) !== JSON.stringify(expected)) fail(where, `Tab order ${seen.join(" ")} is not ${expected.join(" ")}`);
 
   // Sending it empty: the summary gets the focus, and lists every error.
-  await page.focus("button[type=submit]");
+  await page.focus("form[data-modulo] button[type=submit]");
   await page.keyboard.press("Enter");
   await page.waitForSelector("#riepilogo-errori li", { timeout: 10000 });
   if ((await focused(page)) !== "riepilogo-errori") fail(where, `after sending, focus is on ${await focused(page)}, not the error summary`);
@@ -179,7 +179,7 @@ async function keyboardForm(browser) {
   await type(page, "campo-esperienza", "Doposcuola e accompagnamento delle famiglie.");
   await page.focus("#campo-privacy");
   await page.keyboard.press("Space");
-  await page.focus("button[type=submit]");
+  await page.focus("form[data-modulo] button[type=submit]");
   await page.keyboard.press("Enter");
   await page.waitForSelector("#conferma", { timeout: 10000 }).catch(() => {});
   const done = await page.evaluate(() => {
@@ -204,7 +204,7 @@ async function withoutScripts(browser) {
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(origin + FORM);
-  await page.click("button[type=submit]");
+  await page.click("form[data-modulo] button[type=submit]");
   await page.waitForLoadState();
   const page422 = await page.content();
   fs.writeFileSync(path.join(outDir, "servizio-422.html"), page422);
@@ -223,7 +223,7 @@ async function withoutScripts(browser) {
   await page.check("#campo-linee-0");
   await page.fill("#campo-esperienza", "Doposcuola.");
   await page.check("#campo-privacy");
-  await page.click("button[type=submit]");
+  await page.click("form[data-modulo] button[type=submit]");
   await page.waitForLoadState();
   const receipt = await page.content();
   fs.writeFileSync(path.join(outDir, "servizio-ricevuta.html"), receipt);

@@ -125,3 +125,44 @@ fn the_browser_builds_the_map_links_and_landmarks_we_wrote() {
     );
     assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
 }
+
+/// Search in Chromium (tests/search.js, playwright-core from scripts/test-deps),
+/// under the Content-Security-Policy of deploy/nginx/ambito.conf: typing
+/// "tirocinio" on /cerca/ lists the work-experience page, "Piazza al Serchio"
+/// the comune, "percorso formativo" the page on "percorsi formativi",
+/// "poverta" a page saying "povertà"; the count is announced
+/// and the results are reached by keyboard; no other page loads the search.
+#[test]
+fn search_finds_pages_as_you_type_and_only_the_search_page_loads_it() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = ambito(&[
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let modules = root.join("tests/node/node_modules");
+    assert!(
+        modules.join("playwright-core").is_dir(),
+        "playwright-core is missing from {}: run scripts/test-deps",
+        modules.display()
+    );
+    let out = Command::new("node")
+        .arg(root.join("tests/search.js"))
+        .arg(&public)
+        .arg(root.join("deploy/nginx/ambito.conf"))
+        .env("NODE_PATH", &modules)
+        .output()
+        .expect("node is installed (scripts/test-deps)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "search problems:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("search: ok"), "{report}");
+}

@@ -1186,3 +1186,103 @@ fn a_rebuild_with_nothing_changed_keeps_every_mtime_and_a_changed_page_is_update
         .iter()
         .any(|(p, t)| p != &barga && before.get(p) == Some(t)));
 }
+
+/// The search index (`search: true`) is part of the incremental build:
+/// Pagefind's output is the same bytes for the same pages, so a rebuild
+/// with nothing changed keeps every index file and its mtime; an edited
+/// page changes the index.
+#[test]
+fn the_search_index_is_written_with_the_site_and_kept_when_nothing_changed() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let config = root.join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\nsearch: true\n")).unwrap();
+    let public = root.join("public");
+    let build = || {
+        let run = ambito(&["build", "--root", root.to_str().unwrap()]);
+        assert!(run.status.success(), "{}", stderr(&run));
+    };
+    build();
+    build();
+    let index = |m: &BTreeMap<PathBuf, std::time::SystemTime>| {
+        m.iter()
+            .filter(|(p, _)| p.starts_with("pagefind"))
+            .map(|(p, t)| (p.clone(), *t))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let before = mtimes(&public);
+    assert!(public.join("pagefind/pagefind.js").is_file());
+    assert!(public.join("pagefind/pagefind-entry.json").is_file());
+    assert!(index(&before).len() > 5, "{:?}", index(&before).keys());
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    build();
+    assert_eq!(mtimes(&public), before, "a rebuild rewrote unchanged files");
+
+    let page = root.join("content/comuni/barga.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nParola nuova: zafferano.\n")).unwrap();
+    build();
+    let entry = read(&public, "pagefind/pagefind-entry.json");
+    assert!(entry.contains("\"page_count\""), "{entry}");
+    assert_ne!(
+        index(&mtimes(&public)),
+        index(&before),
+        "the index did not follow the edit"
+    );
+}
+
+/// Open data from a site's own schemas: a section with `open_data:` gets
+/// `dati/{section}.csv` and `.json`; a single reference is one code, a
+/// list of references an array of codes (`code:` of the named section, else
+/// the slug); a `code` that is not a field is an error at `site.yaml`.
+#[test]
+fn open_data_follows_the_section_schemas() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let config = root.join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replace(
+            "    page_template: comune.html\n",
+            "    page_template: comune.html\n    open_data: { code: istat }\n",
+        )
+        .replace("  servizi:\n", "  servizi:\n    open_data: true\n");
+    std::fs::write(&config, &text).unwrap();
+    let public = root.join("public");
+    let run = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    let services: serde_json::Value =
+        serde_json::from_str(&read(&public, "dati/servizi.json")).unwrap();
+    let tirocini = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slug"] == "tirocini")
+        .unwrap();
+    assert_eq!(tirocini["progetto"], "av1-113", "{tirocini}");
+    assert_eq!(tirocini["comuni"], serde_json::json!(["046003", "046015"]));
+    let csv = read(&public, "dati/servizi.csv");
+    assert!(
+        csv.starts_with("slug,titolo,pagina,comuni,progetto\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",046003;046015,av1-113\n"), "{csv}");
+    assert!(
+        !public.join("dati/progetti.csv").exists(),
+        "progetti did not opt in"
+    );
+    let catalogue: serde_json::Value =
+        serde_json::from_str(&read(&public, "dati/catalogo.jsonld")).unwrap();
+    assert_eq!(catalogue["dcat:dataset"].as_array().unwrap().len(), 2);
+
+    std::fs::write(&config, text.replace("code: istat", "code: istatt")).unwrap();
+    let run = ambito(&["build", "--root", root.to_str().unwrap()]);
+    assert!(!run.status.success());
+    let err = stderr(&run);
+    assert!(
+        err.contains("site.yaml") && err.contains("`istatt`") && err.contains("`istat`"),
+        "{err}"
+    );
+}

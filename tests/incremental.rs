@@ -198,3 +198,19 @@ fn removing_a_heading_another_page_links_to_takes_the_full_build() {
     let err = build(&options(site.path(), &out)).unwrap_err();
     assert!(format!("{err:?}").contains("contatti"), "{err:?}");
 }
+
+/// With a search index (`search: true`), every page is in the index: an
+/// edit of one page's body takes the full build, which indexes it again.
+#[test]
+fn with_search_a_body_edit_takes_the_full_build() {
+    let site = copy_fixture("basic");
+    edit(site.path(), "site.yaml", |t| format!("{t}\nsearch: true\n"));
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("sito");
+    let mut prepared = first_build(site.path(), &out);
+    assert!(out.join("pagefind/pagefind.js").is_file());
+    let changed = edit(site.path(), "content/comuni/barga.md", |t| {
+        format!("{t}\nUna parola nuova.\n")
+    });
+    assert!(matches!(prepared.update(&[changed]), Update::FullBuild));
+}

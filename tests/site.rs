@@ -288,11 +288,104 @@ fn the_form_page_renders_the_form_defined_in_its_front_matter() {
         .len();
     // Checks, summary, in-place sending and confirmation: under 8 KB, unminified.
     assert!(js < 8 * 1024, "modulo.js is {js} bytes");
-    let with_scripts = pages()
-        .values()
-        .filter(|p| p.contains("<script src="))
-        .count();
-    assert_eq!(with_scripts, 1, "no other page loads a script");
+    let with_scripts: Vec<String> = pages()
+        .into_iter()
+        .filter(|(_, p)| p.contains("<script src="))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        with_scripts,
+        [
+            "cerca/index.html",
+            "partecipa/manifestazione-di-interesse/index.html"
+        ],
+        "no other page loads a script"
+    );
+}
+
+/// What a page asks the browser to load: scripts, stylesheets, images.
+fn subresources(html: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = [
+        "<script src=\"",
+        "<link rel=\"stylesheet\" href=\"",
+        "<img src=\"",
+    ]
+    .iter()
+    .flat_map(|start| {
+        html.match_indices(start)
+            .map(move |(i, _)| &html[i + start.len()..])
+    })
+    .filter_map(|rest| rest.split('"').next())
+    .collect();
+    found.sort_unstable();
+    found
+}
+
+/// Search costs other pages nothing but the header's search box: the site
+/// built with `search: false` and with `search: true` has the same pages,
+/// loading the same files; only /cerca/ loads the search script (and the
+/// index, from it).
+#[test]
+fn search_leaves_every_other_page_loading_what_it_loaded() {
+    let copy = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "themes"] {
+        copy_dir(&root.join(dir), &copy.path().join(dir));
+    }
+    let config = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    assert!(config.contains("\nsearch: true\n"));
+    std::fs::write(
+        copy.path().join("site.yaml"),
+        config.replace("\nsearch: true\n", "\nsearch: false\n"),
+    )
+    .unwrap();
+    let out = copy.path().join("public");
+    let run = ambito(&[
+        "build",
+        "--root",
+        copy.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!out.join("pagefind").exists());
+    let without: BTreeMap<String, String> = snapshot(&out)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") && !p.ends_with(".shell.html"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    let with = pages();
+    assert_eq!(
+        with.keys().collect::<Vec<_>>(),
+        without.keys().collect::<Vec<_>>()
+    );
+    let mut added = 0;
+    for (path, html) in &with {
+        let before = &without[path];
+        if path == "cerca/index.html" {
+            assert!(subresources(html)
+                .iter()
+                .any(|s| s.starts_with("/js/cerca.")));
+            continue;
+        }
+        assert_eq!(
+            subresources(html),
+            subresources(before),
+            "{path} loads other files"
+        );
+        assert!(
+            !html.contains("pagefind.js") && !html.contains("/js/cerca."),
+            "{path}"
+        );
+        // The header's search box and the index markers, nothing more.
+        let grown = html.len().saturating_sub(before.len());
+        assert!(grown <= 400, "{path} grew by {grown} bytes");
+        added += grown;
+    }
+    eprintln!(
+        "search adds {added} bytes over {} pages (the header's box)",
+        with.len() - 1
+    );
 }
 
 #[test]
@@ -602,4 +695,121 @@ fn the_news_feed_lists_every_dated_news_item_and_every_page_links_it() {
             "{name} does not announce the feed"
         );
     }
+}
+
+/// `/dati/`: the 19 comuni as CSV (UTF-8, a header) with the ISTAT codes of
+/// the data the content was made from, the same as typed JSON, the
+/// interventions naming comuni and projects by code, and a DCAT-AP_IT
+/// catalogue whose every distribution is a file of the site.
+#[test]
+fn open_data_publishes_the_comuni_projects_and_interventions() {
+    let comuni = comuni();
+    let mut csv = csv::Reader::from_path(site().join("dati/comuni.csv")).unwrap();
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    for column in [
+        "istat",
+        "titolo",
+        "pagina",
+        "codice_catastale",
+        "provincia",
+        "cap",
+        "popolazione_2011",
+        "lat",
+        "lon",
+    ] {
+        assert!(
+            header.iter().any(|h| h == column),
+            "{column} missing from {header:?}"
+        );
+    }
+    assert!(
+        !header.iter().any(|h| h == "etichetta"),
+        "the map's label placement is not data"
+    );
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 19);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut istat: Vec<&str> = rows.iter().map(|r| &r[column("istat")]).collect();
+    let mut expected: Vec<&str> = comuni.iter().map(|(_, _, code)| code.as_str()).collect();
+    istat.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(istat, expected);
+    let barga = rows
+        .iter()
+        .find(|r| &r[column("titolo")] == "Barga")
+        .unwrap();
+    assert_eq!(
+        &barga[column("pagina")],
+        "https://www.example.org/comuni/barga/"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&read(site(), "dati/comuni.json")).unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 19);
+    let barga = records.iter().find(|r| r["titolo"] == "Barga").unwrap();
+    assert_eq!(barga["istat"], "046003");
+    assert_eq!(barga["popolazione_2011"], 10125);
+    assert!(barga["lat"].is_f64() && barga["lon"].is_f64(), "{barga}");
+
+    let projects: serde_json::Value =
+        serde_json::from_str(&read(site(), "dati/progetti.json")).unwrap();
+    let av3 = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["codice"] == "AV3-2016-TOS_03")
+        .unwrap();
+    assert_eq!(av3["importo"], 197769.0);
+    assert_eq!(av3["inizio"], "2017-01-02");
+    assert_eq!(av3["decreto_numero"], 180);
+
+    let services: serde_json::Value =
+        serde_json::from_str(&read(site(), "dati/servizi.json")).unwrap();
+    let tirocini = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slug"] == "work-experience-e-tirocini-inclusivi")
+        .unwrap();
+    assert_eq!(tirocini["comuni"].as_array().unwrap().len(), 19);
+    assert!(tirocini["comuni"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| expected.contains(&c.as_str().unwrap())));
+    assert!(
+        tirocini["progetti"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "AV1-113"),
+        "{tirocini}"
+    );
+
+    let catalogue: serde_json::Value =
+        serde_json::from_str(&read(site(), "dati/catalogo.jsonld")).unwrap();
+    assert_eq!(catalogue["@type"][1], "dcatapit:Catalog");
+    let datasets = catalogue["dcat:dataset"].as_array().unwrap();
+    assert_eq!(datasets.len(), 3);
+    for d in datasets {
+        assert!(d["dct:modified"]["@value"].is_string(), "{d}");
+        for dist in d["dcat:distribution"].as_array().unwrap() {
+            assert_eq!(
+                dist["dct:license"]["@id"],
+                "https://creativecommons.org/licenses/by/4.0/"
+            );
+            let url = dist["dcat:downloadURL"]["@id"].as_str().unwrap();
+            let rel = url.strip_prefix("https://www.example.org/").unwrap();
+            assert!(site().join(rel).is_file(), "{url} is not in the site");
+        }
+    }
+
+    let page = read(site(), "dati/index.html");
+    for d in ["comuni", "progetti", "servizi"] {
+        assert!(page.contains(&format!("href=\"/dati/{d}.csv\"")), "{d}");
+        assert!(page.contains(&format!("href=\"/dati/{d}.json\"")), "{d}");
+    }
+    assert!(page.contains("CC BY 4.0"));
+    assert!(page.contains("<code>popolazione_2011</code>"));
+    assert!(page.contains("href=\"/dati/catalogo.jsonld\""));
 }

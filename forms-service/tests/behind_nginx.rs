@@ -172,6 +172,25 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
         "{csp}"
     );
     assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(!csp.contains("wasm-unsafe-eval"), "{csp}");
+    // The search page and its index may compile WebAssembly (Pagefind),
+    // with the same headers otherwise.
+    for path in ["/cerca/", "/pagefind/pagefind.js"] {
+        let search = get(path, &[]);
+        assert_eq!(search.status, 200, "{path}");
+        let csp = search.header("Content-Security-Policy").unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(search.header("X-Content-Type-Options"), Some("nosniff"));
+        assert_eq!(
+            search.header("Cache-Control"),
+            Some("max-age=600"),
+            "{path}"
+        );
+    }
     assert_eq!(home.header("X-Content-Type-Options"), Some("nosniff"));
     assert!(home.header("Referrer-Policy").is_some());
     assert_eq!(home.header("Cache-Control"), Some("max-age=600"));
