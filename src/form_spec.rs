@@ -21,6 +21,8 @@
 use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, Pos};
 use crate::form::{valid_name, Choice, FieldDef, FieldKind, FormDefinition};
 use crate::front_matter::RefUse;
+use crate::messages::Message;
+use crate::msg;
 use crate::yaml::{Key, Source, Value, Yaml};
 use serde::Serialize;
 
@@ -162,26 +164,26 @@ pub struct Checker<'a> {
 type Entries = [(Key, Yaml)];
 
 impl Checker<'_> {
-    fn problem(&mut self, pos: Pos, msg: String) {
+    fn problem(&mut self, pos: Pos, msg: Message) {
         self.problems.push(self.source.error(pos, msg));
     }
 
-    fn map<'y>(&mut self, y: &'y Yaml, what: &str, allowed: &[&str]) -> Option<&'y Entries> {
+    fn map<'y>(&mut self, y: &'y Yaml, what: &Message, allowed: &[&str]) -> Option<&'y Entries> {
         let Value::Map(entries) = &y.value else {
             self.problem(
                 y.pos,
-                format!(
-                    "{what} must be a group of `key: value` lines, found {}",
-                    y.value.kind()
-                ),
+                msg!(FORM_NOT_MAP, what = what, found = y.value.kind()),
             );
             return None;
         };
         for (k, _) in entries {
             if !allowed.contains(&k.name.as_str()) {
-                let keys = format!(" (keys: {})", allowed.join(", "));
+                let keys = msg!(HINT_KEYS, list = allowed.join(", "));
                 let hint = hint_or(&k.name, allowed.iter().copied(), keys);
-                self.problem(k.pos, format!("unknown key `{}` in {what}{hint}", k.name));
+                self.problem(
+                    k.pos,
+                    msg!(FORM_UNKNOWN_KEY, key = &k.name, what = what, hint = hint),
+                );
             }
         }
         Some(entries)
@@ -191,7 +193,7 @@ impl Checker<'_> {
         &mut self,
         entries: &Entries,
         key: &str,
-        what: &str,
+        what: &Message,
         required: bool,
         at: Pos,
     ) -> Option<(String, Pos)> {
@@ -204,13 +206,18 @@ impl Checker<'_> {
                 other => {
                     self.problem(
                         y.pos,
-                        format!("`{key}` of {what} must be text, found {}", other.kind()),
+                        msg!(
+                            FORM_KEY_NOT_TEXT,
+                            key = key,
+                            what = what,
+                            found = other.kind()
+                        ),
                     );
                     None
                 }
             },
             None if required => {
-                self.problem(at, format!("{what} needs `{key}`"));
+                self.problem(at, msg!(FORM_NEEDS_KEY, what = what, key = key));
                 None
             }
             None => None,
@@ -234,7 +241,7 @@ impl Checker<'_> {
         {
             Some(value)
         } else {
-            self.problem(pos, format!("`{key}` must be a page link such as @/privacy.md or an address, found `{value}`"));
+            self.problem(pos, msg!(FORM_BAD_LINK, key = key, value = &value));
             None
         }
     }
@@ -243,15 +250,12 @@ impl Checker<'_> {
     /// problem is recorded): a form exists only when it is whole.
     pub fn check(&mut self, y: &Yaml) -> Option<FormSpec> {
         let problems_before = self.problems.len();
-        let what = format!("`{}`", self.field);
+        let what = msg!(QUOTED, name = self.field);
         let entries = self.map(y, &what, FORM_KEYS)?;
         let name_like = |this: &mut Self, key: &str| {
             let (v, pos) = this.text(entries, key, &what, true, y.pos)?;
             if !valid_name(&v) {
-                this.problem(
-                    pos,
-                    format!("`{key}` must use only letters, digits, - and _, found `{v}`"),
-                );
+                this.problem(pos, msg!(FORM_BAD_NAME, key = key, value = &v));
             }
             Some(v)
         };
@@ -268,10 +272,7 @@ impl Checker<'_> {
         let mut fields = Vec::new();
         let mut options_from = Vec::new();
         match entries.iter().find(|(k, _)| k.name == "fields") {
-            None => self.problem(
-                y.pos,
-                format!("{what} needs `fields`, the list of its fields"),
-            ),
+            None => self.problem(y.pos, msg!(FORM_NEEDS_FIELDS, what = &what)),
             Some((_, list)) => match &list.value {
                 Value::Seq(items) => {
                     let mut names: Vec<String> = honeypot.iter().cloned().collect();
@@ -284,10 +285,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                other => self.problem(
-                    list.pos,
-                    format!("`fields` must be a list, found {}", other.kind()),
-                ),
+                other => self.problem(list.pos, msg!(FORM_FIELDS_NOT_LIST, found = other.kind())),
             },
         }
         if self.problems.len() > problems_before {
@@ -315,18 +313,16 @@ impl Checker<'_> {
         y: &Yaml,
         names: &mut Vec<String>,
     ) -> Option<(FieldDef, Option<String>)> {
-        let entries = self.map(y, "a form field", FIELD_KEYS)?;
-        let name = self.text(entries, "name", "a form field", true, y.pos);
-        let label = self.text(entries, "label", "a form field", true, y.pos);
-        let kind = self.text(entries, "type", "a form field", true, y.pos);
+        let what = msg!(FORM_WHAT_FIELD);
+        let entries = self.map(y, &what, FIELD_KEYS)?;
+        let name = self.text(entries, "name", &what, true, y.pos);
+        let label = self.text(entries, "label", &what, true, y.pos);
+        let kind = self.text(entries, "type", &what, true, y.pos);
         if let Some((n, pos)) = &name {
             if !valid_name(n) {
-                self.problem(
-                    *pos,
-                    format!("field name `{n}` must use only letters, digits, - and _"),
-                );
+                self.problem(*pos, msg!(FORM_FIELD_BAD_NAME, name = n));
             } else if names.contains(n) {
-                self.problem(*pos, format!("field name `{n}` is used twice in this form"));
+                self.problem(*pos, msg!(FORM_FIELD_TWICE, name = n));
             }
             names.push(n.clone());
         }
@@ -334,8 +330,8 @@ impl Checker<'_> {
             let found = KINDS.iter().find(|(name, _)| *name == k).map(|&(_, v)| v);
             if found.is_none() {
                 let names: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
-                let hint = hint_among(&k, &names, "types");
-                self.problem(pos, format!("unknown field type `{k}`{hint}"));
+                let hint = hint_among(&k, &names, msg!(LABEL_TYPES));
+                self.problem(pos, msg!(FORM_UNKNOWN_FIELD_TYPE, kind = &k, hint = hint));
             }
             found
         });
@@ -360,46 +356,38 @@ impl Checker<'_> {
                         let hint = hint(s, self.sections.iter().map(String::as_str));
                         self.problem(
                             v.pos,
-                            format!("`options_from`: no section `{s}` in content/{hint}"),
+                            msg!(FORM_OPTIONS_FROM_NO_SECTION, section = s, hint = hint),
                         );
                     }
                 }
                 ("options", Value::Seq(items)) => {
                     let mut list = Vec::new();
                     for item in items {
-                        let Some(e) = self.map(item, "an option", &["value", "label"]) else {
+                        let what = msg!(FORM_WHAT_OPTION);
+                        let Some(e) = self.map(item, &what, &["value", "label"]) else {
                             continue;
                         };
-                        let value = self.text(e, "value", "an option", true, item.pos);
-                        let label = self.text(e, "label", "an option", true, item.pos);
+                        let value = self.text(e, "value", &what, true, item.pos);
+                        let label = self.text(e, "label", &what, true, item.pos);
                         if let (Some((value, _)), Some((label, _))) = (value, label) {
                             list.push(Choice { value, label });
                         }
                     }
                     options = Some(list);
                 }
-                ("required", other) => self.problem(
-                    v.pos,
-                    format!("`required` must be true or false, found {}", other.kind()),
-                ),
-                ("max_length", other) => self.problem(
-                    v.pos,
-                    format!(
-                        "`max_length` must be a whole number above 0, found {}",
-                        other.kind()
-                    ),
-                ),
+                ("required", other) => {
+                    self.problem(v.pos, msg!(FORM_REQUIRED_NOT_BOOL, found = other.kind()))
+                }
+                ("max_length", other) => {
+                    self.problem(v.pos, msg!(FORM_MAX_LENGTH, found = other.kind()))
+                }
                 ("help" | "autocomplete" | "options_from", other) => self.problem(
                     v.pos,
-                    format!("`{}` must be text, found {}", k.name, other.kind()),
+                    msg!(FORM_VALUE_NOT_TEXT, key = &k.name, found = other.kind()),
                 ),
-                ("options", other) => self.problem(
-                    v.pos,
-                    format!(
-                        "`options` must be a list of `value` and `label`, found {}",
-                        other.kind()
-                    ),
-                ),
+                ("options", other) => {
+                    self.problem(v.pos, msg!(FORM_OPTIONS_NOT_LIST, found = other.kind()))
+                }
                 _ => {}
             }
         }
@@ -409,16 +397,10 @@ impl Checker<'_> {
                 .iter()
                 .find(|(_, k)| Some(*k) == kind)
                 .map_or("", |(n, _)| n);
-            self.problem(
-                y.pos,
-                format!("a `{written}` field needs `options` or `options_from`"),
-            );
+            self.problem(y.pos, msg!(FORM_CHOICE_NEEDS_OPTIONS, kind = written));
         }
         if options.is_some() && from.is_some() {
-            self.problem(
-                y.pos,
-                "a field takes `options` or `options_from`, not both".into(),
-            );
+            self.problem(y.pos, msg!(FORM_OPTIONS_AND_FROM));
         }
         let field = FieldDef {
             name: name?.0,
@@ -445,7 +427,7 @@ mod tests {
             text: yaml,
             shift: 2,
         };
-        let y = crate::yaml::parse(&source, "not YAML").unwrap();
+        let y = crate::yaml::parse(&source, msg!(NOT_VALID_YAML)).unwrap();
         let mut problems = Vec::new();
         let mut refs = Vec::new();
         let sections = ["comuni".to_string(), "servizi".to_string()];

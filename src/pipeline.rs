@@ -3,6 +3,7 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
+use crate::msg;
 use crate::{content, output, outputs, readiness, render, schema, site, site_files};
 
 use std::collections::BTreeMap;
@@ -61,24 +62,56 @@ pub struct BuildReport {
 }
 
 /// Why a build did not complete.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum BuildError {
     /// The folder is not an ambito site (a usage mistake).
-    #[error("{0} is not an ambito site: it has no site.yaml")]
     NotASite(PathBuf),
     /// Problems in the content, configuration or templates: the errors
     /// (with `strict`, warnings count as errors).
-    #[error("{} error(s) found", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
     /// The output could not be written.
-    #[error("cannot write {path}: {source}")]
     Io {
         /// The folder that could not be written.
         path: PathBuf,
-        #[source]
         /// Why.
         source: std::io::Error,
     },
+}
+
+impl BuildError {
+    /// What went wrong, as a catalogue message.
+    pub fn message(&self) -> crate::messages::Message {
+        match self {
+            BuildError::NotASite(root) => msg!(NOT_A_SITE, root = root.display().to_string()),
+            BuildError::Invalid(diags) => {
+                msg!(
+                    ERRORS_FOUND,
+                    count = diags.iter().filter(|d| d.is_error()).count()
+                )
+            }
+            BuildError::Io { path, source } => msg!(
+                CANNOT_WRITE,
+                path = path.display().to_string(),
+                detail = source.to_string()
+            ),
+        }
+    }
+}
+
+/// Shown in the chosen language ([`crate::messages::language`]).
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 fn invalid(diags: Vec<Diagnostic>) -> BuildError {
@@ -135,7 +168,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         if !section_keys.contains(key) {
             diags.push(Diagnostic::file(
                 "site.yaml",
-                format!("`sections` configures `{key}`, but there is no folder content/{key}/ with pages"),
+                msg!(SECTIONS_NO_FOLDER, key = key),
             ));
         }
     }
@@ -199,7 +232,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
         if let Some(s) = &staging {
             s.write(&r.path, &r.html).map_err(|e| {
-                Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
+                Diagnostic::file(
+                    &r.source,
+                    msg!(CANNOT_WRITE, path = &r.path, detail = e.to_string()),
+                )
             })?;
             written.fetch_add(1, Ordering::Relaxed);
         }
@@ -211,7 +247,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             s.copy(&r.abs, &to).map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     &r.file,
-                    format!("cannot copy it beside {}: {e}", page.src.file.display()),
+                    msg!(
+                        CANNOT_COPY_BESIDE,
+                        page = page.src.file.display().to_string(),
+                        detail = e.to_string()
+                    ),
                 )])
             })?;
             resources += 1;
@@ -224,7 +264,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             s.copy(&f.from, to).map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     &f.shown,
-                    format!("cannot copy: {e}"),
+                    msg!(CANNOT_COPY, detail = e.to_string()),
                 )])
             })?;
         }

@@ -9,6 +9,7 @@ use crate::date::Date;
 use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, GroupKind, Pos};
 use crate::forms::CompiledForm;
 use crate::italian;
+use crate::msg;
 use crate::site::{PageId, Site};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -35,7 +36,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
         if !dir.is_dir() {
             return Err(vec![Diagnostic::file(
                 "site.yaml",
-                format!("theme `{theme}` not found: expected a folder themes/{theme}/"),
+                msg!(THEME_NOT_FOUND, theme = theme),
             )]);
         }
         dirs.push(dir.join("templates"));
@@ -50,7 +51,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
                 Err(e) => {
                     diags.push(Diagnostic::file(
                         shown_path(root, dir),
-                        format!("cannot read: {e}"),
+                        msg!(CANNOT_READ, detail = e.to_string()),
                     ));
                     continue;
                 }
@@ -74,7 +75,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
                 }
                 Err(e) => diags.push(Diagnostic::file(
                     shown_path(root, entry.path()),
-                    format!("cannot read: {e}"),
+                    msg!(CANNOT_READ, detail = e.to_string()),
                 )),
             }
         }
@@ -82,7 +83,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
     for (name, text) in BUILT_IN {
         files.entry((*name).to_string()).or_insert_with(|| {
             (
-                PathBuf::from(format!("(built-in {name})")),
+                PathBuf::from(msg!(BUILT_IN_TEMPLATE, name = *name).to_string()),
                 (*text).to_string(),
             )
         });
@@ -111,7 +112,10 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
             .iter()
             .find(|(name, _)| msg.contains(&format!("'{name}'")));
         let file = named.map_or_else(|| PathBuf::from("templates"), |(_, (f, _))| f.clone());
-        return Err(vec![Diagnostic::file(file, msg)]);
+        return Err(vec![Diagnostic::file(
+            file,
+            msg!(TEMPLATE_ERROR, detail = msg),
+        )]);
     }
     register_filters(&mut tera);
     Ok(Templates { tera, files })
@@ -144,11 +148,11 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, text: &str) -> Diagnostic {
             .lines()
             .map(str::trim)
             .find_map(|l| l.strip_prefix("= "))
-            .unwrap_or("syntax error");
+            .map_or_else(|| msg!(SYNTAX_ERROR), |w| msg!(VERBATIM, text = w));
         return Diagnostic::at(
             file,
             Pos::new(line, column),
-            format!("template syntax error: {what}"),
+            msg!(TEMPLATE_SYNTAX_ERROR, detail = what),
         );
     }
     // The innermost message says what went wrong; the outer ones only say
@@ -168,34 +172,51 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, text: &str) -> Diagnostic {
         .iter()
         .find_map(|name| text.find(name.as_str()).map(|off| line_col(text, off)));
     match pos {
-        Some(pos) => Diagnostic::at(file, pos, format!("template error: {message}")),
-        None => Diagnostic::file(file, format!("template error: {message}")),
+        Some(pos) => Diagnostic::at(file, pos, msg!(TEMPLATE_ERROR, detail = message)),
+        None => Diagnostic::file(file, msg!(TEMPLATE_ERROR, detail = message)),
     }
 }
 
-/// The names Tera quotes in backticks in a message (variables, filters).
+/// The names Tera quotes in backticks in a message (variables, filters),
+/// and those our own Italian messages quote in «guillemets».
 fn quoted_names(message: &str) -> Vec<String> {
-    message
+    let mut names: Vec<String> = message
         .split('`')
         .skip(1)
         .step_by(2)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .collect()
+        .collect();
+    names.extend(
+        message
+            .split('«')
+            .skip(1)
+            .filter_map(|s| s.split_once('»'))
+            .map(|(name, _)| name.to_string())
+            .filter(|s| !s.is_empty()),
+    );
+    names
+}
+
+/// An error of a template function or filter, in the chosen language (it
+/// reaches staff through Tera, as text).
+fn tera_error(message: &crate::messages::Message) -> tera::Error {
+    tera::Error::msg(message.to_string())
 }
 
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("date_it", |v: &Json, _: &HashMap<String, Json>| {
         let s = v
             .as_str()
-            .ok_or_else(|| tera::Error::msg("date_it: expected a date such as 2022-07-21"))?;
-        let d = Date::parse(s).map_err(|e| tera::Error::msg(format!("date_it: `{s}`: {e}")))?;
+            .ok_or_else(|| tera_error(&msg!(FILTER_DATE_IT_NOT_TEXT)))?;
+        let d = Date::parse(s)
+            .map_err(|e| tera_error(&msg!(FILTER_DATE_IT_BAD, value = s, why = e)))?;
         Ok(Json::String(d.italian()))
     });
     tera.register_filter("euro", |v: &Json, _: &HashMap<String, Json>| {
         let n = v
             .as_f64()
-            .ok_or_else(|| tera::Error::msg("euro: expected a number"))?;
+            .ok_or_else(|| tera_error(&msg!(FILTER_EXPECTED_NUMBER, filter = "euro")))?;
         Ok(Json::String(italian::euro(n)))
     });
     // JSON for `<script type="application/ld+json">`: `<` is escaped so that
@@ -211,7 +232,7 @@ fn register_filters(tera: &mut Tera) {
         }
         let n = v
             .as_f64()
-            .ok_or_else(|| tera::Error::msg("numero: expected a number"))?;
+            .ok_or_else(|| tera_error(&msg!(FILTER_EXPECTED_NUMBER, filter = "numero")))?;
         Ok(Json::String(italian::decimal2(n)))
     });
 }
@@ -282,12 +303,11 @@ impl Templates {
             let hint = hint(&name, self.files.keys().map(String::as_str));
             let file = &site.pages[id].src.file;
             diags.push(match pos {
-                Some(pos) => Diagnostic::at(file, pos, format!("unknown template `{name}`{hint}")),
-                None => Diagnostic::file(
-                    file,
-                    format!("the template `{name}` this page needs is missing from the theme and templates/"),
-                )
-                .grouped(GroupKind::MissingTemplate, name),
+                Some(pos) => {
+                    Diagnostic::at(file, pos, msg!(UNKNOWN_TEMPLATE, name = &name, hint = hint))
+                }
+                None => Diagnostic::file(file, msg!(MISSING_TEMPLATE, name = &name))
+                    .grouped(GroupKind::MissingTemplate, name),
             });
         }
         diags
@@ -444,13 +464,11 @@ impl Templates {
                 let path = args
                     .get("path")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("asset needs path=\"css/file.css\""))?;
+                    .ok_or_else(|| tera_error(&msg!(ASSET_NEEDS_PATH)))?;
                 let path = path.trim_start_matches('/');
                 let named = assets.get(path).ok_or_else(|| {
                     let hint = hint(path, assets.keys().map(String::as_str));
-                    tera::Error::msg(format!(
-                        "asset: no stylesheet or script `{path}` in the static folders{hint}"
-                    ))
+                    tera_error(&msg!(ASSET_NOT_FOUND, path = path, hint = hint))
                 })?;
                 Ok(Json::String(format!("{base_path}{named}")))
             });
@@ -470,10 +488,10 @@ impl Templates {
                 let id = args
                     .get("id")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("form needs id=\"form-id\""))?;
+                    .ok_or_else(|| tera_error(&msg!(FORM_FUNCTION_NEEDS_ID)))?;
                 let f = forms
                     .get(id)
-                    .ok_or_else(|| tera::Error::msg(format!("form: no form `{id}`")))?;
+                    .ok_or_else(|| tera_error(&msg!(FORM_FUNCTION_NO_FORM, id = id)))?;
                 let html = crate::form::html::form(
                     &f.definition,
                     &f.action,
@@ -503,7 +521,12 @@ impl Templates {
                 html,
                 source: page.src.file.clone(),
             })
-            .map_err(|e| Diagnostic::file(&page.src.file, format!("form `{id}`: {e}")));
+            .map_err(|e| {
+                Diagnostic::file(
+                    &page.src.file,
+                    msg!(FORM_FILE_ERROR, id = id, detail = e.to_string()),
+                )
+            });
         if !self.files.contains_key("shell.html") {
             return vec![json];
         }
@@ -539,7 +562,7 @@ impl Templates {
 
     fn render_one(&self, name: &str, ctx: &impl Serialize) -> Result<Vec<u8>, Diagnostic> {
         let ctx = tera::Context::from_serialize(ctx)
-            .map_err(|e| Diagnostic::file(name, format!("template context: {}", chain(&e))))?;
+            .map_err(|e| Diagnostic::file(name, msg!(TEMPLATE_CONTEXT, detail = chain(&e))))?;
         let mut html = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(name, &ctx, &mut html)
@@ -554,7 +577,7 @@ impl Templates {
                     .map_or_else(|| name.to_string(), |(t, _)| t.to_string());
                 match self.files.get(&failing) {
                     Some((file, text)) => tera_diagnostic(&e, file, text),
-                    None => Diagnostic::file(name, format!("template error: {msg}")),
+                    None => Diagnostic::file(name, msg!(TEMPLATE_ERROR, detail = msg)),
                 }
             })
     }
