@@ -29,6 +29,10 @@ impl Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
             .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
             .env("TMPDIR", tmp)
+            // Messages in the site's language (Italian), whatever the machine's locale.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -238,6 +242,10 @@ fn a_taken_port_moves_to_the_next_one() {
         .args(["serve", "--root", site.path().to_str().unwrap(), "--port"])
         .arg(port.to_string())
         .env("TMPDIR", tmp.path())
+        // Messages in the site's language (Italian), whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
