@@ -221,8 +221,7 @@ pub fn did_you_mean<'a>(
 /// `` (did you mean `x`?)``, or nothing.
 pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Message {
     did_you_mean(word, candidates)
-        .map(|c| crate::msg!(DID_YOU_MEAN, candidate = c))
-        .unwrap_or_else(Message::empty)
+        .map_or_else(Message::empty, |c| crate::msg!(DID_YOU_MEAN, candidate = c))
 }
 
 /// The hint suffix, or `otherwise` when no candidate is close.
@@ -246,9 +245,9 @@ pub fn hint_as<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
     show: impl Fn(&str) -> String,
 ) -> Message {
-    did_you_mean(word, candidates)
-        .map(|c| crate::msg!(DID_YOU_MEAN_AS, candidate = show(c)))
-        .unwrap_or_else(Message::empty)
+    did_you_mean(word, candidates).map_or_else(Message::empty, |c| {
+        crate::msg!(DID_YOU_MEAN_AS, candidate = show(c))
+    })
 }
 
 /// The suffix for a value outside a short closed list: the likely typo and

@@ -376,17 +376,17 @@ impl Checker<'_> {
                     options = Some(list);
                 }
                 ("required", other) => {
-                    self.problem(v.pos, msg!(FORM_REQUIRED_NOT_BOOL, found = other.kind()))
+                    self.problem(v.pos, msg!(FORM_REQUIRED_NOT_BOOL, found = other.kind()));
                 }
                 ("max_length", other) => {
-                    self.problem(v.pos, msg!(FORM_MAX_LENGTH, found = other.kind()))
+                    self.problem(v.pos, msg!(FORM_MAX_LENGTH, found = other.kind()));
                 }
                 ("help" | "autocomplete" | "options_from", other) => self.problem(
                     v.pos,
                     msg!(FORM_VALUE_NOT_TEXT, key = &k.name, found = other.kind()),
                 ),
                 ("options", other) => {
-                    self.problem(v.pos, msg!(FORM_OPTIONS_NOT_LIST, found = other.kind()))
+                    self.problem(v.pos, msg!(FORM_OPTIONS_NOT_LIST, found = other.kind()));
                 }
                 _ => {}
             }
