@@ -981,6 +981,21 @@ catalogue! {
         en: "wrote {path}: fill in the fields, then `ambito check` tells you what is missing",
     }
     BAD_LANG { it: "lingua sconosciuta «{lang}»: usa it o en", en: "unknown language `{lang}`: use it or en" }
+    GET_PAGE_NEEDS_PATH {
+        it: "get_page vuole path=\"sezione/pagina.md\"",
+        en: "get_page needs path=\"section/page.md\"",
+    }
+    GET_PAGE_NO_PAGE { it: "get_page: non esiste la pagina «{path}»", en: "get_page: no page `{path}`" }
+    GET_SECTION_NEEDS_KEY { it: "get_section vuole key=\"sezione\"", en: "get_section needs key=\"section\"" }
+    GET_SECTION_NO_SECTION {
+        it: "get_section: non esiste la sezione «{key}»",
+        en: "get_section: no section `{key}`",
+    }
+    // ---- Writing the output (output.rs) ----
+    ATOMIC_EXCHANGE_UNAVAILABLE {
+        it: "lo scambio atomico delle cartelle non è disponibile",
+        en: "atomic exchange not available",
+    }
     // (new entries go above this line)
 }
 

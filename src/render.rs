@@ -592,12 +592,12 @@ impl Templates {
                 let path = args
                     .get("path")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("get_page needs path=\"section/page.md\""))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_PAGE_NEEDS_PATH)))?;
                 let path = path.trim_start_matches("@/");
                 let id = pages
                     .by_path
                     .get(path)
-                    .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_PAGE_NO_PAGE, path = path)))?;
                 tera::to_value(ListItem::new(&pages, *id)).map_err(tera::Error::json)
             });
         let sections = Arc::clone(site);
@@ -606,9 +606,9 @@ impl Templates {
                 let key = args
                     .get("key")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("get_section needs key=\"section\""))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_SECTION_NEEDS_KEY)))?;
                 let section = SectionItem::new(&sections, key)
-                    .ok_or_else(|| tera::Error::msg(format!("get_section: no section `{key}`")))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_SECTION_NO_SECTION, key = key)))?;
                 tera::to_value(section).map_err(tera::Error::json)
             });
     }
