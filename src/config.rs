@@ -229,6 +229,12 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(3));
+        assert_eq!(
+            language_of("title: T\nlanguage: en\nextra: {a: 1}\n").as_deref(),
+            Some("en")
+        );
+        assert_eq!(language_of("title: T\n"), None);
+        assert_eq!(language_of("title: [aperta\n"), None);
         let en = err.message.render(crate::messages::Lang::En);
         assert!(en.contains("them"), "{en}");
         let it = err.message.render(crate::messages::Lang::It);

@@ -466,7 +466,7 @@ catalogue! {
         en: "wrong type for `{field}`: expected {expected}, found {found}",
     }
     WRONG_TYPE_IN_LIST {
-        it: "tipo sbagliato in «{field}»: atteso un testo, trovato {found}",
+        it: "tipo sbagliato in «{field}»: serve un testo, trovato {found}",
         en: "wrong type in `{field}`: expected text, found {found}",
     }
     EXPECTED_TEXT_LIST { it: "un elenco di testi", en: "a list of text" }
@@ -783,7 +783,7 @@ catalogue! {
     IN_TOP_LEVEL_PAGES { it: "nelle pagine di primo livello", en: "in the top-level pages" }
     IN_SECTION { it: "nella sezione «{section}»", en: "in section `{section}`" }
     TAXONOMY_NOT_HERE {
-        it: "«{name}» non si usa {here}: site.yaml la ammette in {allowed}",
+        it: "«{name}» non si può usare {here}: site.yaml la ammette solo in {allowed}",
         en: "`{name}` is not used {here}: site.yaml allows it in {allowed}",
     }
     HINT_DECLARED_TERMS { it: " (voci dichiarate in site.yaml: {list})", en: " (terms declared in site.yaml: {list})" }

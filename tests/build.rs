@@ -220,6 +220,17 @@ fn messages_are_in_english_with_lang_en_or_an_english_locale() {
     assert_eq!(stderr(&messages), stderr(&flag));
     let run = ambito(&["check", "--root", fixture("errors").to_str().unwrap()]);
     assert!(stderr(&run).ends_with("\n13 errors found: fix them and run `ambito check` again\n"));
+    // A site whose `language` is English speaks English with no locale set.
+    let site = copy_fixture("errors");
+    let config = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\nlanguage: en\n")).unwrap();
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert!(
+        stderr(&run).ends_with("\n13 errors found: fix them and run `ambito check` again\n"),
+        "{}",
+        stderr(&run)
+    );
 }
 
 #[test]
