@@ -96,7 +96,7 @@ pub fn language() -> Lang {
 /// One message of the catalogue, in both languages.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Entry {
-    /// Its name in the catalogue (`UNKNOWN_FIELD`).
+    /// Its name in the catalogue (`UNKNOWN_EXTRA_FIELD`).
     pub id: &'static str,
     /// The Italian text.
     pub it: &'static str,
@@ -198,6 +198,15 @@ impl Message {
     /// The same message with the placeholder `name` set to `value`.
     #[must_use]
     pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        // A misspelt argument is a mistake in the code: the tests that
+        // reach the call site catch it.
+        debug_assert!(
+            pieces(self.entry.en)
+                .iter()
+                .any(|p| matches!(p, Piece::Placeholder(n) if *n == name)),
+            "{} has no placeholder {{{name}}}",
+            self.entry.id
+        );
         self.args.push((name, value.into()));
         self
     }
@@ -288,7 +297,7 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
     out
 }
 
-/// Builds a [`Message`]: `msg!(UNKNOWN_FIELD, field = name, hint = h)`.
+/// Builds a [`Message`]: `msg!(UNKNOWN_EXTRA_FIELD, field = name, hint = h)`.
 /// Each value is anything that converts into an [`Arg`]: text, a number,
 /// another message.
 #[macro_export]
