@@ -54,6 +54,45 @@ fn choose_language(flag: Option<Lang>, root: &Path) -> Lang {
     Lang::choose(flag, locale.as_deref(), site.as_deref())
 }
 
+/// A command line clap refused. Help and version are printed as they are;
+/// an error is introduced in Italian (clap's own detail, in English,
+/// follows) unless messages are in English. Exit status 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let args: Vec<String> = std::env::args().collect();
+    let after = |name: &str| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix(&format!("{name}="))
+                .map(str::to_string)
+                .or_else(|| (a == name).then(|| args.get(i + 1).cloned()).flatten())
+        })
+    };
+    let flag = after("--lang").and_then(|l| Lang::from_code(&l));
+    let root = after("--root").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let lang = choose_language(flag, &root);
+    let shown = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if shown || lang == Lang::En {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    messages::set_language(lang);
+    let rendered = e.render().to_string();
+    let detail = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    eprintln!("{}", error_line(msg!(USAGE_ERROR, detail = detail)));
+    eprintln!("{}", msg!(USAGE_HINT));
+    ExitCode::from(2)
+}
+
 /// `errore: …` (or `error: …`), in the chosen language.
 fn error_line(message: messages::Message) -> messages::Message {
     msg!(LABELLED, label = msg!(ERROR_LABEL), message = message)
@@ -119,7 +158,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     messages::set_language(choose_language(cli.lang, cli.command.root()));
     match cli.command {
         Command::Build {

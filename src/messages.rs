@@ -1005,6 +1005,14 @@ catalogue! {
         it: "lo scambio atomico delle cartelle non è disponibile",
         en: "atomic exchange not available",
     }
+    USAGE_ERROR {
+        it: "comando non valido (dettaglio in inglese): {detail}",
+        en: "{detail}",
+    }
+    USAGE_HINT {
+        it: "scrivi «ambito --help» per vedere i comandi e le loro opzioni",
+        en: "run `ambito --help` to see the commands and their options",
+    }
     // (new entries go above this line)
 }
 

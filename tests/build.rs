@@ -194,6 +194,27 @@ fn every_content_error_is_reported_in_one_run_in_italian_by_default() {
 }
 
 #[test]
+fn usage_errors_are_introduced_in_italian_and_exit_2() {
+    let run = ambito_it(&["build", "--frobnicate"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(
+        stderr(&run),
+        "errore: comando non valido (dettaglio in inglese): unexpected argument '--frobnicate' found\n\
+         scrivi «ambito --help» per vedere i comandi e le loro opzioni\n"
+    );
+    let run = ambito(&["build", "--frobnicate"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).starts_with("error: unexpected argument '--frobnicate' found"));
+    let run = ambito_it(&["check", "--lang", "fr"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).starts_with("errore: comando non valido (dettaglio in inglese): invalid value 'fr' for '--lang <LANG>'"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
 fn messages_are_in_english_with_lang_en_or_an_english_locale() {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
