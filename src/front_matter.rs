@@ -564,5 +564,15 @@ mod tests {
                 "a.md:1:1: error: missing required field `title` in front matter",
             ]
         );
+        let italian: Vec<String> = problems.iter().map(|d| d.render(Lang::It)).collect();
+        assert_eq!(
+            italian,
+            vec![
+                "a.md:2:1: errore: campo sconosciuto «titel» nel front matter (forse intendevi «title»?)",
+                "a.md:3:7: errore: data non valida «2022-13-01» per «date»: il mese deve essere da 01 a 12",
+                "a.md:4:9: errore: tipo sbagliato per «weight»: serve un numero intero, trovato un testo",
+                "a.md:1:1: errore: manca il campo obbligatorio «title» nel front matter",
+            ]
+        );
     }
 }

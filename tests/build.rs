@@ -465,6 +465,23 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
         );
     }
     assert!(err.contains("(5 warnings)"), "{err}");
+    // The same in Italian, as staff see it.
+    let run = ambito_it(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("site.yaml:{base_line}:{base_col}: avviso: «base_url» https://www.example.org/ è un nome riservato agli esempi: prima di pubblicare imposta il vero indirizzo del sito")),
+        "{err}"
+    );
+    assert!(
+        err.contains("avviso: «extra.rpd_email» è vuoto: le pagine che lo mostrano dicono che è ancora da impostare"),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("controllate ") && l.ends_with(" ms (5 avvisi)")),
+        "{err}"
+    );
 
     // --strict: the same, as errors, and nothing written.
     let strict_out = out.path().join("strict");
