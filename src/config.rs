@@ -1,6 +1,7 @@
 //! `site.yaml`: the site's title, address, theme and per-section schemas.
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::msg;
 use crate::value::FieldValue;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -197,6 +198,19 @@ pub fn pos(loc: &serde_saphyr::Location) -> Pos {
     crate::yaml::pos_of(loc)
 }
 
+/// Only the `language` of a `site.yaml`, read leniently (the rest is
+/// checked by [`SiteConfig::parse`]): the `ambito` command picks the
+/// language of its messages before anything else is read.
+pub fn language_of(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct OnlyLanguage {
+        language: Option<String>,
+    }
+    serde_saphyr::from_str::<OnlyLanguage>(text)
+        .ok()
+        .and_then(|c| c.language)
+}
+
 impl SiteConfig {
     /// Reads and parses `site.yaml`. Syntax and shape errors come back as a
     /// diagnostic naming `file` (the path shown to staff).
@@ -209,10 +223,11 @@ impl SiteConfig {
                 text,
                 shift: 0,
             };
-            if let Err(syntax) = crate::yaml::parse(&source, "not valid YAML") {
+            if let Err(syntax) = crate::yaml::parse(&source, msg!(NOT_VALID_YAML)) {
                 return syntax;
             }
-            let message = crate::yaml::bare_message(&err.without_snippet().to_string());
+            let detail = crate::yaml::bare_message(&err.without_snippet().to_string());
+            let message = msg!(CONFIG_SHAPE, detail = detail);
             match err.location().filter(|l| l.line() > 0) {
                 Some(loc) => Diagnostic::at(file, pos(&loc), message),
                 None => Diagnostic::file(file, message),
@@ -221,10 +236,7 @@ impl SiteConfig {
         if !config.base_url.starts_with("http://") && !config.base_url.starts_with("https://") {
             return Err(Diagnostic::file(
                 file,
-                format!(
-                    "`base_url` must be an absolute address such as https://www.example.org/, found `{}`",
-                    config.base_url
-                ),
+                msg!(BASE_URL_NOT_ABSOLUTE, found = &config.base_url),
             ));
         }
         if !config.base_url.ends_with('/') {
@@ -279,6 +291,18 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(3));
-        assert!(err.message.contains("them"), "{}", err.message);
+        assert_eq!(
+            language_of("title: T\nlanguage: en\nextra: {a: 1}\n").as_deref(),
+            Some("en")
+        );
+        assert_eq!(language_of("title: T\n"), None);
+        assert_eq!(language_of("title: [aperta\n"), None);
+        let en = err.message.render(crate::messages::Lang::En);
+        assert!(en.contains("them"), "{en}");
+        let it = err.message.render(crate::messages::Lang::It);
+        assert!(
+            it.starts_with("impostazione non valida") && it.contains("them"),
+            "{it}"
+        );
     }
 }

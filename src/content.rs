@@ -7,6 +7,8 @@ use crate::diagnostic::{Diagnostic, Pos};
 use crate::front_matter::{self, Meta, RefUse};
 use crate::git_dates::History;
 use crate::markdown::{self, Scan};
+use crate::messages::Message;
+use crate::msg;
 use crate::schema::{self, SectionSchemas};
 use crate::value::Extra;
 use rayon::prelude::*;
@@ -129,7 +131,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                     .map_or_else(|| e.to_string(), ToString::to_string);
                 diags.push(Diagnostic::file(
                     rel(root, &path),
-                    format!("cannot read: {why}"),
+                    msg!(CANNOT_READ, detail = why),
                 ));
                 continue;
             }
@@ -138,11 +140,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             match std::fs::metadata(item.path()) {
                 Ok(m) if m.is_dir() => {
                     diags.push(
-                        Diagnostic::file(
-                            rel(root, item.path()),
-                            "a symbolic link to a folder is not followed: its pages are not in the site (move or copy the folder here)",
-                        )
-                        .warning(),
+                        Diagnostic::file(rel(root, item.path()), msg!(SYMLINK_FOLDER)).warning(),
                     );
                     continue;
                 }
@@ -152,7 +150,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                     diags.push(
                         Diagnostic::file(
                             rel(root, item.path()),
-                            format!("a symbolic link to a file that cannot be read ({e}): it is not in the site"),
+                            msg!(SYMLINK_UNREADABLE, detail = e.to_string()),
                         )
                         .warning(),
                     );
@@ -211,12 +209,9 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             // Hugo and Jekyll sites keep images beside pages: here only a
             // bundle's files are published, so say where they must go.
             diags.push(
-                Diagnostic::file(
-                    rel(root, abs),
-                    "not published: only Markdown pages and the files of page bundles (a folder with an index.md) are read from content/; move it to static/ or into a bundle",
-                )
-                .warning()
-                .grouped(crate::diagnostic::GroupKind::StrayFile, extension(abs)),
+                Diagnostic::file(rel(root, abs), msg!(STRAY_FILE))
+                    .warning()
+                    .grouped(crate::diagnostic::GroupKind::StrayFile, extension(abs)),
             );
             continue;
         };
@@ -348,13 +343,16 @@ fn load_one(
     taxonomies: &[String],
     history: &History,
 ) -> (Option<SourcePage>, Vec<Diagnostic>) {
-    let at = |pos: Pos, msg: String| Diagnostic::at(&entry.file, pos, msg);
+    let at = |pos: Pos, msg: Message| Diagnostic::at(&entry.file, pos, msg);
     let (source, len, modified) = match read_stamped(&entry.abs) {
         Ok(read) => read,
         Err(e) => {
             return (
                 None,
-                vec![Diagnostic::file(&entry.file, format!("cannot read: {e}"))],
+                vec![Diagnostic::file(
+                    &entry.file,
+                    msg!(CANNOT_READ, detail = e.to_string()),
+                )],
             )
         }
     };
@@ -370,13 +368,7 @@ fn load_one(
                 &String::from_utf8_lossy(&e.as_bytes()[..valid]),
                 valid,
             );
-            return (
-                None,
-                vec![at(
-                    pos,
-                    "the file is not UTF-8 text: save it as UTF-8".to_string(),
-                )],
-            );
+            return (None, vec![at(pos, msg!(FILE_NOT_UTF8))]);
         }
     };
     let split = match front_matter::split(&source, &entry.file) {
@@ -398,10 +390,7 @@ fn load_one(
     meta.extra = None;
     if entry.is_index {
         if let Some(slug) = &meta.slug {
-            diags.push(at(
-                slug.pos,
-                "`slug` cannot be set on a section page: rename the folder instead".into(),
-            ));
+            diags.push(at(slug.pos, msg!(SLUG_ON_SECTION)));
         }
     }
     for leftover in crate::leftovers::find(split.body) {
@@ -416,10 +405,7 @@ fn load_one(
     let body_start = source.len() - split.body.len();
     let is_bundle = is_bundle(entry);
     if let (Some(pos), false) = (meta.headless, is_bundle) {
-        diags.push(at(
-            pos,
-            "`headless` applies only to a page bundle (a folder with an index.md): use `draft: true` to hide a page".into(),
-        ));
+        diags.push(at(pos, msg!(HEADLESS_NOT_BUNDLE)));
     }
     let front_matter_digest = {
         use std::hash::{Hash, Hasher};
@@ -474,10 +460,9 @@ impl SourcePage {
     /// changed since it was loaded (an edit saved during the build), rather
     /// than render text that was never checked.
     pub fn read_body(&self) -> Result<String, Diagnostic> {
-        let changed =
-            || Diagnostic::file(&self.file, "the file changed during the build: build again");
+        let changed = || Diagnostic::file(&self.file, msg!(CHANGED_DURING_BUILD));
         let (bytes, len, modified) = read_stamped(&self.source.abs)
-            .map_err(|e| Diagnostic::file(&self.file, format!("cannot read: {e}")))?;
+            .map_err(|e| Diagnostic::file(&self.file, msg!(CANNOT_READ, detail = e.to_string())))?;
         if len != self.source.len
             || modified != self.source.modified
             || bytes.len() < self.source.body_start

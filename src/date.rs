@@ -2,6 +2,8 @@
 //! `2022-07-21T10:30:00+02:00`, `2022-07-21 10:30:00 +0200` as Jekyll
 //! writes it) and as citizens read them (`21 luglio 2022`).
 
+use crate::messages::Message;
+use crate::msg;
 use std::fmt;
 
 /// A valid Gregorian calendar date, with the time of day when one was
@@ -53,7 +55,8 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 impl Date {
     /// Parses `YYYY-MM-DD`, optionally followed by a time (`T10:00`,
     /// `T10:00:00Z`, ` 10:00:00 +0200`), which is checked and kept.
-    pub fn parse(text: &str) -> Result<Date, String> {
+    /// What is wrong comes back as a catalogue message.
+    pub fn parse(text: &str) -> Result<Date, Message> {
         let text = text.trim();
         let date_part = text.get(..10).unwrap_or(text);
         let rest = text.get(10..).unwrap_or("");
@@ -66,16 +69,16 @@ impl Date {
                 .enumerate()
                 .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shape_ok || !(rest.is_empty() || rest.starts_with(['T', 't', ' '])) {
-            return Err("expected a date written as YYYY-MM-DD, e.g. 2022-07-21".into());
+            return Err(msg!(DATE_SHAPE));
         }
         let num = |r: std::ops::Range<usize>| date_part[r].parse::<u32>().unwrap_or(0);
         let (year, month, day) = (num(0..4) as i32, num(5..7) as u8, num(8..10) as u8);
         if !(1..=12).contains(&month) {
-            return Err("month must be 01 to 12".into());
+            return Err(msg!(DATE_MONTH));
         }
         let max = days_in_month(year, month);
         if day == 0 || day > max {
-            return Err(format!("day must be 01 to {max} for that month"));
+            return Err(msg!(DATE_DAY, max = max));
         }
         let time = match rest.get(1..).map(str::trim) {
             None | Some("") => None,
@@ -189,20 +192,19 @@ impl fmt::Display for Date {
 impl TimeOfDay {
     /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`, then optionally `Z` or an
     /// offset (`+02:00`, `+0200`, `+02`), with or without a space before it.
-    fn parse(text: &str) -> Result<TimeOfDay, String> {
-        const SHAPE: &str =
-            "expected a time written as HH:MM or HH:MM:SS after the date, e.g. 2022-07-21T10:30:00";
+    fn parse(text: &str) -> Result<TimeOfDay, Message> {
+        let shape = || msg!(TIME_SHAPE);
         let end = text
             .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
             .unwrap_or(text.len());
         let (clock, zone) = (&text[..end], text[end..].trim());
         let mut parts = clock.split(':');
-        let field = |p: Option<&str>| -> Result<i8, String> {
+        let field = |p: Option<&str>| -> Result<i8, Message> {
             match p {
                 Some(p) if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) => {
-                    p.parse::<i8>().map_err(|_| SHAPE.to_string())
+                    p.parse::<i8>().map_err(|_| shape())
                 }
-                _ => Err(SHAPE.to_string()),
+                _ => Err(shape()),
             }
         };
         let hour = field(parts.next())?;
@@ -212,26 +214,26 @@ impl TimeOfDay {
             Some(s) => {
                 let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
                 if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(SHAPE.to_string());
+                    return Err(shape());
                 }
                 let nanos = format!("{frac:0<9}").parse::<i32>().unwrap_or(0);
                 (field(Some(whole))?, nanos)
             }
         };
         if parts.next().is_some() {
-            return Err(SHAPE.to_string());
+            return Err(shape());
         }
         if hour > 23 {
-            return Err(format!("hour must be 00 to 23, found {hour:02}"));
+            return Err(msg!(TIME_HOUR, found = format!("{hour:02}")));
         }
         if minute > 59 {
-            return Err(format!("minutes must be 00 to 59, found {minute:02}"));
+            return Err(msg!(TIME_MINUTES, found = format!("{minute:02}")));
         }
         if second > 59 {
-            return Err(format!("seconds must be 00 to 59, found {second:02}"));
+            return Err(msg!(TIME_SECONDS, found = format!("{second:02}")));
         }
         let time = jiff::civil::Time::new(hour, minute, second, nanos)
-            .map_err(|e| format!("impossible time {clock}: {e}"))?;
+            .map_err(|e| msg!(TIME_IMPOSSIBLE, clock = clock, detail = e.to_string()))?;
         Ok(TimeOfDay {
             time,
             offset: parse_offset(zone)?,
@@ -240,8 +242,8 @@ impl TimeOfDay {
 }
 
 /// `Z`, `+02:00`, `+0200` or `+02` (and `-`): the offset from UTC.
-fn parse_offset(zone: &str) -> Result<Option<jiff::tz::Offset>, String> {
-    const SHAPE: &str = "expected the time zone as Z or an offset such as +02:00";
+fn parse_offset(zone: &str) -> Result<Option<jiff::tz::Offset>, Message> {
+    let shape = || msg!(TIME_ZONE_SHAPE);
     if zone.is_empty() {
         return Ok(None);
     }
@@ -251,27 +253,26 @@ fn parse_offset(zone: &str) -> Result<Option<jiff::tz::Offset>, String> {
     let (sign, digits) = match zone.split_at_checked(1) {
         Some(("+", d)) => (1, d),
         Some(("-", d)) => (-1, d),
-        _ => return Err(SHAPE.into()),
+        _ => return Err(shape()),
     };
     let digits = digits.replacen(':', "", 1);
     if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(SHAPE.into());
+        return Err(shape());
     }
     let hours: i32 = digits[..2].parse().unwrap_or(0);
     let minutes: i32 = digits.get(2..).map_or(0, |m| m.parse().unwrap_or(0));
     if hours > 14 || minutes > 59 {
-        return Err(format!(
-            "time zone offset {zone} does not exist (from -12:00 to +14:00)"
-        ));
+        return Err(msg!(TIME_ZONE_RANGE, zone = zone));
     }
     jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60))
         .map(Some)
-        .map_err(|e| format!("time zone offset {zone}: {e}"))
+        .map_err(|e| msg!(TIME_ZONE_IMPOSSIBLE, zone = zone, detail = e.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     #[test]
     fn parses_valid_dates_only() {
@@ -322,25 +323,28 @@ mod tests {
             "2022-07-21T10:30:00.5-05:00"
         );
         assert_eq!(
-            shown("2022-07-21T25:99").unwrap_err(),
+            shown("2022-07-21T25:99").unwrap_err().render(Lang::En),
             "hour must be 00 to 23, found 25"
         );
         assert_eq!(
-            shown("2022-07-21T10:99").unwrap_err(),
+            shown("2022-07-21T10:99").unwrap_err().render(Lang::En),
             "minutes must be 00 to 59, found 99"
         );
         assert_eq!(
-            shown("2022-07-21T10:00:60").unwrap_err(),
+            shown("2022-07-21T10:00:60").unwrap_err().render(Lang::En),
             "seconds must be 00 to 59, found 60"
         );
         assert!(shown("2022-07-21T10")
             .unwrap_err()
+            .render(Lang::En)
             .starts_with("expected a time"));
         assert!(shown("2022-07-21T10:00 CEST")
             .unwrap_err()
+            .render(Lang::En)
             .starts_with("expected the time zone"));
         assert!(shown("2022-07-21T10:00+25:00")
             .unwrap_err()
+            .render(Lang::En)
             .contains("does not exist"));
         // Ordered by day, then time.
         assert!(

@@ -1,8 +1,10 @@
 //! Diagnostics: problems found in a site, reported to staff as
-//! `file:line:col: error: message`, all at once. This is the one kind of
-//! problem in the generator: every step (YAML, front matter, schemas,
-//! links, templates, writing) reports `Diagnostic` values.
+//! `file:line:col: errore: messaggio` (`error:` in English), all at once.
+//! This is the one kind of problem in the generator: every step (YAML,
+//! front matter, schemas, links, templates, writing) reports `Diagnostic`
+//! values, whose messages come from the catalogue ([`crate::messages`]).
 
+use crate::messages::{Lang, Message};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -42,10 +44,11 @@ pub enum Severity {
 }
 
 impl Severity {
-    fn label(self) -> &'static str {
+    /// `errore`/`error` or `avviso`/`warning`.
+    pub fn label(self) -> Message {
         match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => crate::msg!(ERROR_LABEL),
+            Severity::Warning => crate::msg!(WARNING_LABEL),
         }
     }
 }
@@ -60,7 +63,7 @@ pub struct Diagnostic {
     /// Whether the problem stops the build.
     pub severity: Severity,
     /// What is wrong and, where possible, how to fix it.
-    pub message: String,
+    pub message: Message,
     /// The kind of problem, when many of one kind are best told in one
     /// line (a site moved from another generator repeats the same few
     /// problems on every page): see [`crate::migration`].
@@ -93,23 +96,23 @@ pub enum GroupKind {
 
 impl Diagnostic {
     /// An error at a position in `file`.
-    pub fn at(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn at(file: impl Into<PathBuf>, pos: Pos, message: Message) -> Self {
         Diagnostic {
             file: file.into(),
             pos: Some(pos),
             severity: Severity::Error,
-            message: message.into(),
+            message,
             group: None,
         }
     }
 
     /// An error about `file` as a whole.
-    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn file(file: impl Into<PathBuf>, message: Message) -> Self {
         Diagnostic {
             file: file.into(),
             pos: None,
             severity: Severity::Error,
-            message: message.into(),
+            message,
             group: None,
         }
     }
@@ -140,24 +143,33 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    fn sort_key(&self) -> (&Path, Option<Pos>, Severity, &str) {
-        (&self.file, self.pos, self.severity, &self.message)
+    /// The line staff read, in `lang`:
+    /// `content/comuni/barga.md:6:3: errore: campo sconosciuto «istta»`.
+    pub fn render(&self, lang: Lang) -> String {
+        self.as_message().render(lang)
+    }
+
+    /// The whole line as a message, to quote it in another one.
+    pub fn as_message(&self) -> Message {
+        // Forward slashes on every platform: these paths are read by people.
+        let file = self.file.to_string_lossy().replace('\\', "/");
+        let place = match self.pos {
+            Some(p) => format!("{file}:{}:{}", p.line, p.column),
+            None => file,
+        };
+        crate::msg!(
+            DIAGNOSTIC_LINE,
+            place = place,
+            label = self.severity.label(),
+            message = &self.message
+        )
     }
 }
 
+/// Shown in the chosen language ([`crate::messages::language`]).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Forward slashes on every platform: these paths are read by people.
-        let file = self.file.to_string_lossy().replace('\\', "/");
-        let label = self.severity.label();
-        match self.pos {
-            Some(p) => write!(
-                f,
-                "{file}:{}:{}: {label}: {}",
-                p.line, p.column, self.message
-            ),
-            None => write!(f, "{file}: {label}: {}", self.message),
-        }
+        f.write_str(&self.render(crate::messages::language()))
     }
 }
 
@@ -169,7 +181,16 @@ pub fn shown_path(root: &Path, path: &Path) -> PathBuf {
 /// Sorts diagnostics by file and position and drops exact repeats, so that a
 /// parallel build reports the same list in the same order every time.
 pub fn normalize(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Messages compare by their English text, whatever language is shown,
+    // so that the order is the same in both.
+    diags.sort_by_cached_key(|d| {
+        (
+            d.file.clone(),
+            d.pos,
+            d.severity,
+            d.message.render(Lang::En),
+        )
+    });
     diags.dedup();
 }
 
@@ -196,17 +217,19 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// The hint suffix of a message: `` (did you mean `x`?)``, or nothing.
-pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    hint_as(word, candidates, |c| format!("`{c}`"))
+/// The hint suffix of a message: ` (forse intendevi «x»?)`,
+/// `` (did you mean `x`?)``, or nothing.
+pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Message {
+    did_you_mean(word, candidates)
+        .map_or_else(Message::empty, |c| crate::msg!(DID_YOU_MEAN, candidate = c))
 }
 
 /// The hint suffix, or `otherwise` when no candidate is close.
 pub fn hint_or<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
-    otherwise: String,
-) -> String {
+    otherwise: Message,
+) -> Message {
     let hint = hint(word, candidates);
     if hint.is_empty() {
         otherwise
@@ -221,33 +244,58 @@ pub fn hint_as<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
     show: impl Fn(&str) -> String,
-) -> String {
-    did_you_mean(word, candidates)
-        .map(|c| format!(" (did you mean {}?)", show(c)))
-        .unwrap_or_default()
+) -> Message {
+    did_you_mean(word, candidates).map_or_else(Message::empty, |c| {
+        crate::msg!(DID_YOU_MEAN_AS, candidate = show(c))
+    })
 }
 
 /// The suffix for a value outside a short closed list: the likely typo and
-/// the whole list, `` (did you mean `x`? types: a, b)``.
-pub fn hint_among(word: &str, candidates: &[&str], label: &str) -> String {
-    let guess = did_you_mean(word, candidates.iter().copied())
-        .map(|c| format!("did you mean `{c}`? "))
-        .unwrap_or_default();
-    format!(" ({guess}{label}: {})", candidates.join(", "))
+/// the whole list, `` (did you mean `x`? types: a, b)``; `label` names the
+/// list (`msg!(LABEL_TYPES)`).
+pub fn hint_among(word: &str, candidates: &[&str], label: Message) -> Message {
+    let list = candidates.join(", ");
+    match did_you_mean(word, candidates.iter().copied()) {
+        Some(c) => crate::msg!(AMONG_WITH_GUESS, candidate = c, label = label, list = list),
+        None => crate::msg!(AMONG, label = label, list = list),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::messages::Lang;
+    use crate::msg;
+
     #[test]
     fn display_with_and_without_position() {
-        let d = Diagnostic::at("content/a.md", Pos::new(4, 3), "boom");
-        assert_eq!(d.to_string(), "content/a.md:4:3: error: boom");
-        let d = Diagnostic::file("site.yaml", "missing");
-        assert_eq!(d.to_string(), "site.yaml: error: missing");
-        let d = Diagnostic::at("site.yaml", Pos::new(2, 1), "placeholder").warning();
-        assert_eq!(d.to_string(), "site.yaml:2:1: warning: placeholder");
+        let unknown = msg!(
+            UNKNOWN_EXTRA_FIELD,
+            field = "istta",
+            hint = hint("istta", ["istat"])
+        );
+        let d = Diagnostic::at("content/comuni/barga.md", Pos::new(6, 3), unknown);
+        assert_eq!(
+            d.render(Lang::It),
+            "content/comuni/barga.md:6:3: errore: campo sconosciuto «istta» (forse intendevi «istat»?)"
+        );
+        assert_eq!(
+            d.render(Lang::En),
+            "content/comuni/barga.md:6:3: error: unknown field `istta` in front matter (did you mean `istat`?)"
+        );
+        let d = Diagnostic::file("content", msg!(NO_HOME_PAGE));
+        assert_eq!(
+            d.render(Lang::En),
+            "content: error: there is no content/_index.md: the site has no home page (index.html)"
+        );
+        let d = Diagnostic::at("site.yaml", Pos::new(2, 1), msg!(NO_DESCRIPTION)).warning();
+        assert!(d
+            .render(Lang::En)
+            .starts_with("site.yaml:2:1: warning: the page"));
+        assert!(d
+            .render(Lang::It)
+            .starts_with("site.yaml:2:1: avviso: la pagina"));
         assert!(!d.is_error());
     }
 
@@ -270,19 +318,32 @@ mod tests {
 
     #[test]
     fn hint_suffixes() {
-        assert_eq!(hint("istta", ["istat"]), " (did you mean `istat`?)");
-        assert_eq!(hint("zzzzzz", ["istat"]), "");
+        let both = |m: Message| (m.render(Lang::En), m.render(Lang::It));
         assert_eq!(
-            hint_as("ancora", ["ancore"], |c| format!("#{c}")),
-            " (did you mean #ancore?)"
+            both(hint("istta", ["istat"])),
+            (
+                " (did you mean `istat`?)".into(),
+                " (forse intendevi «istat»?)".into()
+            )
+        );
+        assert!(hint("zzzzzz", ["istat"]).is_empty());
+        assert_eq!(
+            both(hint_as("ancora", ["ancore"], |c| format!("#{c}"))),
+            (
+                " (did you mean #ancore?)".into(),
+                " (forse intendevi #ancore?)".into()
+            )
         );
         assert_eq!(
-            hint_among("strnig", &["string", "text"], "types"),
-            " (did you mean `string`? types: string, text)"
+            both(hint_among("strnig", &["string", "text"], msg!(LABEL_TYPES))),
+            (
+                " (did you mean `string`? types: string, text)".into(),
+                " (forse intendevi «string»? tipi: string, text)".into()
+            )
         );
         assert_eq!(
-            hint_among("zzzzzz", &["a", "b"], "allowed"),
-            " (allowed: a, b)"
+            both(hint_among("zzzzzz", &["a", "b"], msg!(LABEL_ALLOWED))),
+            (" (allowed: a, b)".into(), " (valori ammessi: a, b)".into())
         );
     }
 }

@@ -23,6 +23,8 @@ use crate::form::call::{self, Call, Document, End};
 use crate::form::filetype::{FileType, FILE_TYPES};
 use crate::form::{valid_name, Choice, FieldDef, FieldKind, FormDefinition};
 use crate::front_matter::RefUse;
+use crate::messages::Message;
+use crate::msg;
 use crate::yaml::{Key, Source, Value, Yaml};
 use serde::Serialize;
 
@@ -173,26 +175,26 @@ pub struct Checker<'a> {
 type Entries = [(Key, Yaml)];
 
 impl Checker<'_> {
-    fn problem(&mut self, pos: Pos, msg: String) {
+    fn problem(&mut self, pos: Pos, msg: Message) {
         self.problems.push(self.source.error(pos, msg));
     }
 
-    fn map<'y>(&mut self, y: &'y Yaml, what: &str, allowed: &[&str]) -> Option<&'y Entries> {
+    fn map<'y>(&mut self, y: &'y Yaml, what: &Message, allowed: &[&str]) -> Option<&'y Entries> {
         let Value::Map(entries) = &y.value else {
             self.problem(
                 y.pos,
-                format!(
-                    "{what} must be a group of `key: value` lines, found {}",
-                    y.value.kind()
-                ),
+                msg!(FORM_NOT_MAP, what = what, found = y.value.kind()),
             );
             return None;
         };
         for (k, _) in entries {
             if !allowed.contains(&k.name.as_str()) {
-                let keys = format!(" (keys: {})", allowed.join(", "));
+                let keys = msg!(HINT_KEYS, list = allowed.join(", "));
                 let hint = hint_or(&k.name, allowed.iter().copied(), keys);
-                self.problem(k.pos, format!("unknown key `{}` in {what}{hint}", k.name));
+                self.problem(
+                    k.pos,
+                    msg!(FORM_UNKNOWN_KEY, key = &k.name, what = what, hint = hint),
+                );
             }
         }
         Some(entries)
@@ -202,7 +204,7 @@ impl Checker<'_> {
         &mut self,
         entries: &Entries,
         key: &str,
-        what: &str,
+        what: &Message,
         required: bool,
         at: Pos,
     ) -> Option<(String, Pos)> {
@@ -215,13 +217,18 @@ impl Checker<'_> {
                 other => {
                     self.problem(
                         y.pos,
-                        format!("`{key}` of {what} must be text, found {}", other.kind()),
+                        msg!(
+                            FORM_KEY_NOT_TEXT,
+                            key = key,
+                            what = what,
+                            found = other.kind()
+                        ),
                     );
                     None
                 }
             },
             None if required => {
-                self.problem(at, format!("{what} needs `{key}`"));
+                self.problem(at, msg!(FORM_NEEDS_KEY, what = what, key = key));
                 None
             }
             None => None,
@@ -245,7 +252,7 @@ impl Checker<'_> {
         {
             Some(value)
         } else {
-            self.problem(pos, format!("`{key}` must be a page link such as @/privacy.md or an address, found `{value}`"));
+            self.problem(pos, msg!(FORM_BAD_LINK, key = key, value = &value));
             None
         }
     }
@@ -254,15 +261,12 @@ impl Checker<'_> {
     /// problem is recorded): a form exists only when it is whole.
     pub fn check(&mut self, y: &Yaml) -> Option<FormSpec> {
         let problems_before = self.problems.len();
-        let what = format!("`{}`", self.field);
+        let what = msg!(QUOTED, name = self.field);
         let entries = self.map(y, &what, FORM_KEYS)?;
         let name_like = |this: &mut Self, key: &str| {
             let (v, pos) = this.text(entries, key, &what, true, y.pos)?;
             if !valid_name(&v) {
-                this.problem(
-                    pos,
-                    format!("`{key}` must use only letters, digits, - and _, found `{v}`"),
-                );
+                this.problem(pos, msg!(FORM_BAD_NAME, key = key, value = &v));
             }
             Some(v)
         };
@@ -280,10 +284,7 @@ impl Checker<'_> {
         let mut fields = Vec::new();
         let mut options_from = Vec::new();
         match entries.iter().find(|(k, _)| k.name == "fields") {
-            None => self.problem(
-                y.pos,
-                format!("{what} needs `fields`, the list of its fields"),
-            ),
+            None => self.problem(y.pos, msg!(FORM_NEEDS_FIELDS, what = &what)),
             Some((_, list)) => match &list.value {
                 Value::Seq(items) => {
                     let mut names: Vec<String> = honeypot.iter().cloned().collect();
@@ -296,10 +297,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                other => self.problem(
-                    list.pos,
-                    format!("`fields` must be a list, found {}", other.kind()),
-                ),
+                other => self.problem(list.pos, msg!(FORM_FIELDS_NOT_LIST, found = other.kind())),
             },
         }
         if self.problems.len() > problems_before {
@@ -324,16 +322,13 @@ impl Checker<'_> {
 
     /// The call's keys (`opens`, `closes`, `rule`, `responsible`,
     /// `documents`), `None` when the form has none of them.
-    fn call(&mut self, entries: &Entries, what: &str) -> Option<Call> {
+    fn call(&mut self, entries: &Entries, what: &Message) -> Option<Call> {
         let at = Pos::new(1, 1);
         let moment = |this: &mut Self, key: &str, end: End| {
             let (v, pos) = this.text(entries, key, what, false, at)?;
             let found = call::parse_moment(&v, end);
             if found.is_none() {
-                this.problem(
-                    pos,
-                    format!("`{key}` must be a date such as 2026-12-01 or 2026-12-01 12:00 (Europe/Rome), found `{v}`"),
-                );
+                this.problem(pos, msg!(FORM_CALL_BAD_DATE, key = key, found = &v));
             }
             found.map(|t| (t, pos))
         };
@@ -341,7 +336,7 @@ impl Checker<'_> {
         let closes = moment(self, "closes", End::Finish);
         if let (Some((o, _)), Some((c, pos))) = (opens, closes) {
             if c <= o {
-                self.problem(pos, "`closes` must come after `opens`".into());
+                self.problem(pos, msg!(FORM_CALL_CLOSES_BEFORE_OPENS));
             }
         }
         let rule = self.text(entries, "rule", what, false, at);
@@ -351,12 +346,13 @@ impl Checker<'_> {
             match &list.value {
                 Value::Seq(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        let Some(e) = self.map(item, "a document", &["label", "link"]) else {
+                        let what = msg!(FORM_WHAT_DOCUMENT);
+                        let Some(e) = self.map(item, &what, &["label", "link"]) else {
                             continue;
                         };
-                        let label = self.text(e, "label", "a document", true, item.pos);
+                        let label = self.text(e, "label", &what, true, item.pos);
                         let link = self
-                            .text(e, "link", "a document", true, item.pos)
+                            .text(e, "link", &what, true, item.pos)
                             .and_then(|(v, pos)| self.link(v, pos, &format!("documents.{i}")));
                         if let (Some((label, _)), Some(link)) = (label, link) {
                             documents.push(Document { label, link });
@@ -365,10 +361,7 @@ impl Checker<'_> {
                 }
                 other => self.problem(
                     list.pos,
-                    format!(
-                        "`documents` must be a list of `label` and `link`, found {}",
-                        other.kind()
-                    ),
+                    msg!(FORM_DOCUMENTS_NOT_LIST, found = other.kind()),
                 ),
             }
         }
@@ -392,18 +385,16 @@ impl Checker<'_> {
         y: &Yaml,
         names: &mut Vec<String>,
     ) -> Option<(FieldDef, Option<String>)> {
-        let entries = self.map(y, "a form field", FIELD_KEYS)?;
-        let name = self.text(entries, "name", "a form field", true, y.pos);
-        let label = self.text(entries, "label", "a form field", true, y.pos);
-        let kind = self.text(entries, "type", "a form field", true, y.pos);
+        let what = msg!(FORM_WHAT_FIELD);
+        let entries = self.map(y, &what, FIELD_KEYS)?;
+        let name = self.text(entries, "name", &what, true, y.pos);
+        let label = self.text(entries, "label", &what, true, y.pos);
+        let kind = self.text(entries, "type", &what, true, y.pos);
         if let Some((n, pos)) = &name {
             if !valid_name(n) {
-                self.problem(
-                    *pos,
-                    format!("field name `{n}` must use only letters, digits, - and _"),
-                );
+                self.problem(*pos, msg!(FORM_FIELD_BAD_NAME, name = n));
             } else if names.contains(n) {
-                self.problem(*pos, format!("field name `{n}` is used twice in this form"));
+                self.problem(*pos, msg!(FORM_FIELD_TWICE, name = n));
             }
             names.push(n.clone());
         }
@@ -411,8 +402,8 @@ impl Checker<'_> {
             let found = KINDS.iter().find(|(name, _)| *name == k).map(|&(_, v)| v);
             if found.is_none() {
                 let names: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
-                let hint = hint_among(&k, &names, "types");
-                self.problem(pos, format!("unknown field type `{k}`{hint}"));
+                let hint = hint_among(&k, &names, msg!(LABEL_TYPES));
+                self.problem(pos, msg!(FORM_UNKNOWN_FIELD_TYPE, kind = &k, hint = hint));
             }
             found
         });
@@ -443,35 +434,25 @@ impl Checker<'_> {
                                 let names: Vec<&str> = FILE_TYPES.iter().map(|(n, _)| *n).collect();
                                 let written =
                                     self.source.raw_text(item).unwrap_or_default().to_string();
-                                let hint = hint_among(&written, &names, "types");
+                                let hint = hint_among(&written, &names, msg!(LABEL_TYPES));
                                 self.problem(
                                     item.pos,
-                                    format!("unknown file type `{written}` in `accept`{hint}"),
+                                    msg!(FORM_UNKNOWN_FILE_TYPE, kind = &written, hint = hint),
                                 );
                             }
                         }
                     }
                 }
-                ("multiple", other) => self.problem(
-                    v.pos,
-                    format!("`multiple` must be true or false, found {}", other.kind()),
-                ),
+                ("multiple", other) => {
+                    self.problem(v.pos, msg!(FORM_MULTIPLE_NOT_BOOL, found = other.kind()))
+                }
                 ("max_size_mb", _) => {
                     let written = self.source.raw_text(v).unwrap_or_default().to_string();
-                    self.problem(
-                        v.pos,
-                        format!(
-                            "`max_size_mb` must be a whole number from 1 to 100, found `{written}`"
-                        ),
-                    );
+                    self.problem(v.pos, msg!(FORM_MAX_SIZE, found = &written));
                 }
-                ("accept", other) => self.problem(
-                    v.pos,
-                    format!(
-                        "`accept` must be a list of file types (pdf, p7m, jpg, png), found {}",
-                        other.kind()
-                    ),
-                ),
+                ("accept", other) => {
+                    self.problem(v.pos, msg!(FORM_ACCEPT_NOT_LIST, found = other.kind()))
+                }
                 ("required", Value::Bool(b)) => required = *b,
                 ("max_length", Value::Int(n)) if *n > 0 => {
                     max_length = usize::try_from(*n).ok();
@@ -485,46 +466,38 @@ impl Checker<'_> {
                         let hint = hint(s, self.sections.iter().map(String::as_str));
                         self.problem(
                             v.pos,
-                            format!("`options_from`: no section `{s}` in content/{hint}"),
+                            msg!(FORM_OPTIONS_FROM_NO_SECTION, section = s, hint = hint),
                         );
                     }
                 }
                 ("options", Value::Seq(items)) => {
                     let mut list = Vec::new();
                     for item in items {
-                        let Some(e) = self.map(item, "an option", &["value", "label"]) else {
+                        let what = msg!(FORM_WHAT_OPTION);
+                        let Some(e) = self.map(item, &what, &["value", "label"]) else {
                             continue;
                         };
-                        let value = self.text(e, "value", "an option", true, item.pos);
-                        let label = self.text(e, "label", "an option", true, item.pos);
+                        let value = self.text(e, "value", &what, true, item.pos);
+                        let label = self.text(e, "label", &what, true, item.pos);
                         if let (Some((value, _)), Some((label, _))) = (value, label) {
                             list.push(Choice { value, label });
                         }
                     }
                     options = Some(list);
                 }
-                ("required", other) => self.problem(
-                    v.pos,
-                    format!("`required` must be true or false, found {}", other.kind()),
-                ),
-                ("max_length", other) => self.problem(
-                    v.pos,
-                    format!(
-                        "`max_length` must be a whole number above 0, found {}",
-                        other.kind()
-                    ),
-                ),
+                ("required", other) => {
+                    self.problem(v.pos, msg!(FORM_REQUIRED_NOT_BOOL, found = other.kind()));
+                }
+                ("max_length", other) => {
+                    self.problem(v.pos, msg!(FORM_MAX_LENGTH, found = other.kind()));
+                }
                 ("help" | "autocomplete" | "options_from", other) => self.problem(
                     v.pos,
-                    format!("`{}` must be text, found {}", k.name, other.kind()),
+                    msg!(FORM_VALUE_NOT_TEXT, key = &k.name, found = other.kind()),
                 ),
-                ("options", other) => self.problem(
-                    v.pos,
-                    format!(
-                        "`options` must be a list of `value` and `label`, found {}",
-                        other.kind()
-                    ),
-                ),
+                ("options", other) => {
+                    self.problem(v.pos, msg!(FORM_OPTIONS_NOT_LIST, found = other.kind()));
+                }
                 _ => {}
             }
         }
@@ -534,30 +507,21 @@ impl Checker<'_> {
                 .iter()
                 .find(|(_, k)| Some(*k) == kind)
                 .map_or("", |(n, _)| n);
-            self.problem(
-                y.pos,
-                format!("a `{written}` field needs `options` or `options_from`"),
-            );
+            self.problem(y.pos, msg!(FORM_CHOICE_NEEDS_OPTIONS, kind = written));
         }
         let is_file = kind == Some(FieldKind::File);
         if is_file && accept.is_empty() {
-            self.problem(
-                y.pos,
-                "a `file` field needs `accept`, the list of file types it takes (pdf, p7m, jpg, png)".into(),
-            );
+            self.problem(y.pos, msg!(FORM_FILE_NEEDS_ACCEPT));
         }
         let file_keys = ["accept", "max_size_mb", "multiple"];
         if let Some((k, _)) = entries
             .iter()
             .find(|(k, _)| !is_file && kind.is_some() && file_keys.contains(&k.name.as_str()))
         {
-            self.problem(k.pos, format!("`{}` is only for `file` fields", k.name));
+            self.problem(k.pos, msg!(FORM_ONLY_FOR_FILE, key = &k.name));
         }
         if options.is_some() && from.is_some() {
-            self.problem(
-                y.pos,
-                "a field takes `options` or `options_from`, not both".into(),
-            );
+            self.problem(y.pos, msg!(FORM_OPTIONS_AND_FROM));
         }
         let field = FieldDef {
             name: name?.0,
@@ -587,7 +551,7 @@ mod tests {
             text: yaml,
             shift: 2,
         };
-        let y = crate::yaml::parse(&source, "not YAML").unwrap();
+        let y = crate::yaml::parse(&source, msg!(NOT_VALID_YAML)).unwrap();
         let mut problems = Vec::new();
         let mut refs = Vec::new();
         let sections = ["comuni".to_string(), "servizi".to_string()];

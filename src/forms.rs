@@ -6,6 +6,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::form::{Choice, FormDefinition};
+use crate::msg;
 use crate::site::{PageId, Site};
 use crate::value::FieldValue;
 use std::collections::HashMap;
@@ -79,9 +80,10 @@ pub fn compile(site: &Site) -> (Vec<CompiledForm>, Vec<Diagnostic>) {
                 diags.push(Diagnostic::at(
                     &page.src.file,
                     spec.pos,
-                    format!(
-                        "form id `{form_id}` is also used by {}",
-                        site.pages[other].src.file.display()
+                    msg!(
+                        FORM_ID_TWICE,
+                        id = form_id,
+                        other = site.pages[other].src.file.display().to_string()
                     ),
                 ));
                 continue;
@@ -113,9 +115,7 @@ pub fn compile(site: &Site) -> (Vec<CompiledForm>, Vec<Diagnostic>) {
                     diags.push(Diagnostic::at(
                         &page.src.file,
                         spec.pos,
-                        format!(
-                            "form `{form_id}`: `options_from: {section}` offers no options: the section has no pages"
-                        ),
+                        msg!(FORM_OPTIONS_EMPTY, id = form_id, section = section),
                     ));
                 }
                 definition.fields[*i].options = options;

@@ -6,6 +6,8 @@
 
 use crate::date::Date;
 use crate::diagnostic::{hint, Diagnostic, GroupKind, Pos};
+use crate::messages::Message;
+use crate::msg;
 use crate::yaml::{self, Key, Source, Value, Yaml};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -89,7 +91,7 @@ pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> 
     Err(Diagnostic::at(
         file,
         Pos::new(1, 1),
-        format!("front matter is never closed: add a line `{fence}` after the last field"),
+        msg!(FRONT_MATTER_NOT_CLOSED, fence = fence),
     ))
 }
 
@@ -108,28 +110,30 @@ fn no_front_matter(src: &str, file: &Path) -> Diagnostic {
         .filter(|_| blank > 0)
         .and_then(fence_at)
     {
-        let lines = if blank == 1 { "line" } else { "lines" };
-        format!("the front matter must start on the first line: remove the {blank} empty {lines} before `{f}`")
+        if blank == 1 {
+            msg!(FRONT_MATTER_BLANK_LINE_BEFORE, fence = f)
+        } else {
+            msg!(FRONT_MATTER_BLANK_LINES_BEFORE, count = blank, fence = f)
+        }
     } else if let Some(f) = fence_at(first) {
-        format!("the `{f}` line must have nothing before it: remove the spaces at the start")
+        msg!(FRONT_MATTER_SPACES_BEFORE, fence = f)
     } else if first.trim_start().starts_with('{') {
-        "JSON front matter is not supported: write the fields in YAML between two `---` lines"
-            .to_string()
+        msg!(FRONT_MATTER_JSON)
     } else if first.split_once(':').is_some_and(|(k, _)| {
         !k.is_empty()
             && k.chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     }) {
-        "missing front matter: the fields must be between two `---` lines: add a line `---` before the first field and another after the last".to_string()
+        msg!(FRONT_MATTER_MISSING_YAML)
     } else if first.split_once('=').is_some_and(|(k, _)| {
         !k.trim().is_empty()
             && k.trim()
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     }) {
-        "missing front matter: TOML fields must be between two `+++` lines: add a line `+++` before the first field and another after the last".to_string()
+        msg!(FRONT_MATTER_MISSING_TOML)
     } else {
-        "missing front matter: the file must start with a line `---`, then fields such as `title: ...`, then another `---` (or TOML between two `+++` lines)".to_string()
+        msg!(FRONT_MATTER_MISSING)
     };
     Diagnostic::at(file, Pos::new(1, 1), message)
 }
@@ -221,8 +225,8 @@ pub fn parse_with(
 ) -> (Option<Meta>, Vec<Diagnostic>) {
     let source = split.yaml_source(file);
     let parsed = match split.format {
-        Format::Yaml => yaml::parse(&source, "front matter is not valid YAML"),
-        Format::Toml => crate::toml_front_matter::parse(&source, "front matter is not valid TOML"),
+        Format::Yaml => yaml::parse(&source, msg!(FRONT_MATTER_NOT_YAML)),
+        Format::Toml => crate::toml_front_matter::parse(&source, msg!(FRONT_MATTER_NOT_TOML)),
     };
     let root = match parsed {
         Ok(root) => root,
@@ -234,10 +238,7 @@ pub fn parse_with(
         Value::Map(entries) => entries,
         Value::Null => Vec::new(),
         other => {
-            let msg = format!(
-                "front matter must be a list of `field: value` lines, found {}",
-                other.kind()
-            );
+            let msg = msg!(FRONT_MATTER_NOT_MAP, found = other.kind());
             return (None, vec![source.error(root.pos, msg)]);
         }
     };
@@ -273,9 +274,7 @@ pub fn parse_with(
                         problems.push(Diagnostic::at(
                             file,
                             pos,
-                            format!(
-                            "`slug` must be one URL segment without `/`, `?` or `#`, found `{s}`"
-                        ),
+                            msg!(SLUG_NOT_SEGMENT, found = &s),
                         ));
                         None
                     } else if !s
@@ -287,7 +286,7 @@ pub fn parse_with(
                         problems.push(Diagnostic::at(
                             file,
                             pos,
-                            format!("`slug` must be made of letters a-z, digits and `-`, found `{s}` (write `{slug}`)"),
+                            msg!(SLUG_BAD_CHARACTERS, found = &s, slug = slug),
                         ));
                         None
                     } else {
@@ -306,13 +305,8 @@ pub fn parse_with(
                 meta.extra_pos = Some(at(key.pos));
                 match &value.value {
                     Value::Map(_) | Value::Null => meta.extra = Some(value.clone()),
-                    other => problems.push(source.error(
-                        value.pos,
-                        format!(
-                            "`extra` must be a group of `field: value` lines, found {}",
-                            other.kind()
-                        ),
-                    )),
+                    other => problems
+                        .push(source.error(value.pos, msg!(EXTRA_NOT_MAP, found = other.kind()))),
                 }
             }
             name if taxonomies.iter().any(|t| t == name) => {
@@ -331,29 +325,25 @@ pub fn parse_with(
         Some(_) => problems.push(Diagnostic::at(
             file,
             Pos::new(split.yaml_line, 1),
-            "`title` is empty: every page needs a title",
+            msg!(TITLE_EMPTY),
         )),
         // A `title` of the wrong type was already reported by its reader.
         None if title_seen => {}
-        None => problems.push(Diagnostic::at(
-            file,
-            Pos::new(1, 1),
-            "missing required field `title` in front matter",
-        )),
+        None => problems.push(Diagnostic::at(file, Pos::new(1, 1), msg!(TITLE_MISSING))),
     }
     (Some(meta), problems)
 }
 
-fn unknown_field(name: &str, taxonomies: &[String]) -> String {
+fn unknown_field(name: &str, taxonomies: &[String]) -> Message {
     let fields = COMMON_FIELDS
         .iter()
         .copied()
         .chain(taxonomies.iter().map(String::as_str));
     let mut suffix = hint(name, fields);
     if suffix.is_empty() {
-        suffix = " (section-specific fields go under `extra:`)".into();
+        suffix = msg!(HINT_GO_UNDER_EXTRA);
     }
-    format!("unknown field `{name}` in front matter{suffix}")
+    msg!(UNKNOWN_FRONT_MATTER_FIELD, field = name, hint = suffix)
 }
 
 /// Reads one common field, reporting type errors at the value.
@@ -365,13 +355,15 @@ struct FieldReader<'a> {
 }
 
 impl FieldReader<'_> {
-    fn wrong(&mut self, expected: &str) {
+    fn wrong(&mut self, expected: Message) {
         let found = self.value.value.kind();
         self.problems.push(self.source.error(
             self.value.pos,
-            format!(
-                "wrong type for `{}`: expected {expected}, found {found}",
-                self.key.name
+            msg!(
+                WRONG_TYPE,
+                field = &self.key.name,
+                expected = expected,
+                found = found
             ),
         ));
     }
@@ -383,7 +375,7 @@ impl FieldReader<'_> {
                 self.source.raw_text(self.value).map(str::to_string)
             }
             _ => {
-                self.wrong("text");
+                self.wrong(msg!(KIND_TEXT));
                 None
             }
         }
@@ -401,10 +393,10 @@ impl FieldReader<'_> {
                         }),
                         other => self.problems.push(self.source.error(
                             item.pos,
-                            format!(
-                                "wrong type in `{}`: expected text, found {}",
-                                self.key.name,
-                                other.kind()
+                            msg!(
+                                WRONG_TYPE_IN_LIST,
+                                field = &self.key.name,
+                                found = other.kind()
                             ),
                         )),
                     }
@@ -412,7 +404,7 @@ impl FieldReader<'_> {
                 out
             }
             _ => {
-                self.wrong("a list of text");
+                self.wrong(msg!(EXPECTED_TEXT_LIST));
                 Vec::new()
             }
         }
@@ -422,7 +414,7 @@ impl FieldReader<'_> {
         match self.value.value {
             Value::Bool(b) => Some(b),
             _ => {
-                self.wrong("true or false");
+                self.wrong(msg!(EXPECTED_BOOL));
                 None
             }
         }
@@ -432,7 +424,7 @@ impl FieldReader<'_> {
         match self.value.value {
             Value::Int(i) => Some(i),
             _ => {
-                self.wrong("a whole number");
+                self.wrong(msg!(KIND_INTEGER));
                 None
             }
         }
@@ -442,7 +434,7 @@ impl FieldReader<'_> {
         let text = match &self.value.value {
             Value::Str(s) => s.clone(),
             _ => {
-                self.wrong("a date (YYYY-MM-DD)");
+                self.wrong(msg!(EXPECTED_DATE));
                 return None;
             }
         };
@@ -451,7 +443,7 @@ impl FieldReader<'_> {
             Err(why) => {
                 self.problems.push(self.source.error(
                     self.value.pos,
-                    format!("bad date `{text}` for `{}`: {why}", self.key.name),
+                    msg!(BAD_DATE, text = &text, field = &self.key.name, why = why),
                 ));
                 None
             }
@@ -462,6 +454,7 @@ impl FieldReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     #[test]
     fn splits_front_matter_and_body() {
@@ -484,10 +477,12 @@ mod tests {
         assert!(split("title: A\n", file)
             .unwrap_err()
             .message
+            .render(Lang::En)
             .contains("missing front matter"));
         assert!(split("---\ntitle: A\n", file)
             .unwrap_err()
             .message
+            .render(Lang::En)
             .contains("never closed"));
         assert!(split("", file).is_err());
     }
@@ -519,13 +514,14 @@ mod tests {
         assert!(split("+++\ntitle = 1\n---\n", file)
             .unwrap_err()
             .message
+            .render(Lang::En)
             .contains("add a line `+++`"));
     }
 
     #[test]
     fn says_precisely_why_there_is_no_front_matter() {
         let file = Path::new("a.md");
-        let msg = |src: &str| split(src, file).unwrap_err().message;
+        let msg = |src: &str| split(src, file).unwrap_err().message.render(Lang::En);
         assert_eq!(
             msg("\n\n---\ntitle: A\n---\n"),
             "the front matter must start on the first line: remove the 2 empty lines before `---`"
@@ -566,6 +562,16 @@ mod tests {
                 "a.md:3:7: error: bad date `2022-13-01` for `date`: month must be 01 to 12",
                 "a.md:4:9: error: wrong type for `weight`: expected a whole number, found text",
                 "a.md:1:1: error: missing required field `title` in front matter",
+            ]
+        );
+        let italian: Vec<String> = problems.iter().map(|d| d.render(Lang::It)).collect();
+        assert_eq!(
+            italian,
+            vec![
+                "a.md:2:1: errore: campo sconosciuto «titel» nel front matter (forse intendevi «title»?)",
+                "a.md:3:7: errore: data non valida «2022-13-01» per «date»: il mese deve essere da 01 a 12",
+                "a.md:4:9: errore: tipo sbagliato per «weight»: serve un numero intero, trovato un testo",
+                "a.md:1:1: errore: manca il campo obbligatorio «title» nel front matter",
             ]
         );
     }

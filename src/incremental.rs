@@ -144,7 +144,7 @@ impl Prepared {
                 Ok(false) => Ok(()),
                 Err(e) => Err(Diagnostic::file(
                     &r.source,
-                    format!("cannot write {}: {e}", r.path),
+                    crate::msg!(CANNOT_WRITE, path = &r.path, detail = e.to_string()),
                 )),
             }
         };

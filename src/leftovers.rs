@@ -6,6 +6,8 @@
 //! Code blocks and code spans are skipped: there such text is an example.
 
 use crate::diagnostic::Pos;
+use crate::messages::{self, Entry, Message};
+use crate::msg;
 
 /// One piece of another generator's syntax found in a body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,17 +15,17 @@ pub struct Leftover {
     /// Where it starts in the body (line 1 is the body's first line).
     pub pos: Pos,
     /// What was found and what to do, for staff.
-    pub message: String,
+    pub message: Message,
     /// Its kind, by name (`{{< youtube >}}`, `{% link %}`, `{: }`).
     pub name: String,
 }
 
 /// The openings looked for, the closing that ends each, and what it is.
-const KINDS: &[(&str, &str, &str)] = &[
-    ("{{<", ">}}", "a Hugo shortcode"),
-    ("{{%", "%}}", "a Hugo shortcode"),
-    ("{%", "%}", "a Jekyll (Liquid) tag"),
-    ("{:", "}", "a kramdown attribute list"),
+const KINDS: &[(&str, &str, &Entry)] = &[
+    ("{{<", ">}}", &messages::LEFTOVER_HUGO),
+    ("{{%", "%}}", &messages::LEFTOVER_HUGO),
+    ("{%", "%}", &messages::LEFTOVER_JEKYLL),
+    ("{:", "}", &messages::LEFTOVER_KRAMDOWN),
 ];
 
 /// Finds every leftover in `body`, in order, at most one per line.
@@ -68,7 +70,7 @@ pub fn find(body: &str) -> Vec<Leftover> {
 
 /// The first leftover in a line outside code spans: its column, message
 /// and name.
-fn first_in_line(line: &str) -> Option<(u32, String, String)> {
+fn first_in_line(line: &str) -> Option<(u32, Message, String)> {
     let mut in_code = false;
     for (i, c) in line.char_indices() {
         if c == '`' {
@@ -100,7 +102,7 @@ fn first_in_line(line: &str) -> Option<(u32, String, String)> {
     None
 }
 
-fn describe(written: &str, what: &str) -> String {
+fn describe(written: &str, what: &'static Entry) -> Message {
     let inner = written.trim_matches(|c: char| "{}<>%:".contains(c)).trim();
     let name = inner.split_whitespace().next().unwrap_or("");
     let shown: String = if written.chars().count() > 40 {
@@ -108,19 +110,23 @@ fn describe(written: &str, what: &str) -> String {
     } else {
         written.to_string()
     };
-    let advice = match (what, name) {
-        (_, "ref" | "relref" | "link" | "post_url") => {
-            "write the link in Markdown to the page's file: [text](@/section/page.md)"
-        }
-        ("a kramdown attribute list", _) => "remove it, or give a heading an id as {#id}",
-        _ => "it would be published as written: replace it with Markdown or remove it",
+    let advice = match name {
+        "ref" | "relref" | "link" | "post_url" => msg!(LEFTOVER_LINK_ADVICE),
+        _ if what.id == messages::LEFTOVER_KRAMDOWN.id => msg!(LEFTOVER_KRAMDOWN_ADVICE),
+        _ => msg!(LEFTOVER_ADVICE),
     };
-    format!("{what} from another generator, `{shown}`: {advice}")
+    msg!(
+        LEFTOVER,
+        what = Message::new(what),
+        shown = shown,
+        advice = advice
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     #[test]
     fn finds_each_kind_at_its_line_and_column() {
@@ -128,15 +134,24 @@ mod tests {
         let found = find(body);
         let at: Vec<(u32, u32)> = found.iter().map(|l| (l.pos.line, l.pos.column)).collect();
         assert_eq!(at, [(3, 1), (4, 6), (5, 1)]);
+        let en = |i: usize| found[i].message.render(Lang::En);
         assert_eq!(
-            found[0].message,
+            en(0),
             "a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"
         );
         assert_eq!(
-            found[1].message,
+            en(1),
             "a Jekyll (Liquid) tag from another generator, `{% link _posts/x.md %}`: write the link in Markdown to the page's file: [text](@/section/page.md)"
         );
-        assert!(found[2].message.starts_with("a kramdown attribute list"));
+        assert!(en(2).starts_with("a kramdown attribute list"));
+        assert_eq!(
+            found[1].message.render(Lang::It),
+            "un tag Jekyll (Liquid) di un altro generatore, «{% link _posts/x.md %}»: scrivi il collegamento in Markdown verso il file della pagina: [testo](@/sezione/pagina.md)"
+        );
+        assert!(found[2]
+            .message
+            .render(Lang::It)
+            .ends_with("toglilo, oppure dai un id a un titolo scrivendo {#id}"));
         let names: Vec<&str> = found.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["{{< figure >}}", "{% link %}", "{: }"]);
     }

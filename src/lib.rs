@@ -11,6 +11,7 @@ pub mod date;
 pub mod escape;
 pub mod form;
 pub mod italian;
+pub mod messages;
 
 #[cfg(feature = "generator")]
 pub mod config;

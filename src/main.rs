@@ -1,8 +1,9 @@
 //! The `ambito` command: build, check and preview the site.
 
-use ambito::{build, BuildError, BuildOptions};
+use ambito::messages::{self, Lang};
+use ambito::{build, msg, BuildError, BuildOptions};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -19,8 +20,82 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Builds the Zona Distretto Valle del Serchio site from content/ and a theme"
 )]
 struct Cli {
+    /// Language of messages: it or en. Without it: English when LC_ALL,
+    /// LC_MESSAGES or LANG (the first set) is English, else the site's
+    /// `language` (Italian by default).
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
+}
+
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::from_code(code).ok_or_else(|| msg!(BAD_LANG, lang = code).render(Lang::En))
+}
+
+impl Command {
+    fn root(&self) -> &Path {
+        match self {
+            Command::Build { root, .. }
+            | Command::Check { root, .. }
+            | Command::New { root, .. }
+            | Command::Serve { root, .. } => root,
+        }
+    }
+}
+
+/// Chooses the language of every message: `--lang`, else an English
+/// locale, else the site's `language` (see [`Lang::choose`]).
+fn choose_language(flag: Option<Lang>, root: &Path) -> Lang {
+    let locale = Lang::locale_from_env();
+    let site = std::fs::read_to_string(root.join("site.yaml"))
+        .ok()
+        .and_then(|text| ambito::config::language_of(&text));
+    Lang::choose(flag, locale.as_deref(), site.as_deref())
+}
+
+/// A command line clap refused. Help and version are printed as they are;
+/// an error is introduced in Italian (clap's own detail, in English,
+/// follows) unless messages are in English. Exit status 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let args: Vec<String> = std::env::args().collect();
+    let after = |name: &str| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix(&format!("{name}="))
+                .map(str::to_string)
+                .or_else(|| (a == name).then(|| args.get(i + 1).cloned()).flatten())
+        })
+    };
+    let flag = after("--lang").and_then(|l| Lang::from_code(&l));
+    let root = after("--root").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let lang = choose_language(flag, &root);
+    let shown = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if shown || lang == Lang::En {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    messages::set_language(lang);
+    let rendered = e.render().to_string();
+    let detail = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    eprintln!("{}", error_line(msg!(USAGE_ERROR, detail = detail)));
+    eprintln!("{}", msg!(USAGE_HINT));
+    ExitCode::from(2)
+}
+
+/// `errore: …` (or `error: …`), in the chosen language.
+fn error_line(message: messages::Message) -> messages::Message {
+    msg!(LABELLED, label = msg!(ERROR_LABEL), message = message)
 }
 
 #[derive(Subcommand)]
@@ -83,7 +158,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    messages::set_language(choose_language(cli.lang, cli.command.root()));
     match cli.command {
         Command::Build {
             root,
@@ -101,7 +180,7 @@ fn main() -> ExitCode {
             opts.forms_endpoint = forms_endpoint;
             opts.drafts = drafts;
             opts.strict = strict;
-            run_build(&opts, "built")
+            run_build(&opts, Verb::Build)
         }
         Command::Check {
             root,
@@ -112,7 +191,7 @@ fn main() -> ExitCode {
             opts.output = None;
             opts.drafts = drafts;
             opts.strict = strict;
-            run_build(&opts, "checked")
+            run_build(&opts, Verb::Check)
         }
         Command::New {
             section,
@@ -120,14 +199,16 @@ fn main() -> ExitCode {
             root,
         } => match ambito::new_page::create(&root, &section, &name) {
             Ok(path) => {
-                eprintln!(
-                    "scritta {}: compila i campi, poi `ambito check` dice cosa manca",
-                    path.display()
-                );
+                let path = path.to_string_lossy().replace('\\', "/");
+                eprintln!("{}", msg!(NEW_PAGE_WRITTEN, path = path));
                 ExitCode::SUCCESS
             }
+            Err(ambito::new_page::NewPageError::Site(d)) => {
+                eprintln!("{d}");
+                ExitCode::from(1)
+            }
             Err(e) => {
-                eprintln!("errore: {e}");
+                eprintln!("{}", error_line(e.message()));
                 ExitCode::from(1)
             }
         },
@@ -140,7 +221,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(opts: &BuildOptions, verb: &str) -> ExitCode {
+/// What `run_build` does: `build` writes the site, `check` never writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Build,
+    Check,
+}
+
+fn run_build(opts: &BuildOptions, verb: Verb) -> ExitCode {
     let started = std::time::Instant::now();
     match build(opts) {
         Ok(report) => {
@@ -148,40 +236,46 @@ fn run_build(opts: &BuildOptions, verb: &str) -> ExitCode {
                 eprintln!("{w}");
             }
             let warnings = match report.warnings.len() {
-                0 => String::new(),
-                1 => " (1 warning)".to_string(),
-                n => format!(" ({n} warnings)"),
+                0 => messages::Message::empty(),
+                1 => msg!(WARNINGS_ONE),
+                n => msg!(WARNINGS_MANY, count = n),
             };
-            eprintln!(
-                "{verb} {} pages in {} ms{warnings}",
-                report.pages,
-                started.elapsed().as_millis()
-            );
+            let pages = report.pages;
+            let ms = started.elapsed().as_millis().to_string();
+            let done = match verb {
+                Verb::Build => msg!(BUILD_DONE, pages = pages, ms = ms, warnings = warnings),
+                Verb::Check => msg!(CHECK_DONE, pages = pages, ms = ms, warnings = warnings),
+            };
+            eprintln!("{done}");
             ExitCode::SUCCESS
         }
-        Err(e) => report_error(&e),
+        Err(e) => report_error(&e, verb),
     }
 }
 
-fn report_error(e: &BuildError) -> ExitCode {
+fn report_error(e: &BuildError, verb: Verb) -> ExitCode {
     match e {
         BuildError::Invalid(diags) => {
             for d in diags {
                 eprintln!("{d}");
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "{errors} error{} found; nothing was written, the previous site is unchanged",
-                if errors == 1 { "" } else { "s" }
-            );
+            // `check` never writes: it has no site to leave unchanged.
+            let summary = match (verb, errors) {
+                (Verb::Build, 1) => msg!(BUILD_FAILED_ONE),
+                (Verb::Build, n) => msg!(BUILD_FAILED_MANY, count = n),
+                (Verb::Check, 1) => msg!(CHECK_FAILED_ONE),
+                (Verb::Check, n) => msg!(CHECK_FAILED_MANY, count = n),
+            };
+            eprintln!("{summary}");
             ExitCode::from(1)
         }
         BuildError::NotASite(_) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", error_line(e.message()));
             ExitCode::from(2)
         }
         BuildError::Io { .. } => {
-            eprintln!("error: {e}");
+            eprintln!("{}", error_line(e.message()));
             ExitCode::from(1)
         }
     }
@@ -189,13 +283,15 @@ fn report_error(e: &BuildError) -> ExitCode {
 
 fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCode {
     if !root.join("site.yaml").is_file() {
-        report_error(&BuildError::NotASite(root));
-        return ExitCode::from(2);
+        return report_error(&BuildError::NotASite(root), Verb::Build);
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("errore: impossibile avviare l'anteprima: {e}");
+            eprintln!(
+                "{}",
+                error_line(msg!(PREVIEW_CANNOT_START, detail = e.to_string()))
+            );
             return ExitCode::from(1);
         }
     };
@@ -203,7 +299,9 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
         let (listener, addr) = match ambito::serve::bind(ip, port).await {
             Ok(bound) => bound,
             Err(e) => {
-                eprintln!("errore: impossibile ascoltare su {ip}:{port}: {e} (prova un'altra --port)");
+                let addr = std::net::SocketAddr::new(ip, port).to_string();
+                let why = msg!(PREVIEW_CANNOT_LISTEN, addr = addr, detail = e.to_string());
+                eprintln!("{}", error_line(why));
                 return ExitCode::from(2);
             }
         };
@@ -214,7 +312,8 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
         let preview = match ambito::serve::Preview::new(opts) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("errore: impossibile creare la cartella dell'anteprima: {e}");
+                let why = msg!(PREVIEW_NO_FOLDER, detail = e.to_string());
+                eprintln!("{}", error_line(why));
                 return ExitCode::from(1);
             }
         };
@@ -223,18 +322,22 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
         let watcher = match ambito::serve::watch(&preview) {
             Ok(w) => Some(w),
             Err(e) => {
-                eprintln!("attenzione: le modifiche non saranno viste da sole ({e}): riavvia l'anteprima dopo aver salvato");
+                let why = msg!(PREVIEW_NO_WATCH, detail = e.to_string());
+                eprintln!(
+                    "{}",
+                    msg!(LABELLED, label = msg!(WARNING_LABEL), message = why)
+                );
                 None
             }
         };
-        eprintln!("anteprima su {url} (Ctrl+C per fermarla)");
+        eprintln!("{}", msg!(PREVIEW_AT, url = &url));
         let served = ambito::serve::serve(Arc::clone(&preview), listener).await;
         drop(watcher);
         preview.close();
         match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("errore: {e}");
+                eprintln!("{}", error_line(msg!(VERBATIM, text = e.to_string())));
                 ExitCode::from(1)
             }
         }

@@ -5,6 +5,8 @@
 //! many pages, which names, how often, and what to change.
 
 use crate::diagnostic::{Diagnostic, GroupKind, Severity};
+use crate::messages::Message;
+use crate::msg;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -47,37 +49,43 @@ pub fn group(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
         let mut counted: Vec<(&str, usize)> = names.iter().map(|(n, f)| (*n, f.len())).collect();
         counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let mut list: Vec<String> = counted
+        let list = counted
             .iter()
             .take(NAMES)
             .map(|(n, c)| format!("{n} ({c})"))
-            .collect();
+            .collect::<Vec<String>>()
+            .join(", ");
+        let mut list = msg!(VERBATIM, text = list);
         if counted.len() > NAMES {
-            list.push(format!("and {} more", counted.len() - NAMES));
+            list = msg!(GROUP_AND_MORE, list = list, more = counted.len() - NAMES);
         }
         let example = of_kind
             .iter()
             .min_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)))
-            .map(ToString::to_string)
-            .unwrap_or_default();
+            .map_or_else(Message::empty, |d| d.as_message());
         let n = files.len();
-        let list = list.join(", ");
         let message = match kind {
-            GroupKind::UnknownField => format!(
-                "{n} pages use front-matter fields ambito does not know: {list}; move them under `extra:` (declared in site.yaml where the section has a schema) or remove them. For example: {example}"
-            ),
-            GroupKind::UnknownExtraField => format!(
-                "{n} pages use `extra:` fields not in their section's schema: {list}; declare them in site.yaml or remove them. For example: {example}"
-            ),
-            GroupKind::MissingTemplate => format!(
-                "{n} pages need templates missing from the theme and templates/: {list}; set a `theme` in site.yaml or add them to templates/ (another generator's layouts/ are not read). For example: {example}"
-            ),
-            GroupKind::StrayFile => format!(
-                "{n} files in content/ are not published (only pages and the files of page bundles are): {list}; move them to static/ or into the folder of the page that uses them, beside an index.md. For example: {example}"
-            ),
-            GroupKind::Leftover => format!(
-                "{n} pages contain syntax of other generators, published as written: {list}; replace it with Markdown (links: [text](@/section/page.md)). For example: {example}"
-            ),
+            GroupKind::UnknownField => {
+                msg!(GROUP_UNKNOWN_FIELD, n = n, list = list, example = example)
+            }
+            GroupKind::UnknownExtraField => {
+                msg!(
+                    GROUP_UNKNOWN_EXTRA_FIELD,
+                    n = n,
+                    list = list,
+                    example = example
+                )
+            }
+            GroupKind::MissingTemplate => {
+                msg!(
+                    GROUP_MISSING_TEMPLATE,
+                    n = n,
+                    list = list,
+                    example = example
+                )
+            }
+            GroupKind::StrayFile => msg!(GROUP_STRAY_FILE, n = n, list = list, example = example),
+            GroupKind::Leftover => msg!(GROUP_LEFTOVER, n = n, list = list, example = example),
         };
         let severity = of_kind
             .iter()
@@ -100,8 +108,12 @@ mod tests {
     use crate::diagnostic::Pos;
 
     fn unknown(file: &str, field: &str) -> Diagnostic {
-        Diagnostic::at(file, Pos::new(2, 1), format!("unknown field `{field}`"))
-            .grouped(GroupKind::UnknownField, field)
+        Diagnostic::at(
+            file,
+            Pos::new(2, 1),
+            msg!(UNKNOWN_EXTRA_FIELD, field = field, hint = ""),
+        )
+        .grouped(GroupKind::UnknownField, field)
     }
 
     #[test]
@@ -116,15 +128,23 @@ mod tests {
                 d
             })
             .collect();
-        diags.push(Diagnostic::at("content/x.md", Pos::new(1, 1), "other"));
+        diags.push(Diagnostic::at(
+            "content/x.md",
+            Pos::new(1, 1),
+            msg!(VERBATIM, text = "other"),
+        ));
         let out = group(diags);
         let lines: Vec<String> = out.iter().map(ToString::to_string).collect();
         assert_eq!(
             lines,
             [
                 "content/x.md:1:1: error: other",
-                "content: error: 12 pages use front-matter fields ambito does not know: layout (12), tags (6); move them under `extra:` (declared in site.yaml where the section has a schema) or remove them. For example: content/p00.md:2:1: error: unknown field `layout`",
+                "content: error: 12 pages use front-matter fields ambito does not know: layout (12), tags (6); move them under `extra:` (declared in site.yaml where the section has a schema) or remove them. For example: content/p00.md:2:1: error: unknown field `layout` in front matter",
             ]
+        );
+        assert_eq!(
+            out[1].render(crate::messages::Lang::It),
+            "content: errore: 12 pagine usano campi del front matter che ambito non conosce: layout (12), tags (6); spostali sotto «extra:» (dichiarati in site.yaml se la sezione ha uno schema) o toglili. Per esempio: content/p00.md:2:1: errore: campo sconosciuto «layout»"
         );
     }
 

@@ -5,38 +5,72 @@
 //! ones are written as comments, to uncomment when needed.
 
 use crate::config::{FieldSpec, SiteConfig};
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{hint, Diagnostic};
+use crate::messages::Message;
+use crate::msg;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Why a page could not be created.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum NewPageError {
     /// The folder is not an ambito site, or its `site.yaml` cannot be read.
-    #[error("{0}")]
     Site(Diagnostic),
     /// The section does not exist.
-    #[error("non esiste la sezione «{section}» in content/{hint}")]
     NoSection {
         /// As written.
         section: String,
         /// A "did you mean", or nothing.
-        hint: String,
+        hint: Message,
     },
     /// The name cannot be a page's file name.
-    #[error("«{0}» non va bene come nome di pagina: usa lettere minuscole, cifre e trattini (per esempio «nuovo-servizio»)")]
     BadName(String),
     /// A page with that name exists: it is never overwritten.
-    #[error("{0} esiste già: scegli un altro nome")]
     Exists(PathBuf),
     /// Writing failed.
-    #[error("impossibile scrivere {path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
+}
+
+impl NewPageError {
+    /// What went wrong, as a catalogue message.
+    pub fn message(&self) -> Message {
+        match self {
+            NewPageError::Site(d) => d.as_message(),
+            NewPageError::NoSection { section, hint } => {
+                msg!(NO_SUCH_SECTION, section = section, hint = hint)
+            }
+            NewPageError::BadName(name) => msg!(NEW_PAGE_BAD_NAME, name = name),
+            NewPageError::Exists(path) => {
+                msg!(NEW_PAGE_EXISTS, path = path.display().to_string())
+            }
+            NewPageError::Io { path, source } => msg!(
+                CANNOT_WRITE,
+                path = path.display().to_string(),
+                detail = source.to_string()
+            ),
+        }
+    }
+}
+
+/// Shown in the chosen language ([`crate::messages::language`]).
+impl std::fmt::Display for NewPageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for NewPageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            NewPageError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// Writes `content/{section}/{name}.md` under `root`; returns its path,
@@ -46,7 +80,11 @@ pub fn create(root: &Path, section: &str, name: &str) -> Result<PathBuf, NewPage
     let text = std::fs::read_to_string(&config_path).map_err(|e| {
         NewPageError::Site(Diagnostic::file(
             "site.yaml",
-            format!("{} non è un sito ambito: {e}", root.display()),
+            msg!(
+                NOT_A_SITE_BECAUSE,
+                root = root.display().to_string(),
+                detail = e.to_string()
+            ),
         ))
     })?;
     let config = SiteConfig::parse(&text, Path::new("site.yaml")).map_err(NewPageError::Site)?;
@@ -56,9 +94,7 @@ pub fn create(root: &Path, section: &str, name: &str) -> Result<PathBuf, NewPage
         let known: Vec<String> = list_sections(&root.join("content"));
         return Err(NewPageError::NoSection {
             section: section.to_string(),
-            hint: did_you_mean(section, known.iter().map(String::as_str))
-                .map(|c| format!(" (forse «{c}»?)"))
-                .unwrap_or_default(),
+            hint: hint(section, known.iter().map(String::as_str)),
         });
     }
     let name = name.trim_end_matches(".md");

@@ -388,9 +388,12 @@ pub fn check(
             if !names.contains(&name.as_str()) {
                 diags.push(crate::Diagnostic::file(
                     "site.yaml",
-                    format!(
-                        "section `{key}`: `open_data` {setting} names `{name}`, which is not one of its `fields`{}",
-                        crate::diagnostic::hint(name, names.iter().copied())
+                    crate::msg!(
+                        OPEN_DATA_UNKNOWN_FIELD,
+                        section = key,
+                        setting = setting,
+                        name = name,
+                        hint = crate::diagnostic::hint(name, names.iter().copied())
                     ),
                 ));
             }

@@ -299,7 +299,9 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::other("atomic exchange not available"))
+    Err(io::Error::other(
+        crate::msg!(ATOMIC_EXCHANGE_UNAVAILABLE).to_string(),
+    ))
 }
 
 #[cfg(test)]

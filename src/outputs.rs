@@ -7,16 +7,18 @@
 use crate::content::Resource;
 use crate::diagnostic::Diagnostic;
 use crate::forms::CompiledForm;
+use crate::messages::{self, Entry, Message};
+use crate::msg;
 use crate::render::{form_file_paths, output_path};
 use crate::site::{Page, Site};
 use crate::site_files::StaticFile;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Files the build always writes, besides pages, and what they are.
-pub const GENERATED: &[(&str, &str)] = &[
-    ("404.html", "the not-found page"),
-    ("sitemap.xml", "the generated sitemap"),
-    ("robots.txt", "the generated robots.txt"),
+pub const GENERATED: &[(&str, &Entry)] = &[
+    ("404.html", &messages::OWNER_NOT_FOUND_PAGE),
+    ("sitemap.xml", &messages::OWNER_SITEMAP),
+    ("robots.txt", &messages::OWNER_ROBOTS),
 ];
 
 /// Checks that no two writers share an output path, and that no file sits
@@ -33,35 +35,38 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     // Output path → what writes it, in words.
-    let mut owners: HashMap<String, String> = HashMap::new();
+    let mut owners: HashMap<String, Message> = HashMap::new();
     for page in &site.pages {
         owners.insert(
             output_path(site, &page.url),
-            format!("the page {}", page.src.file.display()),
+            msg!(OWNER_PAGE, file = page.src.file.display().to_string()),
         );
     }
     for taxonomy in &site.taxonomies {
-        let pages = std::iter::once((
-            output_path(site, &taxonomy.url),
-            "its list of terms".to_string(),
-        ))
-        .chain(taxonomy.terms.iter().map(|t| {
-            (
-                output_path(site, &t.url),
-                format!("the page of its term `{}`", t.name),
-            )
-        }));
+        let pages = std::iter::once((output_path(site, &taxonomy.url), msg!(OWNER_TERM_LIST)))
+            .chain(taxonomy.terms.iter().map(|t| {
+                (
+                    output_path(site, &t.url),
+                    msg!(OWNER_TERM_PAGE, term = &t.name),
+                )
+            }));
         for (path, what) in pages {
             if let Some(owner) = owners.get(&path) {
                 diags.push(Diagnostic::file(
                     "site.yaml",
-                    format!(
-                        "taxonomy `{}`: {what} would replace {owner} ({path}): rename the taxonomy or the folder",
-                        taxonomy.name
+                    msg!(
+                        TAXONOMY_OUTPUT_CLASH,
+                        taxonomy = &taxonomy.name,
+                        what = &what,
+                        owner = owner,
+                        path = &path
                     ),
                 ));
             } else {
-                owners.insert(path, format!("{what} of taxonomy `{}`", taxonomy.name));
+                owners.insert(
+                    path,
+                    msg!(OWNER_OF_TAXONOMY, what = what, taxonomy = &taxonomy.name),
+                );
             }
         }
     }
@@ -69,93 +74,89 @@ pub fn check(
         if let Some(what) = owners.get(&path) {
             diags.push(Diagnostic::file(
                 &resource.file,
-                format!(
-                    "file {path} of the bundle {} would replace {what}",
-                    page.src.file.display()
+                msg!(
+                    BUNDLE_FILE_CLASH,
+                    path = &path,
+                    bundle = page.src.file.display().to_string(),
+                    what = what
                 ),
             ));
         } else {
-            owners.insert(path, format!("the file {}", resource.file.display()));
+            owners.insert(
+                path,
+                msg!(OWNER_FILE, file = resource.file.display().to_string()),
+            );
         }
     }
     for form in forms {
-        let file = site.pages[form.page].src.file.display();
+        let file = site.pages[form.page].src.file.display().to_string();
         for path in form_file_paths(site, form) {
-            owners.insert(path, format!("a file of the form in {file}"));
+            owners.insert(path, msg!(OWNER_FORM_FILE, file = &file));
         }
     }
     for (path, what) in GENERATED {
-        owners.insert((*path).to_string(), (*what).to_string());
+        owners.insert((*path).to_string(), Message::new(what));
     }
     for feed in crate::feed::feeds(site) {
-        owners.insert(
-            feed.output,
-            format!("the feed of section `{}`", feed.section),
-        );
+        owners.insert(feed.output, msg!(OWNER_FEED, section = &feed.section));
     }
     let datasets = crate::open_data::datasets(site);
     if !datasets.is_empty() {
         owners.insert(
             format!("{}/catalogo.jsonld", crate::open_data::DIR),
-            "the open data catalogue".to_string(),
+            msg!(OWNER_OPEN_DATA_CATALOGUE),
         );
     }
     for d in datasets {
         for ext in ["csv", "json"] {
             owners.insert(
                 format!("{}/{}.{ext}", crate::open_data::DIR, d.key),
-                format!("the open data of section `{}`", d.key),
+                msg!(OWNER_OPEN_DATA, section = &d.key),
             );
         }
     }
     if site.config.search {
         owners.insert(
             format!("{}/pagefind.js", crate::search::BUNDLE_DIR),
-            "the search index".to_string(),
+            msg!(OWNER_SEARCH),
         );
     }
     for s in statics {
         if let Some(what) = owners.get(&s.to) {
             diags.push(Diagnostic::file(
                 &s.shown,
-                format!("static file {} would replace {what}", s.to),
+                msg!(STATIC_FILE_CLASH, path = &s.to, what = what),
             ));
         } else {
             owners.insert(
                 s.to.clone(),
-                format!("the static file {}", s.shown.display()),
+                msg!(OWNER_STATIC_FILE, file = s.shown.display().to_string()),
             );
         }
     }
     for (from, copy) in assets {
         owners
             .entry(copy.clone())
-            .or_insert_with(|| format!("the fingerprinted copy of the static file {from}"));
+            .or_insert_with(|| msg!(OWNER_FINGERPRINTED, file = from));
     }
     let folders: HashSet<&str> = owners.keys().flat_map(|p| ancestors(p)).collect();
     for alias in &site.aliases {
         let problem = if let Some(what) = owners.get(&alias.output) {
-            Some(format!("would replace {what} ({})", alias.output))
+            Some(msg!(ALIAS_WOULD_REPLACE, what = what, path = &alias.output))
         } else if folders.contains(alias.output.as_str()) {
-            Some(format!(
-                "would write the file {} where the site needs a folder",
-                alias.output
-            ))
+            Some(msg!(ALIAS_FILE_WHERE_FOLDER, path = &alias.output))
         } else {
             ancestors(&alias.output).find_map(|folder| {
                 owners
                     .get(folder)
-                    .map(|what| format!("would need a folder {folder} where {what} is written"))
+                    .map(|what| msg!(ALIAS_FOLDER_WHERE_FILE, folder = folder, what = what))
             })
         };
         if let Some(problem) = problem {
             diags.push(Diagnostic::at(
                 &alias.file,
                 alias.pos,
-                format!(
-                    "alias {} {problem}: remove it or choose another address",
-                    alias.written
-                ),
+                msg!(ALIAS_CLASH, alias = &alias.written, problem = problem),
             ));
         }
     }

@@ -3,6 +3,7 @@
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic};
+use crate::msg;
 use crate::{
     content, open_data, output, outputs, readiness, render, schema, search, site, site_files,
 };
@@ -63,24 +64,56 @@ pub struct BuildReport {
 }
 
 /// Why a build did not complete.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum BuildError {
     /// The folder is not an ambito site (a usage mistake).
-    #[error("{0} is not an ambito site: it has no site.yaml")]
     NotASite(PathBuf),
     /// Problems in the content, configuration or templates: the errors
     /// (with `strict`, warnings count as errors).
-    #[error("{} error(s) found", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
     /// The output could not be written.
-    #[error("cannot write {path}: {source}")]
     Io {
         /// The folder that could not be written.
         path: PathBuf,
-        #[source]
         /// Why.
         source: std::io::Error,
     },
+}
+
+impl BuildError {
+    /// What went wrong, as a catalogue message.
+    pub fn message(&self) -> crate::messages::Message {
+        match self {
+            BuildError::NotASite(root) => msg!(NOT_A_SITE, root = root.display().to_string()),
+            BuildError::Invalid(diags) => {
+                msg!(
+                    ERRORS_FOUND,
+                    count = diags.iter().filter(|d| d.is_error()).count()
+                )
+            }
+            BuildError::Io { path, source } => msg!(
+                CANNOT_WRITE,
+                path = path.display().to_string(),
+                detail = source.to_string()
+            ),
+        }
+    }
+}
+
+/// Shown in the chosen language ([`crate::messages::language`]).
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 fn invalid(diags: Vec<Diagnostic>) -> BuildError {
@@ -162,7 +195,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
         if !section_keys.contains(key) {
             diags.push(Diagnostic::file(
                 "site.yaml",
-                format!("`sections` configures `{key}`, but there is no folder content/{key}/ with pages"),
+                msg!(SECTIONS_NO_FOLDER, key = key),
             ));
         }
     }
@@ -251,7 +284,10 @@ impl Prepared {
             }
             if let Some(s) = &staging {
                 s.write(&r.path, &r.html).map_err(|e| {
-                    Diagnostic::file(&r.source, format!("cannot write {}: {e}", r.path))
+                    Diagnostic::file(
+                        &r.source,
+                        msg!(CANNOT_WRITE, path = &r.path, detail = e.to_string()),
+                    )
                 })?;
                 written.fetch_add(1, Ordering::Relaxed);
             }
@@ -263,7 +299,11 @@ impl Prepared {
                 s.copy(&r.abs, &to).map_err(|e| {
                     invalid(vec![Diagnostic::file(
                         &r.file,
-                        format!("cannot copy it beside {}: {e}", page.src.file.display()),
+                        msg!(
+                            CANNOT_COPY_BESIDE,
+                            page = page.src.file.display().to_string(),
+                            detail = e.to_string()
+                        ),
                     )])
                 })?;
                 resources += 1;
@@ -276,7 +316,7 @@ impl Prepared {
                 s.copy(&f.from, to).map_err(|e| {
                     invalid(vec![Diagnostic::file(
                         &f.shown,
-                        format!("cannot copy: {e}"),
+                        msg!(CANNOT_COPY, detail = e.to_string()),
                     )])
                 })?;
             }
@@ -291,7 +331,7 @@ impl Prepared {
         let data = open_data::files(site).map_err(|e| {
             invalid(vec![Diagnostic::file(
                 "site.yaml",
-                format!("cannot write the open data (`open_data`): {e}"),
+                msg!(OPEN_DATA_CANNOT_WRITE, detail = e.to_string()),
             )])
         })?;
         for (path, bytes) in data {
@@ -307,7 +347,7 @@ impl Prepared {
             let files = pages.index(site.config.base_path()).map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     "site.yaml",
-                    format!("cannot build the search index (`search: true`): {e}"),
+                    msg!(SEARCH_CANNOT_INDEX, detail = e.to_string()),
                 )])
             })?;
             if let Some(s) = &staging {

@@ -5,6 +5,8 @@
 //! description. `ambito build --strict` turns them into errors.
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::messages::{self, Entry, Message};
+use crate::msg;
 use crate::site::Site;
 use crate::yaml::{Source, Value, Yaml};
 use std::net::IpAddr;
@@ -21,23 +23,23 @@ pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic>
         shift: 0,
     };
     // site.yaml was read already: this is only to point at its lines.
-    let root = crate::yaml::parse(&source, "not valid YAML").ok();
+    let root = crate::yaml::parse(&source, msg!(NOT_VALID_YAML)).ok();
     let at = |key: &str| -> Diagnostic {
         match root
             .as_ref()
             .and_then(|r| value_pos(r, &key.split('.').collect::<Vec<_>>()))
         {
-            Some(pos) => Diagnostic::at(file, pos, String::new()),
-            None => Diagnostic::file(file, String::new()),
+            Some(pos) => Diagnostic::at(file, pos, Message::empty()),
+            None => Diagnostic::file(file, Message::empty()),
         }
     };
-    let warn = |key: &str, message: String| Diagnostic { message, ..at(key) }.warning();
+    let warn = |key: &str, message: Message| Diagnostic { message, ..at(key) }.warning();
     let mut out = Vec::new();
     let base_url = &site.config.base_url;
     if let Some(why) = not_public(base_url) {
         out.push(warn(
             "base_url",
-            format!("`base_url` {base_url} {why}: set the site's real address before publishing (or build with --base-url)"),
+            msg!(BASE_URL_NOT_PUBLIC, url = base_url, why = Message::new(why)),
         ));
     }
     if has_forms {
@@ -45,12 +47,16 @@ pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic>
         if let Some(why) = not_public(endpoint) {
             out.push(warn(
                 "forms_endpoint",
-                format!("`forms_endpoint` {endpoint} {why}: forms would post there; set the forms service's public address"),
+                msg!(
+                    FORMS_ENDPOINT_NOT_PUBLIC,
+                    url = endpoint,
+                    why = Message::new(why)
+                ),
             ));
         } else if !endpoint.starts_with("https://") {
             out.push(warn(
                 "forms_endpoint",
-                format!("`forms_endpoint` {endpoint} is not HTTPS: what people type in the form would travel unencrypted"),
+                msg!(FORMS_ENDPOINT_NOT_HTTPS, url = endpoint),
             ));
         }
     }
@@ -61,7 +67,7 @@ pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic>
             if matches!(value, crate::value::FieldValue::Text(t) if t.trim().is_empty()) {
                 out.push(warn(
                     &format!("extra.{name}"),
-                    format!("`extra.{name}` is empty: the pages that show it say it is still to be set; fill it in before publishing"),
+                    msg!(EXTRA_SETTING_EMPTY, name = name),
                 ));
             }
         }
@@ -69,12 +75,7 @@ pub fn check(site: &Site, config_text: &str, has_forms: bool) -> Vec<Diagnostic>
     for page in &site.pages {
         if page.src.meta.description.is_none() {
             out.push(
-                Diagnostic::at(
-                    &page.src.file,
-                    Pos::new(1, 1),
-                    "the page has no `description`: search engines and link previews show one; add a sentence",
-                )
-                .warning(),
+                Diagnostic::at(&page.src.file, Pos::new(1, 1), msg!(NO_DESCRIPTION)).warning(),
             );
         }
     }
@@ -96,7 +97,7 @@ fn value_pos(root: &Yaml, path: &[&str]) -> Option<Pos> {
 /// Why the address `url` cannot be a public site's, if it cannot: a name
 /// reserved for examples and tests (RFC 2606, RFC 6761), a local name, a
 /// loopback or private address.
-pub fn not_public(url: &str) -> Option<&'static str> {
+pub fn not_public(url: &str) -> Option<&'static Entry> {
     let host = host(url)?;
     if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {
         let local = match ip {
@@ -115,19 +116,19 @@ pub fn not_public(url: &str) -> Option<&'static str> {
                     || (first & 0xffc0) == 0xfe80 // link local, fe80::/10
             }
         };
-        return local.then_some("is a local or private address");
+        return local.then_some(&messages::NOT_PUBLIC_PRIVATE_ADDRESS);
     }
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let labels: Vec<&str> = host.split('.').collect();
     let tld = labels.last().copied().unwrap_or_default();
     if host == "localhost" || matches!(tld, "localhost" | "local" | "internal" | "lan" | "home") {
-        return Some("is a local name");
+        return Some(&messages::NOT_PUBLIC_LOCAL_NAME);
     }
     if matches!(tld, "example" | "test" | "invalid") {
-        return Some("is a name reserved for examples and tests");
+        return Some(&messages::NOT_PUBLIC_RESERVED_TESTS);
     }
     if labels.len() >= 2 && labels[labels.len() - 2] == "example" {
-        return Some("is a name reserved for examples");
+        return Some(&messages::NOT_PUBLIC_RESERVED_EXAMPLES);
     }
     None
 }

@@ -9,6 +9,7 @@ use crate::date::Date;
 use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, GroupKind, Pos};
 use crate::forms::CompiledForm;
 use crate::italian;
+use crate::msg;
 use crate::site::{PageId, Site};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -47,7 +48,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
         if !dir.is_dir() {
             return Err(vec![Diagnostic::file(
                 "site.yaml",
-                format!("theme `{theme}` not found: expected a folder themes/{theme}/"),
+                msg!(THEME_NOT_FOUND, theme = theme),
             )]);
         }
         dirs.push(dir.join("templates"));
@@ -62,7 +63,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
                 Err(e) => {
                     diags.push(Diagnostic::file(
                         shown_path(root, dir),
-                        format!("cannot read: {e}"),
+                        msg!(CANNOT_READ, detail = e.to_string()),
                     ));
                     continue;
                 }
@@ -86,7 +87,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
                 }
                 Err(e) => diags.push(Diagnostic::file(
                     shown_path(root, entry.path()),
-                    format!("cannot read: {e}"),
+                    msg!(CANNOT_READ, detail = e.to_string()),
                 )),
             }
         }
@@ -94,7 +95,7 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
     for (name, text) in BUILT_IN {
         files.entry((*name).to_string()).or_insert_with(|| {
             (
-                PathBuf::from(format!("(built-in {name})")),
+                PathBuf::from(msg!(BUILT_IN_TEMPLATE, name = *name).to_string()),
                 (*text).to_string(),
             )
         });
@@ -123,7 +124,10 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
             .iter()
             .find(|(name, _)| msg.contains(&format!("'{name}'")));
         let file = named.map_or_else(|| PathBuf::from("templates"), |(_, (f, _))| f.clone());
-        return Err(vec![Diagnostic::file(file, msg)]);
+        return Err(vec![Diagnostic::file(
+            file,
+            msg!(TEMPLATE_ERROR, detail = msg),
+        )]);
     }
     register_filters(&mut tera);
     Ok(Templates { tera, files })
@@ -156,11 +160,11 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, text: &str) -> Diagnostic {
             .lines()
             .map(str::trim)
             .find_map(|l| l.strip_prefix("= "))
-            .unwrap_or("syntax error");
+            .map_or_else(|| msg!(SYNTAX_ERROR), |w| msg!(VERBATIM, text = w));
         return Diagnostic::at(
             file,
             Pos::new(line, column),
-            format!("template syntax error: {what}"),
+            msg!(TEMPLATE_SYNTAX_ERROR, detail = what),
         );
     }
     // The innermost message says what went wrong; the outer ones only say
@@ -180,34 +184,51 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, text: &str) -> Diagnostic {
         .iter()
         .find_map(|name| text.find(name.as_str()).map(|off| line_col(text, off)));
     match pos {
-        Some(pos) => Diagnostic::at(file, pos, format!("template error: {message}")),
-        None => Diagnostic::file(file, format!("template error: {message}")),
+        Some(pos) => Diagnostic::at(file, pos, msg!(TEMPLATE_ERROR, detail = message)),
+        None => Diagnostic::file(file, msg!(TEMPLATE_ERROR, detail = message)),
     }
 }
 
-/// The names Tera quotes in backticks in a message (variables, filters).
+/// The names Tera quotes in backticks in a message (variables, filters),
+/// and those our own Italian messages quote in «guillemets».
 fn quoted_names(message: &str) -> Vec<String> {
-    message
+    let mut names: Vec<String> = message
         .split('`')
         .skip(1)
         .step_by(2)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .collect()
+        .collect();
+    names.extend(
+        message
+            .split('«')
+            .skip(1)
+            .filter_map(|s| s.split_once('»'))
+            .map(|(name, _)| name.to_string())
+            .filter(|s| !s.is_empty()),
+    );
+    names
+}
+
+/// An error of a template function or filter, in the chosen language (it
+/// reaches staff through Tera, as text).
+fn tera_error(message: &crate::messages::Message) -> tera::Error {
+    tera::Error::msg(message.to_string())
 }
 
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("date_it", |v: &Json, _: &HashMap<String, Json>| {
         let s = v
             .as_str()
-            .ok_or_else(|| tera::Error::msg("date_it: expected a date such as 2022-07-21"))?;
-        let d = Date::parse(s).map_err(|e| tera::Error::msg(format!("date_it: `{s}`: {e}")))?;
+            .ok_or_else(|| tera_error(&msg!(FILTER_DATE_IT_NOT_TEXT)))?;
+        let d = Date::parse(s)
+            .map_err(|e| tera_error(&msg!(FILTER_DATE_IT_BAD, value = s, why = e)))?;
         Ok(Json::String(d.italian()))
     });
     tera.register_filter("euro", |v: &Json, _: &HashMap<String, Json>| {
         let n = v
             .as_f64()
-            .ok_or_else(|| tera::Error::msg("euro: expected a number"))?;
+            .ok_or_else(|| tera_error(&msg!(FILTER_EXPECTED_NUMBER, filter = "euro")))?;
         Ok(Json::String(italian::euro(n)))
     });
     // JSON for `<script type="application/ld+json">`: `<` is escaped so that
@@ -223,7 +244,7 @@ fn register_filters(tera: &mut Tera) {
         }
         let n = v
             .as_f64()
-            .ok_or_else(|| tera::Error::msg("numero: expected a number"))?;
+            .ok_or_else(|| tera_error(&msg!(FILTER_EXPECTED_NUMBER, filter = "numero")))?;
         Ok(Json::String(italian::decimal2(n)))
     });
 }
@@ -294,12 +315,11 @@ impl Templates {
             let hint = hint(&name, self.files.keys().map(String::as_str));
             let file = &site.pages[id].src.file;
             diags.push(match pos {
-                Some(pos) => Diagnostic::at(file, pos, format!("unknown template `{name}`{hint}")),
-                None => Diagnostic::file(
-                    file,
-                    format!("the template `{name}` this page needs is missing from the theme and templates/"),
-                )
-                .grouped(GroupKind::MissingTemplate, name),
+                Some(pos) => {
+                    Diagnostic::at(file, pos, msg!(UNKNOWN_TEMPLATE, name = &name, hint = hint))
+                }
+                None => Diagnostic::file(file, msg!(MISSING_TEMPLATE, name = &name))
+                    .grouped(GroupKind::MissingTemplate, name),
             });
         }
         diags
@@ -523,13 +543,11 @@ impl Templates {
                 let path = args
                     .get("path")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("asset needs path=\"css/file.css\""))?;
+                    .ok_or_else(|| tera_error(&msg!(ASSET_NEEDS_PATH)))?;
                 let path = path.trim_start_matches('/');
                 let named = assets.get(path).ok_or_else(|| {
                     let hint = hint(path, assets.keys().map(String::as_str));
-                    tera::Error::msg(format!(
-                        "asset: no stylesheet or script `{path}` in the static folders{hint}"
-                    ))
+                    tera_error(&msg!(ASSET_NOT_FOUND, path = path, hint = hint))
                 })?;
                 Ok(Json::String(format!("{base_path}{named}")))
             });
@@ -560,10 +578,10 @@ impl Templates {
                 let id = args
                     .get("id")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("form needs id=\"form-id\""))?;
+                    .ok_or_else(|| tera_error(&msg!(FORM_FUNCTION_NEEDS_ID)))?;
                 let f = forms
                     .get(id)
-                    .ok_or_else(|| tera::Error::msg(format!("form: no form `{id}`")))?;
+                    .ok_or_else(|| tera_error(&msg!(FORM_FUNCTION_NO_FORM, id = id)))?;
                 let now = jiff::Timestamp::now();
                 let Some(call) = &f.definition.call else {
                     return Ok(Json::String(crate::form::html::form(
@@ -654,7 +672,12 @@ impl Templates {
                 html,
                 source: page.src.file.clone(),
             })
-            .map_err(|e| Diagnostic::file(&page.src.file, format!("form `{id}`: {e}")));
+            .map_err(|e| {
+                Diagnostic::file(
+                    &page.src.file,
+                    msg!(FORM_FILE_ERROR, id = id, detail = e.to_string()),
+                )
+            });
         if !self.files.contains_key("shell.html") {
             return vec![json];
         }
@@ -690,7 +713,7 @@ impl Templates {
 
     fn render_one(&self, name: &str, ctx: &impl Serialize) -> Result<Vec<u8>, Diagnostic> {
         let ctx = tera::Context::from_serialize(ctx)
-            .map_err(|e| Diagnostic::file(name, format!("template context: {}", chain(&e))))?;
+            .map_err(|e| Diagnostic::file(name, msg!(TEMPLATE_CONTEXT, detail = chain(&e))))?;
         let mut html = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(name, &ctx, &mut html)
@@ -705,7 +728,7 @@ impl Templates {
                     .map_or_else(|| name.to_string(), |(t, _)| t.to_string());
                 match self.files.get(&failing) {
                     Some((file, text)) => tera_diagnostic(&e, file, text),
-                    None => Diagnostic::file(name, format!("template error: {msg}")),
+                    None => Diagnostic::file(name, msg!(TEMPLATE_ERROR, detail = msg)),
                 }
             })
     }
@@ -731,12 +754,12 @@ impl Templates {
                 let path = args
                     .get("path")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("get_page needs path=\"section/page.md\""))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_PAGE_NEEDS_PATH)))?;
                 let path = path.trim_start_matches("@/");
                 let id = pages
                     .by_path
                     .get(path)
-                    .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_PAGE_NO_PAGE, path = path)))?;
                 tera::to_value(ListItem::new(&pages, *id)).map_err(tera::Error::json)
             });
         let sections = Arc::clone(site);
@@ -745,9 +768,9 @@ impl Templates {
                 let key = args
                     .get("key")
                     .and_then(Json::as_str)
-                    .ok_or_else(|| tera::Error::msg("get_section needs key=\"section\""))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_SECTION_NEEDS_KEY)))?;
                 let section = SectionItem::new(&sections, key)
-                    .ok_or_else(|| tera::Error::msg(format!("get_section: no section `{key}`")))?;
+                    .ok_or_else(|| tera_error(&msg!(GET_SECTION_NO_SECTION, key = key)))?;
                 tera::to_value(section).map_err(tera::Error::json)
             });
     }

@@ -5,6 +5,8 @@ use crate::config::{FieldSpec, SectionConfig};
 use crate::date::Date;
 use crate::diagnostic::{hint, hint_among, hint_or, Diagnostic, GroupKind, Pos};
 use crate::front_matter::RefUse;
+use crate::messages::Message;
+use crate::msg;
 use crate::value::{Extra, FieldValue};
 use crate::yaml::{Source, Value, Yaml};
 use std::collections::BTreeMap;
@@ -45,19 +47,19 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    fn describe(&self) -> String {
+    fn describe(&self) -> Message {
         match self {
-            FieldType::String => "one line of text".into(),
-            FieldType::Text => "text".into(),
-            FieldType::Integer => "a whole number".into(),
-            FieldType::Decimal => "a number such as 1234.50".into(),
-            FieldType::Date => "a date (YYYY-MM-DD)".into(),
-            FieldType::Bool => "true or false".into(),
-            FieldType::Email => "an email address".into(),
-            FieldType::Url => "a web address starting with https://".into(),
-            FieldType::Reference { section } => format!("the name of a page in `{section}`"),
-            FieldType::List(of) => format!("a list of {}", of.describe()),
-            FieldType::Form { .. } => "a form definition".into(),
+            FieldType::String => msg!(TYPE_STRING),
+            FieldType::Text => msg!(KIND_TEXT),
+            FieldType::Integer => msg!(KIND_INTEGER),
+            FieldType::Decimal => msg!(TYPE_DECIMAL),
+            FieldType::Date => msg!(EXPECTED_DATE),
+            FieldType::Bool => msg!(EXPECTED_BOOL),
+            FieldType::Email => msg!(TYPE_EMAIL),
+            FieldType::Url => msg!(TYPE_URL),
+            FieldType::Reference { section } => msg!(TYPE_REFERENCE, section = section),
+            FieldType::List(of) => msg!(TYPE_LIST, of = of.describe()),
+            FieldType::Form { .. } => msg!(TYPE_FORM),
         }
     }
 }
@@ -124,7 +126,12 @@ pub fn compile(
                     Err((pos, msg)) => diags.push(Diagnostic::at(
                         file,
                         pos,
-                        format!("field `{field_name}` of section `{name}`: {msg}"),
+                        msg!(
+                            SCHEMA_FIELD_PROBLEM,
+                            field = field_name,
+                            section = name,
+                            problem = msg
+                        ),
                     )),
                 }
             }
@@ -139,18 +146,18 @@ pub fn compile(
     (out, diags)
 }
 
-fn compile_field(spec: &FieldSpec, sections: &[String]) -> Result<Field, (Pos, String)> {
+fn compile_field(spec: &FieldSpec, sections: &[String]) -> Result<Field, (Pos, Message)> {
     let ty_pos = crate::config::pos(&spec.ty.referenced);
     let ty = match spec.ty.value.as_str() {
         "list" => {
-            let of = spec.of.as_ref().ok_or((
-                ty_pos,
-                "a `list` needs `of:` naming the type of its items".to_string(),
-            ))?;
+            let of = spec
+                .of
+                .as_ref()
+                .ok_or((ty_pos, msg!(SCHEMA_LIST_NEEDS_OF)))?;
             if of.value == "list" {
                 return Err((
                     crate::config::pos(&of.referenced),
-                    "lists of lists are not supported".into(),
+                    msg!(SCHEMA_LIST_OF_LISTS),
                 ));
             }
             let item = scalar_type(
@@ -175,7 +182,7 @@ fn scalar_type(
     pos: Pos,
     spec: &FieldSpec,
     sections: &[String],
-) -> Result<FieldType, (Pos, String)> {
+) -> Result<FieldType, (Pos, Message)> {
     Ok(match name {
         "string" => FieldType::String,
         "text" => FieldType::Text,
@@ -189,15 +196,15 @@ fn scalar_type(
             sections: sections.to_vec(),
         },
         "reference" => {
-            let section = spec.section.as_ref().ok_or((
-                pos,
-                "a `reference` needs `section:` naming the section it points to".to_string(),
-            ))?;
+            let section = spec
+                .section
+                .as_ref()
+                .ok_or((pos, msg!(SCHEMA_REFERENCE_NEEDS_SECTION)))?;
             if !sections.iter().any(|s| s == &section.value) {
                 let hint = hint(&section.value, sections.iter().map(String::as_str));
                 return Err((
                     crate::config::pos(&section.referenced),
-                    format!("no section `{}` in content/{hint}", section.value),
+                    msg!(NO_SUCH_SECTION, section = &section.value, hint = hint),
                 ));
             }
             FieldType::Reference {
@@ -205,8 +212,8 @@ fn scalar_type(
             }
         }
         other => {
-            let hint = hint_among(other, TYPE_NAMES, "types");
-            return Err((pos, format!("unknown type `{other}`{hint}")));
+            let hint = hint_among(other, TYPE_NAMES, msg!(LABEL_TYPES));
+            return Err((pos, msg!(SCHEMA_UNKNOWN_TYPE, ty = other, hint = hint)));
         }
     })
 }
@@ -247,16 +254,16 @@ pub fn check(
         let Some(field) = schema.fields.get(&key.name) else {
             let names: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
             let otherwise = if names.is_empty() {
-                " (this section has no `extra:` fields)".to_string()
+                msg!(HINT_NO_EXTRA_FIELDS)
             } else {
-                format!(" (fields allowed here: {})", names.join(", "))
+                msg!(HINT_FIELDS_ALLOWED, list = names.join(", "))
             };
             let hint = hint_or(&key.name, names.iter().copied(), otherwise);
             out.problems.push(
                 source
                     .error(
                         key.pos,
-                        format!("unknown field `{}` in front matter{hint}", key.name),
+                        msg!(UNKNOWN_EXTRA_FIELD, field = &key.name, hint = hint),
                     )
                     .grouped(GroupKind::UnknownExtraField, &key.name),
             );
@@ -276,9 +283,10 @@ pub fn check(
             out.problems.push(Diagnostic::at(
                 source.file,
                 extra_pos,
-                format!(
-                    "missing required field `{name}` under `extra:` (expected {})",
-                    field.ty.describe()
+                msg!(
+                    MISSING_EXTRA_FIELD,
+                    field = name,
+                    expected = field.ty.describe()
                 ),
             ));
         }
@@ -293,17 +301,17 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn problem(&mut self, y: &Yaml, msg: String) -> Option<FieldValue> {
+    fn problem(&mut self, y: &Yaml, msg: Message) -> Option<FieldValue> {
         self.out.problems.push(self.source.error(y.pos, msg));
         None
     }
 
     fn wrong_type(&mut self, ty: &FieldType, y: &Yaml) -> Option<FieldValue> {
-        let msg = format!(
-            "wrong type for `{}`: expected {}, found {}",
-            self.field_name,
-            ty.describe(),
-            y.value.kind()
+        let msg = msg!(
+            WRONG_TYPE,
+            field = self.field_name,
+            expected = ty.describe(),
+            found = y.value.kind()
         );
         self.problem(y, msg)
     }
@@ -346,10 +354,7 @@ impl Ctx<'_> {
                     return self.wrong_type(ty, y);
                 };
                 if *ty == FieldType::String && t.contains('\n') {
-                    let msg = format!(
-                        "`{}` must be one line of text (declare it `type: text` for several lines)",
-                        self.field_name
-                    );
+                    let msg = msg!(ONE_LINE_ONLY, field = self.field_name);
                     return self.problem(y, msg);
                 }
                 FieldValue::Text(t.into_owned())
@@ -374,7 +379,7 @@ impl Ctx<'_> {
                 match Date::parse(s) {
                     Ok(d) => FieldValue::Date(d),
                     Err(why) => {
-                        let msg = format!("bad date `{s}` for `{}`: {why}", self.field_name);
+                        let msg = msg!(BAD_DATE, text = s, field = self.field_name, why = why);
                         return self.problem(y, msg);
                     }
                 }
@@ -384,7 +389,7 @@ impl Ctx<'_> {
                     return self.wrong_type(ty, y);
                 };
                 if !is_email(s) {
-                    let msg = format!("`{s}` is not an email address (expected name@example.it)");
+                    let msg = msg!(NOT_AN_EMAIL, value = s);
                     return self.problem(y, msg);
                 }
                 FieldValue::Text(s.clone())
@@ -394,7 +399,7 @@ impl Ctx<'_> {
                     return self.wrong_type(ty, y);
                 };
                 if !is_web_url(s) {
-                    let msg = format!("`{s}` is not a web address (expected https://...)");
+                    let msg = msg!(NOT_A_URL, value = s);
                     return self.problem(y, msg);
                 }
                 FieldValue::Text(s.clone())
@@ -428,10 +433,12 @@ impl Ctx<'_> {
             let as_text = v.as_text().unwrap_or_default();
             if !allowed.iter().any(|a| a == &as_text) {
                 let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
-                let hint = hint_among(&as_text, &allowed, "allowed");
-                let msg = format!(
-                    "`{as_text}` is not an allowed value for `{}`{hint}",
-                    self.field_name
+                let hint = hint_among(&as_text, &allowed, msg!(LABEL_ALLOWED));
+                let msg = msg!(
+                    VALUE_NOT_ALLOWED,
+                    value = &as_text,
+                    field = self.field_name,
+                    hint = hint
                 );
                 return self.problem(y, msg);
             }
@@ -484,6 +491,7 @@ fn untyped(y: &Yaml) -> FieldValue {
 mod tests {
     use super::*;
     use crate::config::SiteConfig;
+    use crate::messages::Lang;
 
     fn schema(yaml: &str) -> Schema {
         let cfg = SiteConfig::parse(
@@ -506,7 +514,7 @@ mod tests {
             text: extra,
             shift: 0,
         };
-        let y = crate::yaml::parse(&source, "not YAML").unwrap();
+        let y = crate::yaml::parse(&source, msg!(NOT_VALID_YAML)).unwrap();
         check(Some(schema), Some(&y), &source, Pos::new(1, 1))
     }
 
@@ -556,8 +564,12 @@ mod tests {
         let s = schema("  comuni:\n    fields: {}\n");
         let c = run(&s, "nota: x\n");
         assert_eq!(
-            c.problems[0].message,
+            c.problems[0].message.render(Lang::En),
             "unknown field `nota` in front matter (this section has no `extra:` fields)"
+        );
+        assert_eq!(
+            c.problems[0].message.render(Lang::It),
+            "campo sconosciuto «nota» (questa sezione non ha campi «extra:»)"
         );
     }
 

@@ -5,6 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::incremental::Update;
+use crate::msg;
 use crate::pipeline::{prepare, BuildError, BuildOptions, Prepared};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -53,7 +54,7 @@ impl Shown {
         };
         Shown {
             place,
-            message: d.message.clone(),
+            message: d.message.to_string(),
             line,
         }
     }
@@ -138,9 +139,12 @@ impl Preview {
                     eprintln!("{w}");
                 }
                 eprintln!(
-                    "anteprima aggiornata: {pages} {} in {} ms",
-                    if pages == 1 { "pagina" } else { "pagine" },
-                    started.elapsed().as_millis()
+                    "{}",
+                    msg!(
+                        PREVIEW_UPDATED,
+                        pages = pages,
+                        ms = started.elapsed().as_millis().to_string()
+                    )
                 );
                 return self.tell(Outcome::Pronto);
             }
@@ -157,9 +161,12 @@ impl Preview {
                     eprintln!("{w}");
                 }
                 eprintln!(
-                    "anteprima aggiornata: {} pagine in {} ms",
-                    report.pages,
-                    started.elapsed().as_millis()
+                    "{}",
+                    msg!(
+                        PREVIEW_UPDATED,
+                        pages = report.pages,
+                        ms = started.elapsed().as_millis().to_string()
+                    )
                 );
                 Outcome::Pronto
             }
@@ -174,15 +181,15 @@ impl Preview {
                         eprintln!("    | {line}");
                     }
                 }
-                eprintln!(
-                    "{} problemi: il browser li mostra; l'anteprima resta all'ultima versione corretta",
-                    diags.len()
-                );
+                eprintln!("{}", msg!(PREVIEW_PROBLEMS, count = diags.len()));
                 Outcome::Problemi(shown)
             }
             Err(e) => {
                 let message = e.to_string();
-                eprintln!("errore: {message}");
+                eprintln!(
+                    "{}",
+                    msg!(LABELLED, label = msg!(ERROR_LABEL), message = &message)
+                );
                 Outcome::Problemi(vec![Shown {
                     place: self.opts.root.display().to_string(),
                     message,
@@ -230,14 +237,14 @@ pub async fn bind(ip: IpAddr, port: u16) -> std::io::Result<(tokio::net::TcpList
             Ok(listener) => {
                 let addr = listener.local_addr()?;
                 if p != port {
-                    eprintln!("la porta {port} è occupata: uso la {p}");
+                    eprintln!("{}", msg!(PORT_TAKEN, port = port, other = p));
                 }
                 return Ok((listener, addr));
             }
             Err(e) => last_error = Some(e),
         }
     }
-    Err(last_error.unwrap_or_else(|| std::io::Error::other("no port to try")))
+    Err(last_error.unwrap_or_else(|| std::io::Error::other(msg!(NO_PORT_TO_TRY).to_string())))
 }
 
 /// Serves the preview on `listener` until Ctrl+C (or SIGTERM).

@@ -4,6 +4,8 @@
 use crate::config::{SiteConfig, SortBy};
 use crate::content::SourcePage;
 use crate::diagnostic::{hint, hint_as, Diagnostic, Pos};
+use crate::messages::Message;
+use crate::msg;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Index of a page in [`Site::pages`].
@@ -173,13 +175,7 @@ pub fn resolve(
         headless: headless.into_iter().map(|p| p.path).collect(),
     };
     if !sources.iter().any(|p| p.is_index && p.section.is_empty()) {
-        diags.push(
-            Diagnostic::file(
-                "content",
-                "there is no content/_index.md: the site has no home page (index.html)",
-            )
-            .warning(),
-        );
+        diags.push(Diagnostic::file("content", msg!(NO_HOME_PAGE)).warning());
     }
     let base = config.base_path().to_string();
     let mut pages = place(sources, &base);
@@ -216,13 +212,13 @@ struct Missing<'a> {
 impl Missing<'_> {
     /// Why `path` is not a page: `None` when that was already reported,
     /// else the draft explanation, else `guess` (a "did you mean").
-    fn why(&self, path: &str, guess: impl FnOnce() -> String) -> Option<String> {
+    fn why(&self, path: &str, guess: impl FnOnce() -> Message) -> Option<Message> {
         if self.unreadable.contains(path) {
             None
         } else if self.drafts.contains(path) {
-            Some(" (it is a draft: publish it or build with --drafts)".to_string())
+            Some(msg!(HINT_IS_DRAFT))
         } else if self.headless.contains(path) {
-            Some(" (it is a headless bundle: it is not published)".to_string())
+            Some(msg!(HINT_IS_HEADLESS))
         } else {
             Some(guess())
         }
@@ -268,10 +264,10 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
                     diags.push(Diagnostic::at(
                         &p.file,
                         pos,
-                        format!(
-                            "two pages with the same URL {}: this one and {}",
-                            page.url,
-                            pages[other].src.file.display()
+                        msg!(
+                            SAME_URL,
+                            url = &page.url,
+                            other = pages[other].src.file.display().to_string()
                         ),
                     ));
                 }
@@ -290,10 +286,7 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
                 diags.push(Diagnostic::at(
                     &page.src.file,
                     alias.pos,
-                    format!(
-                        "alias `{}` is not a site path such as /vecchia-pagina/",
-                        alias.value
-                    ),
+                    msg!(ALIAS_NOT_PATH, alias = &alias.value),
                 ));
                 continue;
             };
@@ -303,7 +296,7 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
                     diags.push(Diagnostic::at(
                         &page.src.file,
                         alias.pos,
-                        format!("alias {} is written twice: keep one", alias.value),
+                        msg!(ALIAS_TWICE, alias = &alias.value),
                     ));
                     continue;
                 }
@@ -311,19 +304,19 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
                 diags.push(Diagnostic::at(
                     &page.src.file,
                     alias.pos,
-                    format!(
-                        "alias {} is also claimed by {}: an old address can redirect to one page only",
-                        alias.value,
-                        other.file.display()
+                    msg!(
+                        ALIAS_CLAIMED,
+                        alias = &alias.value,
+                        other = other.file.display().to_string()
                     ),
                 ));
                 diags.push(Diagnostic::at(
                     &other.file,
                     other.pos,
-                    format!(
-                        "alias {} is also claimed by {}: an old address can redirect to one page only",
-                        other.written,
-                        page.src.file.display()
+                    msg!(
+                        ALIAS_CLAIMED,
+                        alias = &other.written,
+                        other = page.src.file.display().to_string()
                     ),
                 ));
                 continue;
@@ -391,9 +384,12 @@ fn references(
                     diags.push(Diagnostic::at(
                         &page.src.file,
                         r.pos,
-                        format!(
-                            "`{}` names `{}`: no such page in section `{}`{why}",
-                            r.field, r.name, r.section
+                        msg!(
+                            NO_SUCH_REFERENCED_PAGE,
+                            field = &r.field,
+                            name = &r.name,
+                            section = &r.section,
+                            why = why
                         ),
                     ));
                 }
@@ -449,7 +445,7 @@ fn links(
                         let paths = by_path.keys().map(String::as_str);
                         hint_as(&link.path, paths, |c| format!("@/{c}"))
                     })
-                    .map(|why| format!("link to {written}: no such page{why}")),
+                    .map(|why| msg!(LINK_NO_PAGE, link = &written, why = why)),
                 Some(&target) => link.anchor.as_ref().and_then(|anchor| {
                     let headings = &pages[target].src.scan.headings;
                     if headings.iter().any(|h| &h.id == anchor) {
@@ -458,17 +454,20 @@ fn links(
                     let ids = headings.iter().map(|h| h.id.as_str());
                     let mut why = hint_as(anchor, ids, |c| format!("#{c}"));
                     if why.is_empty() && headings.is_empty() {
-                        why = " (that page has no headings)".to_string();
+                        why = msg!(HINT_NO_HEADINGS);
                     } else if why.is_empty() {
                         let ids: Vec<String> = headings
                             .iter()
                             .take(10)
                             .map(|h| format!("#{}", h.id))
                             .collect();
-                        why = format!(" (its headings: {})", ids.join(", "));
+                        why = msg!(HINT_HEADINGS, list = ids.join(", "));
                     }
-                    Some(format!(
-                        "link to {written}: no heading `#{anchor}` in that page{why}"
+                    Some(msg!(
+                        LINK_NO_HEADING,
+                        link = &written,
+                        anchor = anchor,
+                        why = why
                     ))
                 }),
             };
@@ -493,7 +492,7 @@ fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         let why = if files.is_empty() {
-            " (the bundle has no other files)".to_string()
+            msg!(HINT_BUNDLE_EMPTY)
         } else {
             hint(path, files.iter().copied())
         };
@@ -505,7 +504,7 @@ fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
         diags.push(Diagnostic::at(
             &page.src.file,
             link.pos.below(page.src.body_line - 1),
-            format!("link to {}: no such file in {folder}/{why}", link.path),
+            msg!(LINK_NO_FILE, link = &link.path, folder = folder, why = why),
         ));
     }
 }

@@ -27,7 +27,10 @@ pub fn static_files(root: &Path, theme: Option<&str>) -> Result<Vec<StaticFile>,
     for dir in dirs.iter().filter(|d| d.is_dir()) {
         for entry in WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.map_err(|e| {
-                Diagnostic::file(shown_path(root, dir), format!("cannot read: {e}"))
+                Diagnostic::file(
+                    shown_path(root, dir),
+                    crate::msg!(CANNOT_READ, detail = e.to_string()),
+                )
             })?;
             if !entry.file_type().is_file() {
                 continue;
@@ -67,8 +70,12 @@ pub fn fingerprints(
         if ext != "css" && ext != "js" {
             continue;
         }
-        let bytes = std::fs::read(&file.from)
-            .map_err(|e| Diagnostic::file(&file.shown, format!("cannot read: {e}")))?;
+        let bytes = std::fs::read(&file.from).map_err(|e| {
+            Diagnostic::file(
+                &file.shown,
+                crate::msg!(CANNOT_READ, detail = e.to_string()),
+            )
+        })?;
         out.insert(
             file.to.clone(),
             format!("{stem}.{:08x}.{ext}", content_hash(&bytes)),

@@ -7,6 +7,7 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{hint_or, Diagnostic};
+use crate::msg;
 use crate::site::{Page, PageId};
 use crate::slug::slugify;
 use std::collections::BTreeMap;
@@ -62,7 +63,7 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
         if tax_slug.is_empty() {
             diags.push(Diagnostic::file(
                 site_yaml,
-                format!("taxonomy `{name}` needs letters or digits in its name"),
+                msg!(TAXONOMY_NAME_EMPTY, name = name),
             ));
             continue;
         }
@@ -71,9 +72,7 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
                 if !pages.iter().any(|p| &p.src.section == s) {
                     diags.push(Diagnostic::file(
                         site_yaml,
-                        format!(
-                            "taxonomy `{name}` names section `{s}`, which has no pages in content/"
-                        ),
+                        msg!(TAXONOMY_NO_SECTION, name = name, section = s),
                     ));
                 }
             }
@@ -89,13 +88,15 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
                 if !allowed.iter().any(|s| s == &page.src.section) {
                     let pos = written.first().map(|t| t.pos);
                     let here = if page.src.section.is_empty() {
-                        "in the top-level pages".to_string()
+                        msg!(IN_TOP_LEVEL_PAGES)
                     } else {
-                        format!("in section `{}`", page.src.section)
+                        msg!(IN_SECTION, section = &page.src.section)
                     };
-                    let message = format!(
-                        "`{name}` is not used {here}: site.yaml allows it in {}",
-                        allowed.join(", ")
+                    let message = msg!(
+                        TAXONOMY_NOT_HERE,
+                        name = name,
+                        here = here,
+                        allowed = allowed.join(", ")
                     );
                     diags.push(match pos {
                         Some(pos) => Diagnostic::at(file, pos, message),
@@ -111,12 +112,12 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
                         let why = hint_or(
                             &term.value,
                             list.iter().map(String::as_str),
-                            format!(" (terms declared in site.yaml: {})", list.join(", ")),
+                            msg!(HINT_DECLARED_TERMS, list = list.join(", ")),
                         );
                         diags.push(Diagnostic::at(
                             file,
                             term.pos,
-                            format!("`{name}` names `{}`: no such term{why}", term.value),
+                            msg!(NO_SUCH_TERM, name = name, term = &term.value, why = why),
                         ));
                         continue;
                     }
@@ -125,7 +126,7 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
                     diags.push(Diagnostic::at(
                         file,
                         term.pos,
-                        format!("term `{}` of `{name}` needs letters or digits", term.value),
+                        msg!(TERM_EMPTY, term = &term.value, name = name),
                     ));
                     continue;
                 }
@@ -137,11 +138,12 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
                         Diagnostic::at(
                             file,
                             term.pos,
-                            format!(
-                                "term `{}` of `{name}` is written `{}` in {}: write it the same way everywhere",
-                                term.value,
-                                entry.0,
-                                entry.1.display()
+                            msg!(
+                                TERM_SPELLING,
+                                term = &term.value,
+                                name = name,
+                                first = &entry.0,
+                                file = entry.1.display().to_string()
                             ),
                         )
                         .warning(),

@@ -3,6 +3,8 @@
 //! later check (common fields, schemas, references) works on both alike.
 
 use crate::diagnostic::{line_col, Diagnostic};
+use crate::messages::Message;
+use crate::msg;
 use crate::yaml::{Key, Source, Value, Yaml};
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
@@ -10,7 +12,7 @@ use toml::Spanned;
 
 /// Parses the TOML document of `source`. Never panics; a syntax error is a
 /// diagnostic at its line in the file, prefixed by `what`.
-pub fn parse(source: &Source<'_>, what: &str) -> Result<Yaml, Diagnostic> {
+pub fn parse(source: &Source<'_>, what: Message) -> Result<Yaml, Diagnostic> {
     let text = source.text;
     match DeTable::parse(text) {
         Ok(table) => {
@@ -27,7 +29,10 @@ pub fn parse(source: &Source<'_>, what: &str) -> Result<Yaml, Diagnostic> {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .collect();
-            Err(source.error(pos, format!("{what}: {}", message.join(": "))))
+            Err(source.error(
+                pos,
+                msg!(WHAT_DETAIL, what = what, detail = message.join(": ")),
+            ))
         }
     }
 }
@@ -96,7 +101,7 @@ mod tests {
             text,
             shift: 1,
         };
-        parse(&source, "front matter is not valid TOML")
+        parse(&source, msg!(FRONT_MATTER_NOT_TOML))
     }
 
     #[test]
@@ -128,10 +133,12 @@ mod tests {
         let e = parse_text("title = \"Barga\"\nweight = \n").unwrap_err();
         assert_eq!(e.pos.map(|p| p.line), Some(3), "{e}");
         assert!(
-            e.message.starts_with("front matter is not valid TOML: "),
+            e.message
+                .render(crate::messages::Lang::En)
+                .starts_with("front matter is not valid TOML: "),
             "{e}"
         );
-        assert!(!e.message.contains('\n'));
+        assert!(!e.message.render(crate::messages::Lang::En).contains('\n'));
         let e = parse_text("title = \"A\"\ntitle = \"B\"\n").unwrap_err();
         assert_eq!(e.pos.map(|p| p.line), Some(3), "{e}");
     }

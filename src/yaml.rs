@@ -6,6 +6,8 @@
 //! validation walks it, pointing every problem at a line and column.
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::messages::Message;
+use crate::msg;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
@@ -68,7 +70,7 @@ pub struct Source<'a> {
 
 impl Source<'_> {
     /// An error at `pos` (a position in the text), pinned to the file.
-    pub fn error(&self, pos: Pos, message: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, pos: Pos, message: Message) -> Diagnostic {
         Diagnostic::at(self.file, pos.below(self.shift), message)
     }
 
@@ -80,15 +82,15 @@ impl Source<'_> {
 
 impl Value {
     /// What staff would call this kind of value, for error messages.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> Message {
         match self {
-            Value::Null => "nothing",
-            Value::Bool(_) => "yes/no (true/false)",
-            Value::Int(_) => "a whole number",
-            Value::Float(_) => "a number",
-            Value::Str(_) => "text",
-            Value::Seq(_) => "a list",
-            Value::Map(_) => "a group of fields",
+            Value::Null => msg!(KIND_NOTHING),
+            Value::Bool(_) => msg!(KIND_BOOL),
+            Value::Int(_) => msg!(KIND_INTEGER),
+            Value::Float(_) => msg!(KIND_NUMBER),
+            Value::Str(_) => msg!(KIND_TEXT),
+            Value::Seq(_) => msg!(KIND_LIST),
+            Value::Map(_) => msg!(KIND_MAP),
         }
     }
 }
@@ -106,8 +108,8 @@ impl Yaml {
 /// Parses the YAML document of `source`. Never panics; a syntax error is
 /// a diagnostic at its line in the file (at the first line of the text
 /// when the parser gives no position), its message prefixed by `what`
-/// (`front matter is not valid YAML`).
-pub fn parse(source: &Source<'_>, what: &str) -> Result<Yaml, Diagnostic> {
+/// (`msg!(FRONT_MATTER_NOT_YAML)`).
+pub fn parse(source: &Source<'_>, what: Message) -> Result<Yaml, Diagnostic> {
     // Front matter is small and written by people: aliases expanding into
     // huge trees are refused by serde-saphyr's default budget.
     let parsed: Result<Spanned<Node>, _> = serde_saphyr::from_str(source.text);
@@ -116,15 +118,19 @@ pub fn parse(source: &Source<'_>, what: &str) -> Result<Yaml, Diagnostic> {
             .location()
             .filter(|l| l.line() > 0)
             .map_or(Pos::new(1, 1), |l| pos_of(&l));
-        source.error(pos, format!("{what}: {}", staff_message(&err)))
+        source.error(
+            pos,
+            msg!(WHAT_DETAIL, what = what, detail = staff_message(&err)),
+        )
     })
 }
 
 /// A YAML error in our words: serde-saphyr's own text speaks to
 /// programmers (`set DuplicateKeyPolicy in Options`, `budget breached:
 /// Nodes { nodes: 250001 }`). Syntax errors from the parser itself are
-/// plain enough and kept, without their position (reported separately).
-pub(crate) fn staff_message(err: &serde_saphyr::Error) -> String {
+/// plain enough and kept (in English), without their position (reported
+/// separately).
+pub(crate) fn staff_message(err: &serde_saphyr::Error) -> Message {
     use serde_saphyr::budget::BudgetBreach;
     use serde_saphyr::Error as E;
     let mut err = err.without_snippet();
@@ -132,47 +138,40 @@ pub(crate) fn staff_message(err: &serde_saphyr::Error) -> String {
     while let E::AliasError { error, .. } = err {
         err = error.without_snippet();
     }
-    const HUGE: &str = "aliases (`*name`) that repeat a part many times?";
     match err {
-        E::DuplicateMappingKey { key: Some(k), .. } => {
-            format!("the field `{k}` is written twice at the same level: keep only one")
-        }
-        E::DuplicateMappingKey { key: None, .. } => {
-            "a field is written twice at the same level: keep only one".to_string()
-        }
+        E::DuplicateMappingKey { key: Some(k), .. } => msg!(YAML_DUPLICATE_KEY, key = k),
+        E::DuplicateMappingKey { key: None, .. } => msg!(YAML_DUPLICATE_SOME_KEY),
         E::Budget { breach, .. } => {
             let what = match breach {
-                BudgetBreach::Depth { .. } => "it is nested too deeply".to_string(),
+                BudgetBreach::Depth { .. } => msg!(YAML_TOO_DEEP),
                 BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
-                    "it uses too many aliases (`*name`)".to_string()
+                    msg!(YAML_TOO_MANY_ALIASES)
                 }
-                BudgetBreach::Anchors { .. } => "it defines too many anchors (`&name`)".to_string(),
-                _ => format!("it is too large to read ({HUGE})"),
+                BudgetBreach::Anchors { .. } => msg!(YAML_TOO_MANY_ANCHORS),
+                _ => msg!(YAML_TOO_LARGE),
             };
-            format!("{what}: front matter holds a page's fields, keep it short")
+            msg!(YAML_KEEP_SHORT, what = what)
         }
         E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
-        | E::AliasReplayCounterOverflow { .. } => {
-            format!("it is too large to read ({HUGE}): write the values out instead")
-        }
-        E::UnknownAnchor { .. } => {
-            "an alias (`*name`) names no anchor (`&name`) written before it".to_string()
-        }
-        E::Eof { .. } => "the text ends too early: is a quote or a bracket left open?".to_string(),
-        E::MultipleDocuments { .. } => {
-            "it holds more than one YAML document: remove the extra `---` line".to_string()
-        }
+        | E::AliasReplayCounterOverflow { .. } => msg!(YAML_TOO_LARGE_WRITE_OUT),
+        E::UnknownAnchor { .. } => msg!(YAML_UNKNOWN_ANCHOR),
+        E::Eof { .. } => msg!(YAML_EOF),
+        E::MultipleDocuments { .. } => msg!(YAML_MULTIPLE_DOCUMENTS),
         E::IndentationError {
             required, actual, ..
-        } => format!("wrong indentation: expected {required}, found {actual} spaces"),
-        E::QuotingRequired { value, .. } => format!("the value {value} must be put in quotes"),
+        } => msg!(
+            YAML_INDENTATION,
+            required = required.to_string(),
+            actual = *actual
+        ),
+        E::QuotingRequired { value, .. } => msg!(YAML_QUOTING_REQUIRED, value = value),
         E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => {
-            "merge keys (`<<`) are not supported: write the fields out".to_string()
+            msg!(YAML_MERGE_KEYS)
         }
-        E::InvalidUtf8Input => "the text is not UTF-8: save it as UTF-8".to_string(),
-        other => bare_message(&other.to_string()),
+        E::InvalidUtf8Input => msg!(YAML_NOT_UTF8),
+        other => msg!(VERBATIM, text = bare_message(&other.to_string())),
     }
 }
 
@@ -334,7 +333,7 @@ mod tests {
             text,
             shift: 1,
         };
-        parse(&source, "not valid YAML")
+        parse(&source, msg!(NOT_VALID_YAML))
     }
 
     #[test]
@@ -369,6 +368,10 @@ mod tests {
             e.to_string(),
             "a.md:4:1: error: not valid YAML: the field `description` is written twice at the same level: keep only one"
         );
+        assert_eq!(
+            e.render(crate::messages::Lang::It),
+            "a.md:4:1: errore: YAML non valido: il campo «description» è scritto due volte allo stesso livello: tienine uno solo"
+        );
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for (i, prev) in ["b", "c", "d", "e", "f"]
             .iter()
@@ -377,12 +380,12 @@ mod tests {
             bomb.push_str(&format!("{i}: &{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let e = parse_text(&bomb).unwrap_err();
-        assert!(e.message.starts_with("not valid YAML: "), "{e}");
-        assert!(
-            !e.message.contains("budget") && !e.message.contains('{'),
-            "{e}"
-        );
-        assert!(e.message.contains("too"), "{e}");
+        let en = e.message.render(crate::messages::Lang::En);
+        assert!(en.starts_with("not valid YAML: "), "{e}");
+        assert!(!en.contains("budget") && !en.contains('{'), "{e}");
+        assert!(en.contains("too"), "{e}");
+        let it = e.message.render(crate::messages::Lang::It);
+        assert!(it.starts_with("YAML non valido: "), "{it}");
         assert!(e.pos.is_some_and(|p| p.line >= 2), "{e}");
     }
 

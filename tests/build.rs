@@ -140,6 +140,120 @@ fn base_url_with_a_path_prefixes_every_link() {
         .contains("<loc>https://example.org/pon/servizi/tirocini/</loc>"));
 }
 
+const ERRORS_IT: &str = "\
+content/comuni/barga.md:3:1: errore: manca il campo obbligatorio «istat» sotto «extra:» (serve una riga di testo)
+content/comuni/barga.md:4:3: errore: campo sconosciuto «istta» (forse intendevi «istat»?)
+content/notizie/altra.md:3:7: errore: due pagine con lo stesso indirizzo /notizie/proroga/: questa e content/notizie/proroga.md
+content/notizie/altra.md:4:11: errore: modello sconosciuto «speciale.html»
+content/notizie/proroga.md:1:1: errore: due pagine con lo stesso indirizzo /notizie/proroga/: questa e content/notizie/altra.md
+content/notizie/rotta.md:2:8: errore: il front matter non è YAML valido: unclosed bracket '['
+content/notizie/senza-titolo.md:1:1: errore: manca il campo obbligatorio «title» nel front matter
+content/progetti/av1-113.md:3:7: errore: data non valida «31/12/2022» per «date»: attesa una data scritta AAAA-MM-GG, per esempio 2022-07-21
+content/progetti/av1-113.md:5:12: errore: tipo sbagliato per «importo»: serve un numero come 1234.50, trovato un testo
+content/progetti/av1-113.md:6:11: errore: data non valida «2020-13-01» per «inizio»: il mese deve essere da 01 a 12
+content/servizi/tirocini.md:4:13: errore: «progetto» indica «av1-114»: nella sezione «progetti» non c'è questa pagina (forse intendevi «av1-113»?)
+content/servizi/tirocini.md:13:18: errore: collegamento a @/progetti/av1-114.md: la pagina non esiste (forse intendevi @/progetti/av1-113.md?)
+content/servizi/tirocini.md:14:14: errore: collegamento a @/servizi/tirocini.md#contatti: in quella pagina non c'è il titolo «#contatti» (i suoi titoli: #tirocini)
+";
+
+#[test]
+fn every_content_error_is_reported_in_one_run_in_italian_by_default() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let root = fixture("errors");
+    let args = [
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ];
+    let expected = format!(
+        "{ERRORS_IT}13 errori trovati; nessun file è stato scritto, il sito precedente è invariato\n"
+    );
+    // The site's language (Italian when site.yaml says nothing), also under
+    // a locale that is not English.
+    for env in [&[][..], &[("LANG", "C.UTF-8")], &[("LANG", "it_IT.UTF-8")]] {
+        let run = ambito_env(&args, env);
+        assert_eq!(run.status.code(), Some(1));
+        assert_eq!(stderr(&run), expected, "{env:?}");
+    }
+    // `--lang it` wins over an English locale.
+    let mut with_flag = args.to_vec();
+    with_flag.extend(["--lang", "it"]);
+    let run = ambito_env(&with_flag, &[("LC_ALL", "en_US.UTF-8")]);
+    assert_eq!(stderr(&run), expected);
+    assert!(!public.exists(), "nothing written");
+    // `check` never writes: its summary does not claim it kept a site.
+    let run = ambito_it(&["check", "--root", fixture("errors").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        stderr(&run),
+        format!("{ERRORS_IT}13 errori trovati: correggili e lancia di nuovo «ambito check»\n")
+    );
+}
+
+#[test]
+fn usage_errors_are_introduced_in_italian_and_exit_2() {
+    let run = ambito_it(&["build", "--frobnicate"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(
+        stderr(&run),
+        "errore: comando non valido (dettaglio in inglese): unexpected argument '--frobnicate' found\n\
+         scrivi «ambito --help» per vedere i comandi e le loro opzioni\n"
+    );
+    let run = ambito(&["build", "--frobnicate"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).starts_with("error: unexpected argument '--frobnicate' found"));
+    let run = ambito_it(&["check", "--lang", "fr"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).starts_with("errore: comando non valido (dettaglio in inglese): invalid value 'fr' for '--lang <LANG>'"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn messages_are_in_english_with_lang_en_or_an_english_locale() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let root = fixture("errors");
+    let args = [
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+        "--lang",
+        "en",
+    ];
+    let flag = ambito_env(&args, &[("LANG", "it_IT.UTF-8")]);
+    let locale = ambito_env(&args[..5], &[("LANG", "en_GB.UTF-8")]);
+    let messages = ambito_env(
+        &args[..5],
+        &[("LANG", "it_IT.UTF-8"), ("LC_MESSAGES", "en_US.UTF-8")],
+    );
+    assert_eq!(flag.status.code(), Some(1));
+    assert!(stderr(&flag)
+        .starts_with("content/comuni/barga.md:3:1: error: missing required field `istat`"));
+    assert_eq!(stderr(&locale), stderr(&flag));
+    assert_eq!(stderr(&messages), stderr(&flag));
+    let run = ambito(&["check", "--root", fixture("errors").to_str().unwrap()]);
+    assert!(stderr(&run).ends_with("\n13 errors found: fix them and run `ambito check` again\n"));
+    // A site whose `language` is English speaks English with no locale set.
+    let site = copy_fixture("errors");
+    let config = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\nlanguage: en\n")).unwrap();
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert!(
+        stderr(&run).ends_with("\n13 errors found: fix them and run `ambito check` again\n"),
+        "{}",
+        stderr(&run)
+    );
+}
+
 #[test]
 fn every_content_error_is_reported_in_one_run() {
     let out = tempfile::tempdir().unwrap();
@@ -176,6 +290,12 @@ fn template_syntax_error_names_file_line_and_column() {
         stderr(&run).lines().next().unwrap(),
         "themes/t/templates/page.html:5:27: error: template syntax error: expected `or`, `and`, `not`, `<=`, `>=`, `<`, `>`, `==`, `!=`, `+`, `-`, `*`, `/`, `%`, a filter, or a variable end (`}}`)"
     );
+    // In Italian, an Italian lead-in and Tera's own detail.
+    let run = ambito_it(&["check", "--root", fixture("bad-template").to_str().unwrap()]);
+    assert_eq!(
+        stderr(&run).lines().next().unwrap(),
+        "themes/t/templates/page.html:5:27: errore: errore di sintassi nel modello (dettaglio di Tera): expected `or`, `and`, `not`, `<=`, `>=`, `<`, `>`, `==`, `!=`, `+`, `-`, `*`, `/`, `%`, a filter, or a variable end (`}}`)"
+    );
 }
 
 #[test]
@@ -187,6 +307,18 @@ fn template_render_error_is_reported_once_in_the_template_where_it_happens() {
         stderr(&run),
         "themes/t/templates/base.html:4:38: error: template error: Variable `config.extra.descrizione` not found in context\n\
          1 error found; nothing was written, the previous site is unchanged\n"
+    );
+    let run = ambito_it(&[
+        "build",
+        "--root",
+        fixture("render-error").to_str().unwrap(),
+        "--output",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        stderr(&run),
+        "themes/t/templates/base.html:4:38: errore: errore nel modello (dettaglio di Tera): Variable `config.extra.descrizione` not found in context\n\
+         1 errore trovato; nessun file è stato scritto, il sito precedente è invariato\n"
     );
 }
 
@@ -333,6 +465,23 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
         );
     }
     assert!(err.contains("(5 warnings)"), "{err}");
+    // The same in Italian, as staff see it.
+    let run = ambito_it(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("site.yaml:{base_line}:{base_col}: avviso: «base_url» https://www.example.org/ è un nome riservato agli esempi: prima di pubblicare imposta il vero indirizzo del sito")),
+        "{err}"
+    );
+    assert!(
+        err.contains("avviso: «extra.rpd_email» è vuoto: le pagine che lo mostrano dicono che è ancora da impostare"),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("controllate ") && l.ends_with(" ms (5 avvisi)")),
+        "{err}"
+    );
 
     // --strict: the same, as errors, and nothing written.
     let strict_out = out.path().join("strict");
@@ -672,7 +821,7 @@ fn an_unreadable_folder_is_reported_and_the_walk_goes_on() {
     let run = if is_root {
         std::process::Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
-            .args(["check", "--root", root.to_str().unwrap()])
+            .args(["check", "--root", root.to_str().unwrap(), "--lang", "en"])
             .output()
             .expect("setpriv, to run the build as an unprivileged user")
     } else {
@@ -868,7 +1017,7 @@ fn check_on_a_migrated_content_folder_groups_repeated_problems() {
 content: error: 30 pages use front-matter fields ambito does not know: layout (30), tags (30), categories (10); move them under `extra:` (declared in site.yaml where the section has a schema) or remove them. For example: content/post/p00.md:3:1: error: unknown field `layout` in front matter (section-specific fields go under `extra:`)
 content: error: 31 pages need templates missing from the theme and templates/: page.html (30), index.html (1); set a `theme` in site.yaml or add them to templates/ (another generator's layouts/ are not read). For example: content/_index.md: error: the template `index.html` this page needs is missing from the theme and templates/
 content/post/rotta.md:3:8: error: front matter is not valid TOML: invalid date, expected day between 01 and 28
-3 errors found; nothing was written, the previous site is unchanged
+3 errors found: fix them and run `ambito check` again
 "
     );
     // Once fixed, the repeated warnings are one line too.
@@ -1013,7 +1162,7 @@ fn a_bundle_inside_a_bundle_is_files_of_the_outer_one() {
 fn new_writes_a_page_from_the_schema_that_check_then_explains() {
     let site = copy_fixture("basic");
     let root = site.path().to_str().unwrap();
-    let run = ambito(&["new", "comuni", "nuovo-comune", "--root", root]);
+    let run = ambito_it(&["new", "comuni", "nuovo-comune", "--root", root]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(stderr(&run).contains("scritta content/comuni/nuovo-comune.md"));
     let text = read(site.path(), "content/comuni/nuovo-comune.md");
@@ -1026,32 +1175,54 @@ fn new_writes_a_page_from_the_schema_that_check_then_explains() {
         .unwrap();
     assert!(istat < cap, "{text}");
     // check points at exactly what is left to fill in.
+    let mine = |run: &std::process::Output| -> Vec<String> {
+        stderr(run)
+            .lines()
+            .filter(|l| l.starts_with("content/comuni/nuovo-comune.md"))
+            .map(str::to_string)
+            .collect()
+    };
     let run = ambito(&["check", "--root", root]);
     assert_eq!(run.status.code(), Some(1));
-    let err = stderr(&run);
-    let mine: Vec<&str> = err
-        .lines()
-        .filter(|l| l.starts_with("content/comuni/nuovo-comune.md"))
-        .collect();
     assert_eq!(
-        mine,
+        mine(&run),
         [
             "content/comuni/nuovo-comune.md:2:6: error: wrong type for `title`: expected text, found nothing",
             "content/comuni/nuovo-comune.md:3:12: error: wrong type for `description`: expected text, found nothing",
             "content/comuni/nuovo-comune.md:6:8: error: wrong type for `istat`: expected one line of text, found nothing",
         ],
-        "{err}"
-    );
-    // Never over an existing page; a typo in the section gets a hint.
-    let run = ambito(&["new", "comuni", "nuovo-comune", "--root", root]);
-    assert_eq!(run.status.code(), Some(1));
-    assert!(stderr(&run).contains("esiste già"), "{}", stderr(&run));
-    let run = ambito(&["new", "comunni", "x", "--root", root]);
-    assert_eq!(run.status.code(), Some(1));
-    assert!(
-        stderr(&run).contains("(forse «comuni»?)"),
         "{}",
         stderr(&run)
+    );
+    let run = ambito_it(&["check", "--root", root]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        mine(&run),
+        [
+            "content/comuni/nuovo-comune.md:2:6: errore: tipo sbagliato per «title»: serve un testo, trovato nulla",
+            "content/comuni/nuovo-comune.md:3:12: errore: tipo sbagliato per «description»: serve un testo, trovato nulla",
+            "content/comuni/nuovo-comune.md:6:8: errore: tipo sbagliato per «istat»: serve una riga di testo, trovato nulla",
+        ],
+        "{}",
+        stderr(&run)
+    );
+    // Never over an existing page; a typo in the section gets a hint.
+    let run = ambito_it(&["new", "comuni", "nuovo-comune", "--root", root]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        stderr(&run),
+        "errore: content/comuni/nuovo-comune.md esiste già: scegli un altro nome\n"
+    );
+    let run = ambito_it(&["new", "comunni", "x", "--root", root]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        stderr(&run),
+        "errore: non esiste la sezione «comunni» in content/ (forse intendevi «comuni»?)\n"
+    );
+    let run = ambito(&["new", "comunni", "x", "--root", root]);
+    assert_eq!(
+        stderr(&run),
+        "error: no section `comunni` in content/ (did you mean `comuni`?)\n"
     );
     let run = ambito(&["new", "comuni", "Nuovo Comune", "--root", root]);
     assert_eq!(run.status.code(), Some(1));

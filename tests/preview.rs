@@ -29,6 +29,10 @@ impl Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
             .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
             .env("TMPDIR", tmp)
+            // Messages in the site's language (Italian), whatever the machine's locale.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -205,7 +209,11 @@ fn the_preview_rebuilds_on_save_shows_problems_and_never_touches_public() {
             .starts_with(r#"{"stato":"problemi","problemi":[{"place":"content/comuni/barga.md:"#),
         "{problem}"
     );
-    assert!(problem.contains("unknown field `istta`"), "{problem}");
+    // In Italian, the site's language.
+    assert!(
+        problem.contains(r#""message":"campo sconosciuto «istta» (forse intendevi «istat»?)""#),
+        "{problem}"
+    );
     assert!(problem.contains(r#""line":"  istta: "#), "{problem}");
     assert!(serve
         .get("/comuni/barga/")
@@ -238,6 +246,10 @@ fn a_taken_port_moves_to_the_next_one() {
         .args(["serve", "--root", site.path().to_str().unwrap(), "--port"])
         .arg(port.to_string())
         .env("TMPDIR", tmp.path())
+        // Messages in the site's language (Italian), whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

@@ -54,12 +54,29 @@ pub fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// Runs the `ambito` binary.
+/// The locale variables that choose the language of ambito's messages.
+pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// Runs the `ambito` binary with `env` as its only locale variables.
+pub fn ambito_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ambito"));
+    cmd.args(args);
+    for var in LOCALE_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied()).output().expect("run ambito")
+}
+
+/// Runs the `ambito` binary in English (an English `LANG`): most tests
+/// assert its English messages, whatever the machine's locale.
 pub fn ambito(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ambito"))
-        .args(args)
-        .output()
-        .expect("run ambito")
+    ambito_env(args, &[("LANG", "en_GB.UTF-8")])
+}
+
+/// Runs the `ambito` binary with no locale set: messages in the site's
+/// language (Italian for the fixtures), as staff see them.
+pub fn ambito_it(args: &[&str]) -> Output {
+    ambito_env(args, &[])
 }
 
 pub fn stderr(out: &Output) -> String {
