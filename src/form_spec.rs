@@ -444,14 +444,14 @@ impl Checker<'_> {
                     }
                 }
                 ("multiple", other) => {
-                    self.problem(v.pos, msg!(FORM_MULTIPLE_NOT_BOOL, found = other.kind()))
+                    self.problem(v.pos, msg!(FORM_MULTIPLE_NOT_BOOL, found = other.kind()));
                 }
                 ("max_size_mb", _) => {
                     let written = self.source.raw_text(v).unwrap_or_default().to_string();
                     self.problem(v.pos, msg!(FORM_MAX_SIZE, found = &written));
                 }
                 ("accept", other) => {
-                    self.problem(v.pos, msg!(FORM_ACCEPT_NOT_LIST, found = other.kind()))
+                    self.problem(v.pos, msg!(FORM_ACCEPT_NOT_LIST, found = other.kind()));
                 }
                 ("required", Value::Bool(b)) => required = *b,
                 ("max_length", Value::Int(n)) if *n > 0 => {

@@ -331,7 +331,7 @@ impl Prepared {
         let data = open_data::files(site).map_err(|e| {
             invalid(vec![Diagnostic::file(
                 "site.yaml",
-                msg!(OPEN_DATA_CANNOT_WRITE, detail = e.to_string()),
+                msg!(OPEN_DATA_CANNOT_WRITE, detail = e.clone()),
             )])
         })?;
         for (path, bytes) in data {
@@ -347,7 +347,7 @@ impl Prepared {
             let files = pages.index(site.config.base_path()).map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     "site.yaml",
-                    msg!(SEARCH_CANNOT_INDEX, detail = e.to_string()),
+                    msg!(SEARCH_CANNOT_INDEX, detail = e.clone()),
                 )])
             })?;
             if let Some(s) = &staging {
