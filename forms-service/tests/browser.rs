@@ -232,9 +232,20 @@ impl Browser {
 
     /// Types into a field, as a keyboard would.
     fn type_into(&mut self, selector: &str, text: &str) {
-        let node = self.node(selector);
-        self.call("DOM.focus", json!({ "nodeId": node }));
-        self.call("Input.insertText", json!({ "text": text }));
+        // A page still settling (its script running, the document updated)
+        // invalidates node ids between asking for one and focusing it: ask again.
+        for _ in 0..20 {
+            let node = self.node(selector);
+            if self
+                .try_call("DOM.focus", json!({ "nodeId": node }))
+                .is_ok()
+            {
+                self.call("Input.insertText", json!({ "text": text }));
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{selector}: cannot be focused");
     }
 }
 

@@ -409,7 +409,9 @@ fn bad_input_gets_a_clear_4xx_and_is_never_stored() {
         "privacy notice linked"
     );
     assert_eq!(r.body.matches("<h1").count(), 1);
-    assert!(r.body.find("riepilogo-errori").unwrap() < r.body.find("<form").unwrap());
+    assert!(
+        r.body.find("riepilogo-errori").unwrap() < r.body.find("<form class=\"modulo\"").unwrap()
+    );
     assert!(r.body.contains("<a href=\"#campo-email\">«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it.</a>"));
     assert!(
         r.body.contains("value=\"Ente &lt;Esempio&gt;\""),
