@@ -432,12 +432,18 @@ mod tests {
         let diags = check(&config.sections);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(
-            diags[0].message.render(crate::messages::Lang::En).contains("`istatt`"),
+            diags[0]
+                .message
+                .render(crate::messages::Lang::En)
+                .contains("`istatt`"),
             "{}",
             diags[0].message
         );
         assert!(
-            diags[0].message.render(crate::messages::Lang::En).contains("`istat`"),
+            diags[0]
+                .message
+                .render(crate::messages::Lang::En)
+                .contains("`istat`"),
             "a hint: {}",
             diags[0].message
         );
