@@ -243,7 +243,7 @@ impl Browser {
                 self.call("Input.insertText", json!({ "text": text }));
                 return;
             }
-            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(100));
         }
         panic!("{selector}: cannot be focused");
     }
