@@ -108,7 +108,7 @@ pub fn form(
     let hp = escape(&def.honeypot);
     let _ = writeln!(
         out,
-        "<div class=\"hp\" aria-hidden=\"true\" style=\"display:none\"><label for=\"campo-{hp}\">Non compilare questo campo</label><input type=\"text\" id=\"campo-{hp}\" name=\"{hp}\" tabindex=\"-1\" autocomplete=\"off\"></div>"
+        "<div class=\"hp\" aria-hidden=\"true\" hidden><label for=\"campo-{hp}\">Non compilare questo campo</label><input type=\"text\" id=\"campo-{hp}\" name=\"{hp}\" tabindex=\"-1\" autocomplete=\"off\"></div>"
     );
     let submit = escape(def.submit_label.as_deref().unwrap_or("Invia"));
     let _ = writeln!(out, "<button type=\"submit\">{submit}</button>\n</form>");

@@ -245,7 +245,7 @@ fn html_form_is_accessible_and_keeps_values() {
     assert!(form.contains("<option value=\"aps\" selected>"));
     assert!(form.contains("<legend>Comuni in cui opera l’organizzazione <span class=\"obbligatorio\">(obbligatorio)</span></legend>"));
     assert!(form.contains("<a href=\"/privacy/\">"));
-    assert!(form.contains("<div class=\"hp\" aria-hidden=\"true\" style=\"display:none\">"));
+    assert!(form.contains("<div class=\"hp\" aria-hidden=\"true\" hidden>"));
     assert!(form.contains("tabindex=\"-1\" autocomplete=\"off\""));
     // Typed text is escaped, never markup.
     let values = with("denominazione", "<script>alert(1)</script>");
