@@ -28,7 +28,9 @@ struct TimeOfDay {
     offset: Option<jiff::tz::Offset>,
 }
 
-const MESI: [&str; 12] = [
+/// The months in Italian, January first: dates shown on the site and
+/// in the calls of the forms service.
+pub const MESI: [&str; 12] = [
     "gennaio",
     "febbraio",
     "marzo",

@@ -12,21 +12,6 @@ use serde::{Deserialize, Serialize};
 /// The time zone a call's dates are written in.
 pub const ZONE: &str = "Europe/Rome";
 
-const MESI: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 /// The call's dates and facts, compiled into the form definition.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -112,7 +97,7 @@ pub fn italian(moment: Timestamp) -> String {
     };
     let month = usize::try_from(z.month() - 1)
         .ok()
-        .and_then(|m| MESI.get(m))
+        .and_then(|m| crate::date::MESI.get(m))
         .copied()
         .unwrap_or("");
     let date = format!("{day} {month} {}", z.year());
