@@ -113,6 +113,23 @@ async function keyboardForm(browser) {
   }
   if (JSON.stringify(seen) !== JSON.stringify(expected)) fail(where, `Tab order ${seen.join(" ")} is not ${expected.join(" ")}`);
 
+  // Moving from the first box of an empty group to the next is not leaving
+  // the group: no message yet. Leaving the group checks it.
+  {
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await fresh.goto(origin + FORM);
+    await fresh.waitForLoadState("networkidle");
+    await fresh.focus("#campo-comuni-0");
+    await fresh.keyboard.press("Tab");
+    if ((await focused(fresh)) !== "campo-comuni-1") fail(where, `Tab from the first box goes to ${await focused(fresh)}`);
+    await fresh.waitForTimeout(800);
+    if (await fresh.locator("#campo-comuni-errore").count()) fail(where, "a group is checked on leaving its first box for the second");
+    await fresh.focus("#campo-esperienza");
+    await fresh.waitForSelector("#campo-comuni-errore", { timeout: 10000 })
+      .catch(() => fail(where, "leaving an empty required group does not check it"));
+    await fresh.close();
+  }
+
   // Sending it empty: the summary gets the focus, and lists every error.
   await page.focus("form[data-modulo] button[type=submit]");
   await page.keyboard.press("Enter");

@@ -1112,7 +1112,7 @@ fn the_shipped_site_lists_its_news_by_topic() {
         .filter(|e| e.as_ref().unwrap().file_name() != "_index.md")
         .count();
     assert!(news > 0);
-    for page in ["argomenti/index.html", "argomenti/proroghe/index.html"] {
+    for page in ["argomenti/index.html", "argomenti/scadenze/index.html"] {
         let html = read(out.path(), page);
         // The theme's own pages: the EU notice, the last-change date.
         assert!(
@@ -1121,7 +1121,7 @@ fn the_shipped_site_lists_its_news_by_topic() {
         );
         assert!(html.contains("Data ultima modifica"), "{html}");
     }
-    let term = read(out.path(), "argomenti/proroghe/index.html");
+    let term = read(out.path(), "argomenti/scadenze/index.html");
     let list = term.split_once(r#"<ul class="elenco">"#).unwrap().1;
     let list = list.split_once("</ul>").unwrap().0;
     assert_eq!(
@@ -1129,9 +1129,9 @@ fn the_shipped_site_lists_its_news_by_topic() {
         news,
         "{term}"
     );
-    let item = read(out.path(), "notizie/proroga-av1-113/index.html");
+    let item = read(out.path(), "notizie/scadenza-av1-113/index.html");
     assert!(
-        item.contains(r#"Argomenti: <a href="/argomenti/proroghe/">Proroghe</a>"#),
+        item.contains(r#"Argomenti: <a href="/argomenti/scadenze/">Scadenze</a>"#),
         "{item}"
     );
 }

@@ -166,6 +166,82 @@ fn every_internal_link_and_anchor_resolves() {
     assert!(checked > 500, "only {checked} links checked");
 }
 
+/// The page a content file becomes: `comuni/_index.md` → `comuni/index.html`,
+/// `comuni/barga.md` → `comuni/barga/index.html`.
+fn page_of(source: &str) -> String {
+    let stem = source.trim_end_matches(".md");
+    match stem.strip_suffix("_index") {
+        Some(dir) => format!("{dir}index.html"),
+        None => format!("{stem}/index.html"),
+    }
+}
+
+/// "Data ultima modifica" is the date of the last commit that changed the
+/// page's file, so it cannot go stale when staff forget to update a date by
+/// hand. Files with uncommitted changes (while developing) show their
+/// modification time instead and are not checked here.
+#[test]
+fn last_modified_is_the_last_commit_of_the_pages_file() {
+    let pages = pages();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // No page pins a date by hand: it would go stale at the next edit.
+    for (file, bytes) in snapshot(&root.join("content")) {
+        if !file.ends_with(".md") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains("\nupdated:"),
+            "{file} pins `updated` by hand"
+        );
+    }
+    // A checkout without its history (an exported archive) has no commit
+    // dates to compare with.
+    let in_repo = std::process::Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !in_repo {
+        return;
+    }
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let dirty = git(&["status", "--porcelain", "--", "content"]);
+    let mut checked = 0;
+    for file in git(&["ls-files", "content"]).lines() {
+        let Some(source) = file.strip_prefix("content/").filter(|f| f.ends_with(".md")) else {
+            continue;
+        };
+        if dirty.contains(file) {
+            continue;
+        }
+        let committed = git(&["log", "-1", "--format=%cs", "--", file]);
+        let html = &pages[&page_of(source)];
+        let shown = html
+            .split("<p class=\"ultima-modifica\">Data ultima modifica: <time datetime=\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{source}: last modified"));
+        assert!(
+            shown.starts_with(&format!("{}\"", committed.trim())),
+            "{source}: shows {}, last commit {committed}",
+            &shown[..10]
+        );
+        checked += 1;
+    }
+    // Everything is committed on CI: every page is checked there.
+    if dirty.is_empty() {
+        assert!(checked >= 40, "only {checked} pages checked");
+    }
+}
+
 #[test]
 fn every_page_has_the_parts_an_italian_public_site_needs() {
     for (path, html) in pages() {
@@ -194,15 +270,11 @@ fn every_page_has_the_parts_an_italian_public_site_needs() {
             "{path}"
         );
         if path != "404.html" {
-            // The date staff wrote (`updated`, or `date`), never the build date.
-            let modified = html
-                .split("<p class=\"ultima-modifica\">Data ultima modifica: <time datetime=\"")
-                .nth(1)
-                .unwrap_or_else(|| panic!("{path}: last modified"));
             assert!(
-                modified.starts_with("2026-11-26\">26 novembre 2026</time></p>"),
-                "{path}: last modified {}",
-                &modified[..40]
+                html.contains(
+                    "<p class=\"ultima-modifica\">Data ultima modifica: <time datetime=\""
+                ),
+                "{path}: last modified"
             );
             assert!(html.contains("<meta property=\"og:title\""), "{path}");
         }
@@ -464,7 +536,7 @@ fn the_eu_emblem_in_colour_and_unione_europea_open_every_page() {
     // The words beside it in an allowed font, upright, not underlined.
     let css = read(site(), "css/serchio.css");
     assert!(css.contains(
-        ".ue p { margin: 0; font-family: Arial, Verdana, sans-serif; font-style: normal;"
+        ".ue p { margin: 0; font-family: Arial, Verdana, Tahoma, \"Trebuchet MS\", Calibri, Ubuntu, Garamond, sans-serif; font-style: normal;"
     ));
 }
 
@@ -517,11 +589,19 @@ fn what_ended_is_told_in_the_past_and_what_followed_is_sourced() {
     assert!(home.contains("l’ultimo è terminato il 31 ottobre 2023"));
     let programma = text(&pages["programma/index.html"]);
     for fact in [
-        "Dal 2024 il Reddito di cittadinanza è stato sostituito dall’Assegno di inclusione, istituito dal decreto-legge n. 48 del 2023. Fonte: decreto-legge n. 48/2023.",
-        "Programma nazionale (PN) Inclusione e lotta alla povertà 2021-2027. Fonte: Programma nazionale Inclusione e lotta alla povertà 2021-2027.",
+        "Dal 2024 il Reddito di cittadinanza è stato sostituito dall’Assegno di inclusione, istituito dal decreto-legge 4 maggio 2023, n. 48. Fonte: decreto-legge 4 maggio 2023, n. 48, su Normattiva.",
+        "Programma nazionale (PN) Inclusione e lotta alla povertà 2021-2027, approvato dalla Commissione europea il 1° dicembre 2022. Fonte: pagina del Programma nazionale",
         "Quota Servizi del Fondo Povertà",
     ] {
         assert!(programma.contains(fact), "programma lacks {fact:?}");
+    }
+    // Each fact of what followed links to its public source.
+    let programma_html = &pages["programma/index.html"];
+    for source in [
+        "href=\"https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:decreto.legge:2023-05-04;48\"",
+        "href=\"https://poninclusione.lavoro.gov.it/PN-2021-2027/Pagine/default.aspx\"",
+    ] {
+        assert!(programma_html.contains(source), "programma lacks {source}");
     }
     let fonti = text(&pages["fonti-dei-dati/index.html"]);
     assert!(fonti.contains("i CAP sono assegnati da Poste Italiane"));
@@ -537,19 +617,19 @@ fn what_ended_is_told_in_the_past_and_what_followed_is_sourced() {
     }
     // Its summary: the rule and office from the sources, no invented dates.
     let html = &pages["partecipa/manifestazione-di-interesse/index.html"];
-    assert!(html.contains("<dt>Riferimento normativo</dt><dd>Coprogettazione con gli enti del Terzo settore, sul modello dell’avviso di manifestazione di interesse pubblicato dalla Zona Distretto nel 2018 per il progetto AV3-2016-TOS_03"));
-    assert!(html.contains("<dt>Responsabile</dt><dd>Zona Distretto Valle del Serchio dell’Azienda USL Toscana Nord Ovest</dd>"));
+    assert!(html.contains("<dt>Riferimento normativo</dt><dd>Articolo 55 del decreto legislativo n. 117 del 2017 (Codice del Terzo settore), coprogettazione con gli enti del Terzo settore, sul modello dell’avviso di manifestazione di interesse pubblicato dalla Zona Distretto nel 2018 per il progetto AV3-2016-TOS_03"));
+    assert!(html.contains("<dt>Ente responsabile</dt><dd>Zona Distretto Valle del Serchio dell’Azienda USL Toscana Nord Ovest</dd>"));
     assert!(!html.contains("<dt>Apertura</dt>") && !html.contains("<dt>Scadenza</dt>"));
     // The partecipa section lists it with its status.
     let partecipa = &pages["partecipa/index.html"];
-    assert!(partecipa.contains("<li class=\"avviso-voce avviso-voce--aperto\"><a href=\"/partecipa/manifestazione-di-interesse/\">Manifestazione di interesse</a><p>Aperto: non ha una data di scadenza.</p></li>"), "{partecipa}");
+    assert!(partecipa.contains("<li class=\"avviso-voce avviso-voce--aperto\"><a href=\"/partecipa/manifestazione-di-interesse/\">Manifestazione di interesse</a><p>Senza date di apertura o di scadenza: si può inviare in ogni momento.</p></li>"), "{partecipa}");
 }
 
 #[test]
 fn a_news_item_shows_one_date_its_publication_everywhere() {
     let pages = pages();
     let list = &pages["notizie/index.html"];
-    for slug in ["proroga-av1-113", "proroga-av3-2016-tos-03"] {
+    for slug in ["scadenza-av1-113", "scadenza-av3-2016-tos-03"] {
         let item = &pages[&format!("notizie/{slug}/index.html")];
         let published = item
             .split("<p class=\"data\">Pubblicata il <time datetime=\"")

@@ -96,7 +96,7 @@ fn the_page_shows_the_status_and_a_closed_call_has_no_form() {
         "a closed call shows no form"
     );
     assert!(closed.contains("<dt>Riferimento normativo</dt><dd>art. 55 D.Lgs. 117/2017</dd>"));
-    assert!(closed.contains("<dt>Responsabile</dt><dd>Zona Distretto Valle del Serchio</dd>"));
+    assert!(closed.contains("<dt>Ente responsabile</dt><dd>Zona Distretto Valle del Serchio</dd>"));
     assert!(closed.contains(&format!(
         "<dd><a href=\"{SITE_ORIGIN}/partecipa/manifestazione-di-interesse/\">Testo dell’avviso</a></dd>"
     )));

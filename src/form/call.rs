@@ -137,7 +137,12 @@ impl Call {
                 italian(c)
             ),
             (_, _, Some(c)) => format!("Avviso aperto fino al {}.", italian(c)),
-            _ => "Aperto: non ha una data di scadenza.".to_string(),
+            (_, Some(o), None) => format!("Aperto dal {}, senza scadenza.", italian(o)),
+            // Without dates a form is not a call with a deadline: say only
+            // that it can be sent at any time.
+            _ => {
+                "Senza date di apertura o di scadenza: si può inviare in ogni momento.".to_string()
+            }
         }
     }
 
@@ -188,7 +193,7 @@ pub fn notice_html(call: &Call, now: Timestamp) -> String {
         );
     }
     if let Some(who) = &call.responsible {
-        let _ = writeln!(out, "<dt>Responsabile</dt><dd>{}</dd>", escape(who));
+        let _ = writeln!(out, "<dt>Ente responsabile</dt><dd>{}</dd>", escape(who));
     }
     if !call.documents.is_empty() {
         out.push_str("<dt>Documenti dell’avviso</dt>\n");
@@ -255,5 +260,21 @@ mod tests {
             "Avviso chiuso il 15 dicembre 2026 alle 12:00: non è più possibile partecipare."
         );
         assert_eq!(call.refusal(at("2026-12-02")), None);
+    }
+
+    #[test]
+    fn without_a_closing_date_no_deadline_is_claimed() {
+        let open_from = Call {
+            opens: parse_moment("2026-12-01", End::Start),
+            ..Call::default()
+        };
+        assert_eq!(
+            open_from.status_text(at("2026-12-02")),
+            "Aperto dal 1º dicembre 2026, senza scadenza."
+        );
+        assert_eq!(
+            Call::default().status_text(at("2026-12-02")),
+            "Senza date di apertura o di scadenza: si può inviare in ogni momento."
+        );
     }
 }
