@@ -74,6 +74,38 @@ async function emblemInFirstScreen(page, where) {
   if (r.x > r.w) fail(where, `scrolls sideways at ${r.w} px (${r.x} px wide)`);
 }
 
+// What the first screen really shows: a screenshot of the viewport, its
+// pixels read back in a blank page (no site CSP there). Inside the emblem's
+// box most pixels must be the EU's Reflex Blue (#003399) and some the
+// stars' yellow (#FFCC00): drawn, in colour, not hidden or covered.
+async function emblemPainted(page, decoder, where) {
+  const box = await page.evaluate(() => {
+    const r = document.querySelector("svg.emblema").getBoundingClientRect();
+    return [Math.ceil(r.left), Math.ceil(r.top), Math.floor(r.right), Math.floor(r.bottom)];
+  });
+  const shot = (await page.screenshot()).toString("base64");
+  const [blue, yellow, area] = await decoder.evaluate(async ([png, b]) => {
+    const img = new Image();
+    img.src = "data:image/png;base64," + png;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext("2d");
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(b[0], b[1], b[2] - b[0], b[3] - b[1]).data;
+    const near = (i, rgb) => Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < 40;
+    let blue = 0, yellow = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (near(i, [0x00, 0x33, 0x99])) blue++;
+      else if (near(i, [0xff, 0xcc, 0x00])) yellow++;
+    }
+    return [blue, yellow, d.length / 4];
+  }, [shot, box]);
+  // The stars are small (radius 1/18 of the height) and antialiased: a few
+  // pure yellow pixels are what a small emblem shows.
+  if (blue < area * 0.6 || yellow < 8) fail(where, `the first screen does not show the emblem in colour: ${blue} blue and ${yellow} yellow of ${area} pixels`);
+}
+
 const focused = (page) => page.evaluate(() => {
   const a = document.activeElement;
   return a ? a.id || a.getAttribute("href") || a.tagName : null;
@@ -267,12 +299,14 @@ async function withoutScripts(browser) {
   // Every page; the shells are checked filled, as the service serves them.
   const pages = htmlFiles(siteDir).filter((p) => !p.endsWith(".shell.html")).sort();
   let runs = 0;
+  const decoder = await browser.newPage();
   for (const [width, height] of [[1280, 800], [320, 640]]) {
     const page = await browser.newPage({ viewport: { width, height } });
     for (const url of pages) {
       await page.goto(origin + url);
       await axe(page, `${url} at ${width} px`);
       await emblemInFirstScreen(page, `${url} at ${width} px`);
+      await emblemPainted(page, decoder, `${url} at ${width} px`);
       runs++;
       if (process.env.A11Y_VERBOSE) console.error(`${url} ${width}px done`);
     }
