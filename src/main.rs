@@ -7,22 +7,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod cli_help;
+
 // Page rendering allocates many short-lived strings on every core at once;
 // mimalloc's per-thread heaps make that markedly faster than glibc malloc
 // (see benches/build.rs for the figures).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The command line. Its help texts come from the message catalogue, in
+/// the language of the messages (see `cli_help`), not from these comments.
 #[derive(Parser)]
-#[command(
-    name = "ambito",
-    version,
-    about = "Builds the Zona Distretto Valle del Serchio site from content/ and a theme"
-)]
+#[command(name = "ambito", version)]
 struct Cli {
-    /// Language of messages: it or en. Without it: English when LC_ALL,
-    /// LC_MESSAGES or LANG (the first set) is English, else the site's
-    /// `language` (Italian by default).
+    /// Language of messages (`--lang it|en`).
     #[arg(long, global = true, value_parser = parse_lang)]
     lang: Option<Lang>,
     #[command(subcommand)]
@@ -54,11 +52,10 @@ fn choose_language(flag: Option<Lang>, root: &Path) -> Lang {
     Lang::choose(flag, locale.as_deref(), site.as_deref())
 }
 
-/// A command line clap refused. Help and version are printed as they are;
-/// an error is introduced in Italian (clap's own detail, in English,
-/// follows) unless messages are in English. Exit status 2.
-fn usage_error(e: &clap::Error) -> ExitCode {
-    use clap::error::ErrorKind;
+/// The language of the messages before clap has read the command line
+/// (for its help and its errors): `--lang` and `--root` picked out of the
+/// raw arguments.
+fn early_language() -> Lang {
     let args: Vec<String> = std::env::args().collect();
     let after = |name: &str| {
         args.iter().enumerate().find_map(|(i, a)| {
@@ -69,7 +66,29 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     };
     let flag = after("--lang").and_then(|l| Lang::from_code(&l));
     let root = after("--root").map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let lang = choose_language(flag, &root);
+    choose_language(flag, &root)
+}
+
+/// Reads the command line, with its help in `lang`.
+fn parse(lang: Lang) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `ambito help [COMMAND]` is `ambito [COMMAND] --help`, as with clap's
+    // own help subcommand (whose description clap cannot translate).
+    if args.get(1).is_some_and(|a| a == "help") {
+        args.remove(1);
+        args.push("--help".into());
+    }
+    let matches = cli_help::localize(Cli::command(), lang).try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// A command line clap refused. Help and version are printed as they are
+/// (the help already in `lang`); an error is introduced in Italian (clap's
+/// own detail, in English, follows) unless messages are in English. Exit
+/// status 2.
+fn usage_error(e: &clap::Error, lang: Lang) -> ExitCode {
+    use clap::error::ErrorKind;
     let shown = matches!(
         e.kind(),
         ErrorKind::DisplayHelp
@@ -102,22 +121,22 @@ fn error_line(message: messages::Message) -> messages::Message {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// The site folder, with site.yaml.
+        // The site folder, with site.yaml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site (default: ROOT/public).
+        // Where to write the site (default: ROOT/public).
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Use this address instead of base_url from site.yaml.
+        // Use this address instead of base_url from site.yaml.
         #[arg(long)]
         base_url: Option<String>,
-        /// Use this address of the forms service instead of forms_endpoint from site.yaml.
+        // Use this address of the forms service instead of forms_endpoint from site.yaml.
         #[arg(long)]
         forms_endpoint: Option<String>,
-        /// Also publish pages marked `draft: true`.
+        // Also publish pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
-        /// Treat warnings as errors: write nothing unless the site is ready to publish.
+        // Treat warnings as errors: write nothing unless the site is ready to publish.
         #[arg(long)]
         strict: bool,
     },
@@ -127,15 +146,15 @@ enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
-        /// Treat warnings as errors.
+        // Treat warnings as errors.
         #[arg(long)]
         strict: bool,
     },
     /// Write a new page in SECTION, with the fields its schema asks for.
     New {
-        /// The section (the folder under content/), e.g. comuni.
+        // The section (the folder under content/), e.g. comuni.
         section: String,
-        /// The page's name (its file name and address), e.g. nuovo-servizio.
+        // The page's name (its file name and address), e.g. nuovo-servizio.
         name: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -145,22 +164,23 @@ enum Command {
     Serve {
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Port to listen on; the next free one if it is taken.
+        // Port to listen on; the next free one if it is taken.
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Address to listen on (127.0.0.1: only this computer).
+        // Address to listen on (127.0.0.1: only this computer).
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
-        /// Hide pages marked `draft: true` (shown by default in previews).
+        // Hide pages marked `draft: true` (shown by default in previews).
         #[arg(long)]
         no_drafts: bool,
     },
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let early = early_language();
+    let cli = match parse(early) {
         Ok(cli) => cli,
-        Err(e) => return usage_error(&e),
+        Err(e) => return usage_error(&e, early),
     };
     messages::set_language(choose_language(cli.lang, cli.command.root()));
     match cli.command {

@@ -1059,6 +1059,106 @@ catalogue! {
         it: "scrivi «ambito --help» per vedere i comandi e le loro opzioni",
         en: "run `ambito --help` to see the commands and their options",
     }
+    // ---- `ambito --help` (main.rs, cli_help.rs) ----
+    HELP_TEMPLATE {
+        it: "{{about-with-newline}}\nUso: {{usage}}\n\n{{all-args}}",
+        en: "{{about-with-newline}}\nUsage: {{usage}}\n\n{{all-args}}",
+    }
+    HELP_HEADING_COMMANDS { it: "Comandi", en: "Commands" }
+    HELP_HEADING_OPTIONS { it: "Opzioni", en: "Options" }
+    HELP_HEADING_ARGUMENTS { it: "Argomenti", en: "Arguments" }
+    HELP_HELP { it: "Mostra questo aiuto", en: "Print this help" }
+    HELP_VERSION { it: "Mostra la versione", en: "Print the version" }
+    HELP_ABOUT {
+        it: "Costruisce il sito della Zona Distretto Valle del Serchio da content/ e da un tema",
+        en: "Builds the Zona Distretto Valle del Serchio site from content/ and a theme",
+    }
+    HELP_USAGE_ROOT { it: "ambito [OPZIONI] <COMANDO>", en: "ambito [OPTIONS] <COMMAND>" }
+    HELP_USAGE_BUILD { it: "ambito build [OPZIONI]", en: "ambito build [OPTIONS]" }
+    HELP_USAGE_CHECK { it: "ambito check [OPZIONI]", en: "ambito check [OPTIONS]" }
+    HELP_USAGE_NEW {
+        it: "ambito new [OPZIONI] <SEZIONE> <NOME>",
+        en: "ambito new [OPTIONS] <SECTION> <NAME>",
+    }
+    HELP_USAGE_SERVE { it: "ambito serve [OPZIONI]", en: "ambito serve [OPTIONS]" }
+    HELP_BUILD {
+        it: "Costruisce il sito nella cartella di uscita (public/ se non indicata)",
+        en: "Build the site into the output folder (public/ by default)",
+    }
+    HELP_CHECK {
+        it: "Controlla tutto ciò che controlla la costruzione, senza scrivere nulla",
+        en: "Check everything a build checks, without writing anything",
+    }
+    HELP_NEW {
+        it: "Scrive una nuova pagina nella SEZIONE, con i campi che il suo schema chiede",
+        en: "Write a new page in SECTION, with the fields its schema asks for",
+    }
+    HELP_SERVE {
+        it: "Anteprima del sito: lo costruisce in una cartella privata (mai in public/), lo ricostruisce a ogni modifica e ricarica le pagine aperte",
+        en: "Preview the site: build it in a private folder (never public/), rebuild on every change, reload open pages",
+    }
+    HELP_ARG_LANG {
+        it: "Lingua dei messaggi: it o en. Se manca: inglese quando LC_ALL, LC_MESSAGES o LANG (il primo impostato) è inglese, altrimenti la lingua del sito («language» in site.yaml; italiano se non indicata)",
+        en: "Language of messages: it or en. Without it: English when LC_ALL, LC_MESSAGES or LANG (the first set) is English, else the site's `language` (Italian by default)",
+    }
+    HELP_ARG_ROOT {
+        it: "La cartella del sito, con site.yaml (predefinita: la cartella corrente)",
+        en: "The site folder, with site.yaml (default: the current folder)",
+    }
+    HELP_ARG_OUTPUT {
+        it: "Dove scrivere il sito (predefinita: public/ nella cartella del sito)",
+        en: "Where to write the site (default: public/ in the site folder)",
+    }
+    HELP_ARG_BASE_URL {
+        it: "Usa questo indirizzo del sito al posto di base_url di site.yaml",
+        en: "Use this address instead of base_url from site.yaml",
+    }
+    HELP_ARG_FORMS_ENDPOINT {
+        it: "Usa questo indirizzo del servizio dei moduli al posto di forms_endpoint di site.yaml",
+        en: "Use this address of the forms service instead of forms_endpoint from site.yaml",
+    }
+    HELP_ARG_DRAFTS {
+        it: "Pubblica anche le pagine con «draft: true» (bozze)",
+        en: "Also publish pages marked `draft: true`",
+    }
+    HELP_ARG_DRAFTS_CHECK {
+        it: "Controlla anche le pagine con «draft: true» (bozze)",
+        en: "Also check pages marked `draft: true`",
+    }
+    HELP_ARG_STRICT {
+        it: "Tratta gli avvisi come errori: non scrive nulla se il sito non è pronto per essere pubblicato",
+        en: "Treat warnings as errors: write nothing unless the site is ready to publish",
+    }
+    HELP_ARG_STRICT_CHECK {
+        it: "Tratta gli avvisi come errori",
+        en: "Treat warnings as errors",
+    }
+    HELP_ARG_SECTION {
+        it: "La sezione (la cartella dentro content/), per esempio comuni",
+        en: "The section (the folder under content/), e.g. comuni",
+    }
+    HELP_ARG_NAME {
+        it: "Il nome della pagina (il nome del file e del suo indirizzo), per esempio nuovo-servizio",
+        en: "The page's name (its file name and address), e.g. nuovo-servizio",
+    }
+    HELP_ARG_PORT {
+        it: "La porta su cui ascoltare (predefinita: 1111); se è occupata, la successiva libera",
+        en: "Port to listen on (default: 1111); the next free one if it is taken",
+    }
+    HELP_ARG_BIND {
+        it: "L’indirizzo su cui ascoltare (predefinito: 127.0.0.1, cioè solo questo computer)",
+        en: "Address to listen on (default: 127.0.0.1: only this computer)",
+    }
+    HELP_ARG_NO_DRAFTS {
+        it: "Nasconde le pagine con «draft: true» (nell’anteprima sono mostrate)",
+        en: "Hide pages marked `draft: true` (shown by default in previews)",
+    }
+    HELP_VALUE_LANG { it: "LINGUA", en: "LANG" }
+    HELP_VALUE_FOLDER { it: "CARTELLA", en: "FOLDER" }
+    HELP_VALUE_ADDRESS { it: "INDIRIZZO", en: "ADDRESS" }
+    HELP_VALUE_PORT { it: "PORTA", en: "PORT" }
+    HELP_VALUE_SECTION { it: "SEZIONE", en: "SECTION" }
+    HELP_VALUE_NAME { it: "NOME", en: "NAME" }
     // (new entries go above this line)
 }
 

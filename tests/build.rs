@@ -208,7 +208,7 @@ fn usage_errors_are_introduced_in_italian_and_exit_2() {
     let run = ambito_it(&["check", "--lang", "fr"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(
-        stderr(&run).starts_with("errore: comando non valido (dettaglio in inglese): invalid value 'fr' for '--lang <LANG>'"),
+        stderr(&run).starts_with("errore: comando non valido (dettaglio in inglese): invalid value 'fr' for '--lang <LINGUA>'"),
         "{}",
         stderr(&run)
     );
