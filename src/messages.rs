@@ -438,6 +438,50 @@ catalogue! {
     }
     FRONT_MATTER_NOT_YAML { it: "il front matter non è YAML valido", en: "front matter is not valid YAML" }
     FRONT_MATTER_NOT_TOML { it: "il front matter non è TOML valido", en: "front matter is not valid TOML" }
+    TOML_UNQUOTED {
+        it: "manca il valore, o un testo va scritto tra virgolette: «title = \"Barga\"»",
+        en: "a value is missing, or text must be quoted: `title = \"Barga\"`",
+    }
+    TOML_DUPLICATE_KEY {
+        it: "questo campo è scritto due volte allo stesso livello: tienine uno solo",
+        en: "this field is written twice at the same level: keep only one",
+    }
+    TOML_UNCLOSED_QUOTE {
+        it: "le virgolette di questo testo non sono chiuse sulla stessa riga",
+        en: "the quotes of this text are not closed on the same line",
+    }
+    TOML_UNCLOSED_TABLE {
+        it: "manca la «]» che chiude il nome della tabella (per esempio «[extra]»)",
+        en: "the `]` closing the table name is missing (as in `[extra]`)",
+    }
+    TOML_UNCLOSED_ARRAY {
+        it: "manca la «]» che chiude l’elenco (per esempio «tags = [\"a\", \"b\"]»)",
+        en: "the `]` closing the list is missing (as in `tags = [\"a\", \"b\"]`)",
+    }
+    TOML_UNCLOSED_INLINE_TABLE {
+        it: "manca la «}}» che chiude la tabella scritta su una riga",
+        en: "the `}}` closing the inline table is missing",
+    }
+    TOML_NO_EQUALS {
+        it: "manca il segno «=» tra il nome del campo e il suo valore",
+        en: "the `=` between the field name and its value is missing",
+    }
+    TOML_BAD_DATE {
+        it: "data o ora impossibile: scrivila come 2022-07-21 o 2022-07-21T10:30:00+02:00",
+        en: "impossible date or time: write it as 2022-07-21 or 2022-07-21T10:30:00+02:00",
+    }
+    TOML_EMPTY_KEY {
+        it: "manca il nome del campo prima di «=»",
+        en: "the field name before `=` is missing",
+    }
+    TOML_TRAILING {
+        it: "dopo il valore c’è altro testo sulla stessa riga: un solo campo per riga",
+        en: "more text follows the value on the same line: one field per line",
+    }
+    TOML_OTHER {
+        it: "la sintassi TOML non è valida a questo punto: controlla virgolette, parentesi e «=» (dettaglio tecnico, in inglese: {detail})",
+        en: "{detail}",
+    }
     FRONT_MATTER_NOT_MAP {
         it: "il front matter deve essere un elenco di righe «campo: valore», trovato {found}",
         en: "front matter must be a list of `field: value` lines, found {found}",

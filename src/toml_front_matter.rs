@@ -21,20 +21,42 @@ pub fn parse(source: &Source<'_>, what: Message) -> Result<Yaml, Diagnostic> {
         }
         Err(err) => {
             let pos = line_col(text, err.span().map_or(0, |s| s.start));
-            // toml's message spans several lines (`invalid string`,
-            // `expected ...`): one line for staff.
-            let message: Vec<&str> = err
-                .message()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
             Err(source.error(
                 pos,
-                msg!(WHAT_DETAIL, what = what, detail = message.join(": ")),
+                msg!(WHAT_DETAIL, what = what, detail = explain(err.message())),
             ))
         }
     }
+}
+
+/// toml's message (`unclosed array, expected `]``) in words for staff.
+/// An unknown one keeps toml's text on one line in English, and is a
+/// generic hint in Italian (never the parser's internals).
+fn explain(toml_message: &str) -> Message {
+    let known = [
+        ("string values must be quoted", msg!(TOML_UNQUOTED)),
+        ("duplicate key", msg!(TOML_DUPLICATE_KEY)),
+        ("invalid basic string", msg!(TOML_UNCLOSED_QUOTE)),
+        ("invalid literal string", msg!(TOML_UNCLOSED_QUOTE)),
+        ("unclosed table", msg!(TOML_UNCLOSED_TABLE)),
+        ("unclosed array", msg!(TOML_UNCLOSED_ARRAY)),
+        ("unclosed inline table", msg!(TOML_UNCLOSED_INLINE_TABLE)),
+        ("key with no value", msg!(TOML_NO_EQUALS)),
+        ("invalid date", msg!(TOML_BAD_DATE)),
+        ("invalid time", msg!(TOML_BAD_DATE)),
+        ("unquoted keys cannot be empty", msg!(TOML_EMPTY_KEY)),
+        ("unexpected key or value", msg!(TOML_TRAILING)),
+    ];
+    if let Some((_, m)) = known.into_iter().find(|(p, _)| toml_message.starts_with(p)) {
+        return m;
+    }
+    // toml's message may span lines (`invalid string`, `expected ...`).
+    let one_line: Vec<&str> = toml_message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    msg!(TOML_OTHER, detail = one_line.join(": "))
 }
 
 fn node(text: &str, span: Range<usize>, value: Value) -> Yaml {
@@ -141,5 +163,41 @@ mod tests {
         assert!(!e.message.render(crate::messages::Lang::En).contains('\n'));
         let e = parse_text("title = \"A\"\ntitle = \"B\"\n").unwrap_err();
         assert_eq!(e.pos.map(|p| p.line), Some(3), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_are_told_in_our_words() {
+        use crate::messages::Lang;
+        for (text, italian) in [
+            ("title = Barga\n", "un testo va scritto tra virgolette"),
+            ("title = \"A\"\ntitle = \"B\"\n", "è scritto due volte"),
+            (
+                "title = \"Barga\n",
+                "le virgolette di questo testo non sono chiuse",
+            ),
+            (
+                "[extra\nistat = 1\n",
+                "manca la «]» che chiude il nome della tabella",
+            ),
+            ("tags = [\"a\", \"b\"\n", "manca la «]» che chiude l’elenco"),
+            ("x = {a = 1\n", "manca la «}» che chiude la tabella"),
+            ("title \"x\"\n", "manca il segno «=»"),
+            ("date = 2022-13-45\n", "data o ora impossibile"),
+            ("= 3\n", "manca il nome del campo"),
+            ("title = \"x\" y\n", "un solo campo per riga"),
+        ] {
+            let e = parse_text(text).unwrap_err();
+            let it = e.message.render(Lang::It);
+            assert!(it.contains(italian), "{text:?}: {it}");
+            assert!(
+                !it.contains("expected") && !it.contains('\n'),
+                "{text:?}: {it}"
+            );
+        }
+        // Anything else: a hint in Italian first, toml's words after it.
+        let e = parse_text("n = 1_\n").unwrap_err();
+        assert!(e.message.render(Lang::It).starts_with(
+            "il front matter non è TOML valido: la sintassi TOML non è valida a questo punto"
+        ));
     }
 }

@@ -1016,7 +1016,7 @@ fn check_on_a_migrated_content_folder_groups_repeated_problems() {
         "\
 content: error: 30 pages use front-matter fields ambito does not know: layout (30), tags (30), categories (10); move them under `extra:` (declared in site.yaml where the section has a schema) or remove them. For example: content/post/p00.md:3:1: error: unknown field `layout` in front matter (section-specific fields go under `extra:`)
 content: error: 31 pages need templates missing from the theme and templates/: page.html (30), index.html (1); set a `theme` in site.yaml or add them to templates/ (another generator's layouts/ are not read). For example: content/_index.md: error: the template `index.html` this page needs is missing from the theme and templates/
-content/post/rotta.md:3:8: error: front matter is not valid TOML: invalid date, expected day between 01 and 28
+content/post/rotta.md:3:8: error: front matter is not valid TOML: impossible date or time: write it as 2022-07-21 or 2022-07-21T10:30:00+02:00
 3 errors found: fix them and run `ambito check` again
 "
     );
