@@ -250,8 +250,12 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
 
     // Rate limits per client as nginx reports it: one client is stopped,
     // another is not (nginx appends the address it saw; the service trusts
-    // only loopback hops and reads right to left).
+    // only loopback hops and reads right to left). A `Forwarded` header the
+    // client writes anew on every post changes nothing.
+    let forged = std::cell::Cell::new(0);
     let post_as = |client: &str| {
+        forged.set(forged.get() + 1);
+        let forwarded = format!("for=198.51.100.{}", forged.get());
         request(
             port,
             "POST",
@@ -260,6 +264,7 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
                 ("Content-Type", "application/x-www-form-urlencoded"),
                 ("Origin", &origin),
                 ("X-Forwarded-For", client),
+                ("Forwarded", &forwarded),
             ],
             b"denominazione=",
         )

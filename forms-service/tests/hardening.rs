@@ -228,6 +228,44 @@ fn behind_trusted_proxies_the_client_is_limited_not_the_proxy() {
 }
 
 #[test]
+fn a_forged_forwarded_header_does_not_open_a_fresh_bucket() {
+    // The test connects from loopback, a trusted proxy here, as nginx does.
+    // A client's own `Forwarded` passes through a proxy that appends only to
+    // X-Forwarded-For: a new `for=` on every post must not help.
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_RATE_LIMIT", "2/hour"),
+            ("AMBITO_FORMS_TRUSTED_PROXIES", "127.0.0.0/8, ::1"),
+        ],
+    );
+    let post = |i: usize, xff: Option<&str>| {
+        let forged = format!("for=198.51.100.{i}");
+        let mut headers = vec![URLENCODED, ("Forwarded", forged.as_str())];
+        if let Some(xff) = xff {
+            headers.push(("X-Forwarded-For", xff));
+        }
+        service
+            .request(
+                "POST",
+                FORM,
+                &headers,
+                valid_form(&format!("Ente {i}")).as_bytes(),
+            )
+            .status
+    };
+    // With the proxy's X-Forwarded-For: the client it names is limited.
+    let with_xff: Vec<u16> = (0..4).map(|i| post(i, Some("203.0.113.1"))).collect();
+    assert_eq!(with_xff, [303, 303, 429, 429]);
+    // Without it, the peer (the proxy) is the client: limited as well.
+    let without: Vec<u16> = (10..14).map(|i| post(i, None)).collect();
+    assert_eq!(without, [303, 303, 429, 429]);
+}
+
+#[test]
 fn spam_is_trimmed_to_the_form_and_terminals_get_no_escapes() {
     let dir = tempfile::tempdir().unwrap();
     let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
