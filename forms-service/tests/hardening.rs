@@ -144,6 +144,15 @@ fn refusals_are_pages_of_the_site_with_security_headers() {
         let csp = r.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("default-src 'self'"), "{r:?}");
         assert!(csp.contains("frame-ancestors 'none'"), "{r:?}");
+        // The site's stylesheet, images and fonts (the shell links them
+        // absolutely to the site's origin), and nothing else from it.
+        for kind in ["style-src", "img-src", "font-src"] {
+            assert!(
+                csp.contains(&format!("{kind} 'self' {SITE_ORIGIN};")),
+                "{kind}: {csp}"
+            );
+        }
+        assert_eq!(csp.matches(SITE_ORIGIN).count(), 3, "{csp}");
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
         assert!(r.header("referrer-policy").is_some());
     };
