@@ -146,7 +146,7 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
     std::fs::create_dir_all(&data).unwrap();
     let listen = format!("127.0.0.1:{service_port}");
     let forms = public.display().to_string();
-    let _service = Service::start(
+    let service = Service::start(
         &data,
         free_port(),
         &[
@@ -247,6 +247,33 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
     let receipt = get(receipt_path, &[]);
     assert_eq!(receipt.status, 200);
     assert!(receipt.body.contains("MI-"), "{}", receipt.body);
+
+    // The call form's PDF, over 1 MB, through nginx: the service, not
+    // nginx, decides what is too large.
+    let signed = pdf_of_size(3 * 1024 * 1024);
+    let body = multipart(
+        &valid_form("Associazione Con Allegato"),
+        "domanda",
+        &[("domanda.pdf", &signed)],
+    );
+    let content_type = format!("multipart/form-data; boundary={MULTIPART_BOUNDARY}");
+    let uploaded = request(
+        port,
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Content-Type", &content_type),
+            ("Origin", &origin),
+            ("X-Forwarded-For", "192.0.2.11"),
+        ],
+        &body,
+    );
+    assert_eq!(uploaded.status, 303, "{}", uploaded.body);
+    let listed = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
+    assert!(
+        listed.contains("Associazione Con Allegato"),
+        "stored: {listed}"
+    );
 
     // Rate limits per client as nginx reports it: one client is stopped,
     // another is not (nginx appends the address it saw; the service trusts
