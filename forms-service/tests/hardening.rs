@@ -370,6 +370,42 @@ fn receipts_are_capped_per_address_and_carry_no_long_texts() {
 }
 
 #[test]
+fn receipts_to_one_address_are_capped_whatever_its_letter_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_RECEIPTS_PER_DAY", "2")],
+    );
+    for (i, address) in ["A@x.it", "a@x.it", "a@X.IT"].iter().enumerate() {
+        let body = valid_form(&format!("Ente {i}"))
+            .replace("segreteria%40esempio.it", &address.replace('@', "%40"));
+        assert!(body.contains(&address.replace('@', "%40")), "{body}");
+        let r = service.post_form(&body);
+        assert_eq!(r.status, 303);
+        // One at a time: each receipt is counted before the next is sent.
+        wait_for_mail(&smtp.maildir, (2 * i + 2).min(5));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let raw = delivered(&smtp.maildir);
+    let parsed: Vec<_> = raw
+        .iter()
+        .map(|m| MessageParser::default().parse(m).unwrap())
+        .collect();
+    let receipts = parsed
+        .iter()
+        .filter(|m| m.subject().unwrap_or_default().starts_with("Ricevuta"))
+        .count();
+    assert_eq!(
+        parsed.len() - receipts,
+        3,
+        "every submission reaches the district"
+    );
+    assert_eq!(receipts, 2, "A@x.it, a@x.it and a@X.IT are one address");
+}
+
+#[test]
 fn erase_backup_purge_and_retention_remove_the_data_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let mail = dir.path().join("mail");
