@@ -406,6 +406,55 @@ fn receipts_to_one_address_are_capped_whatever_its_letter_case() {
 }
 
 #[test]
+fn nothing_derived_from_the_clients_address_is_stored() {
+    // The database is read directly, right after the posts and while the
+    // service runs: no CLI command (which opens the database and blanks
+    // what earlier versions kept) runs before the check.
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_TRUSTED_PROXIES", "127.0.0.0/8")],
+    );
+    let client = "203.0.113.77";
+    for name in ["Primo", "Secondo"] {
+        let r = service.request(
+            "POST",
+            FORM,
+            &[URLENCODED, ("X-Forwarded-For", client)],
+            valid_form(name).as_bytes(),
+        );
+        assert_eq!(r.status, 303, "{r:?}");
+    }
+    let conn = rusqlite::Connection::open(dir.path().join("forms.sqlite3")).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2);
+    let hashes: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM submissions WHERE ip_hash <> ''",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let keys: i64 = conn
+        .query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((hashes, keys), (0, 0), "no hash of the address, no key");
+    // Nor the address itself, anywhere in the files.
+    for file in ["forms.sqlite3", "forms.sqlite3-wal"] {
+        let raw = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&raw).contains(client),
+            "{file} holds the client's address"
+        );
+    }
+    drop(service);
+}
+
+#[test]
 fn erase_backup_purge_and_retention_remove_the_data_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let mail = dir.path().join("mail");
@@ -463,20 +512,6 @@ fn erase_backup_purge_and_retention_remove_the_data_everywhere() {
     }
     assert!(!service.cli(&["erase", &n1]).status.success());
 
-    // Nothing derived from the client's address is kept.
-    let conn = rusqlite::Connection::open(dir.path().join("forms.sqlite3")).unwrap();
-    let hashes: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM submissions WHERE ip_hash <> ''",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let keys: i64 = conn
-        .query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!((hashes, keys), (0, 0));
-
     // Purge removes the .eml files too.
     std::thread::sleep(Duration::from_millis(1100));
     let out = service.cli(&["purge", "--older-than", "0"]);
@@ -487,6 +522,7 @@ fn erase_backup_purge_and_retention_remove_the_data_everywhere() {
     // Retention: at start, and daily after, submissions older than the
     // retention period go.
     service.kill();
+    let conn = rusqlite::Connection::open(dir.path().join("forms.sqlite3")).unwrap();
     let received = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
