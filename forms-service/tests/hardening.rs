@@ -275,6 +275,38 @@ fn a_forged_forwarded_header_does_not_open_a_fresh_bucket() {
 }
 
 #[test]
+fn checks_while_typing_have_their_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_RATE_LIMIT", "2/min"),
+            ("AMBITO_FORMS_VERIFY_RATE_LIMIT", "3/min"),
+        ],
+    );
+    let check = || {
+        service.request(
+            "POST",
+            "/forms/manifestazione-di-interesse/verifica",
+            &[("Content-Type", "application/json")],
+            br#"{"email": "a@b.it"}"#,
+        )
+    };
+    let checks: Vec<u16> = (0..4).map(|_| check().status).collect();
+    assert_eq!(checks, [200, 200, 200, 429], "the 4th check of 3/min");
+    let r = check();
+    assert_eq!(r.status, 429);
+    assert!(r.header("retry-after").is_some(), "{r:?}");
+    // Posts are counted apart: the checks used none of them.
+    let posts: Vec<u16> = (0..3)
+        .map(|i| service.post_form(&valid_form(&format!("Ente {i}"))).status)
+        .collect();
+    assert_eq!(posts, [303, 303, 429], "posts keep their own 2/min");
+}
+
+#[test]
 fn spam_is_trimmed_to_the_form_and_terminals_get_no_escapes() {
     let dir = tempfile::tempdir().unwrap();
     let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
