@@ -498,6 +498,11 @@ impl Db {
         Ok(out)
     }
 
+    /// Every file of every stored submission (what a backup must keep).
+    pub fn all_files(&self) -> Result<Vec<crate::upload::Received>, StoreError> {
+        self.files_where("1 = 1", params![])
+    }
+
     /// The files of the submission `protocol`, in the order sent.
     pub fn files_of(&self, protocol: &str) -> Result<Vec<crate::upload::Received>, StoreError> {
         self.files_where("s.protocol = ?1", params![protocol])
