@@ -81,8 +81,33 @@ fn open_up(path: &Path) {
     }
 }
 
+/// nginx's master process, stopped when the test ends, passed or not: first
+/// asked to stop (SIGTERM, which stops its workers too), killed only if it
+/// does not. A SIGKILL alone would leave the workers running, orphaned.
+struct Nginx(KillOnDrop);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let child = &mut (self.0).0;
+        if let Ok(pid) = i32::try_from(child.id()) {
+            // SAFETY: kill(2) on the pid of our own child, not yet reaped.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+        // KillOnDrop kills what is left.
+    }
+}
+
 /// Starts nginx on `conf`, as the user `nobody` when the test runs as root.
-fn start_nginx(conf: &Path, port: u16, dir: &Path) -> KillOnDrop {
+fn start_nginx(conf: &Path, port: u16, dir: &Path) -> Nginx {
     let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .into_iter()
         .find(|p| Path::new(p).exists())
@@ -118,7 +143,7 @@ fn start_nginx(conf: &Path, port: u16, dir: &Path) -> KillOnDrop {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    guard
+    Nginx(guard)
 }
 
 /// Whether this process runs as root (`id -u`).
