@@ -87,7 +87,8 @@ pub struct Config {
     pub retry_base: Duration,
     /// The longest a request may take before it is answered 408.
     pub request_timeout: Duration,
-    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    /// Proxies whose `X-Forwarded-For` header is believed (`Forwarded` is
+    /// never read).
     pub trusted_proxies: Vec<Cidr>,
     /// Checks per client address on `/forms/{id}/verifica` (looser: the
     /// page's script calls it while people type).

@@ -73,7 +73,7 @@ pub fn router(state: &Arc<AppState>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ));
-    for layer in crate::headers::layers() {
+    for layer in crate::headers::layers(state.site_origin.as_deref()) {
         app = app.layer(layer);
     }
     if let Some(origin) = &state.site_origin {

@@ -347,15 +347,15 @@ fn receipt_answers(s: &Stored) -> Stored {
     copy
 }
 
-/// The receipt to the sender: the receipt number, the date and a copy of
-/// the short answers. `None` when the submission has no sender address.
+/// The receipt to the sender: the receipt number, the date and a summary
+/// of the answers (the short ones copied, the others by length). `None` when the submission has no sender address.
 pub fn receipt_message(cfg: &Config, s: &Stored) -> Option<Result<Message, String>> {
     let to = s.sender.as_deref()?.parse::<Mailbox>().ok()?;
     let subject = one_line(&format!("Ricevuta {}: {}", s.protocol, s.form_title));
     let when = italian_datetime(s.received_at);
     let shown = receipt_answers(s);
     let plain = format!(
-        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di ricevuta identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco una copia dei dati inviati:\n\n{}{}",
+        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di ricevuta identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco un riepilogo dei dati inviati:\n\n{}{}",
         s.form_title,
         s.protocol,
         answers_text(&shown),
@@ -364,7 +364,7 @@ pub fn receipt_message(cfg: &Config, s: &Stored) -> Option<Result<Message, Strin
     let html = html_page(
         &subject,
         &format!(
-            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di ricevuta identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Copia dei dati inviati</h2>\n{}{}",
+            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di ricevuta identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Riepilogo dei dati inviati</h2>\n{}{}",
             escape(&s.form_title),
             escape(s.protocol.as_str()),
             escape(&when),

@@ -59,7 +59,14 @@ enum Command {
     },
     /// Write a consistent copy of the database to FILE (safe while the
     /// service runs).
-    Backup { file: PathBuf },
+    Backup {
+        file: PathBuf,
+        /// Also copy the uploaded files the copy names into DIR (same
+        /// layout as `files/` beside the database), each checked against
+        /// its SHA-256.
+        #[arg(long, value_name = "DIR")]
+        files: Option<PathBuf>,
+    },
     /// Copy the files sent with a submission into DIR, each checked
     /// against the SHA-256 recorded when it was received.
     Attachments {
@@ -194,13 +201,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}", printable(&written.display().to_string()));
             }
         }
-        Command::Backup { file } => {
+        Command::Backup { file, files } => {
             let db = Db::open(&config.db)?;
             db.backup(&file)?;
             println!(
                 "database copied to {}",
                 printable(&file.display().to_string())
             );
+            if let Some(dir) = files {
+                // The files the copy names, not the live database: files
+                // never change once stored, so the copy and these files
+                // agree however the service goes on meanwhile.
+                let listed = Db::open(&file)?.all_files()?;
+                let n = ambito_forms::upload::back_up(&config.files_dir(), &listed, &dir)?;
+                println!(
+                    "{n} uploaded files copied to {}",
+                    printable(&dir.display().to_string())
+                );
+            }
         }
     }
     Ok(())

@@ -67,7 +67,7 @@ pub fn confirmation(
         list.push_str("</ol>\n");
     }
     let main = format!(
-        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{list}</div>\n<p>Riceverai a breve un’email con il numero di ricevuta e una copia dei dati inviati: conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
+        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{list}</div>\n<p>Riceverai a breve un’email con il numero di ricevuta e un riepilogo dei dati inviati: i testi lunghi o su più righe non sono ripetuti (è indicato solo quanti caratteri abbiamo ricevuto) e i file sono elencati con nome, dimensione e impronta SHA-256, senza allegarli. Conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p>Allo stesso indirizzo email mandiamo solo poche ricevute al giorno: se oggi ne hai già ricevute altre, questa potrebbe non arrivare. La richiesta è comunque registrata con il numero di ricevuta qui sopra: annotalo.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
         escape(&def.title),
         escape(protocol),
         escape(when),

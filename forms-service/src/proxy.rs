@@ -1,14 +1,14 @@
 //! The client's address behind reverse proxies.
 //!
-//! `X-Forwarded-For` and `Forwarded` are believed only when the connection
-//! comes from a trusted proxy (`AMBITO_FORMS_TRUSTED_PROXIES`): anyone else
-//! can write anything in them. They are read right to left, skipping the
-//! trusted hops; the first address that is not a trusted proxy is the
-//! client. A hop that cannot be read ends the walk there, so a forged value
+//! `X-Forwarded-For` is believed only when the connection comes from a
+//! trusted proxy (`AMBITO_FORMS_TRUSTED_PROXIES`): anyone else can write
+//! anything in it. `Forwarded` is never read (see `hops`). The hops are
+//! read right to left, skipping the trusted hops; the first address that
+//! is not a trusted proxy is the client. A hop that cannot be read ends the walk there, so a forged value
 //! never counts as the client.
 
 use crate::config::Cidr;
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use std::net::{IpAddr, SocketAddr};
 
 /// One hop as written in the headers: `192.0.2.1`, `192.0.2.1:4711`,
@@ -26,29 +26,15 @@ fn parse_hop(text: &str) -> Option<IpAddr> {
         .and_then(|(ip, _)| ip.parse().ok())
 }
 
-/// The hops listed in the headers, in order (nearest the client first).
-/// `Forwarded` (RFC 7239) wins when present; every header line counts.
+/// The hops listed in `X-Forwarded-For`, in order (nearest the client
+/// first); every header line counts.
+///
+/// `Forwarded` (RFC 7239) is never read: a proxy that appends only to
+/// `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, the shipped
+/// configuration) passes the client's own `Forwarded` through untouched, so
+/// preferring it would let any client pick its own rate-limit bucket.
+/// Reading one header, the one the proxy appends to, is the rule.
 fn hops(headers: &HeaderMap) -> Vec<String> {
-    let forwarded: Vec<String> = headers
-        .get_all(header::FORWARDED)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|element| {
-            element
-                .split(';')
-                .find_map(|pair| {
-                    let (k, v) = pair.split_once('=')?;
-                    k.trim()
-                        .eq_ignore_ascii_case("for")
-                        .then(|| v.trim().to_string())
-                })
-                .unwrap_or_default()
-        })
-        .collect();
-    if !forwarded.is_empty() {
-        return forwarded;
-    }
     headers
         .get_all("x-forwarded-for")
         .iter()
@@ -126,11 +112,6 @@ mod tests {
             client_ip(ip("10.0.0.2"), &headers, &trusted),
             ip("203.0.113.5")
         );
-        let headers = h(&[(
-            "forwarded",
-            "for=1.2.3.4, for=\"[2001:db8::7]:4711\";proto=https, for=10.9.9.9",
-        )]);
-        assert_eq!(client_ip(ip("::1"), &headers, &trusted), ip("2001:db8::7"));
         // Garbage stops the walk at the last address we could trust.
         let headers = h(&[("x-forwarded-for", "203.0.113.5, unknown, 10.1.1.1")]);
         assert_eq!(
@@ -141,6 +122,27 @@ mod tests {
         assert_eq!(
             client_ip(ip("10.0.0.2"), &HeaderMap::new(), &trusted),
             ip("10.0.0.2")
+        );
+    }
+
+    #[test]
+    fn a_forwarded_header_the_proxy_did_not_write_is_ignored() {
+        let trusted: Vec<Cidr> = vec!["127.0.0.1/32".parse().unwrap()];
+        // nginx appended the client's address to X-Forwarded-For and passed
+        // the client's own `Forwarded` through.
+        let headers = h(&[
+            ("forwarded", "for=198.51.100.77"),
+            ("x-forwarded-for", "203.0.113.5"),
+        ]);
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &headers, &trusted),
+            ip("203.0.113.5")
+        );
+        // `Forwarded` alone names nobody: the proxy itself is the client.
+        let headers = h(&[("forwarded", "for=198.51.100.77")]);
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &headers, &trusted),
+            ip("127.0.0.1")
         );
     }
 }

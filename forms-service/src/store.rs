@@ -284,7 +284,8 @@ const MIGRATIONS: &[(&str, &str)] = &[("digest", "ALTER TABLE submissions ADD CO
 
 const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS submissions_digest ON submissions (digest, received_at);
-CREATE INDEX IF NOT EXISTS submissions_sender ON submissions (sender, receipt_sent_at);
+DROP INDEX IF EXISTS submissions_sender;
+CREATE INDEX IF NOT EXISTS submissions_sender_lower ON submissions (lower(sender), receipt_sent_at);
 CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received_at);
 ";
 
@@ -495,6 +496,11 @@ impl Db {
             out.insert(path.split('/').next().unwrap_or_default().to_string());
         }
         Ok(out)
+    }
+
+    /// Every file of every stored submission (what a backup must keep).
+    pub fn all_files(&self) -> Result<Vec<crate::upload::Received>, StoreError> {
+        self.files_where("1 = 1", params![])
     }
 
     /// The files of the submission `protocol`, in the order sent.
@@ -713,10 +719,13 @@ impl Db {
             .map_err(err)
     }
 
-    /// Receipts already sent to `address` since `since` (seconds).
+    /// Receipts already sent to `address` since `since` (seconds), however
+    /// its letters are cased: `A@x.it`, `a@x.it` and `a@X.IT` reach the same
+    /// mailbox, so they share one cap. (SQLite's `lower` folds ASCII letters
+    /// only, which is what such a variation would use.)
     pub fn receipts_sent_to(&self, address: &str, since: i64) -> Result<u32, StoreError> {
         Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM submissions WHERE sender = ?1 AND receipt_sent_at >= ?2",
+            "SELECT COUNT(*) FROM submissions WHERE lower(sender) = lower(?1) AND receipt_sent_at >= ?2",
             params![address, since],
             |r| r.get(0),
         )?)

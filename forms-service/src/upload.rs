@@ -378,6 +378,56 @@ pub fn remove_orphans(root: &Path, known: &std::collections::HashSet<String>) ->
     removed
 }
 
+/// Copies `files` from the files folder `root` into `out` under the same
+/// relative paths (`{post}/{n}`), so that `out` can take the place of
+/// `root` when a backup is restored. Each copy is streamed, checked against
+/// the SHA-256 recorded when the file was received and fsync'd; folders
+/// are created `0700`. A path that is not plainly inside `root` (a `..`, an
+/// absolute path: only a tampered database has one) is refused. Returns the
+/// number of files copied.
+pub fn back_up(root: &Path, files: &[Received], out: &Path) -> Result<usize, UploadError> {
+    use std::io::{Read, Write};
+    crate::store::private_dir(out).map_err(io(out))?;
+    for f in files {
+        let relative = Path::new(&f.path);
+        let plain = relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !plain || f.path.is_empty() {
+            return Err(UploadError::Io {
+                path: relative.to_path_buf(),
+                source: std::io::Error::other("not a path inside the files folder"),
+            });
+        }
+        let from = root.join(relative);
+        let to = out.join(relative);
+        if let Some(dir) = to.parent() {
+            crate::store::private_dir(dir).map_err(io(dir))?;
+        }
+        let mut src = std::fs::File::open(&from).map_err(io(&from))?;
+        let mut dst = std::fs::File::create(&to).map_err(io(&to))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = src.read(&mut buf).map_err(io(&from))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            dst.write_all(&buf[..n]).map_err(io(&to))?;
+        }
+        dst.sync_all().map_err(io(&to))?;
+        if hex(&hasher.finalize()) != f.sha256 {
+            let _ = std::fs::remove_file(&to);
+            return Err(UploadError::Io {
+                path: from,
+                source: std::io::Error::other("the file's SHA-256 is not the one recorded"),
+            });
+        }
+    }
+    Ok(files.len())
+}
+
 /// Copies `files` (of one submission) from `root` into `out`, named
 /// `{n}-{name}` with only safe characters, checking each copy against the
 /// SHA-256 recorded when it was received. Returns the paths written.

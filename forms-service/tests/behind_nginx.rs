@@ -81,8 +81,33 @@ fn open_up(path: &Path) {
     }
 }
 
+/// nginx's master process, stopped when the test ends, passed or not: first
+/// asked to stop (SIGTERM, which stops its workers too), killed only if it
+/// does not. A SIGKILL alone would leave the workers running, orphaned.
+struct Nginx(KillOnDrop);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let child = &mut (self.0).0;
+        if let Ok(pid) = i32::try_from(child.id()) {
+            // SAFETY: kill(2) on the pid of our own child, not yet reaped.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+        // KillOnDrop kills what is left.
+    }
+}
+
 /// Starts nginx on `conf`, as the user `nobody` when the test runs as root.
-fn start_nginx(conf: &Path, port: u16, dir: &Path) -> KillOnDrop {
+fn start_nginx(conf: &Path, port: u16, dir: &Path) -> Nginx {
     let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .into_iter()
         .find(|p| Path::new(p).exists())
@@ -118,7 +143,7 @@ fn start_nginx(conf: &Path, port: u16, dir: &Path) -> KillOnDrop {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    guard
+    Nginx(guard)
 }
 
 /// Whether this process runs as root (`id -u`).
@@ -146,7 +171,7 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
     std::fs::create_dir_all(&data).unwrap();
     let listen = format!("127.0.0.1:{service_port}");
     let forms = public.display().to_string();
-    let _service = Service::start(
+    let service = Service::start(
         &data,
         free_port(),
         &[
@@ -248,10 +273,41 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
     assert_eq!(receipt.status, 200);
     assert!(receipt.body.contains("MI-"), "{}", receipt.body);
 
+    // The call form's PDF, over 1 MB, through nginx: the service, not
+    // nginx, decides what is too large.
+    let signed = pdf_of_size(3 * 1024 * 1024);
+    let body = multipart(
+        &valid_form("Associazione Con Allegato"),
+        "domanda",
+        &[("domanda.pdf", &signed)],
+    );
+    let content_type = format!("multipart/form-data; boundary={MULTIPART_BOUNDARY}");
+    let uploaded = request(
+        port,
+        "POST",
+        "/forms/manifestazione-di-interesse",
+        &[
+            ("Content-Type", &content_type),
+            ("Origin", &origin),
+            ("X-Forwarded-For", "192.0.2.11"),
+        ],
+        &body,
+    );
+    assert_eq!(uploaded.status, 303, "{}", uploaded.body);
+    let listed = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
+    assert!(
+        listed.contains("Associazione Con Allegato"),
+        "stored: {listed}"
+    );
+
     // Rate limits per client as nginx reports it: one client is stopped,
     // another is not (nginx appends the address it saw; the service trusts
-    // only loopback hops and reads right to left).
+    // only loopback hops and reads right to left). A `Forwarded` header the
+    // client writes anew on every post changes nothing.
+    let forged = std::cell::Cell::new(0);
     let post_as = |client: &str| {
+        forged.set(forged.get() + 1);
+        let forwarded = format!("for=198.51.100.{}", forged.get());
         request(
             port,
             "POST",
@@ -260,6 +316,7 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
                 ("Content-Type", "application/x-www-form-urlencoded"),
                 ("Origin", &origin),
                 ("X-Forwarded-For", client),
+                ("Forwarded", &forwarded),
             ],
             b"denominazione=",
         )

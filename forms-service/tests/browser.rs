@@ -230,6 +230,16 @@ impl Browser {
         }
     }
 
+    /// The value of a JavaScript expression, evaluated by DevTools (this
+    /// works with the page's own scripts disabled).
+    fn evaluate(&mut self, expression: &str) -> Value {
+        let v = self.call(
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true }),
+        );
+        v["result"]["value"].clone()
+    }
+
     /// Types into a field, as a keyboard would.
     fn type_into(&mut self, selector: &str, text: &str) {
         // A page still settling (its script running, the document updated)
@@ -321,6 +331,23 @@ fn without_javascript_a_mistake_can_be_corrected_and_sent() {
     browser.click("form.modulo button[type=submit]");
     let page = browser.wait_for("riepilogo-errori");
     assert!(page.contains("Compila il campo"), "{page}");
+    // The service's page, on its own origin, has the site's stylesheet
+    // (linked to the site's origin, allowed by the service's CSP) applied.
+    // (Polled: the stylesheet may still be on its way.)
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let border = browser.evaluate(
+            "getComputedStyle(document.querySelector('.riepilogo-errori')).borderTopWidth",
+        );
+        if border == json!("4px") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the site's CSS is not applied: border {border}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     // Filled in on the service's page, and sent from there.
     for (field, text) in [

@@ -144,6 +144,15 @@ fn refusals_are_pages_of_the_site_with_security_headers() {
         let csp = r.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("default-src 'self'"), "{r:?}");
         assert!(csp.contains("frame-ancestors 'none'"), "{r:?}");
+        // The site's stylesheet, images and fonts (the shell links them
+        // absolutely to the site's origin), and nothing else from it.
+        for kind in ["style-src", "img-src", "font-src"] {
+            assert!(
+                csp.contains(&format!("{kind} 'self' {SITE_ORIGIN};")),
+                "{kind}: {csp}"
+            );
+        }
+        assert_eq!(csp.matches(SITE_ORIGIN).count(), 3, "{csp}");
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
         assert!(r.header("referrer-policy").is_some());
     };
@@ -225,6 +234,76 @@ fn behind_trusted_proxies_the_client_is_limited_not_the_proxy() {
         );
         assert_eq!(r.status, 200, "{r:?}");
     }
+}
+
+#[test]
+fn a_forged_forwarded_header_does_not_open_a_fresh_bucket() {
+    // The test connects from loopback, a trusted proxy here, as nginx does.
+    // A client's own `Forwarded` passes through a proxy that appends only to
+    // X-Forwarded-For: a new `for=` on every post must not help.
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_RATE_LIMIT", "2/hour"),
+            ("AMBITO_FORMS_TRUSTED_PROXIES", "127.0.0.0/8, ::1"),
+        ],
+    );
+    let post = |i: usize, xff: Option<&str>| {
+        let forged = format!("for=198.51.100.{i}");
+        let mut headers = vec![URLENCODED, ("Forwarded", forged.as_str())];
+        if let Some(xff) = xff {
+            headers.push(("X-Forwarded-For", xff));
+        }
+        service
+            .request(
+                "POST",
+                FORM,
+                &headers,
+                valid_form(&format!("Ente {i}")).as_bytes(),
+            )
+            .status
+    };
+    // With the proxy's X-Forwarded-For: the client it names is limited.
+    let with_xff: Vec<u16> = (0..4).map(|i| post(i, Some("203.0.113.1"))).collect();
+    assert_eq!(with_xff, [303, 303, 429, 429]);
+    // Without it, the peer (the proxy) is the client: limited as well.
+    let without: Vec<u16> = (10..14).map(|i| post(i, None)).collect();
+    assert_eq!(without, [303, 303, 429, 429]);
+}
+
+#[test]
+fn checks_while_typing_have_their_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[
+            ("AMBITO_FORMS_RATE_LIMIT", "2/min"),
+            ("AMBITO_FORMS_VERIFY_RATE_LIMIT", "3/min"),
+        ],
+    );
+    let check = || {
+        service.request(
+            "POST",
+            "/forms/manifestazione-di-interesse/verifica",
+            &[("Content-Type", "application/json")],
+            br#"{"email": "a@b.it"}"#,
+        )
+    };
+    let checks: Vec<u16> = (0..4).map(|_| check().status).collect();
+    assert_eq!(checks, [200, 200, 200, 429], "the 4th check of 3/min");
+    let r = check();
+    assert_eq!(r.status, 429);
+    assert!(r.header("retry-after").is_some(), "{r:?}");
+    // Posts are counted apart: the checks used none of them.
+    let posts: Vec<u16> = (0..3)
+        .map(|i| service.post_form(&valid_form(&format!("Ente {i}"))).status)
+        .collect();
+    assert_eq!(posts, [303, 303, 429], "posts keep their own 2/min");
 }
 
 #[test]
@@ -323,6 +402,106 @@ fn receipts_are_capped_per_address_and_carry_no_long_texts() {
 }
 
 #[test]
+fn receipts_to_one_address_are_capped_whatever_its_letter_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_RECEIPTS_PER_DAY", "2")],
+    );
+    for (i, address) in ["A@x.it", "a@x.it", "a@X.IT"].iter().enumerate() {
+        let body = valid_form(&format!("Ente {i}"))
+            .replace("segreteria%40esempio.it", &address.replace('@', "%40"));
+        assert!(body.contains(&address.replace('@', "%40")), "{body}");
+        let r = service.post_form(&body);
+        assert_eq!(r.status, 303);
+        if i == 0 {
+            // The confirmation page promises what the receipt holds, no
+            // more: a summary (long texts by length) that may not come.
+            let page = service.request("GET", r.header("location").unwrap(), &[], b"");
+            assert_eq!(page.status, 200);
+            assert!(!page.body.contains("una copia dei dati"), "{}", page.body);
+            for promise in [
+                "un riepilogo dei dati inviati",
+                "quanti caratteri abbiamo ricevuto",
+                "solo poche ricevute al giorno",
+                "potrebbe non arrivare",
+            ] {
+                assert!(page.body.contains(promise), "{promise}: {}", page.body);
+            }
+        }
+        // One at a time: each receipt is counted before the next is sent.
+        wait_for_mail(&smtp.maildir, (2 * i + 2).min(5));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let raw = delivered(&smtp.maildir);
+    let parsed: Vec<_> = raw
+        .iter()
+        .map(|m| MessageParser::default().parse(m).unwrap())
+        .collect();
+    let receipts = parsed
+        .iter()
+        .filter(|m| m.subject().unwrap_or_default().starts_with("Ricevuta"))
+        .count();
+    assert_eq!(
+        parsed.len() - receipts,
+        3,
+        "every submission reaches the district"
+    );
+    assert_eq!(receipts, 2, "A@x.it, a@x.it and a@X.IT are one address");
+}
+
+#[test]
+fn nothing_derived_from_the_clients_address_is_stored() {
+    // The database is read directly, right after the posts and while the
+    // service runs: no CLI command (which opens the database and blanks
+    // what earlier versions kept) runs before the check.
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_TRUSTED_PROXIES", "127.0.0.0/8")],
+    );
+    let client = "203.0.113.77";
+    for name in ["Primo", "Secondo"] {
+        let r = service.request(
+            "POST",
+            FORM,
+            &[URLENCODED, ("X-Forwarded-For", client)],
+            valid_form(name).as_bytes(),
+        );
+        assert_eq!(r.status, 303, "{r:?}");
+    }
+    let conn = rusqlite::Connection::open(dir.path().join("forms.sqlite3")).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2);
+    let hashes: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM submissions WHERE ip_hash <> ''",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let keys: i64 = conn
+        .query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((hashes, keys), (0, 0), "no hash of the address, no key");
+    // Nor the address itself, anywhere in the files.
+    for file in ["forms.sqlite3", "forms.sqlite3-wal"] {
+        let raw = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&raw).contains(client),
+            "{file} holds the client's address"
+        );
+    }
+    drop(service);
+}
+
+#[test]
 fn erase_backup_purge_and_retention_remove_the_data_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let mail = dir.path().join("mail");
@@ -380,20 +559,6 @@ fn erase_backup_purge_and_retention_remove_the_data_everywhere() {
     }
     assert!(!service.cli(&["erase", &n1]).status.success());
 
-    // Nothing derived from the client's address is kept.
-    let conn = rusqlite::Connection::open(dir.path().join("forms.sqlite3")).unwrap();
-    let hashes: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM submissions WHERE ip_hash <> ''",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let keys: i64 = conn
-        .query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!((hashes, keys), (0, 0));
-
     // Purge removes the .eml files too.
     std::thread::sleep(Duration::from_millis(1100));
     let out = service.cli(&["purge", "--older-than", "0"]);
@@ -404,6 +569,7 @@ fn erase_backup_purge_and_retention_remove_the_data_everywhere() {
     // Retention: at start, and daily after, submissions older than the
     // retention period go.
     service.kill();
+    let conn = rusqlite::Connection::open(dir.path().join("forms.sqlite3")).unwrap();
     let received = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

@@ -551,3 +551,217 @@ fn without_shipped_file_field(text: &str) -> String {
         _ => text.to_string(),
     }
 }
+
+#[test]
+fn a_backup_keeps_the_files_and_a_restore_brings_them_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = build(dir.path());
+    let forms = out.display().to_string();
+    // No SMTP: mail goes to .eml files.
+    let mail_dir = dir.path().join("mail").display().to_string();
+    let mut service = Service::start(
+        dir.path(),
+        0,
+        &[
+            ("AMBITO_FORMS_FORMS_DIR", forms.as_str()),
+            ("AMBITO_FORMS_SMTP_HOST", ""),
+            ("AMBITO_FORMS_MAIL_DIR", mail_dir.as_str()),
+        ],
+    );
+    let signed = p7m(&pdf());
+    let r = post(
+        &service,
+        &multipart(&[("domanda.pdf", &pdf()), ("domanda.pdf.p7m", &signed)]),
+    );
+    assert_eq!(r.status, 303, "{r:?}");
+    let protocol = r
+        .header("location")
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_string();
+
+    // While the service runs: the database and the files it names.
+    let copy = dir.path().join("backup/forms-copia.sqlite3");
+    let copy_files = dir.path().join("backup/files-copia");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    let done = service.cli(&[
+        "backup",
+        copy.to_str().unwrap(),
+        "--files",
+        copy_files.to_str().unwrap(),
+    ]);
+    assert!(done.status.success(), "{done:?}");
+    assert!(
+        String::from_utf8_lossy(&done.stdout).contains("2 uploaded files copied"),
+        "{done:?}"
+    );
+    let files_dir = dir.path().join("files");
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let paths: Vec<String> = conn
+        .prepare("SELECT path FROM files ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    drop(conn);
+    assert_eq!(paths.len(), 2);
+    for path in &paths {
+        let backed_up = copy_files.join(path);
+        assert_eq!(
+            std::fs::read(&backed_up).unwrap(),
+            std::fs::read(files_dir.join(path)).unwrap(),
+            "{path}"
+        );
+        let mode = std::fs::metadata(&backed_up).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{path}");
+    }
+
+    // Everything lost; restored as the README says.
+    service.kill();
+    for lost in ["forms.sqlite3", "forms.sqlite3-wal", "forms.sqlite3-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(lost));
+    }
+    std::fs::remove_dir_all(&files_dir).unwrap();
+    std::fs::copy(&copy, dir.path().join("forms.sqlite3")).unwrap();
+    let cp = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&copy_files)
+        .arg(&files_dir)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    service.restart();
+    // The service keeps them (they are not orphans) and they come out whole.
+    assert_eq!(service.request("GET", "/healthz", &[], b"").status, 200);
+    let extracted = dir.path().join("estratti");
+    let got = service.cli(&[
+        "attachments",
+        &protocol,
+        "--output",
+        extracted.to_str().unwrap(),
+    ]);
+    assert!(got.status.success(), "{got:?}");
+    assert_eq!(
+        std::fs::read(extracted.join("1-domanda.pdf")).unwrap(),
+        pdf()
+    );
+    assert_eq!(
+        std::fs::read(extracted.join("2-domanda.pdf.p7m")).unwrap(),
+        signed
+    );
+
+    // A stored file that no longer matches its SHA-256 stops the backup.
+    std::fs::write(files_dir.join(&paths[0]), b"%PDF-1.4 altered").unwrap();
+    let refused = service.cli(&[
+        "backup",
+        dir.path().join("altra.sqlite3").to_str().unwrap(),
+        "--files",
+        dir.path().join("altri-file").to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success(), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("SHA-256"),
+        "{refused:?}"
+    );
+}
+
+/// The shipped backup unit's commands, run as systemd would run them
+/// (`%%` and `$$` unescaped) with its paths moved into `state`.
+fn backup_unit_commands(state: &Path) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let unit =
+        std::fs::read_to_string(root.join("deploy/systemd/ambito-forms-backup.service")).unwrap();
+    let commands: Vec<String> = unit
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("ExecStartPre=")
+                .or_else(|| l.strip_prefix("ExecStart="))
+                .or_else(|| l.strip_prefix("ExecStartPost="))
+        })
+        .map(|c| {
+            c.replace("%%", "%")
+                .replace("$$", "$")
+                .replace(
+                    "/usr/local/bin/ambito-forms",
+                    env!("CARGO_BIN_EXE_ambito-forms"),
+                )
+                .replace("/var/lib/ambito-forms", &state.display().to_string())
+        })
+        .collect();
+    assert!(commands.len() >= 3, "{unit}");
+    commands
+}
+
+#[test]
+fn the_shipped_backup_unit_copies_database_and_files_and_keeps_fourteen() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = build(dir.path());
+    let forms = out.display().to_string();
+    let mail_dir = dir.path().join("mail").display().to_string();
+    let service = Service::start(
+        dir.path(),
+        0,
+        &[
+            ("AMBITO_FORMS_FORMS_DIR", forms.as_str()),
+            ("AMBITO_FORMS_SMTP_HOST", ""),
+            ("AMBITO_FORMS_MAIL_DIR", mail_dir.as_str()),
+        ],
+    );
+    let r = post(&service, &multipart(&[("domanda.pdf", &pdf())]));
+    assert_eq!(r.status, 303, "{r:?}");
+    // Sixteen days of older copies.
+    let backup = dir.path().join("backup");
+    for day in 1..=16 {
+        let name = format!("2020-01-{day:02}");
+        std::fs::create_dir_all(backup.join(format!("files-{name}/x"))).unwrap();
+        std::fs::write(backup.join(format!("forms-{name}.sqlite3")), b"old").unwrap();
+    }
+    let db = dir.path().join("forms.sqlite3").display().to_string();
+    for command in backup_unit_commands(dir.path()) {
+        let ran = std::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(&command)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AMBITO_FORMS_DB", &db)
+            .env("AMBITO_FORMS_FORMS_DIR", &forms)
+            .env("AMBITO_FORMS_MAIL_DIR", &mail_dir)
+            .output()
+            .unwrap();
+        assert!(ran.status.success(), "{command}: {ran:?}");
+    }
+    let today = String::from_utf8(
+        std::process::Command::new("date")
+            .arg("+%F")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let today = today.trim();
+    let copy = backup.join(format!("forms-{today}.sqlite3"));
+    assert_eq!(count(&copy, "files"), 1);
+    let path: String = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .query_row("SELECT path FROM files", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        std::fs::read(backup.join(format!("files-{today}")).join(&path)).unwrap(),
+        pdf()
+    );
+    // Today's pair and the 13 newest older ones.
+    let names: Vec<String> = files_in(&backup)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let dbs = names.iter().filter(|n| n.starts_with("forms-")).count();
+    let dirs = names.iter().filter(|n| n.starts_with("files-")).count();
+    assert_eq!((dbs, dirs), (14, 14), "{names:?}");
+    assert!(
+        !names.contains(&"files-2020-01-01".to_string()),
+        "{names:?}"
+    );
+}

@@ -445,3 +445,63 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// The boundary of [`multipart`] bodies.
+pub const MULTIPART_BOUNDARY: &str = "----ambito-test-boundary";
+
+/// A small but real PDF (what the service checks: `%PDF-`), padded with a
+/// comment to `size` bytes when larger.
+pub fn pdf_of_size(size: usize) -> Vec<u8> {
+    let mut pdf =
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+            .to_vec();
+    if pdf.len() < size {
+        pdf.push(b'%');
+        pdf.resize(size - 1, b'x');
+        pdf.push(b'\n');
+    }
+    pdf
+}
+
+/// A `multipart/form-data` body (boundary [`MULTIPART_BOUNDARY`]): the
+/// urlencoded `text` answers as text parts, then `files` as (file name,
+/// content) in the field `file_field`.
+pub fn multipart(text: &str, file_field: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
+    let b = MULTIPART_BOUNDARY;
+    let mut body = Vec::new();
+    for pair in text.split('&') {
+        let (k, v) = pair.split_once('=').unwrap();
+        let v = percent_decode(v);
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, content) in files {
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
+    body
+}
+
+/// Decodes one urlencoded value.
+pub fn percent_decode(s: &str) -> String {
+    let s = s.replace('+', " ");
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
