@@ -161,7 +161,7 @@
     done.className = "conferma";
     done.id = "conferma";
     done.tabIndex = -1;
-    done.innerHTML = "<h2>Richiesta inviata</h2><p>Numero di ricevuta: <strong></strong><br>Ricevuta il: <span></span></p><p>Riceverai a breve un\u2019email con il numero di ricevuta e un riepilogo dei dati inviati: i testi lunghi o su pi\u00f9 righe non sono ripetuti (è indicato solo quanti caratteri abbiamo ricevuto) e i file sono elencati con nome, dimensione e impronta SHA-256, senza allegarli. Conservala. Se non la trovi, controlla anche nella posta indesiderata.</p><p>Allo stesso indirizzo email mandiamo solo poche ricevute al giorno: se oggi ne hai gi\u00e0 ricevute altre, questa potrebbe non arrivare. La richiesta è comunque registrata con il numero di ricevuta qui sopra: annotalo.</p><p><a>Che cosa succede ora</a></p>";
+    done.innerHTML = "<h2>Richiesta inviata</h2><p>Numero di ricevuta: <strong></strong><br>Ricevuta il: <span></span></p><p>Annota il numero di ricevuta: la richiesta \u00e8 registrata. Avrai un\u2019email di riepilogo (non se oggi ne hai gi\u00e0 avute altre): guarda anche nella posta indesiderata.</p><p><a>Che cosa succede ora</a></p>";
     done.querySelector("strong").textContent = body.receipt || body.protocol;
     done.querySelector("span").textContent = when(body.received_at);
     var next = form.parentNode.getAttribute("data-grazie");
