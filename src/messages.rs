@@ -747,6 +747,10 @@ catalogue! {
     OWNER_FILE { it: "il file {file}", en: "the file {file}" }
     OWNER_FORM_FILE { it: "un file del modulo in {file}", en: "a file of the form in {file}" }
     OWNER_FEED { it: "il feed della sezione «{section}»", en: "the feed of section `{section}`" }
+    OWNER_TERM_FEED {
+        it: "il feed della voce «{term}» della tassonomia «{taxonomy}»",
+        en: "the feed of term `{term}` of taxonomy `{taxonomy}`",
+    }
     OWNER_STATIC_FILE { it: "il file statico {file}", en: "the static file {file}" }
     OWNER_FINGERPRINTED {
         it: "la copia con impronta del file statico {file}",

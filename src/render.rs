@@ -390,7 +390,6 @@ impl Templates {
         let forms = forms.iter().filter(|f| part.pages.contains(&f.page));
         let feeds = shared
             .feeds()
-            .iter()
             .filter(|_| part.feeds)
             .map(|feed| self.feed(site, &shared, feed));
         let files = forms
@@ -469,7 +468,6 @@ impl Templates {
         });
         let feeds = shared
             .feeds()
-            .iter()
             .map(move |feed| self.feed(site, shared, feed));
         aliases.chain(feeds).chain([
             self.sitemap(site, shared),

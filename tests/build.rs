@@ -1457,3 +1457,80 @@ fn open_data_follows_the_section_schemas() {
         "{err}"
     );
 }
+
+#[test]
+fn terms_of_a_taxonomy_used_by_a_section_with_a_feed_have_feeds() {
+    use atom_syndication::Feed;
+    let yaml = std::fs::read_to_string(fixture("basic").join("site.yaml"))
+        .unwrap()
+        .replace("    sort_by: date\n", "    sort_by: date\n    feed: true\n")
+        + "taxonomies:\n  temi:\n    title: Temi\n  luoghi: {}\n";
+    let add = |path: &'static str, field: &str| {
+        let text = std::fs::read_to_string(fixture("basic").join(path)).unwrap();
+        (path, text.replacen("---\n", &format!("---\n{field}\n"), 1))
+    };
+    let files = [
+        add("content/progetti/av1-113.md", "temi: [Lavoro]"),
+        add("content/progetti/av3.md", "temi: [Lavoro, Minori]"),
+        // In a section without a feed: still in its term's feed.
+        add(
+            "content/servizi/tirocini.md",
+            "temi: [Lavoro]\nluoghi: [Barga]",
+        ),
+    ];
+    let mut all: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    all.push(("site.yaml", &yaml));
+    let site = basic_with(&all);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    let text = read(out.path(), "temi/lavoro/atom.xml");
+    let feed: Feed = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(feed.id, "https://prova.example.org/temi/lavoro/atom.xml");
+    assert_eq!(feed.title.as_str(), "Temi: Lavoro – Sito di prova");
+    assert_eq!(
+        feed.links
+            .iter()
+            .map(|l| l.href.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "https://prova.example.org/temi/lavoro/atom.xml",
+            "https://prova.example.org/temi/lavoro/"
+        ]
+    );
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://prova.example.org/servizi/tirocini/",
+            "https://prova.example.org/progetti/av1-113/",
+            "https://prova.example.org/progetti/av3/",
+        ]
+    );
+    let text = read(out.path(), "temi/minori/atom.xml");
+    let feed: Feed = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["https://prova.example.org/progetti/av3/"]);
+    // The term's page links its feed; a taxonomy no section with a feed
+    // uses has none.
+    assert!(read(out.path(), "temi/lavoro/index.html").contains(
+        r#"<link rel="alternate" type="application/atom+xml" title="Temi: Lavoro – Sito di prova" href="/temi/lavoro/atom.xml">"#
+    ));
+    assert!(out.path().join("luoghi/barga/index.html").is_file());
+    assert!(!out.path().join("luoghi/barga/atom.xml").exists());
+    assert!(!read(out.path(), "luoghi/barga/index.html").contains("atom+xml"));
+
+    // An alias where a term's feed is written is an error at its line.
+    let av3 = files[1]
+        .1
+        .replacen("---\n", "---\naliases: [/temi/minori/atom.xml]\n", 1);
+    all[1] = ("content/progetti/av3.md", &av3);
+    let site = basic_with(&all);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        ["content/progetti/av3.md:2:11: error: alias /temi/minori/atom.xml would need a folder temi/minori/atom.xml where the feed of term `minori` of taxonomy `temi` is written: remove it or choose another address"]
+    );
+}
