@@ -146,7 +146,7 @@ content/comuni/barga.md:4:3: errore: campo sconosciuto «istta» (forse intendev
 content/notizie/altra.md:3:7: errore: due pagine con lo stesso indirizzo /notizie/proroga/: questa e content/notizie/proroga.md
 content/notizie/altra.md:4:11: errore: modello sconosciuto «speciale.html»
 content/notizie/proroga.md:1:1: errore: due pagine con lo stesso indirizzo /notizie/proroga/: questa e content/notizie/altra.md
-content/notizie/rotta.md:2:8: errore: il front matter non è YAML valido: unclosed bracket '['
+content/notizie/rotta.md:2:8: errore: il front matter non è YAML valido: una parentesi «[» è aperta e mai chiusa: chiudila con «]» (o metti il valore tra virgolette)
 content/notizie/senza-titolo.md:1:1: errore: manca il campo obbligatorio «title» nel front matter
 content/progetti/av1-113.md:3:7: errore: data non valida «31/12/2022» per «date»: attesa una data scritta AAAA-MM-GG, per esempio 2022-07-21
 content/progetti/av1-113.md:5:12: errore: tipo sbagliato per «importo»: serve un numero come 1234.50, trovato un testo
@@ -267,7 +267,7 @@ content/comuni/barga.md:4:3: error: unknown field `istta` in front matter (did y
 content/notizie/altra.md:3:7: error: two pages with the same URL /notizie/proroga/: this one and content/notizie/proroga.md
 content/notizie/altra.md:4:11: error: unknown template `speciale.html`
 content/notizie/proroga.md:1:1: error: two pages with the same URL /notizie/proroga/: this one and content/notizie/altra.md
-content/notizie/rotta.md:2:8: error: front matter is not valid YAML: unclosed bracket '['
+content/notizie/rotta.md:2:8: error: front matter is not valid YAML: a `[` is opened and never closed: close it with `]` (or put the value in quotes)
 content/notizie/senza-titolo.md:1:1: error: missing required field `title` in front matter
 content/progetti/av1-113.md:3:7: error: bad date `31/12/2022` for `date`: expected a date written as YYYY-MM-DD, e.g. 2022-07-21
 content/progetti/av1-113.md:5:12: error: wrong type for `importo`: expected a number such as 1234.50, found text
