@@ -159,6 +159,29 @@ impl<'a> SectionItem<'a> {
     }
 }
 
+/// One call as `calls()` lists it: its page's `title` and `url`, `state`
+/// (`aperto`, `non-aperto`, `chiuso`) and `status` (the Italian sentence).
+#[derive(Serialize)]
+pub struct CallItem<'a> {
+    title: &'a str,
+    url: &'a str,
+    state: &'static str,
+    status: String,
+}
+
+impl<'a> CallItem<'a> {
+    /// The call whose form is on page `id`, in `state`, described by `status`.
+    pub fn new(site: &'a Site, id: PageId, state: &'static str, status: String) -> Self {
+        let page = &site.pages[id];
+        CallItem {
+            title: &page.src.meta.title,
+            url: &page.url,
+            state,
+            status,
+        }
+    }
+}
+
 /// `page` (and `section` on section pages): the page being rendered.
 #[derive(Serialize)]
 pub struct PageContext<'a> {

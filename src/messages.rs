@@ -1105,6 +1105,10 @@ catalogue! {
         en: "get_page needs path=\"section/page.md\"",
     }
     GET_PAGE_NO_PAGE { it: "get_page: non esiste la pagina «{path}»", en: "get_page: no page `{path}`" }
+    FUNCTION_VALUE_FAILED {
+        it: "{function}: i dati non si possono preparare per il modello: {detail}",
+        en: "{function}: its data cannot be made into template values: {detail}",
+    }
     GET_SECTION_NEEDS_KEY { it: "get_section vuole key=\"sezione\"", en: "get_section needs key=\"section\"" }
     GET_SECTION_NO_SECTION {
         it: "get_section: non esiste la sezione «{key}»",

@@ -2,8 +2,8 @@
 //! own `templates/`), one context per page, pages rendered in parallel.
 
 use crate::context::{
-    AliasContext, Context, ListItem, NotFoundPage, PageContext, RobotsContext, SectionItem, Shared,
-    SitemapContext, SitemapEntry, TaxonomyContext,
+    AliasContext, CallItem, Context, ListItem, NotFoundPage, PageContext, RobotsContext,
+    SectionItem, Shared, SitemapContext, SitemapEntry, TaxonomyContext,
 };
 use crate::date::Date;
 use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, GroupKind, Pos};
@@ -629,26 +629,28 @@ impl Templates {
                 f.definition.title.clone(),
             )
         });
-        let list: Vec<Json> = calls
+        let list: Vec<CallItem> = calls
             .iter()
             .map(|(f, c)| {
-                let page = &site.pages[f.page];
                 let state = match c.status(now) {
                     Status::Open => "aperto",
                     Status::NotYetOpen => "non-aperto",
                     Status::Closed => "chiuso",
                 };
-                serde_json::json!({
-                    "title": page.src.meta.title,
-                    "url": page.url,
-                    "state": state,
-                    "status": c.status_text(now),
-                })
+                CallItem::new(site, f.page, state, c.status_text(now))
             })
             .collect();
-        let list = Json::Array(list);
+        let list = tera::to_value(list).map_err(|e| e.to_string());
         self.tera
-            .register_function("calls", move |_: &HashMap<String, Json>| Ok(list.clone()));
+            .register_function("calls", move |_: &HashMap<String, Json>| {
+                list.clone().map_err(|detail| {
+                    tera_error(&msg!(
+                        FUNCTION_VALUE_FAILED,
+                        function = "calls",
+                        detail = detail
+                    ))
+                })
+            });
     }
 
     /// What the forms service needs beside the form's page: the compiled
