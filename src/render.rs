@@ -554,10 +554,16 @@ impl Templates {
     /// `open_data()`: the datasets of `/dati/` (see [`crate::open_data`]),
     /// for the page that lists them.
     fn register_open_data(&mut self, site: &Site) {
-        let datasets = tera::to_value(crate::open_data::datasets(site)).unwrap_or_default();
+        let datasets = tera::to_value(crate::open_data::datasets(site)).map_err(|e| e.to_string());
         self.tera
             .register_function("open_data", move |_: &HashMap<String, Json>| {
-                Ok(datasets.clone())
+                datasets.clone().map_err(|detail| {
+                    tera_error(&msg!(
+                        FUNCTION_VALUE_FAILED,
+                        function = "open_data",
+                        detail = detail
+                    ))
+                })
             });
     }
 
