@@ -28,7 +28,7 @@ const KINDS: &[(&str, &str, &Entry)] = &[
     ("{:", "}", &messages::LEFTOVER_KRAMDOWN),
 ];
 
-/// Finds every leftover in `body`, in order, at most one per line.
+/// Finds every leftover in `body`, in order.
 pub fn find(body: &str) -> Vec<Leftover> {
     let mut found = Vec::new();
     // Most bodies have no `{` at all.
@@ -57,7 +57,7 @@ pub fn find(body: &str) -> Vec<Leftover> {
         if indent >= 4 || line.starts_with('\t') || !line.contains('{') {
             continue;
         }
-        if let Some((column, message, name)) = first_in_line(line) {
+        for (column, message, name) in in_line(line) {
             found.push(Leftover {
                 pos: Pos::new(n as u32 + 1, column),
                 message,
@@ -68,11 +68,17 @@ pub fn find(body: &str) -> Vec<Leftover> {
     found
 }
 
-/// The first leftover in a line outside code spans: its column, message
-/// and name.
-fn first_in_line(line: &str) -> Option<(u32, Message, String)> {
+/// Every leftover in a line outside code spans, in order: its column,
+/// message and name.
+fn in_line(line: &str) -> Vec<(u32, Message, String)> {
+    let mut found = Vec::new();
     let mut in_code = false;
+    // The byte where the last leftover found ends: what is inside it is its own.
+    let mut after = 0;
     for (i, c) in line.char_indices() {
+        if i < after {
+            continue;
+        }
         if c == '`' {
             in_code = !in_code;
             continue;
@@ -96,10 +102,12 @@ fn first_in_line(line: &str) -> Option<(u32, Message, String)> {
                 .filter(|w| !w.starts_with(close) && *open != "{:")
                 .map_or_else(String::new, |w| format!("{w} "));
             let name = format!("{open} {word}{close}");
-            return Some((column, describe(written, what), name));
+            found.push((column, describe(written, what), name));
+            after = i + written.len();
+            break;
         }
     }
-    None
+    found
 }
 
 fn describe(written: &str, what: &'static Entry) -> Message {
@@ -133,7 +141,7 @@ mod tests {
         let body = "Testo.\n\n{{< figure src=\"a.png\" >}}\nVedi {% link _posts/x.md %} e {{% nota %}}.\n{: .classe}\n";
         let found = find(body);
         let at: Vec<(u32, u32)> = found.iter().map(|l| (l.pos.line, l.pos.column)).collect();
-        assert_eq!(at, [(3, 1), (4, 6), (5, 1)]);
+        assert_eq!(at, [(3, 1), (4, 6), (4, 31), (5, 1)]);
         let en = |i: usize| found[i].message.render(Lang::En);
         assert_eq!(
             en(0),
@@ -143,17 +151,35 @@ mod tests {
             en(1),
             "a Jekyll (Liquid) tag from another generator, `{% link _posts/x.md %}`: write the link in Markdown to the page's file: [text](@/section/page.md)"
         );
-        assert!(en(2).starts_with("a kramdown attribute list"));
+        assert!(en(2).starts_with("a Hugo shortcode"));
+        assert!(en(3).starts_with("a kramdown attribute list"));
         assert_eq!(
             found[1].message.render(Lang::It),
             "un tag Jekyll (Liquid) di un altro generatore, «{% link _posts/x.md %}»: scrivi il collegamento in Markdown verso il file della pagina: [testo](@/sezione/pagina.md)"
         );
-        assert!(found[2]
+        assert!(found[3]
             .message
             .render(Lang::It)
             .ends_with("toglilo, oppure dai un id a un titolo scrivendo {#id}"));
         let names: Vec<&str> = found.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["{{< figure >}}", "{% link %}", "{{% nota %}}", "{: }"]
+        );
+    }
+
+    #[test]
+    fn every_leftover_of_a_line_is_found() {
+        let body =
+            "Vedi {{< figure src=\"a.png\" >}} e {% link _posts/x.md %}, `{% no %}` {: .c}\n";
+        let found = find(body);
+        let at: Vec<(u32, u32)> = found.iter().map(|l| (l.pos.line, l.pos.column)).collect();
+        assert_eq!(at, [(1, 6), (1, 35), (1, 70)]);
+        let names: Vec<&str> = found.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["{{< figure >}}", "{% link %}", "{: }"]);
+        // What is inside a leftover is not a second one.
+        let found = find("{{% nota {% x %} %}}\n");
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

@@ -1038,7 +1038,7 @@ content/post/rotta.md:3:8: error: front matter is not valid TOML: invalid date, 
     let err = stderr(&run);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
     assert!(
-        lines.contains(&"content: warning: 30 pages contain syntax of other generators, published as written: {{< figure >}} (30); replace it with Markdown (links: [text](@/section/page.md)). For example: content/post/p00.md:4:7: warning: a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"),
+        lines.contains(&"content: warning: 30 pages contain syntax of other generators, published as written: {% link %} (30), {{< figure >}} (30); replace it with Markdown (links: [text](@/section/page.md)). For example: content/post/p00.md:4:7: warning: a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"),
         "{}",
         stderr(&run)
     );
