@@ -463,10 +463,11 @@ pub struct NotFoundPage<'a> {
 impl NotFoundPage<'_> {
     /// The 404 page of `site`, at `404.html`.
     pub fn new(site: &Site) -> Self {
+        let url = format!("{}404.html", site.config.base_path());
         NotFoundPage {
             title: "Pagina non trovata",
-            url: format!("{}404.html", site.config.base_path()),
-            permalink: format!("{}404.html", site.config.base_url),
+            permalink: site.config.permalink(&url),
+            url,
             extra: Extra::new(),
         }
     }
