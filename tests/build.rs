@@ -1534,3 +1534,23 @@ fn terms_of_a_taxonomy_used_by_a_section_with_a_feed_have_feeds() {
         ["content/progetti/av3.md:2:11: error: alias /temi/minori/atom.xml would need a folder temi/minori/atom.xml where the feed of term `minori` of taxonomy `temi` is written: remove it or choose another address"]
     );
 }
+
+#[test]
+fn a_write_error_of_an_alias_names_the_page_that_declares_it() {
+    // An alias longer than any file name the system allows.
+    let alias = "a".repeat(300);
+    let page = format!("---\ntitle: Vecchia\naliases: [/{alias}/]\n---\nTesto.\n");
+    let site = basic_with(&[("content/vecchia.md", &page)]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let lines = problems(&run);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "content/vecchia.md: error: cannot write {alias}/index.html: "
+        )),
+        "{lines:?}"
+    );
+    assert!(!out.path().join("public").exists());
+}
