@@ -1536,6 +1536,25 @@ fn terms_of_a_taxonomy_used_by_a_section_with_a_feed_have_feeds() {
 }
 
 #[test]
+fn three_pages_claiming_one_alias_are_each_reported_once_naming_the_others() {
+    let page =
+        |title: &str| format!("---\ntitle: {title}\naliases: [/tirocini-vecchi/]\n---\nTesto.\n");
+    let (a, b) = (page("A"), page("B"));
+    let site = basic_with(&[("content/a.md", &a), ("content/b.md", &b)]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/a.md:3:11: error: alias /tirocini-vecchi/ is also claimed by content/b.md, content/servizi/tirocini.md: an old address can redirect to one page only",
+            "content/b.md:3:11: error: alias /tirocini-vecchi/ is also claimed by content/a.md, content/servizi/tirocini.md: an old address can redirect to one page only",
+            "content/servizi/tirocini.md:5:11: error: alias /tirocini-vecchi/ is also claimed by content/a.md, content/b.md: an old address can redirect to one page only",
+        ]
+    );
+}
+
+#[test]
 fn a_write_error_of_an_alias_names_the_page_that_declares_it() {
     // An alias longer than any file name the system allows.
     let alias = "a".repeat(300);
