@@ -1573,3 +1573,39 @@ fn a_write_error_of_an_alias_names_the_page_that_declares_it() {
     );
     assert!(!out.path().join("public").exists());
 }
+
+#[test]
+fn a_sites_own_robots_sitemap_and_alias_templates_replace_the_built_in_ones() {
+    let site = basic_with(&[
+        (
+            "templates/robots.txt",
+            "User-agent: *\nDisallow: /bozze/\n# site: {{ config.title }}\n",
+        ),
+        (
+            "templates/sitemap.xml",
+            "<!-- site's own -->{% for e in entries %}\n{{ e.permalink }}{% endfor %}\n",
+        ),
+        (
+            "templates/alias.html",
+            "<p>Spostata: {{ url }} ({{ permalink }})</p>\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        read(out.path(), "robots.txt"),
+        "User-agent: *\nDisallow: /bozze/\n# site: Sito di prova\n"
+    );
+    let sitemap = read(out.path(), "sitemap.xml");
+    assert!(
+        sitemap.starts_with("<!-- site's own -->\nhttps://prova.example.org/"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("<urlset"), "{sitemap}");
+    // content/servizi/tirocini.md has the alias /tirocini-vecchi/.
+    assert_eq!(
+        read(out.path(), "tirocini-vecchi/index.html"),
+        "<p>Spostata: /servizi/tirocini/ (https://prova.example.org/servizi/tirocini/)</p>\n"
+    );
+}
