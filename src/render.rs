@@ -339,7 +339,7 @@ impl Templates {
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         self.register_lookups(site);
-        self.register_forms(site, forms);
+        self.register_forms(site, forms, today);
         self.register_open_data(site);
         self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
@@ -378,7 +378,7 @@ impl Templates {
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         self.register_lookups(site);
-        self.register_forms(site, forms);
+        self.register_forms(site, forms, today);
         self.register_open_data(site);
         self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
@@ -569,8 +569,9 @@ impl Templates {
 
     /// `form(id="…")`: the form's HTML, from the same code the forms
     /// service uses to show it again with errors.
-    fn register_forms(&mut self, site: &Site, forms: &[CompiledForm]) {
-        self.register_calls(site, forms);
+    fn register_forms(&mut self, site: &Site, forms: &[CompiledForm], today: Date) {
+        let now = moment_of(today);
+        self.register_calls(site, forms, now);
         let forms: Arc<HashMap<String, CompiledForm>> = Arc::new(
             forms
                 .iter()
@@ -586,7 +587,6 @@ impl Templates {
                 let f = forms
                     .get(id)
                     .ok_or_else(|| tera_error(&msg!(FORM_FUNCTION_NO_FORM, id = id)))?;
-                let now = jiff::Timestamp::now();
                 let Some(call) = &f.definition.call else {
                     return Ok(Json::String(crate::form::html::form(
                         &f.definition,
@@ -615,9 +615,8 @@ impl Templates {
     /// first; each with its page's `title` and `url`, `state` (`aperto`,
     /// `non-aperto`, `chiuso`) and `status` (the Italian sentence), as of
     /// the build.
-    fn register_calls(&mut self, site: &Site, forms: &[CompiledForm]) {
+    fn register_calls(&mut self, site: &Site, forms: &[CompiledForm], now: jiff::Timestamp) {
         use crate::form::call::Status;
-        let now = jiff::Timestamp::now();
         let mut calls: Vec<_> = forms
             .iter()
             .filter_map(|f| Some((f, f.definition.call.as_ref()?)))
@@ -780,6 +779,18 @@ impl Templates {
                 tera::to_value(section).map_err(tera::Error::json)
             });
     }
+}
+
+/// The moment calls are shown as of: now when the build is for today
+/// (every real build), else the start of the build's day in Europe/Rome,
+/// so that a build on a fixed day (tests, golden copies) gives the same
+/// bytes whenever it runs.
+fn moment_of(today: Date) -> jiff::Timestamp {
+    use crate::form::call::{parse_moment, End};
+    if today.day() == Date::today() {
+        return jiff::Timestamp::now();
+    }
+    parse_moment(&today.day().to_string(), End::Start).unwrap_or_else(jiff::Timestamp::now)
 }
 
 /// The name of the template for alias redirect pages.
