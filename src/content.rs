@@ -390,14 +390,11 @@ fn load_one(
             diags.push(at(slug.pos, msg!(SLUG_ON_SECTION)));
         }
     }
-    for leftover in crate::leftovers::find(split.body) {
-        let pos = leftover.pos.below(split.body_line - 1);
-        diags.push(
-            at(pos, leftover.message)
-                .warning()
-                .grouped(crate::diagnostic::GroupKind::Leftover, leftover.name),
-        );
-    }
+    diags.extend(crate::leftovers::find(
+        &entry.file,
+        split.body,
+        split.body_line,
+    ));
     let scan = markdown::scan(split.body);
     let body_start = source.len() - split.body.len();
     let is_bundle = is_bundle(entry);
