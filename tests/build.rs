@@ -1129,6 +1129,15 @@ fn the_shipped_site_lists_its_news_by_topic() {
         news,
         "{term}"
     );
+    // News has a feed, so each topic has one, announced by its page.
+    assert!(
+        term.contains(
+            r#"<link rel="alternate" type="application/atom+xml" title="Argomenti: Proroghe – "#
+        ),
+        "{term}"
+    );
+    let feed = read(out.path(), "argomenti/proroghe/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), news.min(50), "{feed}");
     let item = read(out.path(), "notizie/proroga-av1-113/index.html");
     assert!(
         item.contains(r#"Argomenti: <a href="/argomenti/proroghe/">Proroghe</a>"#),
