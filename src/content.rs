@@ -3,7 +3,7 @@
 //! against the section schema. Files are read and parsed in parallel.
 
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{shown_path, Diagnostic, Pos};
 use crate::front_matter::{self, Meta, RefUse};
 use crate::git_dates::History;
 use crate::markdown::{self, Scan};
@@ -130,7 +130,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                     .io_error()
                     .map_or_else(|| e.to_string(), ToString::to_string);
                 diags.push(Diagnostic::file(
-                    rel(root, &path),
+                    shown_path(root, &path),
                     msg!(CANNOT_READ, detail = why),
                 ));
                 continue;
@@ -140,7 +140,8 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             match std::fs::metadata(item.path()) {
                 Ok(m) if m.is_dir() => {
                     diags.push(
-                        Diagnostic::file(rel(root, item.path()), msg!(SYMLINK_FOLDER)).warning(),
+                        Diagnostic::file(shown_path(root, item.path()), msg!(SYMLINK_FOLDER))
+                            .warning(),
                     );
                     continue;
                 }
@@ -149,7 +150,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                 Err(e) => {
                     diags.push(
                         Diagnostic::file(
-                            rel(root, item.path()),
+                            shown_path(root, item.path()),
                             msg!(SYMLINK_UNREADABLE, detail = e.to_string()),
                         )
                         .warning(),
@@ -200,7 +201,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
             resources.entry(dir).or_default().push(Resource {
                 abs: abs.to_path_buf(),
-                file: rel(root, abs),
+                file: shown_path(root, abs),
                 rel: rel_path.to_string_lossy().replace('\\', "/"),
             });
             continue;
@@ -209,7 +210,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             // Hugo and Jekyll sites keep images beside pages: here only a
             // bundle's files are published, so say where they must go.
             diags.push(
-                Diagnostic::file(rel(root, abs), msg!(STRAY_FILE))
+                Diagnostic::file(shown_path(root, abs), msg!(STRAY_FILE))
                     .warning()
                     .grouped(crate::diagnostic::GroupKind::StrayFile, extension(abs)),
             );
@@ -227,7 +228,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
         let is_index = stem == "_index";
-        let file = rel(root, abs);
+        let file = shown_path(root, abs);
         entries.push(Entry {
             file,
             abs: abs_buf,
@@ -271,10 +272,6 @@ fn extension(path: &Path) -> String {
         },
         |e| format!(".{}", e.to_string_lossy()),
     )
-}
-
-fn rel(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// Finds the schema for a page: its own section's, else the nearest
@@ -393,14 +390,11 @@ fn load_one(
             diags.push(at(slug.pos, msg!(SLUG_ON_SECTION)));
         }
     }
-    for leftover in crate::leftovers::find(split.body) {
-        let pos = leftover.pos.below(split.body_line - 1);
-        diags.push(
-            at(pos, leftover.message)
-                .warning()
-                .grouped(crate::diagnostic::GroupKind::Leftover, leftover.name),
-        );
-    }
+    diags.extend(crate::leftovers::find(
+        &entry.file,
+        split.body,
+        split.body_line,
+    ));
     let scan = markdown::scan(split.body);
     let body_start = source.len() - split.body.len();
     let is_bundle = is_bundle(entry);

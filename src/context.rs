@@ -43,6 +43,8 @@ pub struct Shared<'a> {
     config: Config<'a>,
     nav: Vec<NavItem<'a>>,
     today: Date,
+    /// The feeds of taxonomy terms (linked from their term's page only).
+    term_feeds: Vec<crate::feed::FeedLink>,
 }
 
 impl<'a> Shared<'a> {
@@ -65,6 +67,7 @@ impl<'a> Shared<'a> {
                 .get("")
                 .map_or_else(Vec::new, |root| nav(site, &root.subsections)),
             today,
+            term_feeds: crate::feed::term_feeds(site),
         }
     }
 }
@@ -75,9 +78,9 @@ impl<'a> Shared<'a> {
         &self.config
     }
 
-    /// The site's feeds.
-    pub fn feeds(&self) -> &[crate::feed::FeedLink] {
-        &self.config.feeds
+    /// The site's feeds: its sections', then its taxonomy terms'.
+    pub fn feeds(&self) -> impl Iterator<Item = &crate::feed::FeedLink> {
+        self.config.feeds.iter().chain(&self.term_feeds)
     }
 }
 
@@ -156,6 +159,29 @@ impl<'a> SectionItem<'a> {
     }
 }
 
+/// One call as `calls()` lists it: its page's `title` and `url`, `state`
+/// (`aperto`, `non-aperto`, `chiuso`) and `status` (the Italian sentence).
+#[derive(Serialize)]
+pub struct CallItem<'a> {
+    title: &'a str,
+    url: &'a str,
+    state: &'static str,
+    status: String,
+}
+
+impl<'a> CallItem<'a> {
+    /// The call whose form is on page `id`, in `state`, described by `status`.
+    pub fn new(site: &'a Site, id: PageId, state: &'static str, status: String) -> Self {
+        let page = &site.pages[id];
+        CallItem {
+            title: &page.src.meta.title,
+            url: &page.url,
+            state,
+            status,
+        }
+    }
+}
+
 /// `page` (and `section` on section pages): the page being rendered.
 #[derive(Serialize)]
 pub struct PageContext<'a> {
@@ -208,6 +234,9 @@ pub struct TermItem<'a> {
     count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pages: Option<Vec<ListItem<'a>>>,
+    /// On the term's own page: its Atom feed, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feed: Option<crate::feed::FeedLink>,
 }
 
 impl<'a> TermItem<'a> {
@@ -220,6 +249,7 @@ impl<'a> TermItem<'a> {
             permalink: site.config.permalink(&term.url),
             count: term.pages.len(),
             pages: with_pages.then(|| ListItem::list(site, &term.pages)),
+            feed: None,
         }
     }
 }
@@ -328,7 +358,10 @@ impl<'a> TaxonomyContext<'a> {
                     .map(|t| TermItem::new(site, t, term.is_none()))
                     .collect(),
             },
-            term: term.map(|t| TermItem::new(site, t, true)),
+            term: term.map(|t| TermItem {
+                feed: crate::feed::term_feed(site, taxonomy, t),
+                ..TermItem::new(site, t, true)
+            }),
         }
     }
 }
@@ -430,10 +463,11 @@ pub struct NotFoundPage<'a> {
 impl NotFoundPage<'_> {
     /// The 404 page of `site`, at `404.html`.
     pub fn new(site: &Site) -> Self {
+        let url = format!("{}404.html", site.config.base_path());
         NotFoundPage {
             title: "Pagina non trovata",
-            url: format!("{}404.html", site.config.base_path()),
-            permalink: format!("{}404.html", site.config.base_url),
+            permalink: site.config.permalink(&url),
+            url,
             extra: Extra::new(),
         }
     }

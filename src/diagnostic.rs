@@ -149,17 +149,21 @@ impl Diagnostic {
         self.as_message().render(lang)
     }
 
-    /// The whole line as a message, to quote it in another one.
-    pub fn as_message(&self) -> Message {
-        // Forward slashes on every platform: these paths are read by people.
+    /// Where the problem is, as staff read it: `file:line:column`, or the
+    /// file alone, with forward slashes on every platform.
+    pub fn place(&self) -> String {
         let file = self.file.to_string_lossy().replace('\\', "/");
-        let place = match self.pos {
+        match self.pos {
             Some(p) => format!("{file}:{}:{}", p.line, p.column),
             None => file,
-        };
+        }
+    }
+
+    /// The whole line as a message, to quote it in another one.
+    pub fn as_message(&self) -> Message {
         crate::msg!(
             DIAGNOSTIC_LINE,
-            place = place,
+            place = self.place(),
             label = self.severity.label(),
             message = &self.message
         )

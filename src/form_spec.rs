@@ -391,118 +391,164 @@ impl Checker<'_> {
         let label = self.text(entries, "label", &what, true, y.pos);
         let kind = self.text(entries, "type", &what, true, y.pos);
         if let Some((n, pos)) = &name {
-            if !valid_name(n) {
-                self.problem(*pos, msg!(FORM_FIELD_BAD_NAME, name = n));
-            } else if names.contains(n) {
-                self.problem(*pos, msg!(FORM_FIELD_TWICE, name = n));
-            }
-            names.push(n.clone());
+            self.field_name(n, *pos, names);
         }
-        let kind = kind.and_then(|(k, pos)| {
-            let found = KINDS.iter().find(|(name, _)| *name == k).map(|&(_, v)| v);
-            if found.is_none() {
-                let names: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
-                let hint = hint_among(&k, &names, msg!(LABEL_TYPES));
-                self.problem(pos, msg!(FORM_UNKNOWN_FIELD_TYPE, kind = &k, hint = hint));
-            }
-            found
-        });
-        let mut required = false;
-        let mut max_length = None;
-        let mut help = None;
-        let mut autocomplete = None;
-        let mut options: Option<Vec<Choice>> = None;
-        let mut from = None;
-        let mut accept: Vec<FileType> = Vec::new();
-        let mut max_size_mb = None;
-        let mut multiple = false;
+        let kind = kind.and_then(|(k, pos)| self.field_kind(&k, pos));
+        let keys = self.field_keys(entries);
+        self.field_consistency(y, entries, kind, &keys);
+        let field = FieldDef {
+            name: name?.0,
+            label: label?.0,
+            kind: kind?,
+            required: keys.required,
+            help: keys.help,
+            options: keys.options.unwrap_or_default(),
+            max_length: keys.max_length,
+            autocomplete: keys.autocomplete,
+            accept: keys.accept,
+            max_size_mb: keys.max_size_mb,
+            multiple: keys.multiple,
+        };
+        Some((field, keys.from))
+    }
+
+    /// Checks a field's `name`: a valid name, not used by another field.
+    fn field_name(&mut self, name: &str, pos: Pos, names: &mut Vec<String>) {
+        if !valid_name(name) {
+            self.problem(pos, msg!(FORM_FIELD_BAD_NAME, name = name));
+        } else if names.iter().any(|n| n == name) {
+            self.problem(pos, msg!(FORM_FIELD_TWICE, name = name));
+        }
+        names.push(name.to_string());
+    }
+
+    /// The field type written `written`, if it is one.
+    fn field_kind(&mut self, written: &str, pos: Pos) -> Option<FieldKind> {
+        let found = KINDS
+            .iter()
+            .find(|(name, _)| *name == written)
+            .map(|&(_, v)| v);
+        if found.is_none() {
+            let names: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
+            let hint = hint_among(written, &names, msg!(LABEL_TYPES));
+            self.problem(
+                pos,
+                msg!(FORM_UNKNOWN_FIELD_TYPE, kind = written, hint = hint),
+            );
+        }
+        found
+    }
+
+    /// A field's optional keys, each checked for its type.
+    fn field_keys(&mut self, entries: &Entries) -> FieldKeys {
+        let mut keys = FieldKeys::default();
         for (k, v) in entries {
             match (k.name.as_str(), &v.value) {
-                ("multiple", Value::Bool(b)) => multiple = *b,
+                ("required", Value::Bool(b)) => keys.required = *b,
+                ("multiple", Value::Bool(b)) => keys.multiple = *b,
                 ("max_size_mb", Value::Int(n)) if (1..=100).contains(n) => {
-                    max_size_mb = u32::try_from(*n).ok();
+                    keys.max_size_mb = u32::try_from(*n).ok();
                 }
-                ("accept", Value::Seq(items)) => {
-                    for item in items {
-                        let found = match &item.value {
-                            Value::Str(s) => FILE_TYPES.iter().find(|(n, _)| n == s),
-                            _ => None,
-                        };
-                        match found {
-                            Some(&(_, t)) => accept.push(t),
-                            None => {
-                                let names: Vec<&str> = FILE_TYPES.iter().map(|(n, _)| *n).collect();
-                                let written =
-                                    self.source.raw_text(item).unwrap_or_default().to_string();
-                                let hint = hint_among(&written, &names, msg!(LABEL_TYPES));
-                                self.problem(
-                                    item.pos,
-                                    msg!(FORM_UNKNOWN_FILE_TYPE, kind = &written, hint = hint),
-                                );
-                            }
-                        }
-                    }
-                }
-                ("multiple", other) => {
-                    self.problem(v.pos, msg!(FORM_MULTIPLE_NOT_BOOL, found = other.kind()));
-                }
-                ("max_size_mb", _) => {
-                    let written = self.source.raw_text(v).unwrap_or_default().to_string();
-                    self.problem(v.pos, msg!(FORM_MAX_SIZE, found = &written));
-                }
-                ("accept", other) => {
-                    self.problem(v.pos, msg!(FORM_ACCEPT_NOT_LIST, found = other.kind()));
-                }
-                ("required", Value::Bool(b)) => required = *b,
                 ("max_length", Value::Int(n)) if *n > 0 => {
-                    max_length = usize::try_from(*n).ok();
+                    keys.max_length = usize::try_from(*n).ok();
                 }
-                ("help", Value::Str(s)) => help = Some(s.clone()),
-                ("autocomplete", Value::Str(s)) => autocomplete = Some(s.clone()),
-                ("options_from", Value::Str(s)) => {
-                    if self.sections.iter().any(|x| x == s) {
-                        from = Some(s.clone());
-                    } else {
-                        let hint = hint(s, self.sections.iter().map(String::as_str));
-                        self.problem(
-                            v.pos,
-                            msg!(FORM_OPTIONS_FROM_NO_SECTION, section = s, hint = hint),
-                        );
-                    }
-                }
-                ("options", Value::Seq(items)) => {
-                    let mut list = Vec::new();
-                    for item in items {
-                        let what = msg!(FORM_WHAT_OPTION);
-                        let Some(e) = self.map(item, &what, &["value", "label"]) else {
-                            continue;
-                        };
-                        let value = self.text(e, "value", &what, true, item.pos);
-                        let label = self.text(e, "label", &what, true, item.pos);
-                        if let (Some((value, _)), Some((label, _))) = (value, label) {
-                            list.push(Choice { value, label });
-                        }
-                    }
-                    options = Some(list);
-                }
-                ("required", other) => {
-                    self.problem(v.pos, msg!(FORM_REQUIRED_NOT_BOOL, found = other.kind()));
-                }
-                ("max_length", other) => {
-                    self.problem(v.pos, msg!(FORM_MAX_LENGTH, found = other.kind()));
-                }
-                ("help" | "autocomplete" | "options_from", other) => self.problem(
-                    v.pos,
-                    msg!(FORM_VALUE_NOT_TEXT, key = &k.name, found = other.kind()),
-                ),
-                ("options", other) => {
-                    self.problem(v.pos, msg!(FORM_OPTIONS_NOT_LIST, found = other.kind()));
-                }
-                _ => {}
+                ("help", Value::Str(s)) => keys.help = Some(s.clone()),
+                ("autocomplete", Value::Str(s)) => keys.autocomplete = Some(s.clone()),
+                ("options_from", Value::Str(s)) => keys.from = self.options_from(s, v.pos),
+                ("accept", Value::Seq(items)) => keys.accept = self.file_types(items),
+                ("options", Value::Seq(items)) => keys.options = Some(self.choices(items)),
+                (key, other) => self.wrong_value(key, v, other),
             }
         }
+        keys
+    }
+
+    /// A known key of a field with a value of the wrong type or range.
+    fn wrong_value(&mut self, key: &str, v: &Yaml, found: &Value) {
+        let message = match key {
+            "required" => msg!(FORM_REQUIRED_NOT_BOOL, found = found.kind()),
+            "multiple" => msg!(FORM_MULTIPLE_NOT_BOOL, found = found.kind()),
+            "max_size_mb" => {
+                let written = self.source.raw_text(v).unwrap_or_default().to_string();
+                msg!(FORM_MAX_SIZE, found = &written)
+            }
+            "max_length" => msg!(FORM_MAX_LENGTH, found = found.kind()),
+            "help" | "autocomplete" | "options_from" => {
+                msg!(FORM_VALUE_NOT_TEXT, key = key, found = found.kind())
+            }
+            "accept" => msg!(FORM_ACCEPT_NOT_LIST, found = found.kind()),
+            "options" => msg!(FORM_OPTIONS_NOT_LIST, found = found.kind()),
+            // `name`, `label`, `type`: checked as text; unknown keys: by `map`.
+            _ => return,
+        };
+        self.problem(v.pos, message);
+    }
+
+    /// `options_from`: a section of the site.
+    fn options_from(&mut self, section: &str, pos: Pos) -> Option<String> {
+        if self.sections.iter().any(|x| x == section) {
+            return Some(section.to_string());
+        }
+        let hint = hint(section, self.sections.iter().map(String::as_str));
+        self.problem(
+            pos,
+            msg!(FORM_OPTIONS_FROM_NO_SECTION, section = section, hint = hint),
+        );
+        None
+    }
+
+    /// `accept`: the file types a file field takes.
+    fn file_types(&mut self, items: &[Yaml]) -> Vec<FileType> {
+        let mut accept = Vec::new();
+        for item in items {
+            let found = match &item.value {
+                Value::Str(s) => FILE_TYPES.iter().find(|(n, _)| n == s),
+                _ => None,
+            };
+            if let Some(&(_, t)) = found {
+                accept.push(t);
+                continue;
+            }
+            let names: Vec<&str> = FILE_TYPES.iter().map(|(n, _)| *n).collect();
+            let written = self.source.raw_text(item).unwrap_or_default().to_string();
+            let hint = hint_among(&written, &names, msg!(LABEL_TYPES));
+            self.problem(
+                item.pos,
+                msg!(FORM_UNKNOWN_FILE_TYPE, kind = &written, hint = hint),
+            );
+        }
+        accept
+    }
+
+    /// `options`: the choices written out, each a `value` and a `label`.
+    fn choices(&mut self, items: &[Yaml]) -> Vec<Choice> {
+        let mut list = Vec::new();
+        for item in items {
+            let what = msg!(FORM_WHAT_OPTION);
+            let Some(e) = self.map(item, &what, &["value", "label"]) else {
+                continue;
+            };
+            let value = self.text(e, "value", &what, true, item.pos);
+            let label = self.text(e, "label", &what, true, item.pos);
+            if let (Some((value, _)), Some((label, _))) = (value, label) {
+                list.push(Choice { value, label });
+            }
+        }
+        list
+    }
+
+    /// Checks that a field's keys fit its type: choices need options,
+    /// file fields need `accept`, file keys only on file fields, and
+    /// options either written out or taken from a section.
+    fn field_consistency(
+        &mut self,
+        y: &Yaml,
+        entries: &Entries,
+        kind: Option<FieldKind>,
+        keys: &FieldKeys,
+    ) {
         let choice = matches!(kind, Some(FieldKind::Select | FieldKind::Multiselect));
-        if choice && options.is_none() && from.is_none() {
+        if choice && keys.options.is_none() && keys.from.is_none() {
             let written = KINDS
                 .iter()
                 .find(|(_, k)| Some(*k) == kind)
@@ -510,7 +556,7 @@ impl Checker<'_> {
             self.problem(y.pos, msg!(FORM_CHOICE_NEEDS_OPTIONS, kind = written));
         }
         let is_file = kind == Some(FieldKind::File);
-        if is_file && accept.is_empty() {
+        if is_file && keys.accept.is_empty() {
             self.problem(y.pos, msg!(FORM_FILE_NEEDS_ACCEPT));
         }
         let file_keys = ["accept", "max_size_mb", "multiple"];
@@ -520,24 +566,25 @@ impl Checker<'_> {
         {
             self.problem(k.pos, msg!(FORM_ONLY_FOR_FILE, key = &k.name));
         }
-        if options.is_some() && from.is_some() {
+        if keys.options.is_some() && keys.from.is_some() {
             self.problem(y.pos, msg!(FORM_OPTIONS_AND_FROM));
         }
-        let field = FieldDef {
-            name: name?.0,
-            label: label?.0,
-            kind: kind?,
-            required,
-            help,
-            options: options.unwrap_or_default(),
-            max_length,
-            autocomplete,
-            accept,
-            max_size_mb,
-            multiple,
-        };
-        Some((field, from))
     }
+}
+
+/// A field's optional keys, as read by [`Checker::field_keys`].
+#[derive(Default)]
+struct FieldKeys {
+    required: bool,
+    max_length: Option<usize>,
+    help: Option<String>,
+    autocomplete: Option<String>,
+    options: Option<Vec<Choice>>,
+    /// `options_from`: the section the options come from.
+    from: Option<String>,
+    accept: Vec<FileType>,
+    max_size_mb: Option<u32>,
+    multiple: bool,
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! What a body can change, and so what is rendered again:
 //! - the page itself (its text, headings, table of contents, word count);
 //! - `sitemap.xml`, when the page's last-change date moved;
-//! - the feeds, when the page is in a section with a feed;
+//! - the feeds, when the page is in a section with a feed or names a
+//!   term of a taxonomy whose terms have feeds;
 //! - the files of a form the page holds.
 //!
 //! Lists, references, navigation and taxonomy pages show front matter
@@ -108,6 +109,10 @@ impl Prepared {
                 .sections
                 .get(&new.section)
                 .is_some_and(|s| s.feed);
+            part.feeds |= site
+                .taxonomies
+                .iter()
+                .any(|t| t.feeds && new.meta.terms.contains_key(&t.name));
             let ids_of = |p: &crate::content::SourcePage| -> Vec<String> {
                 p.scan.headings.iter().map(|h| h.id.clone()).collect()
             };

@@ -5,20 +5,10 @@
 //! link): each is a warning at its line, with what to write instead.
 //! Code blocks and code spans are skipped: there such text is an example.
 
-use crate::diagnostic::Pos;
+use crate::diagnostic::{Diagnostic, GroupKind, Pos};
 use crate::messages::{self, Entry, Message};
 use crate::msg;
-
-/// One piece of another generator's syntax found in a body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Leftover {
-    /// Where it starts in the body (line 1 is the body's first line).
-    pub pos: Pos,
-    /// What was found and what to do, for staff.
-    pub message: Message,
-    /// Its kind, by name (`{{< youtube >}}`, `{% link %}`, `{: }`).
-    pub name: String,
-}
+use std::path::Path;
 
 /// The openings looked for, the closing that ends each, and what it is.
 const KINDS: &[(&str, &str, &Entry)] = &[
@@ -28,8 +18,10 @@ const KINDS: &[(&str, &str, &Entry)] = &[
     ("{:", "}", &messages::LEFTOVER_KRAMDOWN),
 ];
 
-/// Finds every leftover in `body`, in order, at most one per line.
-pub fn find(body: &str) -> Vec<Leftover> {
+/// Finds every leftover in `body`, the part of `file` that starts at line
+/// `first_line`, in order: each a warning at its line and column, grouped
+/// by its kind's name (`{{< youtube >}}`, `{% link %}`, `{: }`).
+pub fn find(file: &Path, body: &str, first_line: u32) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     // Most bodies have no `{` at all.
     if !body.contains('{') {
@@ -57,22 +49,29 @@ pub fn find(body: &str) -> Vec<Leftover> {
         if indent >= 4 || line.starts_with('\t') || !line.contains('{') {
             continue;
         }
-        if let Some((column, message, name)) = first_in_line(line) {
-            found.push(Leftover {
-                pos: Pos::new(n as u32 + 1, column),
-                message,
-                name,
-            });
+        for (column, message, name) in in_line(line) {
+            let pos = Pos::new(n as u32 + first_line, column);
+            found.push(
+                Diagnostic::at(file, pos, message)
+                    .warning()
+                    .grouped(GroupKind::Leftover, name),
+            );
         }
     }
     found
 }
 
-/// The first leftover in a line outside code spans: its column, message
-/// and name.
-fn first_in_line(line: &str) -> Option<(u32, Message, String)> {
+/// Every leftover in a line outside code spans, in order: its column,
+/// message and name.
+fn in_line(line: &str) -> Vec<(u32, Message, String)> {
+    let mut found = Vec::new();
     let mut in_code = false;
+    // The byte where the last leftover found ends: what is inside it is its own.
+    let mut after = 0;
     for (i, c) in line.char_indices() {
+        if i < after {
+            continue;
+        }
         if c == '`' {
             in_code = !in_code;
             continue;
@@ -96,10 +95,12 @@ fn first_in_line(line: &str) -> Option<(u32, Message, String)> {
                 .filter(|w| !w.starts_with(close) && *open != "{:")
                 .map_or_else(String::new, |w| format!("{w} "));
             let name = format!("{open} {word}{close}");
-            return Some((column, describe(written, what), name));
+            found.push((column, describe(written, what), name));
+            after = i + written.len();
+            break;
         }
     }
-    None
+    found
 }
 
 fn describe(written: &str, what: &'static Entry) -> Message {
@@ -128,12 +129,30 @@ mod tests {
     use super::*;
     use crate::messages::Lang;
 
+    fn find(body: &str) -> Vec<Diagnostic> {
+        super::find(Path::new("a.md"), body, 1)
+    }
+
+    fn at(found: &[Diagnostic]) -> Vec<(u32, u32)> {
+        found
+            .iter()
+            .filter_map(|d| d.pos.map(|p| (p.line, p.column)))
+            .collect()
+    }
+
+    fn names(found: &[Diagnostic]) -> Vec<&str> {
+        found
+            .iter()
+            .filter_map(|d| d.group.as_ref().map(|g| g.name.as_str()))
+            .collect()
+    }
+
     #[test]
     fn finds_each_kind_at_its_line_and_column() {
         let body = "Testo.\n\n{{< figure src=\"a.png\" >}}\nVedi {% link _posts/x.md %} e {{% nota %}}.\n{: .classe}\n";
         let found = find(body);
-        let at: Vec<(u32, u32)> = found.iter().map(|l| (l.pos.line, l.pos.column)).collect();
-        assert_eq!(at, [(3, 1), (4, 6), (5, 1)]);
+        assert_eq!(at(&found), [(3, 1), (4, 6), (4, 31), (5, 1)]);
+        assert!(found.iter().all(|d| !d.is_error()));
         let en = |i: usize| found[i].message.render(Lang::En);
         assert_eq!(
             en(0),
@@ -143,25 +162,43 @@ mod tests {
             en(1),
             "a Jekyll (Liquid) tag from another generator, `{% link _posts/x.md %}`: write the link in Markdown to the page's file: [text](@/section/page.md)"
         );
-        assert!(en(2).starts_with("a kramdown attribute list"));
+        assert!(en(2).starts_with("a Hugo shortcode"));
+        assert!(en(3).starts_with("a kramdown attribute list"));
         assert_eq!(
             found[1].message.render(Lang::It),
             "un tag Jekyll (Liquid) di un altro generatore, «{% link _posts/x.md %}»: scrivi il collegamento in Markdown verso il file della pagina: [testo](@/sezione/pagina.md)"
         );
-        assert!(found[2]
+        assert!(found[3]
             .message
             .render(Lang::It)
             .ends_with("toglilo, oppure dai un id a un titolo scrivendo {#id}"));
-        let names: Vec<&str> = found.iter().map(|l| l.name.as_str()).collect();
-        assert_eq!(names, ["{{< figure >}}", "{% link %}", "{: }"]);
+        assert_eq!(
+            names(&found),
+            ["{{< figure >}}", "{% link %}", "{{% nota %}}", "{: }"]
+        );
+        // Lines count from where the body starts in the file.
+        let shifted = super::find(Path::new("a.md"), body, 5);
+        assert_eq!(at(&shifted)[0], (7, 1));
+    }
+
+    #[test]
+    fn every_leftover_of_a_line_is_found() {
+        let body =
+            "Vedi {{< figure src=\"a.png\" >}} e {% link _posts/x.md %}, `{% no %}` {: .c}\n";
+        let found = find(body);
+        assert_eq!(at(&found), [(1, 6), (1, 35), (1, 70)]);
+        assert_eq!(names(&found), ["{{< figure >}}", "{% link %}", "{: }"]);
+        // What is inside a leftover is not a second one.
+        let found = find("{{% nota {% x %} %}}\n");
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]
     fn code_and_ordinary_braces_are_not_leftovers() {
         let body = "```\n{{< figure >}}\n```\n\n    {% raw %}\n\nUsa `{{< ref >}}` così.\n\nUn insieme {a, b} e {x: 1}.\n~~~~\n{% x %}\n~~~\n{% y %}\n~~~~\n";
-        assert_eq!(find(body), []);
-        assert_eq!(find("Nessuna graffa."), []);
+        assert!(find(body).is_empty());
+        assert!(find("Nessuna graffa.").is_empty());
         // An opening without its closing is just text.
-        assert_eq!(find("{{< non chiuso\n"), []);
+        assert!(find("{{< non chiuso\n").is_empty());
     }
 }

@@ -403,6 +403,66 @@ catalogue! {
         it: "il testo non è in UTF-8: salvalo come UTF-8",
         en: "the text is not UTF-8: save it as UTF-8",
     }
+    YAML_UNCLOSED_BRACKET {
+        it: "una parentesi «{open}» è aperta e mai chiusa: chiudila con «{close}» (o metti il valore tra virgolette)",
+        en: "a `{open}` is opened and never closed: close it with `{close}` (or put the value in quotes)",
+    }
+    YAML_UNCLOSED_QUOTE {
+        it: "una virgoletta è aperta e mai chiusa: chiudila alla fine del valore",
+        en: "a quote is opened and never closed: close it at the end of the value",
+    }
+    YAML_MISMATCHED_BRACKET {
+        it: "parentesi che non si corrispondono: ogni «[» si chiude con «]» e ogni «{{» con «}}»",
+        en: "brackets that do not match: each `[` closes with `]` and each `{{` with `}}`",
+    }
+    YAML_UNEXPECTED_CHARACTER {
+        it: "il carattere «{character}» non può stare qui: metti il valore tra virgolette",
+        en: "the character `{character}` cannot be here: put the value in quotes",
+    }
+    YAML_TAB {
+        it: "c'è un carattere di tabulazione: nel front matter i rientri si fanno con gli spazi",
+        en: "there is a tab character: front matter is indented with spaces",
+    }
+    YAML_COLON_IN_VALUE {
+        it: "un valore contiene «: » (due punti e spazio), oppure il rientro è sbagliato: metti il valore tra virgolette o allinea il campo a quelli sopra",
+        en: "a value contains `: ` (a colon and a space), or the indentation is wrong: put the value in quotes or align the field with those above",
+    }
+    YAML_EXPECTED_FIELD {
+        it: "qui ci si aspetta un campo («nome: valore») allineato a quelli sopra: controlla il rientro",
+        en: "a field (`name: value`) aligned with those above is expected here: check the indentation",
+    }
+    YAML_EXPECTED_COMMA {
+        it: "in un elenco tra parentesi gli elementi si separano con virgole; se un elemento contiene una virgola o una parentesi, mettilo tra virgolette",
+        en: "items in a list in brackets are separated by commas; an item holding a comma or a bracket goes in quotes",
+    }
+    YAML_EXPECTED_DASH {
+        it: "in un elenco ogni riga comincia con «- » allo stesso rientro: controlla questa riga",
+        en: "each line of a list starts with `- ` at the same indentation: check this line",
+    }
+    YAML_BAD_INDENTATION {
+        it: "rientro sbagliato: allinea la riga ai campi dello stesso livello",
+        en: "wrong indentation: align the line with the fields of the same level",
+    }
+    YAML_MISSING_COLON {
+        it: "manca «:» dopo il nome del campo (si scrive «nome: valore»)",
+        en: "a `:` is missing after the field's name (write `name: value`)",
+    }
+    YAML_BAD_ESCAPE {
+        it: "tra virgolette doppie una «\\» deve iniziare una sequenza valida: usa le virgolette semplici (') o raddoppia la «\\»",
+        en: "inside double quotes a `\\` must start a valid escape: use single quotes (') or double the `\\`",
+    }
+    YAML_AFTER_QUOTE {
+        it: "c'è del testo dopo la virgoletta di chiusura: metti tra virgolette tutto il valore",
+        en: "there is text after the closing quote: put the whole value in quotes",
+    }
+    YAML_DASH_HERE {
+        it: "un elemento d'elenco («- ») non può stare qui: controlla il rientro",
+        en: "a list item (`- `) cannot be here: check the indentation",
+    }
+    YAML_SYNTAX {
+        it: "errore di sintassi: controlla rientri, «:», virgolette e parentesi in questa riga e in quella sopra",
+        en: "syntax error: check indentation, `:`, quotes and brackets on this line and the one above",
+    }
     // ---- Front matter (front_matter.rs, toml_front_matter.rs) ----
     FRONT_MATTER_NOT_CLOSED {
         it: "il front matter non è mai chiuso: aggiungi una riga «{fence}» dopo l'ultimo campo",
@@ -791,6 +851,10 @@ catalogue! {
     OWNER_FILE { it: "il file {file}", en: "the file {file}" }
     OWNER_FORM_FILE { it: "un file del modulo in {file}", en: "a file of the form in {file}" }
     OWNER_FEED { it: "il feed della sezione «{section}»", en: "the feed of section `{section}`" }
+    OWNER_TERM_FEED {
+        it: "il feed della voce «{term}» della tassonomia «{taxonomy}»",
+        en: "the feed of term `{term}` of taxonomy `{taxonomy}`",
+    }
     OWNER_STATIC_FILE { it: "il file statico {file}", en: "the static file {file}" }
     OWNER_FINGERPRINTED {
         it: "la copia con impronta del file statico {file}",
@@ -1085,6 +1149,10 @@ catalogue! {
         en: "get_page needs path=\"section/page.md\"",
     }
     GET_PAGE_NO_PAGE { it: "get_page: non esiste la pagina «{path}»", en: "get_page: no page `{path}`" }
+    FUNCTION_VALUE_FAILED {
+        it: "{function}: i dati non si possono preparare per il modello: {detail}",
+        en: "{function}: its data cannot be made into template values: {detail}",
+    }
     GET_SECTION_NEEDS_KEY { it: "get_section vuole key=\"sezione\"", en: "get_section needs key=\"section\"" }
     GET_SECTION_NO_SECTION {
         it: "get_section: non esiste la sezione «{key}»",

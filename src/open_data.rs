@@ -260,7 +260,7 @@ impl Dataset {
     }
 
     /// The JSON file: an array of objects with the CSV's columns, typed.
-    pub fn json(&self) -> Vec<u8> {
+    pub fn json(&self) -> Result<Vec<u8>, String> {
         let rows: Vec<Json> = self
             .rows
             .iter()
@@ -274,16 +274,16 @@ impl Dataset {
                 Json::Object(record)
             })
             .collect();
-        let mut text = serde_json::to_vec_pretty(&rows).unwrap_or_default();
+        let mut text = serde_json::to_vec_pretty(&rows).map_err(|e| e.to_string())?;
         text.push(b'\n');
-        text
+        Ok(text)
     }
 }
 
 /// The DCAT-AP_IT catalogue of `datasets` (JSON-LD), as the national
 /// portal (dati.gov.it) harvests it: publisher and rights holder are the
 /// body in `config.extra.ente`, every distribution under CC BY 4.0.
-pub fn catalogue(site: &Site, datasets: &[Dataset]) -> Vec<u8> {
+pub fn catalogue(site: &Site, datasets: &[Dataset]) -> Result<Vec<u8>, String> {
     let cfg = &site.config;
     let text = |key: &str| match &cfg.extra {
         FieldValue::Map(m) => m.get(key).and_then(FieldValue::as_text),
@@ -358,9 +358,9 @@ pub fn catalogue(site: &Site, datasets: &[Dataset]) -> Vec<u8> {
         "foaf:homepage": { "@id": cfg.base_url },
         "dcat:dataset": items,
     });
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let mut out = serde_json::to_vec_pretty(&doc).map_err(|e| e.to_string())?;
     out.push(b'\n');
-    out
+    Ok(out)
 }
 
 /// Checks the `open_data:` settings of `site.yaml`: `code` and
@@ -412,9 +412,9 @@ pub fn files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     for d in &sets {
         out.push((format!("{DIR}/{}.csv", d.key), d.csv()?));
-        out.push((format!("{DIR}/{}.json", d.key), d.json()));
+        out.push((format!("{DIR}/{}.json", d.key), d.json()?));
     }
-    out.push((format!("{DIR}/catalogo.jsonld"), catalogue(site, &sets)));
+    out.push((format!("{DIR}/catalogo.jsonld"), catalogue(site, &sets)?));
     Ok(out)
 }
 
@@ -495,7 +495,7 @@ mod tests {
             csv,
             "codice,titolo,importo\nA1,\"Sì, \"\"virgolette\"\" e virgole\",197769.0\n"
         );
-        let json: Json = serde_json::from_slice(&d.json()).unwrap();
+        let json: Json = serde_json::from_slice(&d.json().unwrap()).unwrap();
         assert_eq!(json[0]["importo"], json!(197769.0));
         assert_eq!(json[0]["codice"], json!("A1"));
     }

@@ -1,11 +1,13 @@
 //! Every file the build writes, and who writes it: pages, the files of
 //! page bundles, the not-found page, the sitemap, `robots.txt`, form
-//! files, static files and alias redirects. Two writers of one path would leave whichever wrote last,
+//! files, feeds (of sections and of taxonomy terms), static files and
+//! alias redirects. Two writers of one path would leave whichever wrote last,
 //! silently; here each clash is an error at the line that causes it (an
 //! alias's line, a static file), naming what it would replace.
 
 use crate::content::Resource;
 use crate::diagnostic::Diagnostic;
+use crate::feed::FeedSource;
 use crate::forms::CompiledForm;
 use crate::messages::{self, Entry, Message};
 use crate::msg;
@@ -97,8 +99,17 @@ pub fn check(
     for (path, what) in GENERATED {
         owners.insert((*path).to_string(), Message::new(what));
     }
-    for feed in crate::feed::feeds(site) {
-        owners.insert(feed.output, msg!(OWNER_FEED, section = &feed.section));
+    for feed in crate::feed::feeds(site)
+        .into_iter()
+        .chain(crate::feed::term_feeds(site))
+    {
+        let what = match &feed.source {
+            FeedSource::Section(section) => msg!(OWNER_FEED, section = section),
+            FeedSource::Term { taxonomy, slug } => {
+                msg!(OWNER_TERM_FEED, term = slug, taxonomy = taxonomy)
+            }
+        };
+        owners.insert(feed.output, what);
     }
     let datasets = crate::open_data::datasets(site);
     if !datasets.is_empty() {

@@ -2,8 +2,8 @@
 //! own `templates/`), one context per page, pages rendered in parallel.
 
 use crate::context::{
-    AliasContext, Context, ListItem, NotFoundPage, PageContext, RobotsContext, SectionItem, Shared,
-    SitemapContext, SitemapEntry, TaxonomyContext,
+    AliasContext, CallItem, Context, ListItem, NotFoundPage, PageContext, RobotsContext,
+    SectionItem, Shared, SitemapContext, SitemapEntry, TaxonomyContext,
 };
 use crate::date::Date;
 use crate::diagnostic::{hint, line_col, shown_path, Diagnostic, GroupKind, Pos};
@@ -339,7 +339,7 @@ impl Templates {
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         self.register_lookups(site);
-        self.register_forms(site, forms);
+        self.register_forms(site, forms, today);
         self.register_open_data(site);
         self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
@@ -378,7 +378,7 @@ impl Templates {
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         self.register_lookups(site);
-        self.register_forms(site, forms);
+        self.register_forms(site, forms, today);
         self.register_open_data(site);
         self.register_assets(site.config.base_path(), assets);
         let shared = Shared::new(site, today);
@@ -390,7 +390,6 @@ impl Templates {
         let forms = forms.iter().filter(|f| part.pages.contains(&f.page));
         let feeds = shared
             .feeds()
-            .iter()
             .filter(|_| part.feeds)
             .map(|feed| self.feed(site, &shared, feed));
         let files = forms
@@ -469,7 +468,6 @@ impl Templates {
         });
         let feeds = shared
             .feeds()
-            .iter()
             .map(move |feed| self.feed(site, shared, feed));
         aliases.chain(feeds).chain([
             self.sitemap(site, shared),
@@ -556,17 +554,24 @@ impl Templates {
     /// `open_data()`: the datasets of `/dati/` (see [`crate::open_data`]),
     /// for the page that lists them.
     fn register_open_data(&mut self, site: &Site) {
-        let datasets = tera::to_value(crate::open_data::datasets(site)).unwrap_or_default();
+        let datasets = tera::to_value(crate::open_data::datasets(site)).map_err(|e| e.to_string());
         self.tera
             .register_function("open_data", move |_: &HashMap<String, Json>| {
-                Ok(datasets.clone())
+                datasets.clone().map_err(|detail| {
+                    tera_error(&msg!(
+                        FUNCTION_VALUE_FAILED,
+                        function = "open_data",
+                        detail = detail
+                    ))
+                })
             });
     }
 
     /// `form(id="…")`: the form's HTML, from the same code the forms
     /// service uses to show it again with errors.
-    fn register_forms(&mut self, site: &Site, forms: &[CompiledForm]) {
-        self.register_calls(site, forms);
+    fn register_forms(&mut self, site: &Site, forms: &[CompiledForm], today: Date) {
+        let now = moment_of(today);
+        self.register_calls(site, forms, now);
         let forms: Arc<HashMap<String, CompiledForm>> = Arc::new(
             forms
                 .iter()
@@ -582,7 +587,6 @@ impl Templates {
                 let f = forms
                     .get(id)
                     .ok_or_else(|| tera_error(&msg!(FORM_FUNCTION_NO_FORM, id = id)))?;
-                let now = jiff::Timestamp::now();
                 let Some(call) = &f.definition.call else {
                     return Ok(Json::String(crate::form::html::form(
                         &f.definition,
@@ -611,9 +615,8 @@ impl Templates {
     /// first; each with its page's `title` and `url`, `state` (`aperto`,
     /// `non-aperto`, `chiuso`) and `status` (the Italian sentence), as of
     /// the build.
-    fn register_calls(&mut self, site: &Site, forms: &[CompiledForm]) {
+    fn register_calls(&mut self, site: &Site, forms: &[CompiledForm], now: jiff::Timestamp) {
         use crate::form::call::Status;
-        let now = jiff::Timestamp::now();
         let mut calls: Vec<_> = forms
             .iter()
             .filter_map(|f| Some((f, f.definition.call.as_ref()?)))
@@ -631,26 +634,28 @@ impl Templates {
                 f.definition.title.clone(),
             )
         });
-        let list: Vec<Json> = calls
+        let list: Vec<CallItem> = calls
             .iter()
             .map(|(f, c)| {
-                let page = &site.pages[f.page];
                 let state = match c.status(now) {
                     Status::Open => "aperto",
                     Status::NotYetOpen => "non-aperto",
                     Status::Closed => "chiuso",
                 };
-                serde_json::json!({
-                    "title": page.src.meta.title,
-                    "url": page.url,
-                    "state": state,
-                    "status": c.status_text(now),
-                })
+                CallItem::new(site, f.page, state, c.status_text(now))
             })
             .collect();
-        let list = Json::Array(list);
+        let list = tera::to_value(list).map_err(|e| e.to_string());
         self.tera
-            .register_function("calls", move |_: &HashMap<String, Json>| Ok(list.clone()));
+            .register_function("calls", move |_: &HashMap<String, Json>| {
+                list.clone().map_err(|detail| {
+                    tera_error(&msg!(
+                        FUNCTION_VALUE_FAILED,
+                        function = "calls",
+                        detail = detail
+                    ))
+                })
+            });
     }
 
     /// What the forms service needs beside the form's page: the compiled
@@ -774,6 +779,18 @@ impl Templates {
                 tera::to_value(section).map_err(tera::Error::json)
             });
     }
+}
+
+/// The moment calls are shown as of: now when the build is for today
+/// (every real build), else the start of the build's day in Europe/Rome,
+/// so that a build on a fixed day (tests, golden copies) gives the same
+/// bytes whenever it runs.
+fn moment_of(today: Date) -> jiff::Timestamp {
+    use crate::form::call::{parse_moment, End};
+    if today.day() == Date::today() {
+        return jiff::Timestamp::now();
+    }
+    parse_moment(&today.day().to_string(), End::Start).unwrap_or_else(jiff::Timestamp::now)
 }
 
 /// The name of the template for alias redirect pages.

@@ -119,20 +119,23 @@ pub fn compile(
             let fields = fields.as_ref()?;
             let mut schema = Schema::default();
             for (field_name, spec) in fields {
-                match compile_field(spec, sections) {
-                    Ok(field) => {
-                        schema.fields.insert(field_name.clone(), field);
-                    }
-                    Err((pos, msg)) => diags.push(Diagnostic::at(
+                let problem = |pos: Pos, problem: Message| {
+                    Diagnostic::at(
                         file,
                         pos,
                         msg!(
                             SCHEMA_FIELD_PROBLEM,
                             field = field_name,
                             section = name,
-                            problem = msg
+                            problem = problem
                         ),
-                    )),
+                    )
+                };
+                match compile_field(spec, sections, &problem) {
+                    Ok(field) => {
+                        schema.fields.insert(field_name.clone(), field);
+                    }
+                    Err(d) => diags.push(d),
                 }
             }
             Some(schema)
@@ -146,29 +149,30 @@ pub fn compile(
     (out, diags)
 }
 
-fn compile_field(spec: &FieldSpec, sections: &[String]) -> Result<Field, (Pos, Message)> {
+/// How a problem of a field's declaration becomes a diagnostic: at a
+/// position in `site.yaml`, naming the field and its section.
+type Problem<'a> = dyn Fn(Pos, Message) -> Diagnostic + 'a;
+
+fn compile_field(
+    spec: &FieldSpec,
+    sections: &[String],
+    problem: &Problem<'_>,
+) -> Result<Field, Diagnostic> {
     let ty_pos = crate::config::pos(&spec.ty.referenced);
     let ty = match spec.ty.value.as_str() {
         "list" => {
             let of = spec
                 .of
                 .as_ref()
-                .ok_or((ty_pos, msg!(SCHEMA_LIST_NEEDS_OF)))?;
+                .ok_or_else(|| problem(ty_pos, msg!(SCHEMA_LIST_NEEDS_OF)))?;
+            let of_pos = crate::config::pos(&of.referenced);
             if of.value == "list" {
-                return Err((
-                    crate::config::pos(&of.referenced),
-                    msg!(SCHEMA_LIST_OF_LISTS),
-                ));
+                return Err(problem(of_pos, msg!(SCHEMA_LIST_OF_LISTS)));
             }
-            let item = scalar_type(
-                &of.value,
-                crate::config::pos(&of.referenced),
-                spec,
-                sections,
-            )?;
+            let item = scalar_type(&of.value, of_pos, spec, sections, problem)?;
             FieldType::List(Box::new(item))
         }
-        other => scalar_type(other, ty_pos, spec, sections)?,
+        other => scalar_type(other, ty_pos, spec, sections, problem)?,
     };
     Ok(Field {
         ty,
@@ -182,7 +186,8 @@ fn scalar_type(
     pos: Pos,
     spec: &FieldSpec,
     sections: &[String],
-) -> Result<FieldType, (Pos, Message)> {
+    problem: &Problem<'_>,
+) -> Result<FieldType, Diagnostic> {
     Ok(match name {
         "string" => FieldType::String,
         "text" => FieldType::Text,
@@ -199,10 +204,10 @@ fn scalar_type(
             let section = spec
                 .section
                 .as_ref()
-                .ok_or((pos, msg!(SCHEMA_REFERENCE_NEEDS_SECTION)))?;
+                .ok_or_else(|| problem(pos, msg!(SCHEMA_REFERENCE_NEEDS_SECTION)))?;
             if !sections.iter().any(|s| s == &section.value) {
                 let hint = hint(&section.value, sections.iter().map(String::as_str));
-                return Err((
+                return Err(problem(
                     crate::config::pos(&section.referenced),
                     msg!(NO_SUCH_SECTION, section = &section.value, hint = hint),
                 ));
@@ -213,7 +218,10 @@ fn scalar_type(
         }
         other => {
             let hint = hint_among(other, TYPE_NAMES, msg!(LABEL_TYPES));
-            return Err((pos, msg!(SCHEMA_UNKNOWN_TYPE, ty = other, hint = hint)));
+            return Err(problem(
+                pos,
+                msg!(SCHEMA_UNKNOWN_TYPE, ty = other, hint = hint),
+            ));
         }
     })
 }

@@ -39,21 +39,13 @@ pub struct Shown {
 
 impl Shown {
     fn new(root: &Path, d: &Diagnostic) -> Self {
-        let file = d.file.to_string_lossy().replace('\\', "/");
-        let (place, line) = match d.pos {
-            Some(p) => (
-                format!("{file}:{}:{}", p.line, p.column),
-                std::fs::read_to_string(root.join(&d.file))
-                    .ok()
-                    .and_then(|text| {
-                        let n = usize::try_from(p.line).ok()?.checked_sub(1)?;
-                        text.lines().nth(n).map(str::to_string)
-                    }),
-            ),
-            None => (file, None),
-        };
+        let line = d.pos.and_then(|p| {
+            let text = std::fs::read_to_string(root.join(&d.file)).ok()?;
+            let n = usize::try_from(p.line).ok()?.checked_sub(1)?;
+            text.lines().nth(n).map(str::to_string)
+        });
         Shown {
-            place,
+            place: d.place(),
             message: d.message.to_string(),
             line,
         }

@@ -7,6 +7,7 @@ use crate::diagnostic::{hint, hint_as, Diagnostic, Pos};
 use crate::messages::Message;
 use crate::msg;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 
 /// Index of a page in [`Site::pages`].
 pub type PageId = usize;
@@ -280,6 +281,8 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
     let mut aliases: Vec<Alias> = Vec::new();
     // Output path → index in `aliases`, to find two pages claiming one.
     let mut claimed: HashMap<String, usize> = HashMap::new();
+    // Output path → the other pages that claim it, after the first.
+    let mut rivals: HashMap<String, Vec<(&Path, Pos, &str)>> = HashMap::new();
     for page in pages {
         for alias in &page.src.meta.aliases {
             let Some(out) = alias_output(&alias.value) else {
@@ -291,34 +294,17 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
                 continue;
             };
             if let Some(&first) = claimed.get(&out) {
-                let other: &Alias = &aliases[first];
-                if other.file == page.src.file {
+                let later = rivals.entry(out).or_default();
+                let here = page.src.file.as_path();
+                if aliases[first].file == here || later.iter().any(|r| r.0 == here) {
                     diags.push(Diagnostic::at(
                         &page.src.file,
                         alias.pos,
                         msg!(ALIAS_TWICE, alias = &alias.value),
                     ));
-                    continue;
+                } else {
+                    later.push((here, alias.pos, &alias.value));
                 }
-                // Either page may be the one to change: say it in both.
-                diags.push(Diagnostic::at(
-                    &page.src.file,
-                    alias.pos,
-                    msg!(
-                        ALIAS_CLAIMED,
-                        alias = &alias.value,
-                        other = other.file.display().to_string()
-                    ),
-                ));
-                diags.push(Diagnostic::at(
-                    &other.file,
-                    other.pos,
-                    msg!(
-                        ALIAS_CLAIMED,
-                        alias = &other.written,
-                        other = page.src.file.display().to_string()
-                    ),
-                ));
                 continue;
             }
             claimed.insert(out.clone(), aliases.len());
@@ -329,6 +315,29 @@ fn addresses(pages: &[Page], diags: &mut Vec<Diagnostic>) -> Vec<Alias> {
                 pos: alias.pos,
                 written: alias.value.clone(),
             });
+        }
+    }
+    for (out, later) in &rivals {
+        let Some(first) = claimed.get(out).map(|&i| &aliases[i]) else {
+            continue;
+        };
+        let claimants: Vec<(&Path, Pos, &str)> =
+            std::iter::once((first.file.as_path(), first.pos, first.written.as_str()))
+                .chain(later.iter().copied())
+                .collect();
+        // Any of the pages may be the one to change: say it in each, once,
+        // naming all the others.
+        for &(file, pos, written) in &claimants {
+            let others: Vec<String> = claimants
+                .iter()
+                .filter(|c| c.0 != file)
+                .map(|c| c.0.display().to_string())
+                .collect();
+            diags.push(Diagnostic::at(
+                file,
+                pos,
+                msg!(ALIAS_CLAIMED, alias = written, other = others.join(", ")),
+            ));
         }
     }
     aliases.sort();

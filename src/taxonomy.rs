@@ -24,6 +24,10 @@ pub struct Taxonomy {
     pub url: String,
     /// Its terms, in slug order.
     pub terms: Vec<Term>,
+    /// Whether each term has an Atom feed (`/argomenti/lavoro/atom.xml`):
+    /// when a page naming one of its terms is in a section with
+    /// `feed: true`.
+    pub feeds: bool,
 }
 
 /// One term and the pages that name it.
@@ -155,6 +159,12 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
             }
         }
         let url = format!("{base}{tax_slug}/");
+        let feeds = terms.values().flat_map(|(_, _, ids)| ids).any(|&i| {
+            config
+                .sections
+                .get(&pages[i].src.section)
+                .is_some_and(|s| s.feed)
+        });
         let terms = terms
             .into_iter()
             .map(|(slug, (name, _, mut ids))| {
@@ -179,6 +189,7 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
             title: decl.title.clone().unwrap_or_else(|| name.clone()),
             url,
             terms,
+            feeds,
         });
     }
     (out, diags)

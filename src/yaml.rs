@@ -127,9 +127,9 @@ pub fn parse(source: &Source<'_>, what: Message) -> Result<Yaml, Diagnostic> {
 
 /// A YAML error in our words: serde-saphyr's own text speaks to
 /// programmers (`set DuplicateKeyPolicy in Options`, `budget breached:
-/// Nodes { nodes: 250001 }`). Syntax errors from the parser itself are
-/// plain enough and kept (in English), without their position (reported
-/// separately).
+/// Nodes { nodes: 250001 }`), and the parser's syntax errors are in English
+/// (`unclosed bracket '['`): each is said in the catalogue's words, without
+/// its position (reported separately).
 pub(crate) fn staff_message(err: &serde_saphyr::Error) -> Message {
     use serde_saphyr::budget::BudgetBreach;
     use serde_saphyr::Error as E;
@@ -171,7 +171,53 @@ pub(crate) fn staff_message(err: &serde_saphyr::Error) -> Message {
             msg!(YAML_MERGE_KEYS)
         }
         E::InvalidUtf8Input => msg!(YAML_NOT_UTF8),
-        other => msg!(VERBATIM, text = bare_message(&other.to_string())),
+        other => syntax_message(&bare_message(&other.to_string())),
+    }
+}
+
+/// A syntax error of the YAML parser (its English text, `detail`) in our
+/// words; one we do not know becomes a generic message, never the
+/// parser's own text.
+fn syntax_message(detail: &str) -> Message {
+    let has = |s: &str| detail.contains(s);
+    if let Some(rest) = detail.strip_prefix("unclosed bracket '") {
+        let (open, close) = if rest.starts_with('{') {
+            ("{", "}")
+        } else {
+            ("[", "]")
+        };
+        msg!(YAML_UNCLOSED_BRACKET, open = open, close = close)
+    } else if has("unclosed quote") {
+        msg!(YAML_UNCLOSED_QUOTE)
+    } else if has("mismatched bracket") || has("misplaced bracket") {
+        msg!(YAML_MISMATCHED_BRACKET)
+    } else if let Some(rest) = detail.strip_prefix("unexpected character: `") {
+        let character = rest.strip_suffix('\'').unwrap_or(rest);
+        msg!(YAML_UNEXPECTED_CHARACTER, character = character)
+    } else if has("tab") {
+        msg!(YAML_TAB)
+    } else if has("mapping values are not allowed") {
+        msg!(YAML_COLON_IN_VALUE)
+    } else if has("block mapping, did not find expected key") {
+        msg!(YAML_EXPECTED_FIELD)
+    } else if has("expected ',' or") {
+        msg!(YAML_EXPECTED_COMMA)
+    } else if has("did not find expected '-' indicator") {
+        msg!(YAML_EXPECTED_DASH)
+    } else if has("indentation") || has("wrongly indented") {
+        msg!(YAML_BAD_INDENTATION)
+    } else if has("simple key") {
+        msg!(YAML_MISSING_COLON)
+    } else if has("escape") || has("hexadecimal") || has("surrogate") {
+        msg!(YAML_BAD_ESCAPE)
+    } else if has("trailing content after") {
+        msg!(YAML_AFTER_QUOTE)
+    } else if has("block sequence entries are not allowed") || has("is only valid inside a block") {
+        msg!(YAML_DASH_HERE)
+    } else if has("EOF") || has("eof") {
+        msg!(YAML_EOF)
+    } else {
+        msg!(YAML_SYNTAX)
     }
 }
 
@@ -389,12 +435,100 @@ mod tests {
         assert!(e.pos.is_some_and(|p| p.line >= 2), "{e}");
     }
 
+    /// The Italian text of the error `text` gives, with its position.
+    fn italian(text: &str) -> String {
+        parse_text(text)
+            .unwrap_err()
+            .render(crate::messages::Lang::It)
+    }
+
     #[test]
-    fn syntax_errors_carry_position_and_bare_message() {
+    fn syntax_errors_carry_position_and_our_words() {
         let e = parse_text("title: [unclosed\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "a.md:2:8: error: not valid YAML: unclosed bracket '['"
+            "a.md:2:8: error: not valid YAML: a `[` is opened and never closed: close it with `]` (or put the value in quotes)"
         );
+    }
+
+    #[test]
+    fn an_unknown_syntax_error_is_generic_and_shows_no_parser_text() {
+        let it = syntax_message("while scanning something new, found a thing")
+            .render(crate::messages::Lang::It);
+        assert!(it.starts_with("errore di sintassi: "), "{it}");
+        assert!(!it.contains("scanning"), "{it}");
+    }
+
+    #[test]
+    fn common_syntax_errors_are_in_italian_at_their_line() {
+        let cases = [
+            (
+                "title: A\ntags: [uno, due\n",
+                "a.md:3:7: errore: YAML non valido: una parentesi «[» è aperta e mai chiusa: chiudila con «]» (o metti il valore tra virgolette)",
+            ),
+            (
+                "title: A\nextra: {istat: 1\n",
+                "a.md:3:8: errore: YAML non valido: una parentesi «{» è aperta e mai chiusa: chiudila con «}» (o metti il valore tra virgolette)",
+            ),
+            (
+                "title: \"Barga\ndate: 2020-01-01\n",
+                "a.md:2:8: errore: YAML non valido: una virgoletta è aperta e mai chiusa: chiudila alla fine del valore",
+            ),
+            (
+                "title: A\n@autore: B\n",
+                "a.md:3:1: errore: YAML non valido: il carattere «@» non può stare qui: metti il valore tra virgolette",
+            ),
+            (
+                "title: A\nextra:\n\tistat: 1\n",
+                "a.md:4:2: errore: YAML non valido: c'è un carattere di tabulazione: nel front matter i rientri si fanno con gli spazi",
+            ),
+            (
+                "title: Barga: il comune\n",
+                "a.md:2:13: errore: YAML non valido: un valore contiene «: » (due punti e spazio), oppure il rientro è sbagliato: metti il valore tra virgolette o allinea il campo a quelli sopra",
+            ),
+            (
+                "title: A\n  date: 2020-01-01\n",
+                "a.md:3:7: errore: YAML non valido: un valore contiene «: » (due punti e spazio), oppure il rientro è sbagliato: metti il valore tra virgolette o allinea il campo a quelli sopra",
+            ),
+            (
+                "tags: [a, b] c\n",
+                "a.md:2:14: errore: YAML non valido: qui ci si aspetta un campo («nome: valore») allineato a quelli sopra: controlla il rientro",
+            ),
+            (
+                "title: A\nextra:\n  - uno\n  due: 2\n",
+                "a.md:5:3: errore: YAML non valido: in un elenco ogni riga comincia con «- » allo stesso rientro: controlla questa riga",
+            ),
+            (
+                "title: \"a\\qb\"\n",
+                "a.md:2:8: errore: YAML non valido: tra virgolette doppie una «\\» deve iniziare una sequenza valida: usa le virgolette semplici (') o raddoppia la «\\»",
+            ),
+            (
+                "title: \"Barga\" Comune\n",
+                "a.md:2:16: errore: YAML non valido: c'è del testo dopo la virgoletta di chiusura: metti tra virgolette tutto il valore",
+            ),
+            (
+                "extra: {a: 1, b: 2]\n",
+                "a.md:2:8: errore: YAML non valido: parentesi che non si corrispondono: ogni «[» si chiude con «]» e ogni «{» con «}»",
+            ),
+            (
+                "title: A\n- x\n",
+                "a.md:3:3: errore: YAML non valido: qui ci si aspetta un campo («nome: valore») allineato a quelli sopra: controlla il rientro",
+            ),
+            (
+                "title: |\n  uno\n due\n",
+                "a.md:4:2: errore: YAML non valido: qui ci si aspetta un campo («nome: valore») allineato a quelli sopra: controlla il rientro",
+            ),
+            (
+                "title: [a, - b]\n",
+                "a.md:2:12: errore: YAML non valido: un elemento d'elenco («- ») non può stare qui: controlla il rientro",
+            ),
+            (
+                "title: &\n",
+                "a.md:2:8: errore: YAML non valido: errore di sintassi: controlla rientri, «:», virgolette e parentesi in questa riga e in quella sopra",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(italian(text), expected, "{text:?}");
+        }
     }
 }

@@ -146,7 +146,7 @@ content/comuni/barga.md:4:3: errore: campo sconosciuto «istta» (forse intendev
 content/notizie/altra.md:3:7: errore: due pagine con lo stesso indirizzo /notizie/proroga/: questa e content/notizie/proroga.md
 content/notizie/altra.md:4:11: errore: modello sconosciuto «speciale.html»
 content/notizie/proroga.md:1:1: errore: due pagine con lo stesso indirizzo /notizie/proroga/: questa e content/notizie/altra.md
-content/notizie/rotta.md:2:8: errore: il front matter non è YAML valido: unclosed bracket '['
+content/notizie/rotta.md:2:8: errore: il front matter non è YAML valido: una parentesi «[» è aperta e mai chiusa: chiudila con «]» (o metti il valore tra virgolette)
 content/notizie/senza-titolo.md:1:1: errore: manca il campo obbligatorio «title» nel front matter
 content/progetti/av1-113.md:3:7: errore: data non valida «31/12/2022» per «date»: attesa una data scritta AAAA-MM-GG, per esempio 2022-07-21
 content/progetti/av1-113.md:5:12: errore: tipo sbagliato per «importo»: serve un numero come 1234.50, trovato un testo
@@ -267,7 +267,7 @@ content/comuni/barga.md:4:3: error: unknown field `istta` in front matter (did y
 content/notizie/altra.md:3:7: error: two pages with the same URL /notizie/proroga/: this one and content/notizie/proroga.md
 content/notizie/altra.md:4:11: error: unknown template `speciale.html`
 content/notizie/proroga.md:1:1: error: two pages with the same URL /notizie/proroga/: this one and content/notizie/altra.md
-content/notizie/rotta.md:2:8: error: front matter is not valid YAML: unclosed bracket '['
+content/notizie/rotta.md:2:8: error: front matter is not valid YAML: a `[` is opened and never closed: close it with `]` (or put the value in quotes)
 content/notizie/senza-titolo.md:1:1: error: missing required field `title` in front matter
 content/progetti/av1-113.md:3:7: error: bad date `31/12/2022` for `date`: expected a date written as YYYY-MM-DD, e.g. 2022-07-21
 content/progetti/av1-113.md:5:12: error: wrong type for `importo`: expected a number such as 1234.50, found text
@@ -873,9 +873,12 @@ fn impossible_datetimes_are_errors_and_times_are_kept() {
 fn a_hugo_style_site_builds_with_the_expected_warnings() {
     // TOML front matter, a page bundle with an image and a PDF, a headless
     // bundle, a Jekyll `.markdown` page, leftover shortcode and kramdown.
+    // A copy outside the repository: its files' dates are today's, not
+    // those of the fixture's last commit.
+    let site = copy_fixture("hugo");
     let out = tempfile::tempdir().unwrap();
     let run = build_to(
-        &fixture("hugo"),
+        site.path(),
         out.path(),
         &["--base-url", "https://www.migrato.it/"],
     );
@@ -1038,7 +1041,7 @@ content/post/rotta.md:3:8: error: front matter is not valid TOML: impossible dat
     let err = stderr(&run);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
     assert!(
-        lines.contains(&"content: warning: 30 pages contain syntax of other generators, published as written: {{< figure >}} (30); replace it with Markdown (links: [text](@/section/page.md)). For example: content/post/p00.md:4:7: warning: a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"),
+        lines.contains(&"content: warning: 30 pages contain syntax of other generators, published as written: {% link %} (30), {{< figure >}} (30); replace it with Markdown (links: [text](@/section/page.md)). For example: content/post/p00.md:4:7: warning: a Hugo shortcode from another generator, `{{< figure src=\"a.png\" >}}`: it would be published as written: replace it with Markdown or remove it"),
         "{}",
         stderr(&run)
     );
@@ -1129,6 +1132,15 @@ fn the_shipped_site_lists_its_news_by_topic() {
         news,
         "{term}"
     );
+    // News has a feed, so each topic has one, announced by its page.
+    assert!(
+        term.contains(
+            r#"<link rel="alternate" type="application/atom+xml" title="Argomenti: Scadenze – "#
+        ),
+        "{term}"
+    );
+    let feed = read(out.path(), "argomenti/scadenze/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), news.min(50), "{feed}");
     let item = read(out.path(), "notizie/scadenza-av1-113/index.html");
     assert!(
         item.contains(r#"Argomenti: <a href="/argomenti/scadenze/">Scadenze</a>"#),
@@ -1455,5 +1467,157 @@ fn open_data_follows_the_section_schemas() {
     assert!(
         err.contains("site.yaml") && err.contains("`istatt`") && err.contains("`istat`"),
         "{err}"
+    );
+}
+
+#[test]
+fn terms_of_a_taxonomy_used_by_a_section_with_a_feed_have_feeds() {
+    use atom_syndication::Feed;
+    let yaml = std::fs::read_to_string(fixture("basic").join("site.yaml"))
+        .unwrap()
+        .replace("    sort_by: date\n", "    sort_by: date\n    feed: true\n")
+        + "taxonomies:\n  temi:\n    title: Temi\n  luoghi: {}\n";
+    let add = |path: &'static str, field: &str| {
+        let text = std::fs::read_to_string(fixture("basic").join(path)).unwrap();
+        (path, text.replacen("---\n", &format!("---\n{field}\n"), 1))
+    };
+    let files = [
+        add("content/progetti/av1-113.md", "temi: [Lavoro]"),
+        add("content/progetti/av3.md", "temi: [Lavoro, Minori]"),
+        // In a section without a feed: still in its term's feed.
+        add(
+            "content/servizi/tirocini.md",
+            "temi: [Lavoro]\nluoghi: [Barga]",
+        ),
+    ];
+    let mut all: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    all.push(("site.yaml", &yaml));
+    let site = basic_with(&all);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    let text = read(out.path(), "temi/lavoro/atom.xml");
+    let feed: Feed = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(feed.id, "https://prova.example.org/temi/lavoro/atom.xml");
+    assert_eq!(feed.title.as_str(), "Temi: Lavoro – Sito di prova");
+    assert_eq!(
+        feed.links
+            .iter()
+            .map(|l| l.href.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "https://prova.example.org/temi/lavoro/atom.xml",
+            "https://prova.example.org/temi/lavoro/"
+        ]
+    );
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://prova.example.org/servizi/tirocini/",
+            "https://prova.example.org/progetti/av1-113/",
+            "https://prova.example.org/progetti/av3/",
+        ]
+    );
+    let text = read(out.path(), "temi/minori/atom.xml");
+    let feed: Feed = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["https://prova.example.org/progetti/av3/"]);
+    // The term's page links its feed; a taxonomy no section with a feed
+    // uses has none.
+    assert!(read(out.path(), "temi/lavoro/index.html").contains(
+        r#"<link rel="alternate" type="application/atom+xml" title="Temi: Lavoro – Sito di prova" href="/temi/lavoro/atom.xml">"#
+    ));
+    assert!(out.path().join("luoghi/barga/index.html").is_file());
+    assert!(!out.path().join("luoghi/barga/atom.xml").exists());
+    assert!(!read(out.path(), "luoghi/barga/index.html").contains("atom+xml"));
+
+    // An alias where a term's feed is written is an error at its line.
+    let av3 = files[1]
+        .1
+        .replacen("---\n", "---\naliases: [/temi/minori/atom.xml]\n", 1);
+    all[1] = ("content/progetti/av3.md", &av3);
+    let site = basic_with(&all);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        ["content/progetti/av3.md:2:11: error: alias /temi/minori/atom.xml would need a folder temi/minori/atom.xml where the feed of term `minori` of taxonomy `temi` is written: remove it or choose another address"]
+    );
+}
+
+#[test]
+fn three_pages_claiming_one_alias_are_each_reported_once_naming_the_others() {
+    let page =
+        |title: &str| format!("---\ntitle: {title}\naliases: [/tirocini-vecchi/]\n---\nTesto.\n");
+    let (a, b) = (page("A"), page("B"));
+    let site = basic_with(&[("content/a.md", &a), ("content/b.md", &b)]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/a.md:3:11: error: alias /tirocini-vecchi/ is also claimed by content/b.md, content/servizi/tirocini.md: an old address can redirect to one page only",
+            "content/b.md:3:11: error: alias /tirocini-vecchi/ is also claimed by content/a.md, content/servizi/tirocini.md: an old address can redirect to one page only",
+            "content/servizi/tirocini.md:5:11: error: alias /tirocini-vecchi/ is also claimed by content/a.md, content/b.md: an old address can redirect to one page only",
+        ]
+    );
+}
+
+#[test]
+fn a_write_error_of_an_alias_names_the_page_that_declares_it() {
+    // An alias longer than any file name the system allows.
+    let alias = "a".repeat(300);
+    let page = format!("---\ntitle: Vecchia\naliases: [/{alias}/]\n---\nTesto.\n");
+    let site = basic_with(&[("content/vecchia.md", &page)]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let lines = problems(&run);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "content/vecchia.md: error: cannot write {alias}/index.html: "
+        )),
+        "{lines:?}"
+    );
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
+fn a_sites_own_robots_sitemap_and_alias_templates_replace_the_built_in_ones() {
+    let site = basic_with(&[
+        (
+            "templates/robots.txt",
+            "User-agent: *\nDisallow: /bozze/\n# site: {{ config.title }}\n",
+        ),
+        (
+            "templates/sitemap.xml",
+            "<!-- site's own -->{% for e in entries %}\n{{ e.permalink }}{% endfor %}\n",
+        ),
+        (
+            "templates/alias.html",
+            "<p>Spostata: {{ url }} ({{ permalink }})</p>\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        read(out.path(), "robots.txt"),
+        "User-agent: *\nDisallow: /bozze/\n# site: Sito di prova\n"
+    );
+    let sitemap = read(out.path(), "sitemap.xml");
+    assert!(
+        sitemap.starts_with("<!-- site's own -->\nhttps://prova.example.org/"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("<urlset"), "{sitemap}");
+    // content/servizi/tirocini.md has the alias /tirocini-vecchi/.
+    assert_eq!(
+        read(out.path(), "tirocini-vecchi/index.html"),
+        "<p>Spostata: /servizi/tirocini/ (https://prova.example.org/servizi/tirocini/)</p>\n"
     );
 }

@@ -123,9 +123,14 @@ fn every_documented_template_variable_renders_as_recorded() {
         "<dt>permalink</dt><dd>https://prova.example.org/</dd>",
         "get_section: progetti",
         "\"page\": {",
+        // As of the build's day (2026-01-15), whenever the test runs.
+        "calls: Partecipa /partecipa/ aperto Avviso aperto fino al 20 gennaio 2026.",
+        "open_data: comuni Comuni",
     ] {
         assert!(index.contains(shown), "{shown} missing from index.html");
     }
+    let term = read(out.path(), "temi/lavoro/index.html");
+    assert!(term.contains("<h2>term</h2>\n<p>Lavoro|lavoro|"), "{term}");
     compare("variables", out.path());
 }
 

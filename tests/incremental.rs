@@ -214,3 +214,52 @@ fn with_search_a_body_edit_takes_the_full_build() {
     });
     assert!(matches!(prepared.update(&[changed]), Update::FullBuild));
 }
+
+#[test]
+fn a_body_edit_refreshes_the_feeds_of_the_pages_terms() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    edit(root, "site.yaml", |t| {
+        t.replace("    sort_by: date\n", "    sort_by: date\n    feed: true\n")
+            + "taxonomies:\n  temi: {}\n"
+    });
+    edit(root, "content/progetti/av3.md", |t| {
+        t.replacen("---\n", "---\ntemi: [Lavoro]\n", 1)
+    });
+    // In a section without a feed: only its term's feed lists it.
+    let tirocini = edit(root, "content/servizi/tirocini.md", |t| {
+        t.replacen("---\n", "---\ntemi: [Lavoro]\n", 1)
+    });
+    // An old file: the edit moves its last change, which the feed shows.
+    let january = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_768_046_400);
+    std::fs::File::options()
+        .append(true)
+        .open(&tirocini)
+        .unwrap()
+        .set_modified(january)
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("sito");
+    let mut prepared = first_build(root, &out);
+    let feed_before = std::fs::read(out.join("temi/lavoro/atom.xml")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let changed = edit(root, "content/servizi/tirocini.md", |t| {
+        t.replace("Una nota", "Una nota nuova")
+    });
+    let update = prepared.update(&[changed]);
+    assert!(
+        matches!(update, Update::Applied { pages: 1, .. }),
+        "a body edit took the full build: {update:?}"
+    );
+    assert_ne!(
+        std::fs::read(out.join("temi/lavoro/atom.xml")).unwrap(),
+        feed_before,
+        "the term's feed shows the page's new last change"
+    );
+    assert_eq!(
+        snapshot(&out),
+        full_build(root),
+        "quick path differs from a full build"
+    );
+}

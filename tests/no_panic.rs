@@ -96,8 +96,12 @@ fn exercise(text: &str, schema: &schema::Schema) {
                 assert!(d.pos.is_some_and(|p| p.line >= 1), "{d:?}");
             }
         }
-        for l in leftovers::find(split.body) {
-            assert!(l.pos.line >= 1 && l.pos.column >= 1, "{l:?}");
+        for l in leftovers::find(file, split.body, split.body_line) {
+            assert!(
+                l.pos
+                    .is_some_and(|p| p.line >= split.body_line && p.column >= 1),
+                "{l:?}"
+            );
         }
         let scan = markdown::scan(split.body);
         let _ = markdown::render(split.body, &scan.headings, &|_, _| None);
