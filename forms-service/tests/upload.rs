@@ -15,7 +15,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 const PAGE: &str = "content/partecipa/manifestazione-di-interesse/_index.md";
-const BOUNDARY: &str = "----ambito-test-boundary";
+const BOUNDARY: &str = MULTIPART_BOUNDARY;
 
 /// The shipped site plus a form `con-allegati` that asks for a signed
 /// request (PDF or P7M, at most 1 MB), built into `dir/public`.
@@ -100,42 +100,7 @@ fn png() -> Vec<u8> {
 /// A multipart body: the valid text answers, then `files` as
 /// (file name, content) in the `domanda` field.
 fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let text = valid_form("Associazione Esempio");
-    let mut body = Vec::new();
-    for pair in text.split('&') {
-        let (k, v) = pair.split_once('=').unwrap();
-        let v = percent_decode(v);
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (name, content) in files {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"domanda\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-fn percent_decode(s: &str) -> String {
-    let s = s.replace('+', " ");
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
+    common::multipart(&valid_form("Associazione Esempio"), "domanda", files)
 }
 
 fn post(service: &Service, body: &[u8]) -> Response {
