@@ -25,6 +25,11 @@ pub struct Staging {
     kept: PathBuf,
     target: PathBuf,
     produced: Mutex<HashSet<PathBuf>>,
+    /// The staging folder started empty and there is no published output
+    /// (a first build, or one into a new folder): nothing can be in the
+    /// way of a file and nothing can be reused or left over, so files are
+    /// written without the checks a reused tree needs.
+    fresh: bool,
     committed: bool,
 }
 
@@ -44,6 +49,7 @@ impl Staging {
         fs::create_dir_all(parent)?;
         let dir = parent.join(format!(".{name}.staging"));
         let kept = parent.join(format!(".{name}.previous"));
+        let mut created = false;
         if !is_real_dir(&dir) {
             remove_any(&dir)?;
             if is_real_dir(&kept) {
@@ -51,6 +57,7 @@ impl Staging {
             } else {
                 remove_any(&kept)?;
                 fs::create_dir(&dir)?;
+                created = true;
             }
         }
         // Leftover of both (a crash between steps): the staging one is reused.
@@ -60,6 +67,7 @@ impl Staging {
             kept,
             target: target.to_path_buf(),
             produced: Mutex::new(HashSet::new()),
+            fresh: created && fs::symlink_metadata(target).is_err(),
             committed: false,
         })
     }
@@ -91,11 +99,14 @@ impl Staging {
         create: impl Fn(&Path) -> io::Result<()>,
     ) -> io::Result<()> {
         let path = self.dir.join(rel);
-        if let Ok(mut produced) = self.produced.lock() {
-            produced.insert(PathBuf::from(rel));
-        }
         if let Some(parent) = path.parent() {
             make_dirs(&self.dir, parent)?;
+        }
+        if self.fresh {
+            return create(&path);
+        }
+        if let Ok(mut produced) = self.produced.lock() {
+            produced.insert(PathBuf::from(rel));
         }
         let published = self.target.join(rel);
         let is_file = fs::symlink_metadata(&published).is_ok_and(|m| m.is_file());
@@ -121,7 +132,10 @@ impl Staging {
             .lock()
             .map(|mut p| std::mem::take(&mut *p))
             .unwrap_or_default();
-        prune(&self.dir, Path::new(""), &produced)?;
+        // A fresh tree holds only what this build wrote.
+        if !self.fresh {
+            prune(&self.dir, Path::new(""), &produced)?;
+        }
         swap_into_place(&self.dir, &self.target)?;
         self.committed = true;
         // After the swap `dir` holds the previous output (or nothing).
