@@ -338,11 +338,7 @@ impl Templates {
         emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
-        self.register_lookups(site);
-        self.register_forms(site, forms, today);
-        self.register_open_data(site);
-        self.register_assets(site.config.base_path(), assets);
-        let shared = Shared::new(site, today);
+        let shared = self.prepare(site, today, forms, assets);
         let mut diags: Vec<Diagnostic> = (0..site.pages.len())
             .into_par_iter()
             .filter_map(|id| self.render_page(site, &shared, id).and_then(emit).err())
@@ -365,6 +361,23 @@ impl Templates {
         diags
     }
 
+    /// What every render needs first: the template functions that look
+    /// into this site (pages, forms, open data, fingerprinted assets), and
+    /// the context parts all pages share.
+    fn prepare<'s>(
+        &mut self,
+        site: &'s Arc<Site>,
+        today: Date,
+        forms: &[CompiledForm],
+        assets: &BTreeMap<String, String>,
+    ) -> Shared<'s> {
+        self.register_lookups(site);
+        self.register_forms(site, forms, today);
+        self.register_open_data(site);
+        self.register_assets(site.config.base_path(), assets);
+        Shared::new(site, today)
+    }
+
     /// Renders part of the site, for the preview after an edit that
     /// changes only that part ([`crate::incremental`]).
     pub fn render_part(
@@ -377,11 +390,7 @@ impl Templates {
         emit: &(dyn Fn(Rendered) -> Result<(), Diagnostic> + Sync),
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
-        self.register_lookups(site);
-        self.register_forms(site, forms, today);
-        self.register_open_data(site);
-        self.register_assets(site.config.base_path(), assets);
-        let shared = Shared::new(site, today);
+        let shared = self.prepare(site, today, forms, assets);
         let mut diags: Vec<Diagnostic> = part
             .pages
             .par_iter()

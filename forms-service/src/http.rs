@@ -425,7 +425,7 @@ async fn submit(
                 return refuse_for(
                     kind,
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.",
+                    NOT_STORED,
                     shell,
                     RETRY_AFTER_UNAVAILABLE,
                 );
@@ -516,7 +516,7 @@ async fn submit(
             return refuse_for(
                 kind,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.",
+                NOT_STORED,
                 shell,
                 RETRY_AFTER_UNAVAILABLE,
             );
@@ -573,6 +573,10 @@ async fn submit(
 
 /// Seconds to wait before sending again when the database cannot store.
 const RETRY_AFTER_UNAVAILABLE: u64 = 120;
+
+/// What a sender reads when the submission (or one of its files) could
+/// not be written: nothing was kept, and it is worth trying again.
+const NOT_STORED: &str = "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.";
 
 /// Reads an urlencoded or JSON body as `name=value` pairs, or the
 /// refusal to send.
