@@ -196,15 +196,24 @@ impl Browser {
         }
     }
 
+    /// The node id of the first element matching `selector`.
     fn node(&mut self, selector: &str) -> Value {
-        let doc = self.call("DOM.getDocument", json!({ "depth": 0 }));
-        let root = doc["root"]["nodeId"].clone();
-        let found = self.call(
-            "DOM.querySelector",
-            json!({ "nodeId": root, "selector": selector }),
-        );
-        assert_ne!(found["nodeId"], json!(0), "no {selector}");
-        found["nodeId"].clone()
+        // A page still settling (its script updating the document) can
+        // invalidate the document's id between asking for it and querying
+        // it: ask again, as `type_into` does.
+        for _ in 0..20 {
+            let doc = self.call("DOM.getDocument", json!({ "depth": 0 }));
+            let root = doc["root"]["nodeId"].clone();
+            if let Ok(found) = self.try_call(
+                "DOM.querySelector",
+                json!({ "nodeId": root, "selector": selector }),
+            ) {
+                assert_ne!(found["nodeId"], json!(0), "no {selector}");
+                return found["nodeId"].clone();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{selector}: the document never settled");
     }
 
     /// A real mouse click in the middle of the element.
@@ -279,47 +288,89 @@ fn edit_site(root: &Path, service_port: u16, site_port: u16) {
     std::fs::write(path, edited + "\n").unwrap();
 }
 
+/// The shipped site on one origin (a plain static server) and the forms
+/// service, with a real SMTP server, on another, as `site.yaml` ships them.
+/// With `call`, the form is an open call taking signed files. No
+/// AMBITO_FORMS_SITE_ORIGIN: the Origin check is on, with the origin of
+/// the site's `base_url`. Fields drop in order: service first, folder last.
+struct TwoOrigins {
+    service: Service,
+    smtp: SmtpServer,
+    _site: KillOnDrop,
+    maildir: std::path::PathBuf,
+    public: std::path::PathBuf,
+    service_port: u16,
+    site_port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TwoOrigins {
+    fn start(call: bool) -> TwoOrigins {
+        let dir = tempfile::tempdir().unwrap();
+        copy_site(dir.path());
+        let (service_port, site_port) = (free_port(), free_port());
+        edit_site(dir.path(), service_port, site_port);
+        if call {
+            make_call(dir.path(), false);
+        }
+        ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
+        let public = dir.path().join("public");
+        let site = Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &site_port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(&public)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let site = KillOnDrop(site);
+        let maildir = dir.path().join("maildir");
+        let smtp = SmtpServer::start(free_port(), &maildir);
+        let public_dir = public.display().to_string();
+        let listen = format!("127.0.0.1:{service_port}");
+        let service = Service::start(
+            dir.path(),
+            smtp.port,
+            &[
+                ("AMBITO_FORMS_FORMS_DIR", public_dir.as_str()),
+                ("AMBITO_FORMS_LISTEN", listen.as_str()),
+            ],
+        );
+        eventually(30, "the site is served", || {
+            request(site_port, "GET", "/", &[], b"").status == 200
+        });
+        TwoOrigins {
+            service,
+            smtp,
+            _site: site,
+            maildir,
+            public,
+            service_port,
+            site_port,
+            dir,
+        }
+    }
+}
+
 #[test]
 fn without_javascript_a_mistake_can_be_corrected_and_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_site(dir.path());
-    let (service_port, site_port) = (free_port(), free_port());
-    edit_site(dir.path(), service_port, site_port);
-    ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
-    let public = dir.path().join("public");
-
-    // The site on one origin (a plain static server), the service on another.
-    let site = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &site_port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(&public)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _site = KillOnDrop(site);
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
-    let public_dir = public.display().to_string();
-    let listen = format!("127.0.0.1:{service_port}");
-    // No AMBITO_FORMS_SITE_ORIGIN: the Origin check is on, with the
-    // origin of the site's base_url.
-    let service = Service::start(
-        dir.path(),
-        smtp.port,
-        &[
-            ("AMBITO_FORMS_FORMS_DIR", &public_dir),
-            ("AMBITO_FORMS_LISTEN", &listen),
-        ],
-    );
-    eventually(30, "the site is served", || {
-        request(site_port, "GET", "/", &[], b"").status == 200
-    });
+    // Everything bound, so that nothing stops before the test ends.
+    let TwoOrigins {
+        dir: _dir,
+        public: _,
+        maildir: _,
+        service_port: _,
+        site_port,
+        _site,
+        smtp,
+        service,
+    } = TwoOrigins::start(false);
 
     let mut browser = Browser::start();
     browser.open_tab();
@@ -444,40 +495,16 @@ fn sha256(bytes: &[u8]) -> String {
 #[test]
 fn a_call_takes_signed_files_until_it_closes() {
     use mail_parser::{MessageParser, MimeHeaders};
-    let dir = tempfile::tempdir().unwrap();
-    copy_site(dir.path());
-    let (service_port, site_port) = (free_port(), free_port());
-    edit_site(dir.path(), service_port, site_port);
-    make_call(dir.path(), false);
-    ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
-    let public = dir.path().join("public");
-    let site = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &site_port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(&public)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _site = KillOnDrop(site);
-    let maildir = dir.path().join("maildir");
-    let smtp = SmtpServer::start(free_port(), &maildir);
-    let public_dir = public.display().to_string();
-    let listen = format!("127.0.0.1:{service_port}");
-    let env = [
-        ("AMBITO_FORMS_FORMS_DIR", public_dir.as_str()),
-        ("AMBITO_FORMS_LISTEN", listen.as_str()),
-    ];
-    let mut service = Service::start(dir.path(), smtp.port, &env);
-    eventually(30, "the site is served", || {
-        request(site_port, "GET", "/", &[], b"").status == 200
-    });
+    let TwoOrigins {
+        dir,
+        public,
+        maildir,
+        service_port,
+        site_port,
+        _site,
+        smtp: _smtp,
+        mut service,
+    } = TwoOrigins::start(true);
     let files = dir.path().join("da-inviare");
     std::fs::create_dir(&files).unwrap();
     let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec();
@@ -616,43 +643,16 @@ fn a_call_takes_signed_files_until_it_closes() {
 
 #[test]
 fn with_javascript_files_are_sent_with_formdata_and_the_receipt_shows_in_place() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_site(dir.path());
-    let (service_port, site_port) = (free_port(), free_port());
-    edit_site(dir.path(), service_port, site_port);
-    make_call(dir.path(), false);
-    ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
-    let public = dir.path().join("public");
-    let site = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &site_port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(&public)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _site = KillOnDrop(site);
-    let maildir = dir.path().join("maildir");
-    let smtp = SmtpServer::start(free_port(), &maildir);
-    let public_dir = public.display().to_string();
-    let listen = format!("127.0.0.1:{service_port}");
-    let service = Service::start(
-        dir.path(),
-        smtp.port,
-        &[
-            ("AMBITO_FORMS_FORMS_DIR", public_dir.as_str()),
-            ("AMBITO_FORMS_LISTEN", listen.as_str()),
-        ],
-    );
-    eventually(30, "the site is served", || {
-        request(site_port, "GET", "/", &[], b"").status == 200
-    });
+    let TwoOrigins {
+        dir,
+        public: _,
+        maildir,
+        service_port: _,
+        site_port,
+        _site,
+        smtp: _smtp,
+        service,
+    } = TwoOrigins::start(true);
     // A 3 MB PDF: large enough for the progress to be shown.
     let mut pdf = b"%PDF-1.4\n".to_vec();
     pdf.resize(3 * 1024 * 1024, b' ');
