@@ -454,44 +454,6 @@ fn make_call(root: &Path, closed: bool) {
     std::fs::write(path, text).unwrap();
 }
 
-/// A minimal CMS SignedData around `content`, as a signing program
-/// writes it up to the encapsulated document.
-fn p7m(content: &[u8]) -> Vec<u8> {
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let n = content.len();
-        if n < 0x80 {
-            out.push(n as u8);
-        } else {
-            out.extend([0x82, (n >> 8) as u8, n as u8]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
-    let signed_data = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
-    let data = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
-    let eci = [tlv(0x06, &data), tlv(0xA0, &tlv(0x04, content))].concat();
-    let sd = [
-        tlv(0x02, &[1]),
-        tlv(0x31, &[]),
-        tlv(0x30, &eci),
-        tlv(0x31, &[]),
-    ]
-    .concat();
-    tlv(
-        0x30,
-        &[tlv(0x06, &signed_data), tlv(0xA0, &tlv(0x30, &sd))].concat(),
-    )
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn a_call_takes_signed_files_until_it_closes() {
     use mail_parser::{MessageParser, MimeHeaders};

@@ -58,37 +58,6 @@ fn build_with(dir: &Path, max_mb: u32) -> PathBuf {
     out
 }
 
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let n = content.len();
-    if n < 0x80 {
-        out.push(n as u8);
-    } else {
-        out.extend([0x83, (n >> 16) as u8, (n >> 8) as u8, n as u8]);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-/// A minimal CMS SignedData around `content` (what a signing program
-/// writes before the signer infos, which the check does not read).
-fn p7m(content: &[u8]) -> Vec<u8> {
-    let signed_data = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
-    let data = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
-    let eci = [tlv(0x06, &data), tlv(0xA0, &tlv(0x04, content))].concat();
-    let sd = [
-        tlv(0x02, &[1]),
-        tlv(0x31, &[]),
-        tlv(0x30, &eci),
-        tlv(0x31, &[]),
-    ]
-    .concat();
-    tlv(
-        0x30,
-        &[tlv(0x06, &signed_data), tlv(0xA0, &tlv(0x30, &sd))].concat(),
-    )
-}
-
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
@@ -255,13 +224,6 @@ fn files_are_checked_by_content_and_stored_with_their_hash() {
     assert!(erased.status.success(), "{erased:?}");
     assert_eq!(count(&db, "files"), 0);
     assert_eq!(folders(&files_dir), 0, "erase removes the uploaded files");
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The district's email and the receipt, through a real SMTP server.
