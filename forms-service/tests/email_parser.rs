@@ -19,6 +19,11 @@ fn addresses_the_mailer_refuses_are_refused_by_the_form() {
         assert!(!mailer_accepts(bad), "lettre refuses {bad}");
         assert_eq!(email(bad), None, "{bad}");
     }
+    // Found by the property test below: a quoted local part the address
+    // parser takes and the mailbox parser does not.
+    let quoted = "\":\"@0.a";
+    assert!(!mailer_accepts(quoted), "lettre refuses {quoted}");
+    assert_eq!(email(quoted), None, "{quoted}");
 }
 
 proptest! {

@@ -6,7 +6,9 @@
 /// `email_address` crate, the same parser the mailer (lettre) uses, so an
 /// address the form accepts is one a receipt can be sent to. On top of it:
 /// a domain name with a dot (no bare hosts or IP literals, which no sender
-/// of a public form has), and at most 254 characters (the SMTP limit).
+/// of a public form has), no quoted local part (`":"@esempio.it` is valid
+/// in RFC 5322, but lettre's mailbox parser refuses some such addresses, and
+/// no sender needs one), and at most 254 characters (the SMTP limit).
 pub fn email(s: &str) -> Option<String> {
     if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
@@ -15,7 +17,8 @@ pub fn email(s: &str) -> Option<String> {
     let domain_ok = domain.contains('.')
         && !domain.starts_with('[')
         && email_address::EmailAddress::is_valid_domain(domain);
-    let local_ok = email_address::EmailAddress::is_valid_local_part(local);
+    let local_ok =
+        !local.starts_with('"') && email_address::EmailAddress::is_valid_local_part(local);
     (domain_ok && local_ok).then(|| s.to_string())
 }
 

@@ -274,6 +274,8 @@ fn email_addresses_the_mailer_cannot_use_are_refused() {
         "a b@esempio.it",
         "a@[192.0.2.1]",
         "@esempio.it",
+        "\":\"@esempio.it",
+        "\"nome\"@esempio.it",
     ] {
         assert_eq!(email(bad), None, "{bad}");
     }
