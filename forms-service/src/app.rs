@@ -106,19 +106,76 @@ pub fn load_forms(dir: &Path) -> Result<HashMap<String, LoadedForm>, StartError>
     Ok(forms)
 }
 
+/// File descriptors the service needs besides its connections: the
+/// database and its WAL, uploads being written, SMTP, the log.
+const SPARE_FILES: u64 = 256;
+
+/// Makes room for `max_connections` in the open-files limit: raises the
+/// soft limit toward the hard one when it is too low, and when even the
+/// hard limit is too low, accepts fewer connections (with a warning)
+/// rather than fail with "Too many open files" while clients wait.
+/// Returns the connections the service can hold.
+fn fit_open_files(max_connections: usize) -> usize {
+    let needed = max_connections as u64 + SPARE_FILES;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return max_connections;
+    }
+    if limit.rlim_cur >= needed {
+        return max_connections;
+    }
+    let raised = libc::rlimit {
+        rlim_cur: needed.min(limit.rlim_max),
+        rlim_max: limit.rlim_max,
+    };
+    // SAFETY: as above.
+    let soft = if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+        raised.rlim_cur
+    } else {
+        limit.rlim_cur
+    };
+    if soft >= needed {
+        tracing::info!(
+            open_files = soft,
+            "raised the open-files limit for the connections"
+        );
+        return max_connections;
+    }
+    let fits = usize::try_from(soft.saturating_sub(SPARE_FILES))
+        .unwrap_or(1)
+        .max(1);
+    tracing::warn!(
+        open_files = soft,
+        max_connections,
+        accepted = fits,
+        "the open-files limit is too low for AMBITO_FORMS_MAX_CONNECTIONS: accepting fewer connections (raise LimitNOFILE)"
+    );
+    fits
+}
+
 /// Runs the service until Ctrl+C or SIGTERM.
-pub async fn serve(config: Config) -> Result<(), StartError> {
+pub async fn serve(mut config: Config) -> Result<(), StartError> {
+    config.max_connections = fit_open_files(config.max_connections);
     let config = Arc::new(config);
     let forms = load_forms(&config.forms_dir)?;
     let mut db = Db::open(&config.db)?;
     db.set_duplicate_window(config.duplicate_window);
     // Files a crash left without their submission's row were never
     // received: remove them before anything can count or send them.
-    let orphans = crate::upload::remove_orphans(&config.files_dir(), &db.file_dirs()?);
+    let orphans = crate::upload::remove_orphans(
+        &config.files_dir(),
+        &db.file_dirs()?,
+        std::time::Duration::ZERO,
+    );
     if orphans > 0 {
         tracing::warn!(orphans, "removed uploaded files that no submission names");
     }
-    let writer = Writer::start(db);
+    let health = Arc::new(crate::health::Health::default());
+    let writer = Writer::start(db, Arc::clone(&health));
     let transport = Transport::from_config(&config).map_err(StartError::Mail)?;
     let wake = Arc::new(Notify::new());
     let outbox = Outbox {
@@ -126,8 +183,13 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         transport,
         config: Arc::clone(&config),
         wake: Arc::clone(&wake),
+        health: Arc::clone(&health),
     };
     tokio::spawn(outbox.run());
+    tokio::spawn(sweep_uploads(
+        Arc::new(Mutex::new(Db::open(&config.db)?)),
+        config.files_dir(),
+    ));
     tokio::spawn(crate::retention::run_daily(
         Arc::new(Mutex::new(Db::open(&config.db)?)),
         Arc::clone(&config),
@@ -148,6 +210,8 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         wake,
         limiter: Limiter::new(config.rate_limit),
         verify_limiter: Limiter::new(config.verify_rate_limit),
+        receipt_limiter: Limiter::new(config.verify_rate_limit),
+        health,
         site_origin,
         config: Arc::clone(&config),
     });
@@ -162,6 +226,35 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let app = http::router(&state);
     accept_loop(listener, app, &config).await;
     Ok(())
+}
+
+/// How often folders of uploads that no submission names are looked for.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// How old such a folder must be to go: longer than any request lasts.
+const SWEEP_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Removes, every [`SWEEP_EVERY`], upload folders that no stored
+/// submission names and that nothing has touched for [`SWEEP_AGE`]. A
+/// request cut short removes its own folder; this catches what anything
+/// else (a failed removal, a panic) would leave to fill the disk.
+async fn sweep_uploads(db: Arc<Mutex<Db>>, files: PathBuf) {
+    loop {
+        tokio::time::sleep(SWEEP_EVERY).await;
+        let db = Arc::clone(&db);
+        let files = files.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            let known = db.lock().ok()?.file_dirs().ok()?;
+            Some(crate::upload::remove_orphans(&files, &known, SWEEP_AGE))
+        })
+        .await;
+        if let Ok(Some(n)) = swept.map(|n| n.filter(|n| *n > 0)) {
+            tracing::warn!(
+                removed = n,
+                "removed old upload folders that no submission names"
+            );
+        }
+    }
 }
 
 /// Accepts connections until shutdown, each served by hyper with a

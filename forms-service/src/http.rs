@@ -3,11 +3,12 @@
 
 use crate::app::LoadedForm;
 use crate::config::Config;
+use crate::health::Health;
 use crate::input;
 use crate::pages;
 use crate::proxy;
 use crate::ratelimit::Limiter;
-use crate::store::{self, Db, NewSubmission, StoredAnswer};
+use crate::store::{self, Db, Inserted, NewSubmission, StoredAnswer};
 use crate::upload;
 use crate::writer::Writer;
 use ambito::form::{self, FieldError, Validation};
@@ -42,6 +43,10 @@ pub struct AppState {
     pub limiter: Limiter,
     /// Checks per client on `/verifica` (looser).
     pub verify_limiter: Limiter,
+    /// Views per client of confirmation pages (as loose as `/verifica`).
+    pub receipt_limiter: Limiter,
+    /// What the writer and the outbox found wrong, for `/healthz`.
+    pub health: Arc<Health>,
     /// The site's origin: the configured one, or the origin of the site's
     /// `base_url` found in the built site. `None`: no Origin check.
     pub site_origin: Option<String>,
@@ -65,7 +70,7 @@ pub fn router(state: &Arc<AppState>) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(healthz))
         .route("/forms/{form_id}", get(definition).post(submit))
-        .route("/forms/{form_id}/ricevuta", get(confirmation))
+        .route("/forms/{form_id}/ricevuta/{token}", get(confirmation))
         .route("/forms/{form_id}/verifica", axum::routing::post(verify))
         .fallback(not_found)
         .with_state(Arc::clone(state))
@@ -167,17 +172,63 @@ fn origin_allowed(site_origin: Option<&str>, headers: &HeaderMap) -> bool {
     }
 }
 
-/// 200 when the database answers (a constant-cost query, never a scan).
+/// 200 when the service can take a post and deliver it: the database
+/// answers (a constant-cost query, never a scan), the last write worked
+/// (after a failure, a small test write must work again), and the outbox
+/// is not paused. Otherwise 503 with the reasons, one per line.
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let db = Arc::clone(&state.db);
-    let ok = tokio::task::spawn_blocking(move || db.lock().is_ok_and(|db| db.health().is_ok()))
-        .await
-        .unwrap_or(false);
-    if ok {
+    let health = Arc::clone(&state.health);
+    let files = state.config.files_dir();
+    let problems = tokio::task::spawn_blocking(move || {
+        let mut problems = Vec::new();
+        match db.lock() {
+            Ok(db) => {
+                if let Err(e) = db.health() {
+                    problems.push(format!("database unavailable: {e}"));
+                } else if health.store_problem().is_some() {
+                    match db.probe_write().and_then(|()| {
+                        probe_files(&files).map_err(|e| store::StoreError::Dir {
+                            path: files.clone(),
+                            source: e,
+                        })
+                    }) {
+                        Ok(()) => health.store_recovered(),
+                        Err(e) => health.store_failed(&e.to_string()),
+                    }
+                }
+            }
+            Err(_) => problems.push("database unavailable: lock poisoned".to_string()),
+        }
+        if let Some(why) = health.store_problem() {
+            problems.push(format!("posts cannot be stored: {why}"));
+        }
+        problems.extend(health.outbox_problem());
+        problems
+    })
+    .await
+    .unwrap_or_else(|e| vec![format!("health check failed: {e}")]);
+    if problems.is_empty() {
         (StatusCode::OK, "ok\n").into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{}\n", problems.join("\n")),
+        )
+            .into_response()
     }
+}
+
+/// Whether a file can be written in the files folder now (4 KiB, synced,
+/// removed).
+fn probe_files(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::io::Write;
+    store::private_dir(dir)?;
+    let path = dir.join(".health-probe");
+    let written = std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(&[0u8; 4096]).and_then(|()| f.sync_all()));
+    let _ = std::fs::remove_file(&path);
+    written
 }
 
 async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
@@ -269,38 +320,44 @@ async fn verify(
     axum::Json(serde_json::json!({ "errors": errors })).into_response()
 }
 
-/// When the submission with receipt number `number` of form `form_id`
-/// was received (Unix seconds), if there is one.
-async fn received_at(state: &AppState, form_id: &str, number: &str) -> Option<i64> {
+/// The number and time received of the submission to `form_id` whose
+/// confirmation page has `token`, if there is one.
+async fn find_receipt(
+    state: &AppState,
+    form_id: &str,
+    token: &str,
+) -> Option<(store::Protocol, i64)> {
     let db = Arc::clone(&state.db);
-    let (id, n) = (form_id.to_string(), number.to_string());
+    let (id, t) = (form_id.to_string(), token.to_string());
     tokio::task::spawn_blocking(move || {
         db.lock()
             .ok()
-            .and_then(|db| db.find(&id, &n).ok().flatten())
+            .and_then(|db| db.find(&id, &t).ok().flatten())
     })
     .await
     .ok()
     .flatten()
 }
 
-async fn files_of(state: &AppState, number: &str) -> Vec<upload::Received> {
+/// The files of the submission `number`; an error when they cannot be read.
+async fn files_of(state: &AppState, number: &str) -> Option<Vec<upload::Received>> {
     let db = Arc::clone(&state.db);
     let n = number.to_string();
     tokio::task::spawn_blocking(move || db.lock().ok().and_then(|db| db.files_of(&n).ok()))
         .await
         .ok()
         .flatten()
-        .unwrap_or_default()
 }
 
 /// The confirmation page a browser is sent to after a submission:
-/// `/forms/{id}/ricevuta?numero=MI-2026-000042` (`protocollo=`, the name
-/// links sent before had, still works).
+/// `/forms/{id}/ricevuta/{token}`, the token being 128 random bits given
+/// only to the sender (in the 303), so that pages cannot be found by
+/// walking the receipt numbers. Rate-limited like `/verifica`.
 async fn confirmation(
     State(state): State<Arc<AppState>>,
-    Path(form_id): Path<String>,
-    uri: axum::http::Uri,
+    Path((form_id, token)): Path<(String, String)>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
     let Some(form) = state.forms.get(&form_id) else {
         return refuse(
@@ -310,26 +367,38 @@ async fn confirmation(
             state.any_shell(),
         );
     };
-    let protocol = input::urlencoded(uri.query().unwrap_or("").as_bytes())
-        .ok()
-        .and_then(|q| {
-            q.into_iter()
-                .find(|(k, _)| k == "numero" || k == "protocollo")
-                .map(|(_, v)| v)
-        })
-        .unwrap_or_default();
-    match received_at(&state, &form_id, &protocol).await {
-        Some(received_at) => {
-            let when = crate::mail::italian_datetime(received_at);
-            let files = files_of(&state, &protocol).await;
-            axum::response::Html(pages::confirmation(form, &protocol, &when, &files))
-                .into_response()
-        }
-        None => refuse(
+    let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
+    if let Err(wait) = state.receipt_limiter.check(client, Instant::now()) {
+        return too_many(Reply::Html, wait, form.shell.as_deref());
+    }
+    let found = if token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        find_receipt(&state, &form_id, &token).await
+    } else {
+        None
+    };
+    let Some((protocol, received_at)) = found else {
+        return refuse(
             Reply::Html,
             StatusCode::NOT_FOUND,
-            "Non risulta nessuna richiesta con questo numero di ricevuta.",
+            "Non risulta nessuna richiesta a questo indirizzo: controlla di averlo copiato per intero.",
             form.shell.as_deref(),
+        );
+    };
+    let when = crate::mail::italian_datetime(received_at);
+    match files_of(&state, protocol.as_str()).await {
+        Some(files) => axum::response::Html(pages::confirmation(
+            form,
+            protocol.as_str(),
+            &when,
+            &files,
+        ))
+        .into_response(),
+        None => refuse_for(
+            Reply::Html,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "La richiesta è registrata, ma in questo momento non è possibile mostrarne la ricevuta: riprova tra qualche minuto.",
+            form.shell.as_deref(),
+            RETRY_AFTER_UNAVAILABLE,
         ),
     }
 }
@@ -422,6 +491,7 @@ async fn submit(
             }
             Err(e @ upload::UploadError::Io { .. }) => {
                 tracing::error!(form = %form_id, error = %e, "cannot write an uploaded file");
+                state.health.store_failed(&e.to_string());
                 return refuse_for(
                     kind,
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -437,14 +507,10 @@ async fn submit(
             Err(response) => return response,
         }
     };
-    let discard = |upload: &Option<upload::Upload>| {
-        if let Some(u) = upload {
-            u.discard();
-        }
-    };
+    // An upload's folder goes with `upload` unless the writer keeps it.
     let spam = def.honeypot_filled(&raw);
     if spam {
-        discard(&upload);
+        upload = None;
     }
     let submission = if spam {
         // Answered like a success, so the bot learns nothing; never emailed.
@@ -492,7 +558,6 @@ async fn submit(
                 files: upload.as_ref().map(|u| u.files.clone()).unwrap_or_default(),
             },
             Err(Validation::Input(e)) => {
-                discard(&upload);
                 return refuse(
                     kind,
                     StatusCode::BAD_REQUEST,
@@ -501,15 +566,17 @@ async fn submit(
                 );
             }
             Err(Validation::Fields(errors)) => {
-                discard(&upload);
                 return invalid(kind, form, &form_id, &raw, &errors);
             }
         }
     };
-    let protocol = match state.writer.insert(submission).await {
-        Ok(p) => p,
+    let files: Vec<upload::Received> = upload.as_ref().map(|u| u.files.clone()).unwrap_or_default();
+    // The writer keeps the folder once the row naming it is committed,
+    // and removes it otherwise (a repeated post's copies are not kept).
+    let inserted = state.writer.insert(submission, upload.map(|u| u.dir)).await;
+    let inserted = match inserted {
+        Ok(i) => i,
         Err(e) => {
-            discard(&upload);
             // Nothing was stored: never answer as if it had been. The
             // sender keeps the page and can send again later.
             tracing::error!(form = %form_id, error = %e, "submission refused: cannot store it");
@@ -522,28 +589,25 @@ async fn submit(
             );
         }
     };
-    // The same post sent twice gets the first one's number: its files
-    // are the first one's, and this post's copies are not kept.
-    if let Some(u) = upload.as_ref().filter(|u| !u.files.is_empty()) {
-        let stored = files_of(&state, protocol.as_str()).await;
-        if !stored
-            .iter()
-            .any(|f| u.files.iter().any(|g| g.path == f.path))
-        {
-            u.discard();
-        }
-    }
+    let receipt = inserted.receipt();
+    let protocol = &receipt.protocol;
     if spam {
         tracing::warn!(form = %form_id, protocol = %protocol, "honeypot filled: stored as spam");
     } else {
-        tracing::info!(form = %form_id, protocol = %protocol, "submission stored");
+        if matches!(inserted, Inserted::New(_)) {
+            tracing::info!(form = %form_id, protocol = %protocol, "submission stored");
+        } else {
+            tracing::info!(form = %form_id, protocol = %protocol, "the same answers again: the earlier submission's number");
+        }
         state.wake.notify_one();
     }
     match kind {
         Reply::Json => {
             // The first submission's time (Unix seconds), for a repeated
             // post too: the page shows it as the receipt does.
-            let when = received_at(&state, &form_id, protocol.as_str()).await;
+            let when = find_receipt(&state, &form_id, &receipt.token)
+                .await
+                .map(|(_, at)| at);
             (
                 StatusCode::CREATED,
                 axum::Json(serde_json::json!({
@@ -551,17 +615,17 @@ async fn submit(
                     "receipt": protocol.as_str(),
                     "received_at": when,
                     // To the sender only: what arrived, to prove it.
-                    "files": upload.as_ref().map(|u| u.files.iter().map(|f| serde_json::json!({
+                    "files": files.iter().map(|f| serde_json::json!({
                         "name": f.name,
                         "size": f.size,
                         "sha256": f.sha256,
-                    })).collect::<Vec<_>>()).unwrap_or_default(),
+                    })).collect::<Vec<_>>(),
                 })),
             )
                 .into_response()
         }
         Reply::Html => {
-            let location = format!("/forms/{form_id}/ricevuta?numero={protocol}");
+            let location = format!("/forms/{form_id}/ricevuta/{}", receipt.token);
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(v) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, v);

@@ -36,6 +36,9 @@ pub struct SendError {
     pub message: String,
     /// The server refused for good (a 5xx reply, e.g. an unknown recipient).
     pub permanent: bool,
+    /// The server refused it for good for its size (552, or the enhanced
+    /// status 5.3.4): the same message will never go through.
+    pub too_big: bool,
 }
 
 impl Transport {
@@ -97,9 +100,14 @@ impl Transport {
     /// a message.
     pub async fn send(&self, message: Message, file: &Path) -> Result<(), SendError> {
         match self {
-            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| SendError {
-                permanent: e.is_permanent(),
-                message: e.to_string(),
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
+                let message = e.to_string();
+                let code = e.status().map(u16::from);
+                SendError {
+                    permanent: e.is_permanent(),
+                    too_big: e.is_permanent() && (code == Some(552) || message.contains("5.3.4")),
+                    message,
+                }
             }),
             Transport::Files(_) => {
                 let bytes = message.formatted();
@@ -114,6 +122,7 @@ impl Transport {
                 .and_then(|r| r)
                 .map_err(|e| SendError {
                     permanent: false,
+                    too_big: false,
                     message: e.to_string(),
                 })
             }
@@ -199,20 +208,24 @@ fn mime(kind: FileType) -> &'static str {
     }
 }
 
-/// The files of a submission, one per line: name, size, SHA-256.
+/// The files of a submission for the district, one per line: the name
+/// it has in this email (by its type), size, SHA-256, and the name the
+/// sender gave it, as quoted text only.
 fn files_text(s: &Stored) -> String {
     let mut out = String::new();
     if s.files.is_empty() {
         return out;
     }
     out.push_str("\nFile allegati:\n");
-    for f in &s.files {
+    for (i, f) in s.files.iter().enumerate() {
         let _ = writeln!(
             out,
-            "- {} ({}), SHA-256: {}",
-            one_line(&f.name),
+            "- {} ({}, {}), SHA-256: {}; nome dato dal mittente: «{}»",
+            f.file_name(i + 1),
+            f.kind.italian(),
             size_it(f.size),
-            f.sha256
+            f.sha256,
+            one_line(&f.name),
         );
     }
     out
@@ -223,17 +236,47 @@ fn files_html(s: &Stored) -> String {
         return String::new();
     }
     let mut out = String::from("<h2>File allegati</h2>\n<ul>\n");
-    for f in &s.files {
+    for (i, f) in s.files.iter().enumerate() {
         let _ = writeln!(
             out,
-            "<li>{} ({}), SHA-256: <code>{}</code></li>",
-            escape(&f.name),
+            "<li>{} ({}, {}), SHA-256: <code>{}</code>; nome dato dal mittente: «{}»</li>",
+            f.file_name(i + 1),
+            f.kind.italian(),
             size_it(f.size),
-            f.sha256
+            f.sha256,
+            escape(&f.name),
         );
     }
     out.push_str("</ul>\n");
     out
+}
+
+/// The files for the receipt: type, size and SHA-256 only (nothing the
+/// sender typed travels back to an address nobody verified).
+fn receipt_files(s: &Stored) -> (String, String) {
+    if s.files.is_empty() {
+        return (String::new(), String::new());
+    }
+    let mut text = String::from("\nFile ricevuti:\n");
+    let mut html = String::from("<h2>File ricevuti</h2>\n<ol>\n");
+    for f in &s.files {
+        let _ = writeln!(
+            text,
+            "- {}, {}, SHA-256: {}",
+            f.kind.italian(),
+            size_it(f.size),
+            f.sha256
+        );
+        let _ = writeln!(
+            html,
+            "<li>{}, {}, SHA-256: <code>{}</code></li>",
+            escape(f.kind.italian()),
+            size_it(f.size),
+            f.sha256
+        );
+    }
+    html.push_str("</ol>\n");
+    (text, html)
 }
 
 fn html_page(title: &str, body: &str) -> String {
@@ -259,19 +302,35 @@ fn one_line(s: &str) -> String {
 
 /// The email to the district: every answer with its label, in the form's
 /// order; the protocol number in the subject; replies go to the sender.
-pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
+/// The files are attached (named by their type) unless they are over the
+/// configured size, or the mail server already refused the message with
+/// them for its size (`refused_for_size`): then the email says how to
+/// fetch them from the server.
+pub fn district_message(
+    cfg: &Config,
+    s: &Stored,
+    refused_for_size: bool,
+) -> Result<Message, String> {
     let subject = one_line(&format!("[{}] {}: {}", s.protocol, s.form_title, who(s)));
     let when = italian_datetime(s.received_at);
     let total: u64 = s.files.iter().map(|f| f.size).sum();
-    let attach = !s.files.is_empty() && total <= cfg.attachments_max_bytes;
+    let attach = !s.files.is_empty() && total <= cfg.attachments_max_bytes && !refused_for_size;
+    let fetch = format!(
+        "Per scaricarli, sul server del servizio dei moduli: ambito-forms attachments {} --output CARTELLA",
+        s.protocol
+    );
     let note = if s.files.is_empty() || attach {
         String::new()
+    } else if refused_for_size {
+        format!(
+            "Il server di posta ha rifiutato questa email con i file allegati ({} in tutto) perché troppo grande: i file non sono allegati. {fetch}",
+            size_it(total),
+        )
     } else {
         format!(
-            "I file ({} in tutto) superano il limite di {} per email e non sono allegati. Per scaricarli, sul server del servizio dei moduli: ambito-forms attachments {} --output CARTELLA",
+            "I file ({} in tutto) superano il limite di {} per email e non sono allegati. {fetch}",
             size_it(total),
             size_it(cfg.attachments_max_bytes),
-            s.protocol
         )
     };
     let plain = format!(
@@ -308,68 +367,55 @@ pub fn district_message(cfg: &Config, s: &Stored) -> Result<Message, String> {
     }
     let mut mixed = MultiPart::mixed().multipart(alternative(plain, html));
     let root = cfg.files_dir();
-    for f in &s.files {
+    for (i, f) in s.files.iter().enumerate() {
         let path = root.join(&f.path);
         let bytes = std::fs::read(&path)
             .map_err(|e| format!("cannot read the uploaded file {}: {e}", path.display()))?;
         let kind = ContentType::parse(mime(f.kind)).map_err(|e| e.to_string())?;
-        mixed = mixed.singlepart(Attachment::new(one_line(&f.name)).body(bytes, kind));
+        mixed = mixed.singlepart(Attachment::new(f.file_name(i + 1)).body(bytes, kind));
     }
     builder.multipart(mixed).map_err(|e| e.to_string())
 }
 
-/// Longest answer copied into a receipt. The receipt goes to an address
-/// nobody verified, from the district's own address: long free text would
-/// let anyone use it to send their own words to a stranger.
-pub const RECEIPT_ANSWER_LIMIT: usize = 80;
+/// Longest organisation name copied into a receipt, in characters.
+pub const RECEIPT_NAME_LIMIT: usize = 80;
 
-/// The answers as the receipt shows them: long or multi-line texts are
-/// replaced by how many characters were received.
-fn receipt_answers(s: &Stored) -> Stored {
-    let mut copy = s.clone();
-    for f in &mut copy.files {
-        if f.name.chars().count() > RECEIPT_ANSWER_LIMIT {
-            f.name = f
-                .name
-                .chars()
-                .take(RECEIPT_ANSWER_LIMIT)
-                .collect::<String>()
-                + "…";
-        }
+/// The organisation's name as the receipt shows it: on one line, at most
+/// [`RECEIPT_NAME_LIMIT`] characters.
+fn receipt_who(s: &Stored) -> String {
+    let who = one_line(who(s));
+    let who = who.trim();
+    if who.chars().count() > RECEIPT_NAME_LIMIT {
+        who.chars().take(RECEIPT_NAME_LIMIT).collect::<String>() + "…"
+    } else {
+        who.to_string()
     }
-    for a in &mut copy.answers {
-        let chars = a.display.chars().count();
-        if chars > RECEIPT_ANSWER_LIMIT || a.display.contains('\n') {
-            a.display =
-                format!("(testo di {chars} caratteri ricevuto; non è riportato in questa email)");
-        }
-    }
-    copy
 }
 
-/// The receipt to the sender: the receipt number, the date and a summary
-/// of the answers (the short ones copied, the others by length). `None` when the submission has no sender address.
+/// The receipt to the sender. It goes to an address nobody verified, from
+/// the district's own address, so it relays nothing the sender wrote but
+/// the organisation's name (short): the receipt number, the time, the
+/// form's title, and the files by type, size and SHA-256. `None` when the
+/// submission has no sender address.
 pub fn receipt_message(cfg: &Config, s: &Stored) -> Option<Result<Message, String>> {
     let to = s.sender.as_deref()?.parse::<Mailbox>().ok()?;
     let subject = one_line(&format!("Ricevuta {}: {}", s.protocol, s.form_title));
     let when = italian_datetime(s.received_at);
-    let shown = receipt_answers(s);
+    let who = receipt_who(s);
+    let (files_text, files_html) = receipt_files(s);
     let plain = format!(
-        "Abbiamo ricevuto la tua richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\n\nConserva questo messaggio: il numero di ricevuta identifica la tua richiesta.\nPer qualsiasi domanda rispondi a questa email.\n\nEcco un riepilogo dei dati inviati:\n\n{}{}",
+        "Abbiamo ricevuto la richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\nEnte: {who}\n{files_text}\nConserva questo messaggio: il numero di ricevuta identifica la richiesta.\nPer qualsiasi domanda rispondi a questa email.\n",
         s.form_title,
         s.protocol,
-        answers_text(&shown),
-        files_text(&shown)
     );
     let html = html_page(
         &subject,
         &format!(
-            "<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n<p>Conserva questo messaggio: il numero di ricevuta identifica la tua richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n<h2>Riepilogo dei dati inviati</h2>\n{}{}",
+            "<p>Abbiamo ricevuto la richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}<br>Ente: {}</p>\n{files_html}<p>Conserva questo messaggio: il numero di ricevuta identifica la richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n",
             escape(&s.form_title),
             escape(s.protocol.as_str()),
             escape(&when),
-            answers_html(&shown),
-            files_html(&shown)
+            escape(&who),
         ),
     );
     Some(

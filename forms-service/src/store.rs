@@ -34,6 +34,48 @@ const PREFIX: &str = "MI";
 /// in the district's sequence.
 const SPAM_PREFIX: &str = "MS";
 
+/// What storing a submission did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inserted {
+    /// Stored as a new submission, with its number and the token of its
+    /// confirmation page.
+    New(Receipt),
+    /// The same answers were stored moments ago: that submission's number
+    /// and token; nothing new was stored (nor its files kept).
+    Duplicate(Receipt),
+}
+
+impl Inserted {
+    /// The receipt of the submission that holds these answers.
+    pub fn receipt(&self) -> &Receipt {
+        match self {
+            Inserted::New(r) | Inserted::Duplicate(r) => r,
+        }
+    }
+
+    /// Its receipt number.
+    pub fn protocol(&self) -> &Protocol {
+        &self.receipt().protocol
+    }
+}
+
+/// How a stored submission is named to its sender: the number to quote,
+/// and the unguessable token of its confirmation page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// The receipt number (`MI-2026-000042`).
+    pub protocol: Protocol,
+    /// 32 lowercase hex digits (128 random bits).
+    pub token: String,
+}
+
+/// 128 bits from the operating system's generator, in hex.
+fn new_token() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).map_err(|e| StoreError::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Delivery state of a submission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -212,6 +254,9 @@ pub enum StoreError {
     /// Answers could not be written as, or read back from, JSON.
     #[error("stored answers are not readable: {0}")]
     Json(#[from] serde_json::Error),
+    /// The operating system gave no random bytes for a token.
+    #[error("no random bytes for a receipt token: {0}")]
+    Random(String),
     /// A backup copy of the database could not be made.
     #[error("backup to {path}: {source}")]
     Backup {
@@ -277,16 +322,31 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT NOT NULL UNIQUE
 );
 CREATE INDEX IF NOT EXISTS files_submission ON files (submission_id);
+CREATE TABLE IF NOT EXISTS counters (
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year)
+);
 ";
 
 /// Added after the first release: databases created before get them here.
-const MIGRATIONS: &[(&str, &str)] = &[("digest", "ALTER TABLE submissions ADD COLUMN digest TEXT")];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("digest", "ALTER TABLE submissions ADD COLUMN digest TEXT"),
+    // The confirmation page's address: 128 random bits, so that nobody
+    // can walk the numbers to read others' receipts.
+    ("token", "ALTER TABLE submissions ADD COLUMN token TEXT"),
+];
 
 const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS submissions_digest ON submissions (digest, received_at);
 DROP INDEX IF EXISTS submissions_sender;
 CREATE INDEX IF NOT EXISTS submissions_sender_lower ON submissions (lower(sender), receipt_sent_at);
 CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received_at);
+CREATE UNIQUE INDEX IF NOT EXISTS submissions_token ON submissions (token);
+-- Rows from before tokens get one from SQLite's own generator (seeded by
+-- the operating system); the index finds them without a scan.
+UPDATE submissions SET token = lower(hex(randomblob(16))) WHERE token IS NULL;
 ";
 
 /// A connection to the submissions database.
@@ -370,8 +430,10 @@ impl Db {
     }
 
     /// Stores submissions in one transaction (one disk flush for all) and
-    /// gives each its protocol number.
-    pub fn insert(&mut self, batch: &[NewSubmission]) -> Result<Vec<Protocol>, StoreError> {
+    /// gives each its receipt, or the receipt of the same answers stored
+    /// moments ago. Receipt numbers come from a counter per prefix and
+    /// year that never goes down: a number erased is never given again.
+    pub fn insert(&mut self, batch: &[NewSubmission]) -> Result<Vec<Inserted>, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -379,31 +441,40 @@ impl Db {
         for s in batch {
             let digest = s.digest()?;
             let window = self.duplicate_window;
-            let earlier: Option<String> = if window == 0 {
+            let earlier: Option<(String, String)> = if window == 0 {
                 None
             } else {
                 tx.query_row(
-                    "SELECT protocol FROM submissions WHERE digest = ?1 AND received_at BETWEEN ?2 AND ?3 ORDER BY id LIMIT 1",
+                    "SELECT protocol, token FROM submissions WHERE digest = ?1 AND received_at BETWEEN ?2 AND ?3 ORDER BY id LIMIT 1",
                     params![
                         digest,
                         s.received_at - window,
                         s.received_at + window
                     ],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?
             };
-            if let Some(p) = earlier {
-                out.push(Protocol(p));
+            if let Some((protocol, token)) = earlier {
+                out.push(Inserted::Duplicate(Receipt {
+                    protocol: Protocol(protocol),
+                    token,
+                }));
                 continue;
             }
             let prefix = if s.spam { SPAM_PREFIX } else { PREFIX };
             let year = year_of(s.received_at);
+            // The first number of a year continues from what is stored
+            // (databases from before the counter); then only the counter.
             let seq: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM submissions WHERE prefix = ?1 AND year = ?2",
+                "INSERT INTO counters (prefix, year, last)
+                 VALUES (?1, ?2, 1 + (SELECT COALESCE(MAX(seq), 0) FROM submissions WHERE prefix = ?1 AND year = ?2))
+                 ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
+                 RETURNING last",
                 params![prefix, year],
                 |r| r.get(0),
             )?;
+            let token = new_token()?;
             let protocol = Protocol::new(prefix, year, seq);
             let status = if s.spam {
                 Status::Spam
@@ -411,8 +482,8 @@ impl Db {
                 Status::Pending
             };
             tx.execute(
-                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, digest, status, next_attempt_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7 * 1000)",
+                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, digest, status, next_attempt_at, token)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7 * 1000, ?12)",
                 params![
                     protocol.as_str(),
                     prefix,
@@ -425,6 +496,7 @@ impl Db {
                     s.sender,
                     digest,
                     status.as_str(),
+                    token,
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -442,7 +514,7 @@ impl Db {
                     ],
                 )?;
             }
-            out.push(protocol);
+            out.push(Inserted::New(Receipt { protocol, token }));
         }
         tx.commit()?;
         Ok(out)
@@ -731,16 +803,16 @@ impl Db {
         )?)
     }
 
-    /// When the submission with this protocol number for this form was
-    /// received, if there is one (spam included: a bot is answered like a
-    /// person).
-    pub fn find(&self, form_id: &str, protocol: &str) -> Result<Option<i64>, StoreError> {
+    /// The number and the time received (Unix seconds) of the submission
+    /// to this form whose confirmation page has this token, if there is
+    /// one (spam included: a bot is answered like a person).
+    pub fn find(&self, form_id: &str, token: &str) -> Result<Option<(Protocol, i64)>, StoreError> {
         Ok(self
             .conn
             .query_row(
-                "SELECT received_at FROM submissions WHERE form_id = ?1 AND protocol = ?2",
-                params![form_id, protocol],
-                |r| r.get(0),
+                "SELECT protocol, received_at FROM submissions WHERE form_id = ?1 AND token = ?2",
+                params![form_id, token],
+                |r| Ok((Protocol(r.get(0)?), r.get(1)?)),
             )
             .optional()?)
     }
@@ -753,6 +825,17 @@ impl Db {
     pub fn health(&self) -> Result<(), StoreError> {
         self.conn
             .query_row(Self::HEALTH_SQL, [], |r| r.get::<_, Option<i64>>(0))?;
+        Ok(())
+    }
+
+    /// Writes one small row, durably: whether the database can take a
+    /// write now (after a failure, the health check asks this).
+    pub fn probe_write(&self) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('health_probe', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![now_ms()],
+        )?;
         Ok(())
     }
 
@@ -804,12 +887,12 @@ mod tests {
         let mut second = new(false);
         second.answers[0].display = "altro".into();
         let p = db.insert(&[new(false), new(true), second]).unwrap();
-        let p: Vec<&str> = p.iter().map(Protocol::as_str).collect();
+        let p: Vec<&str> = p.iter().map(|i| i.protocol().as_str()).collect();
         assert_eq!(p, ["MI-2026-000001", "MS-2026-000001", "MI-2026-000002"]);
         let mut next_year = new(false);
         next_year.received_at += 366 * 86_400;
         assert_eq!(
-            db.insert(&[next_year]).unwrap()[0].as_str(),
+            db.insert(&[next_year]).unwrap()[0].protocol().as_str(),
             "MI-2027-000001"
         );
         // Reopening keeps the data and the sequence.
@@ -817,7 +900,10 @@ mod tests {
         let mut db = Db::open(&dir.path().join("sub/forms.sqlite3")).unwrap();
         let mut third = new(false);
         third.received_at += 3600;
-        assert_eq!(db.insert(&[third]).unwrap()[0].as_str(), "MI-2026-000003");
+        assert_eq!(
+            db.insert(&[third]).unwrap()[0].protocol().as_str(),
+            "MI-2026-000003"
+        );
         assert_eq!(db.list(Some(Status::Spam)).unwrap().len(), 1);
         assert_eq!(db.list(None).unwrap()[0].answers[0].display, "a@b.it");
     }
@@ -860,11 +946,72 @@ mod tests {
         again.received_at += DUPLICATE_WINDOW_SECONDS - 1;
         // Twice in one batch too (a double click committed together).
         let p = db.insert(&[first.clone(), first, again]).unwrap();
-        assert!(p.iter().all(|x| x.as_str() == "MI-2026-000001"), "{p:?}");
+        assert!(
+            p.iter().all(|x| x.protocol().as_str() == "MI-2026-000001"),
+            "{p:?}"
+        );
+        assert!(matches!(p[0], Inserted::New(_)));
+        assert!(matches!(p[1], Inserted::Duplicate(_)));
+        assert!(matches!(p[2], Inserted::Duplicate(_)));
+        // A repeat gets the first one's confirmation page too.
+        assert_eq!(p[1].receipt().token, p[0].receipt().token);
         assert_eq!(db.list(None).unwrap().len(), 1);
         let mut later = new(false);
         later.received_at += DUPLICATE_WINDOW_SECONDS * 2;
-        assert_eq!(db.insert(&[later]).unwrap()[0].as_str(), "MI-2026-000002");
+        assert_eq!(
+            db.insert(&[later]).unwrap()[0].protocol().as_str(),
+            "MI-2026-000002"
+        );
+    }
+
+    #[test]
+    fn an_erased_number_is_never_given_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("f.sqlite3")).unwrap();
+        let mut second = new(false);
+        second.answers[0].display = "altro".into();
+        let first = db.insert(&[new(false), second]).unwrap();
+        assert_eq!(first[1].protocol().as_str(), "MI-2026-000002");
+        assert!(db.erase("MI-2026-000002").unwrap());
+        let mut third = new(false);
+        third.answers[0].display = "terzo".into();
+        let next = db.insert(&[third]).unwrap();
+        assert_eq!(next[0].protocol().as_str(), "MI-2026-000003");
+        assert_ne!(next[0].receipt().token, first[1].receipt().token);
+        // Its old confirmation page shows nothing, not the new submission.
+        assert_eq!(db.find("f", &first[1].receipt().token).unwrap(), None);
+        let (p, _) = db.find("f", &next[0].receipt().token).unwrap().unwrap();
+        assert_eq!(p.as_str(), "MI-2026-000003");
+    }
+
+    #[test]
+    fn tokens_are_128_random_bits_and_old_rows_get_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.sqlite3");
+        let mut db = Db::open(&path).unwrap();
+        let mut tokens = std::collections::HashSet::new();
+        for i in 0..50 {
+            let mut s = new(false);
+            s.answers[0].display = format!("ente {i}");
+            let t = db.insert(&[s]).unwrap()[0].receipt().token.clone();
+            assert_eq!(t.len(), 32);
+            assert!(t.bytes().all(|b| b.is_ascii_hexdigit()));
+            tokens.insert(t);
+        }
+        assert_eq!(tokens.len(), 50);
+        // A database from before tokens: its rows get one when opened.
+        db.conn
+            .execute("UPDATE submissions SET token = NULL WHERE seq = 1", [])
+            .unwrap();
+        drop(db);
+        let db = Db::open(&path).unwrap();
+        let t: String = db
+            .conn
+            .query_row("SELECT token FROM submissions WHERE seq = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(t.len(), 32);
     }
 
     #[test]

@@ -1,15 +1,48 @@
 //! The single writer: one thread owns the connection that stores
 //! submissions. Requests that arrive together are committed together, in
 //! one transaction and one disk flush, and each request is answered only
-//! after that commit.
+//! after that commit. A post's uploaded files travel with it: the writer
+//! keeps their folder once the row that names it is committed, and
+//! removes it otherwise, so the request being dropped while it waits can
+//! neither lose the files of a stored submission nor leave files of one
+//! that was not.
 
-use crate::store::{Db, NewSubmission, Protocol};
-use std::sync::mpsc;
+use crate::health::Health;
+use crate::store::{Db, Inserted, NewSubmission, StoreError};
+use crate::upload::PostDir;
+use std::sync::{mpsc, Arc};
 use tokio::sync::oneshot;
+
+/// Why a submission was not stored (one error answers a whole batch, so
+/// it is carried as text).
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The disk or the file cannot take writes now (full, read-only,
+    /// locked): trying later may work.
+    #[error("the database cannot write now: {0}")]
+    Unavailable(String),
+    /// Any other failure of the database.
+    #[error("the database failed: {0}")]
+    Failed(String),
+    /// The writer thread is gone (the process is stopping).
+    #[error("the writer has stopped")]
+    Stopped,
+}
+
+impl WriteError {
+    fn of(e: &StoreError) -> WriteError {
+        if e.is_unavailable() {
+            WriteError::Unavailable(e.to_string())
+        } else {
+            WriteError::Failed(e.to_string())
+        }
+    }
+}
 
 struct Job {
     submission: NewSubmission,
-    reply: oneshot::Sender<Result<Protocol, String>>,
+    files: Option<PostDir>,
+    reply: oneshot::Sender<Result<Inserted, WriteError>>,
 }
 
 /// A handle to the writer thread.
@@ -22,8 +55,9 @@ pub struct Writer {
 const MAX_BATCH: usize = 64;
 
 impl Writer {
-    /// Moves `db` to a new writer thread and returns the handle that sends it work.
-    pub fn start(mut db: Db) -> Writer {
+    /// Moves `db` to a new writer thread and returns the handle that sends
+    /// it work; `health` hears whether the last commit worked.
+    pub fn start(mut db: Db, health: Arc<Health>) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("ambito-forms-writer".into())
@@ -39,15 +73,20 @@ impl Writer {
                     let batch: Vec<NewSubmission> =
                         jobs.iter().map(|j| j.submission.clone()).collect();
                     match db.insert(&batch) {
-                        Ok(protocols) => {
-                            for (job, p) in jobs.into_iter().zip(protocols) {
-                                let _ = job.reply.send(Ok(p));
+                        Ok(inserted) => {
+                            health.store_recovered();
+                            for (job, outcome) in jobs.into_iter().zip(inserted) {
+                                if let (Inserted::New(_), Some(files)) = (&outcome, job.files) {
+                                    files.keep();
+                                }
+                                let _ = job.reply.send(Ok(outcome));
                             }
                         }
                         Err(e) => {
                             tracing::error!(error = %e, "cannot store submissions");
+                            health.store_failed(&e.to_string());
                             for job in jobs {
-                                let _ = job.reply.send(Err(e.to_string()));
+                                let _ = job.reply.send(Err(WriteError::of(&e)));
                             }
                         }
                     }
@@ -57,14 +96,21 @@ impl Writer {
         Writer { tx }
     }
 
-    /// Stores a submission; returns once it is committed to disk.
-    pub async fn insert(&self, submission: NewSubmission) -> Result<Protocol, String> {
+    /// Stores a submission with the folder of its files; returns once it
+    /// is committed to disk.
+    pub async fn insert(
+        &self,
+        submission: NewSubmission,
+        files: Option<PostDir>,
+    ) -> Result<Inserted, WriteError> {
         let (reply, answer) = oneshot::channel();
         self.tx
-            .send(Job { submission, reply })
-            .map_err(|_| "the writer has stopped".to_string())?;
-        answer
-            .await
-            .map_err(|_| "the writer has stopped".to_string())?
+            .send(Job {
+                submission,
+                files,
+                reply,
+            })
+            .map_err(|_| WriteError::Stopped)?;
+        answer.await.map_err(|_| WriteError::Stopped)?
     }
 }

@@ -555,8 +555,9 @@ fn a_call_takes_signed_files_until_it_closes() {
     assert_eq!(
         attached,
         [
-            ("domanda.pdf".to_string(), pdf.clone()),
-            ("domanda.pdf.p7m".to_string(), signed.clone())
+            // Named by their detected type, never by the sender's names.
+            ("allegato-1.pdf".to_string(), pdf.clone()),
+            ("allegato-2.p7m".to_string(), signed.clone())
         ]
     );
 

@@ -116,14 +116,6 @@ fn fill(dir: &Path) -> PathBuf {
     panic!("the disk never filled up");
 }
 
-fn receipt_number(r: &Response) -> String {
-    if let Some(l) = r.header("location") {
-        return l.rsplit('=').next().unwrap().to_string();
-    }
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    v["protocol"].as_str().unwrap().to_string()
-}
-
 fn assert_unavailable(r: &Response) {
     assert_eq!(r.status, 503, "{r:?}");
     let wait: u64 = r
@@ -144,14 +136,14 @@ fn a_full_disk_gets_503_and_loses_nothing_committed() {
     let service = Service::start(dir.path(), smtp_port, &[("AMBITO_FORMS_DB", &db)]);
     let first = service.post_form(&valid_form("Prima del disco pieno"));
     assert_eq!(first.status, 303);
-    let mut committed = vec![receipt_number(&first)];
+    let mut committed = vec![service.receipt_of(&first)];
 
     let filler = fill(&disk.0);
     let mut refused = 0;
     for i in 0..40 {
         let r = service.post_form(&valid_form(&format!("Ente {i} a disco pieno")));
         if r.status == 303 {
-            committed.push(receipt_number(&r)); // still fit in the last pages
+            committed.push(service.receipt_of(&r)); // still fit in the last pages
         } else {
             assert_unavailable(&r);
             refused += 1;
@@ -170,7 +162,7 @@ fn a_full_disk_gets_503_and_loses_nothing_committed() {
     );
     assert!(json.status == 503 || json.status == 201, "{json:?}");
     if json.status == 201 {
-        committed.push(receipt_number(&json));
+        committed.push(service.receipt_of(&json));
     } else {
         assert!(json.header("retry-after").is_some());
     }
@@ -182,7 +174,7 @@ fn a_full_disk_gets_503_and_loses_nothing_committed() {
     std::fs::remove_file(filler).unwrap();
     let after = service.post_form(&valid_form("Dopo il disco pieno"));
     assert_eq!(after.status, 303, "{after:?}");
-    committed.push(receipt_number(&after));
+    committed.push(service.receipt_of(&after));
     let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
     let mails = wait_for_mail(&smtp.maildir, committed.len() * 2);
     let all = mails
@@ -254,6 +246,6 @@ fn a_database_gone_read_only_gets_503_and_what_was_committed_stays_readable() {
     // The service is still up, and what was committed is still there.
     let page = service.request("GET", first.header("location").unwrap(), &[], b"");
     assert_eq!(page.status, 200, "{page:?}");
-    assert!(page.body.contains(&receipt_number(&first)));
+    assert!(page.body.contains(&service.receipt_of(&first)));
     drop(service);
 }

@@ -43,11 +43,14 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     let r = service.post_form(&valid_form("Associazione Esempio"));
     assert_eq!(r.status, 303, "{r:?}");
     let location = r.header("location").unwrap();
-    assert!(
-        location.starts_with("/forms/manifestazione-di-interesse/ricevuta?numero=MI-"),
-        "{location}"
-    );
-    let protocol = location.rsplit('=').next().unwrap().to_string();
+    // The address carries an unguessable token, never the number.
+    let token = location
+        .strip_prefix("/forms/manifestazione-di-interesse/ricevuta/")
+        .unwrap_or_else(|| panic!("{location}"));
+    assert_eq!(token.len(), 32, "{location}");
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{location}");
+    assert!(!location.contains("MI-"), "{location}");
+    let protocol = service.receipt_of(&r);
     assert_eq!(protocol.len(), "MI-2026-000001".len());
     assert!(protocol.ends_with("-000001"));
     // The confirmation page: the site's own look, the protocol and the
@@ -70,13 +73,15 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
         .body
         .contains("Progetti cofinanziati dall’Unione europea"));
     assert!(!page.body.contains("Associazione Esempio") && !page.body.contains("segreteria@"));
-    let unknown = service.request(
-        "GET",
-        "/forms/manifestazione-di-interesse/ricevuta?numero=MI-2026-999999",
-        &[],
-        b"",
-    );
-    assert_eq!(unknown.status, 404);
+    for unknown in [
+        "/forms/manifestazione-di-interesse/ricevuta/00000000000000000000000000000000",
+        "/forms/manifestazione-di-interesse/ricevuta?numero=MI-2026-000001",
+        "/forms/manifestazione-di-interesse/ricevuta/MI-2026-000001",
+    ] {
+        let r = service.request("GET", unknown, &[], b"");
+        assert_eq!(r.status, 404, "{unknown}");
+        assert!(!r.body.contains("MI-2026-000001"), "{unknown}");
+    }
 
     let mails = wait_for_mail(&smtp.maildir, 2);
     assert_eq!(mails.len(), 2, "exactly two messages");
@@ -138,7 +143,8 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
         .content_type()
         .is_some_and(|c| c.ctype() == "multipart" && c.subtype() == Some("alternative"))));
 
-    // The receipt: to the sender, with the protocol and a copy of the answers.
+    // The receipt: to the sender, with the protocol and the organisation's
+    // name, and none of the other answers.
     assert_eq!(receipt.subject().unwrap(), format!("Ricevuta {protocol}: Manifestazione di interesse a partecipare al tavolo di coprogettazione"));
     assert_eq!(addresses(receipt, "reply-to"), ["zona@zona.example.org"]);
     assert_eq!(
@@ -147,7 +153,8 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     );
     let rtext = receipt.body_text(0).unwrap();
     assert!(rtext.contains(&format!("Numero di ricevuta: {protocol}")));
-    assert!(rtext.contains("Persona di riferimento: Luca Verdi"));
+    assert!(rtext.contains("Ente: Associazione Esempio"), "{rtext}");
+    assert!(!rtext.contains("Luca Verdi"), "{rtext}");
     assert!(receipt.body_html(0).unwrap().contains(&protocol));
 
     // The CLI sees it delivered; the CSV export has it, Excel-ready.
@@ -271,13 +278,7 @@ fn delivery_gives_up_after_the_configured_attempts_and_retry_resumes() {
         ],
     );
     let r = service.post_form(&valid_form("Ente"));
-    let protocol = r
-        .header("location")
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_string();
+    let protocol = service.receipt_of(&r);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let failed =
@@ -307,7 +308,7 @@ fn the_honeypot_answers_like_a_success_and_sends_nothing() {
     let body = valid_form("Bot").replace("sito_web=", "sito_web=http%3A%2F%2Fspam.example");
     let r = service.post_form(&body);
     assert_eq!(r.status, 303);
-    assert!(r.header("location").unwrap().contains("numero=MS-"));
+    assert!(service.receipt_of(&r).starts_with("MS-"));
     // A bot sees the same confirmation a person sees.
     assert_eq!(
         service

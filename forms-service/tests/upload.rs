@@ -117,13 +117,7 @@ fn files_are_checked_by_content_and_stored_with_their_hash() {
         &multipart(&[("domanda.pdf", &pdf()), ("domanda.pdf.p7m", &signed)]),
     );
     assert_eq!(r.status, 303, "{r:?}");
-    let protocol = r
-        .header("location")
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_string();
+    let protocol = service.receipt_of(&r);
     assert_eq!(count(&db, "submissions"), 1);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let mut stmt = conn
@@ -264,7 +258,7 @@ fn the_district_email_carries_the_files_and_the_receipt_their_hashes() {
     );
     assert_eq!(r.status, 303, "{r:?}");
     let location = r.header("location").unwrap().to_string();
-    let protocol = location.rsplit('=').next().unwrap().to_string();
+    let protocol = service.receipt_of(&r);
 
     // The confirmation page: sizes and SHA-256, no names.
     let page = service.request("GET", &location, &[], b"");
@@ -291,34 +285,36 @@ fn the_district_email_carries_the_files_and_the_receipt_their_hashes() {
         })
         .collect();
     assert_eq!(attachments.len(), 2);
-    assert_eq!(attachments[0].0, "domanda.pdf");
+    // Named by their detected type, not as the sender named them.
+    assert_eq!(attachments[0].0, "allegato-1.pdf");
     assert_eq!(attachments[0].1, pdf(), "the PDF byte for byte");
     assert_eq!(attachments[0].2, "application/pdf");
-    assert_eq!(attachments[1].0, "domanda.pdf.p7m");
+    assert_eq!(attachments[1].0, "allegato-2.p7m");
     assert_eq!(attachments[1].1, signed, "the P7M byte for byte");
     assert_eq!(attachments[1].2, "application/pkcs7-mime");
     let text = district.body_text(0).unwrap();
     assert!(
         text.contains(&format!(
-            "- domanda.pdf ({} byte), SHA-256: {}",
+            "- allegato-1.pdf (un PDF, {} byte), SHA-256: {}; nome dato dal mittente: «domanda.pdf»",
             pdf().len(),
             sha256(&pdf())
         )),
         "{text}"
     );
 
-    // The receipt lists name, size and SHA-256 and attaches nothing.
+    // The receipt lists type, size and SHA-256, no name, and attaches nothing.
     let receipt = MessageParser::default().parse(&receipt).unwrap();
     assert_eq!(receipt.attachments().count(), 0);
     let text = receipt.body_text(0).unwrap();
     assert!(
         text.contains(&format!(
-            "- domanda.pdf.p7m ({} byte), SHA-256: {}",
+            "- un file firmato digitalmente (.p7m), {} byte, SHA-256: {}",
             signed.len(),
             sha256(&signed)
         )),
         "{text}"
     );
+    assert!(!text.contains("domanda"), "{text}");
 
     // The files out again, checked, with the command the email names.
     let target = dir.path().join("scaricati");
@@ -329,9 +325,9 @@ fn the_district_email_carries_the_files_and_the_receipt_their_hashes() {
         target.to_str().unwrap(),
     ]);
     assert!(got.status.success(), "{got:?}");
-    assert_eq!(std::fs::read(target.join("1-domanda.pdf")).unwrap(), pdf());
+    assert_eq!(std::fs::read(target.join("allegato-1.pdf")).unwrap(), pdf());
     assert_eq!(
-        std::fs::read(target.join("2-domanda.pdf.p7m")).unwrap(),
+        std::fs::read(target.join("allegato-2.p7m")).unwrap(),
         signed
     );
 
@@ -360,13 +356,7 @@ fn over_the_attachment_limit_the_email_says_how_to_fetch_the_files() {
     );
     let r = post(&service, &multipart(&[("domanda.pdf", &pdf())]));
     assert_eq!(r.status, 303, "{r:?}");
-    let protocol = r
-        .header("location")
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_string();
+    let protocol = service.receipt_of(&r);
     let (district, _) = emails(&maildir);
     let district = MessageParser::default().parse(&district).unwrap();
     assert_eq!(district.attachments().count(), 0);
@@ -501,13 +491,7 @@ fn a_backup_keeps_the_files_and_a_restore_brings_them_back() {
         &multipart(&[("domanda.pdf", &pdf()), ("domanda.pdf.p7m", &signed)]),
     );
     assert_eq!(r.status, 303, "{r:?}");
-    let protocol = r
-        .header("location")
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_string();
+    let protocol = service.receipt_of(&r);
 
     // While the service runs: the database and the files it names.
     let copy = dir.path().join("backup/forms-copia.sqlite3");
@@ -572,11 +556,11 @@ fn a_backup_keeps_the_files_and_a_restore_brings_them_back() {
     ]);
     assert!(got.status.success(), "{got:?}");
     assert_eq!(
-        std::fs::read(extracted.join("1-domanda.pdf")).unwrap(),
+        std::fs::read(extracted.join("allegato-1.pdf")).unwrap(),
         pdf()
     );
     assert_eq!(
-        std::fs::read(extracted.join("2-domanda.pdf.p7m")).unwrap(),
+        std::fs::read(extracted.join("allegato-2.p7m")).unwrap(),
         signed
     );
 

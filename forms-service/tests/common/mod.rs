@@ -261,6 +261,19 @@ impl Service {
         request(self.port, method, path, &headers, body)
     }
 
+    /// The receipt number a post was given: from the JSON answer, or read
+    /// on the confirmation page the 303 leads to (its address carries a
+    /// token, not the number).
+    pub fn receipt_of(&self, r: &Response) -> String {
+        if let Some(location) = r.header("location") {
+            let page = self.request("GET", location, &[], b"");
+            assert_eq!(page.status, 200, "{page:?}");
+            return number_in(&page.body).expect("a receipt number on the page");
+        }
+        let v: serde_json::Value = serde_json::from_str(&r.body).expect("a JSON answer");
+        v["protocol"].as_str().expect("a protocol").to_string()
+    }
+
     /// Posts as a browser on the site does (with the site's `Origin`).
     pub fn post_form(&self, body: &str) -> Response {
         self.request(
@@ -308,6 +321,20 @@ impl Response {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// The first receipt number (`MI-2026-000042`, `MS-…`) in `text`.
+pub fn number_in(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(13)).find_map(|i| {
+        let w = &b[i..i + 14];
+        let shape = (w[0] == b'M' && (w[1] == b'I' || w[1] == b'S'))
+            && w[2] == b'-'
+            && w[3..7].iter().all(u8::is_ascii_digit)
+            && w[7] == b'-'
+            && w[8..14].iter().all(u8::is_ascii_digit);
+        shape.then(|| String::from_utf8_lossy(w).into_owned())
+    })
 }
 
 /// HTTP/1.1 over a plain TCP connection.
