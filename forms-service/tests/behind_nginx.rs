@@ -218,6 +218,14 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
     }
     assert_eq!(home.header("X-Content-Type-Options"), Some("nosniff"));
     assert!(home.header("Referrer-Policy").is_some());
+    // HSTS on the pages, the search and the service's answers alike.
+    for path in ["/", "/cerca/", "/forms/manifestazione-di-interesse"] {
+        assert_eq!(
+            get(path, &[]).header("Strict-Transport-Security"),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
     assert_eq!(home.header("Cache-Control"), Some("max-age=600"));
     // A pretty URL, and the site's own 404 page.
     assert_eq!(get("/comuni/barga/", &[]).status, 200);
@@ -330,6 +338,35 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
         422,
         "another client has its own limit"
     );
+
+    // A body over what the shipped forms need is refused by nginx itself,
+    // from its declared length, before a byte of it is read.
+    let mut huge = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let head = format!(
+        "POST /forms/manifestazione-di-interesse HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: 20000000\r\n\r\n"
+    );
+    std::io::Write::write_all(&mut huge, head.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = std::io::Read::read_to_string(&mut huge, &mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    // One address may hold at most 10 requests to the service at once:
+    // ten uploads stalled half-way, and the eleventh gets 429 from nginx.
+    let stalled: Vec<std::net::TcpStream> = (0..10)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let head = format!(
+                "POST /forms/manifestazione-di-interesse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\nContent-Length: 100000\r\n\r\n--"
+            );
+            std::io::Write::write_all(&mut s, head.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(get("/forms/manifestazione-di-interesse", &[]).status, 429);
+    drop(stalled);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(get("/forms/manifestazione-di-interesse", &[]).status, 200);
 }
 
 #[test]
@@ -368,6 +405,15 @@ fn the_shipped_systemd_units_verify() {
             "ambito-forms.service lacks {hardening}"
         );
     }
+    // Every connection is a file descriptor: the open-files limit must be
+    // well above the default AMBITO_FORMS_MAX_CONNECTIONS (1024), which
+    // the usual soft limit (1024) only equals.
+    let nofile: u64 = service
+        .lines()
+        .find_map(|l| l.strip_prefix("LimitNOFILE="))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("ambito-forms.service sets LimitNOFILE");
+    assert!(nofile >= 4 * 1024, "LimitNOFILE={nofile}");
     let out = Command::new("systemd-analyze")
         .arg("verify")
         .args(&units)

@@ -14,6 +14,7 @@ use common::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 /// A tmpfs of `size` mounted on `dir`, unmounted when dropped.
 struct Tmpfs(PathBuf);
@@ -150,6 +151,14 @@ fn a_full_disk_gets_503_and_loses_nothing_committed() {
         }
     }
     assert!(refused > 0, "no post was refused with the disk full");
+    // Monitoring sees what senders see: 503 with the reason.
+    let health = service.request("GET", "/healthz", &[], b"");
+    assert_eq!(health.status, 503, "{health:?}");
+    assert!(
+        health.body.contains("posts cannot be stored"),
+        "{}",
+        health.body
+    );
     // JSON clients get 503 too, never 201.
     let json = service.request(
         "POST",
@@ -172,6 +181,9 @@ fn a_full_disk_gets_503_and_loses_nothing_committed() {
 
     // Space returns, and so does SMTP: everything committed is delivered.
     std::fs::remove_file(filler).unwrap();
+    // The health check finds out by itself (a test write), before any post.
+    let health = service.request("GET", "/healthz", &[], b"");
+    assert_eq!(health.status, 200, "{health:?}");
     let after = service.post_form(&valid_form("Dopo il disco pieno"));
     assert_eq!(after.status, 303, "{after:?}");
     committed.push(service.receipt_of(&after));
@@ -248,4 +260,67 @@ fn a_database_gone_read_only_gets_503_and_what_was_committed_stays_readable() {
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.body.contains(&service.receipt_of(&first)));
     drop(service);
+}
+
+/// When the "sent" marks cannot be written (here a trigger makes SQLite
+/// refuse them, as a full disk does), the outbox must not send the same
+/// messages again in a loop: it sends one, pauses, reports it on
+/// `/healthz`, and once the marks can be written delivers the rest, each
+/// message once.
+#[test]
+fn marks_that_cannot_be_written_pause_delivery_instead_of_resending() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let db = dir.path().join("forms.sqlite3");
+    let service = Service::start(dir.path(), free_port(), &[]);
+    // The schema exists once the service runs; marks fail from now on.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER no_marks BEFORE UPDATE OF district_sent_at, receipt_sent_at, status ON submissions
+         BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;",
+    )
+    .unwrap();
+    drop(service);
+    let service = Service::start(
+        dir.path(),
+        smtp.port,
+        &[("AMBITO_FORMS_RECEIPTS_PER_DAY", "3")],
+    );
+    let mut numbers = Vec::new();
+    for i in 0..3 {
+        let r = service.post_form(&valid_form(&format!("Ente {i}")));
+        assert_eq!(r.status, 303, "{r:?}");
+        numbers.push(service.receipt_of(&r));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let sent = delivered(&smtp.maildir).len();
+    assert!(
+        sent <= 1,
+        "{sent} emails sent while their marks could not be written"
+    );
+    let health = service.request("GET", "/healthz", &[], b"");
+    assert_eq!(health.status, 503, "{health:?}");
+    assert!(health.body.contains("delivery paused"), "{}", health.body);
+
+    // The disk has room again: everything is delivered, each message once.
+    conn.execute_batch("DROP TRIGGER no_marks").unwrap();
+    let mails = wait_for_mail(&smtp.maildir, 6);
+    std::thread::sleep(Duration::from_secs(1));
+    let mails = if delivered(&smtp.maildir).len() > mails.len() {
+        delivered(&smtp.maildir)
+    } else {
+        mails
+    };
+    assert_eq!(mails.len(), 6, "two emails per submission, none twice");
+    let all = mails
+        .iter()
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for n in &numbers {
+        assert!(all.contains(&format!("[{n}]")), "{n} reached the district");
+    }
+    eventually(10, "the health check is ok again", || {
+        service.request("GET", "/healthz", &[], b"").status == 200
+    });
 }

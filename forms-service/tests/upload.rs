@@ -314,7 +314,7 @@ fn the_district_email_carries_the_files_and_the_receipt_their_hashes() {
         )),
         "{text}"
     );
-    assert!(!text.contains("domanda"), "{text}");
+    assert!(!text.contains("domanda.pdf"), "{text}");
 
     // The files out again, checked, with the command the email names.
     let target = dir.path().join("scaricati");

@@ -115,6 +115,7 @@ pub struct Service {
     pub port: u16,
     pub dir: PathBuf,
     env: Vec<(String, String)>,
+    prefix: Vec<String>,
 }
 
 /// The origin of the `base_url` the tests build the site with.
@@ -144,6 +145,17 @@ impl Service {
     /// SMTP server on `smtp_port` (which may not be running yet), and `extra`
     /// settings.
     pub fn start(dir: &Path, smtp_port: u16, extra: &[(&str, &str)]) -> Service {
+        Service::start_with_prefix(dir, smtp_port, extra, &[])
+    }
+
+    /// The same, run through `prefix` (a command that execs the rest, such
+    /// as `prlimit --nofile=1024:8192 --`).
+    pub fn start_with_prefix(
+        dir: &Path,
+        smtp_port: u16,
+        extra: &[(&str, &str)],
+        prefix: &[&str],
+    ) -> Service {
         let port = free_port();
         let mut env: Vec<(String, String)> = vec![
             ("AMBITO_FORMS_LISTEN".into(), format!("127.0.0.1:{port}")),
@@ -184,6 +196,7 @@ impl Service {
             port,
             dir: dir.to_path_buf(),
             env,
+            prefix: prefix.iter().map(ToString::to_string).collect(),
         };
         service.spawn();
         service
@@ -195,7 +208,16 @@ impl Service {
             .append(true)
             .open(self.dir.join("service.log"))
             .unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_ambito-forms"))
+        let binary = env!("CARGO_BIN_EXE_ambito-forms");
+        let mut command = match self.prefix.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(binary);
+                c
+            }
+            None => Command::new(binary),
+        };
+        let child = command
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -346,6 +368,8 @@ pub fn request(
     body: &[u8],
 ) -> Response {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // A service that stopped answering fails the test instead of hanging it.
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
