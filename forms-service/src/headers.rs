@@ -11,8 +11,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; form-action 'self
 /// The policy for a service whose site is at `site_origin`: as
 /// [`CONTENT_SECURITY_POLICY`], and the service's pages (in the site's
 /// shell, whose stylesheet, images and fonts are addressed absolutely to the
-/// site) may also load styles, images and fonts from that one origin,
-/// nothing broader. When the service runs on the site's own origin this
+/// site) may also load styles, images and fonts from that one origin, and
+/// send the header's search box to the site's search page there, nothing
+/// broader. When the service runs on the site's own origin this
 /// adds nothing; when it runs on another, its pages keep the site's look.
 /// An origin that is not plainly `scheme://host[:port]` is left out, so
 /// nothing from the configuration or a shell can add to the policy.
@@ -20,7 +21,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; form-action 'self
 pub fn content_security_policy(site_origin: Option<&str>) -> String {
     match site_origin.filter(|o| is_plain_origin(o)) {
         Some(o) => format!(
-            "default-src 'self'; style-src 'self' {o}; img-src 'self' {o}; font-src 'self' {o}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+            "default-src 'self'; style-src 'self' {o}; img-src 'self' {o}; font-src 'self' {o}; form-action 'self' {o}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
         ),
         None => CONTENT_SECURITY_POLICY.to_string(),
     }
@@ -69,19 +70,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_site_origin_is_allowed_for_styles_images_and_fonts_only() {
+    fn the_site_origin_is_allowed_for_styles_images_fonts_and_its_search_only() {
         let p = content_security_policy(Some("https://www.example.org"));
         for directive in [
             "style-src 'self' https://www.example.org;",
             "img-src 'self' https://www.example.org;",
             "font-src 'self' https://www.example.org;",
             "default-src 'self';",
-            "form-action 'self';",
+            "form-action 'self' https://www.example.org;",
             "frame-ancestors 'none'",
         ] {
             assert!(p.contains(directive), "{p}");
         }
-        assert_eq!(p.matches("example.org").count(), 3, "{p}");
+        assert_eq!(p.matches("example.org").count(), 4, "{p}");
+        assert!(!p.contains("script-src"), "{p}");
         assert_eq!(content_security_policy(None), CONTENT_SECURITY_POLICY);
         // Anything but a plain origin adds nothing.
         for bad in [

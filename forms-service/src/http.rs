@@ -371,7 +371,7 @@ async fn confirmation(
     if let Err(wait) = state.receipt_limiter.check(client, Instant::now()) {
         return too_many(Reply::Html, wait, form.shell.as_deref());
     }
-    let found = if token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let found = if crate::token::is_token(&token) {
         find_receipt(&state, &form_id, &token).await
     } else {
         None
@@ -478,7 +478,7 @@ async fn submit(
                 )
             }
             Err(upload::UploadError::Fields { errors, raw }) => {
-                return invalid(kind, form, &form_id, &raw, &errors)
+                return invalid(kind, form, &form_id, &raw, &errors, &[])
             }
             Err(upload::UploadError::Malformed(m)) => {
                 tracing::warn!(form = %form_id, error = %m, "malformed multipart post");
@@ -566,7 +566,19 @@ async fn submit(
                 );
             }
             Err(Validation::Fields(errors)) => {
-                return invalid(kind, form, &form_id, &raw, &errors);
+                // Without JavaScript the page sent back cannot keep the
+                // chosen files: the service keeps them for the next send.
+                let held = match (kind, upload.take()) {
+                    (Reply::Html, Some(u)) => {
+                        upload::hold(u, &def.id, &state.config.files_dir()).unwrap_or_else(|e| {
+                            tracing::error!(form = %form_id, error = %e, "cannot keep the files of a post sent back");
+                            None
+                        })
+                    }
+                    _ => None,
+                };
+                let held = held_files(held.as_ref());
+                return invalid(kind, form, &form_id, &raw, &errors, &held);
             }
         }
     };
@@ -689,12 +701,29 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Files kept for the next send, as the form shows them.
+fn held_files(held: Option<&upload::Held>) -> Vec<form::html::HeldFile> {
+    held.map(|h| {
+        h.files
+            .iter()
+            .map(|f| form::html::HeldFile {
+                field: f.field.clone(),
+                name: f.name.clone(),
+                size: crate::mail::size_it(f.size),
+                token: h.token.clone(),
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 fn invalid(
     kind: Reply,
     form: &LoadedForm,
     form_id: &str,
     raw: &[(String, String)],
     errors: &[FieldError],
+    held: &[form::html::HeldFile],
 ) -> Response {
     match kind {
         Reply::Json => {
@@ -720,6 +749,7 @@ fn invalid(
                 &format!("/forms/{form_id}"),
                 raw,
                 errors,
+                held,
             )),
         )
             .into_response(),

@@ -18,5 +18,6 @@ pub mod proxy;
 pub mod ratelimit;
 pub mod retention;
 pub mod store;
+pub mod token;
 pub mod upload;
 pub mod writer;

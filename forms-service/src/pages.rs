@@ -26,9 +26,14 @@ pub fn form_with_errors(
     action: &str,
     values: &[(String, String)],
     errors: &[FieldError],
+    held: &[html::HeldFile],
 ) -> String {
     let def = &form.definition;
-    let filled = html::Filled { values, errors };
+    let filled = html::Filled {
+        values,
+        errors,
+        held,
+    };
     let main = format!(
         "<h1>{}</h1>\n{}{}",
         escape(&def.title),

@@ -69,13 +69,6 @@ pub struct Receipt {
     pub token: String,
 }
 
-/// 128 bits from the operating system's generator, in hex.
-fn new_token() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| StoreError::Random(e.to_string()))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// Delivery state of a submission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -474,7 +467,7 @@ impl Db {
                 params![prefix, year],
                 |r| r.get(0),
             )?;
-            let token = new_token()?;
+            let token = crate::token::new().map_err(|e| StoreError::Random(e.to_string()))?;
             let protocol = Protocol::new(prefix, year, seq);
             let status = if s.spam {
                 Status::Spam

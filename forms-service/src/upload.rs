@@ -16,6 +16,7 @@
 
 use crate::multipart_guard::{Guard, GuardError};
 use ambito::form::filetype::{self, FileType};
+use ambito::form::html::held_input_name;
 use ambito::form::{FieldError, FieldKind, FormDefinition};
 use axum::body::Body;
 use sha2::{Digest, Sha256};
@@ -28,6 +29,35 @@ const TEXT_LIMIT: usize = 64 * 1024;
 /// The most text all parts together may carry, in bytes (the room for
 /// text in [`total_limit`]).
 const TEXT_TOTAL_LIMIT: usize = 1024 * 1024;
+
+/// How a folder of files kept for a form sent back with errors is named:
+/// `held-{token}`. Nothing in the database names it.
+const HELD_PREFIX: &str = "held-";
+
+/// How long such files are kept for the next send: after that the orphan
+/// sweep removes them, and a send that names them is told to choose the
+/// file again.
+pub const HELD_FOR: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Files kept from a post sent back with errors (a page without
+/// JavaScript cannot keep a chosen file), found again by `token`.
+#[derive(Debug)]
+pub struct Held {
+    /// The token the form carries in a hidden field, one per file field.
+    pub token: String,
+    /// The files, as received.
+    pub files: Vec<Received>,
+}
+
+/// What a kept folder holds besides the files: which form and which files.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct HeldManifest {
+    form: String,
+    /// The files, their `path` being their name inside the folder.
+    files: Vec<Received>,
+}
+
+const HELD_MANIFEST: &str = "manifest.json";
 
 /// How far past the form's total the parser may read before it stops the
 /// stream itself (part headers and boundaries are not counted in the
@@ -228,6 +258,78 @@ fn mismatch(label: &str, name: &str, found: Option<FileType>, accept: &[FileType
     }
 }
 
+/// Keeps the files of `upload`, a post of form `form_id` sent back with
+/// errors, for [`HELD_FOR`]: its folder becomes `held-{token}` with a
+/// manifest. `None` when it has no files (its folder goes with it).
+pub fn hold(upload: Upload, form_id: &str, root: &Path) -> Result<Option<Held>, UploadError> {
+    let Upload { files, dir, .. } = upload;
+    let Some(from) = dir
+        .path()
+        .map(Path::to_path_buf)
+        .filter(|_| !files.is_empty())
+    else {
+        return Ok(None);
+    };
+    let token = crate::token::new().map_err(io(root))?;
+    let to = root.join(format!("{HELD_PREFIX}{token}"));
+    std::fs::rename(&from, &to).map_err(io(&to))?;
+    dir.keep();
+    let files: Vec<Received> = files
+        .into_iter()
+        .map(|f| Received {
+            path: f.path.rsplit('/').next().unwrap_or_default().to_string(),
+            ..f
+        })
+        .collect();
+    let manifest = HeldManifest {
+        form: form_id.to_string(),
+        files,
+    };
+    let path = to.join(HELD_MANIFEST);
+    let json = serde_json::to_vec(&manifest).map_err(|e| io(&path)(std::io::Error::other(e)))?;
+    let written = std::os::unix::fs::OpenOptionsExt::mode(
+        std::fs::OpenOptions::new().write(true).create_new(true),
+        0o600,
+    )
+    .open(&path)
+    .and_then(|mut f| std::io::Write::write_all(&mut f, &json));
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&to);
+        return Err(io(&path)(e));
+    }
+    Ok(Some(Held {
+        token,
+        files: manifest.files,
+    }))
+}
+
+/// The files kept under `token` for field `field` of form `form_id`, if
+/// they are still there, with the folder they are in.
+fn held_files(
+    root: &Path,
+    form_id: &str,
+    field: &str,
+    token: &str,
+) -> Option<(PathBuf, Vec<Received>)> {
+    if !crate::token::is_token(token) {
+        return None;
+    }
+    let dir = root.join(format!("{HELD_PREFIX}{token}"));
+    let manifest: HeldManifest =
+        serde_json::from_slice(&std::fs::read(dir.join(HELD_MANIFEST)).ok()?).ok()?;
+    if manifest.form != form_id {
+        return None;
+    }
+    let files: Vec<Received> = manifest
+        .files
+        .into_iter()
+        .filter(|f| {
+            f.field == field && !f.path.is_empty() && f.path.bytes().all(|b| b.is_ascii_digit())
+        })
+        .collect();
+    (!files.is_empty()).then_some((dir, files))
+}
+
 /// Reads a multipart post of `def` (with `content_type` carrying its
 /// boundary), writing files under `root`.
 pub async fn receive(
@@ -317,6 +419,8 @@ async fn read(
     let mut total: u64 = 0;
     let mut text_total: usize = 0;
     let mut errors: Vec<FieldError> = Vec::new();
+    // File fields answered by files kept from the previous send.
+    let mut held_tokens: Vec<(String, String)> = Vec::new();
     loop {
         let mut part = match parts.next_field().await {
             Ok(Some(p)) => p,
@@ -339,7 +443,14 @@ async fn read(
             .await?;
             let text = String::from_utf8(text)
                 .map_err(|_| UploadError::Malformed("a text part is not UTF-8".into()))?;
-            upload.raw.push((name, text));
+            let held_field = def
+                .fields
+                .iter()
+                .find(|f| f.kind == FieldKind::File && name == held_input_name(&f.name));
+            match held_field {
+                Some(f) => held_tokens.push((f.name.clone(), text)),
+                None => upload.raw.push((name, text)),
+            }
             continue;
         };
         // The name as sent, cleaned; a name with nothing readable left (or
@@ -466,6 +577,9 @@ async fn read(
             path: format!("{dir_name}/{index}"),
         });
     }
+    for (field_name, token) in held_tokens {
+        adopt_held(def, root, upload, &mut errors, &field_name, &token)?;
+    }
     if !errors.is_empty() {
         return Err(UploadError::Fields {
             errors,
@@ -479,6 +593,58 @@ async fn read(
         let r = std::fs::File::open(root).map_err(io(root))?;
         r.sync_all().map_err(io(root))?;
     }
+    Ok(())
+}
+
+/// Takes into this post the files kept under `token` for `field_name`,
+/// unless a new file was chosen for it (then the kept ones are left to
+/// expire). Kept files that are gone are an error at the field: a send
+/// never silently lacks a file its sender chose.
+fn adopt_held(
+    def: &FormDefinition,
+    root: &Path,
+    upload: &mut Upload,
+    errors: &mut Vec<FieldError>,
+    field_name: &str,
+    token: &str,
+) -> Result<(), UploadError> {
+    let Some(field) = def.field(field_name) else {
+        return Ok(());
+    };
+    let chosen = upload.files.iter().any(|f| f.field == field_name)
+        || errors.iter().any(|e| e.field == field_name);
+    if chosen {
+        return Ok(());
+    }
+    let Some((held_dir, files)) = held_files(root, &def.id, field_name, token) else {
+        errors.push(FieldError {
+            field: field_name.to_string(),
+            message: format!(
+                "«{}»: il file caricato prima non è più disponibile (si conserva per un’ora): sceglilo di nuovo.",
+                field.label
+            ),
+        });
+        return Ok(());
+    };
+    if upload.dir.path().is_none() {
+        upload.dir = new_post_dir(root)?;
+    }
+    let dir = upload.dir.path().map(Path::to_path_buf).unwrap_or_default();
+    let dir_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for f in files {
+        let index = upload.files.len() + errors.len();
+        let (from, to) = (held_dir.join(&f.path), dir.join(index.to_string()));
+        std::fs::rename(&from, &to).map_err(io(&to))?;
+        upload.raw.push((f.field.clone(), f.name.clone()));
+        upload.files.push(Received {
+            path: format!("{dir_name}/{index}"),
+            ..f
+        });
+    }
+    let _ = std::fs::remove_dir_all(&held_dir);
     Ok(())
 }
 
@@ -522,6 +688,12 @@ pub fn remove_orphans(
     let mut removed = 0;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
+        // Kept files are kept their hour, even across a restart.
+        let min_age = if name.starts_with(HELD_PREFIX) {
+            min_age.max(HELD_FOR)
+        } else {
+            min_age
+        };
         let old_enough = e
             .metadata()
             .and_then(|m| m.modified())

@@ -374,14 +374,38 @@ fn without_javascript_a_mistake_can_be_corrected_and_sent() {
 
     let mut browser = Browser::start();
     browser.open_tab();
+    // A phone's width: every page of the flow must reflow (WCAG 1.4.10).
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": false }),
+    );
     let url = format!("http://127.0.0.1:{site_port}/partecipa/manifestazione-di-interesse/");
     browser.call("Page.navigate", json!({ "url": url }));
     browser.wait_for("<form class=\"modulo\"");
 
-    // Sent empty: the service shows the form again with the errors.
+    // Sent empty but for the signed file: the service shows the form again
+    // with the errors, and keeps the file (a page cannot).
+    let pdf = pdf_of_size(2000);
+    let file = _dir.path().join("manifestazione firmata.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let input = browser.node("#campo-domanda");
+    browser.call(
+        "DOM.setFileInputFiles",
+        json!({ "nodeId": input, "files": [file.display().to_string()] }),
+    );
     browser.click("form.modulo button[type=submit]");
     let page = browser.wait_for("riepilogo-errori");
     assert!(page.contains("Compila il campo"), "{page}");
+    assert!(
+        page.contains("File già caricato: «manifestazione firmata.pdf» (2,0 kB)"),
+        "{page}"
+    );
+    let no_sideways = "document.documentElement.scrollWidth <= 360";
+    assert_eq!(
+        browser.evaluate(no_sideways),
+        json!(true),
+        "the 422 page at 360 px"
+    );
     // The service's page, on its own origin, has the site's stylesheet
     // (linked to the site's origin, allowed by the service's CSP) applied.
     // (Polled: the stylesheet may still be on its way.)
@@ -427,6 +451,29 @@ fn without_javascript_a_mistake_can_be_corrected_and_sent() {
         receipt.contains("Numero di ricevuta: <strong>MI-"),
         "{receipt}"
     );
+    // The kept file went with it, and the receipt (with its 64-character
+    // SHA-256) fits a phone's width.
+    assert!(receipt.contains(&sha256(&pdf)), "{receipt}");
+    assert_eq!(
+        browser.evaluate(no_sideways),
+        json!(true),
+        "the receipt at 360 px"
+    );
+
+    // The header's search box on the service's page reaches the site's
+    // search page (the service's CSP allows that form target).
+    browser.type_into("#cerca-testata", "tirocini");
+    browser.click(".cerca-testata button[type=submit]");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let search = format!("http://127.0.0.1:{site_port}/cerca/?q=tirocini");
+    while browser.evaluate("location.href") != json!(search) {
+        assert!(
+            Instant::now() < deadline,
+            "the search box did not reach {search}: {}",
+            browser.evaluate("location.href")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     let list = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
     assert_eq!(list.lines().count(), 1, "{list}");

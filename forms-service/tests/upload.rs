@@ -676,3 +676,87 @@ fn the_shipped_backup_unit_copies_database_and_files_and_keeps_fourteen() {
         "{names:?}"
     );
 }
+
+/// Without JavaScript a page sent back with errors cannot keep the file
+/// the sender chose: the service keeps it, the page says so, and the
+/// corrected send carries it. A send whose kept file is gone is told to
+/// choose it again, never stored without it.
+#[test]
+fn a_file_sent_with_a_typo_is_kept_for_the_corrected_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let service = Service::start(dir.path(), smtp.port, &[]);
+    let pdf = pdf_of_size(5000);
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let send = |text: &str, files: &[(&str, &[u8])]| {
+        service.request(
+            "POST",
+            "/forms/manifestazione-di-interesse",
+            &[("Content-Type", &content_type)],
+            &common::multipart(text, "domanda", files),
+        )
+    };
+    let typo = valid_form("Ente Distratto").replace("12345678903", "12345678900");
+    let first = send(&typo, &[("domanda firmata.pdf", &pdf)]);
+    assert_eq!(first.status, 422, "{first:?}");
+    assert!(
+        first.body.contains(
+            "File già caricato: «domanda firmata.pdf» (4,9 kB) — puoi sceglierne un altro"
+        ),
+        "{}",
+        first.body
+    );
+    let token = first
+        .body
+        .split("name=\"_file_caricati_domanda\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    assert_eq!(token.len(), 32);
+
+    // Corrected, with no new file chosen (the browser sends an empty part).
+    let fixed = format!(
+        "{}&_file_caricati_domanda={token}",
+        valid_form("Ente Distratto")
+    );
+    let second = send(&fixed, &[("", b"")]);
+    assert_eq!(second.status, 303, "{second:?}");
+    let number = service.receipt_of(&second);
+    let out = dir.path().join("estratti");
+    let got = service.cli(&["attachments", &number, "--output", out.to_str().unwrap()]);
+    assert!(got.status.success(), "{got:?}");
+    assert_eq!(std::fs::read(out.join("allegato-1.pdf")).unwrap(), pdf);
+    // Nothing is left kept once it went with a submission.
+    let files = dir.path().join("files");
+    assert!(
+        !files_in(&files).iter().any(|p| p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("held-"))),
+        "{:?}",
+        files_in(&files)
+    );
+
+    // A token whose files are gone (expired, or never there): the send is
+    // sent back with the reason at the field, and nothing is stored.
+    let gone = format!(
+        "{}&_file_caricati_domanda=0123456789abcdef0123456789abcdef",
+        valid_form("Ente Tardivo")
+    );
+    let third = send(&gone, &[("", b"")]);
+    assert_eq!(third.status, 422, "{third:?}");
+    assert!(
+        third
+            .body
+            .contains("il file caricato prima non è più disponibile"),
+        "{}",
+        third.body
+    );
+    assert_eq!(
+        String::from_utf8(service.cli(&["list"]).stdout)
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+}

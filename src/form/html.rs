@@ -17,6 +17,27 @@ pub const SHELL_TITLE: &str = "__AMBITO_TITOLO__";
 /// Where the forms service puts a page's content in the shell.
 pub const SHELL_CONTENT: &str = "__AMBITO_CONTENUTO__";
 
+/// The name of the hidden field that carries, for file field `field`,
+/// the token of the files the service kept from a post it sent back.
+pub fn held_input_name(field: &str) -> String {
+    format!("_file_caricati_{field}")
+}
+
+/// A file the service kept from a post it sent back with errors (a page
+/// without JavaScript cannot keep a chosen file): shown next to its field,
+/// and sent again as a token unless another file is chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldFile {
+    /// The file field it was sent in.
+    pub field: String,
+    /// Its name as the sender gave it.
+    pub name: String,
+    /// Its size, as people read it (`12,3 kB`).
+    pub size: String,
+    /// The token that finds it on the service.
+    pub token: String,
+}
+
 /// What a person typed and what was wrong with it, to render the form again.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Filled<'a> {
@@ -24,6 +45,8 @@ pub struct Filled<'a> {
     pub values: &'a [(String, String)],
     /// The problems to show next to their fields.
     pub errors: &'a [FieldError],
+    /// Files already received, kept for the next send.
+    pub held: &'a [HeldFile],
 }
 
 impl Filled<'_> {
@@ -136,6 +159,29 @@ fn field_html(out: &mut String, field: &FieldDef, privacy_url: Option<&str>, fil
         described.push(format!("{id}-errore"));
         format!("<p class=\"errore\" id=\"{id}-errore\"><span class=\"visually-hidden\">Errore: </span>{}</p>\n", escape(e))
     });
+    let held: Vec<&HeldFile> = filled
+        .held
+        .iter()
+        .filter(|h| h.field == field.name)
+        .collect();
+    let held_html = (!held.is_empty()).then(|| {
+        described.push(format!("{id}-caricato"));
+        let names: Vec<String> = held
+            .iter()
+            .map(|h| format!("«{}» ({})", escape(&h.name), escape(&h.size)))
+            .collect();
+        let (what, choose) = if held.len() == 1 {
+            ("File già caricato", "puoi sceglierne un altro")
+        } else {
+            ("File già caricati", "puoi sceglierne altri")
+        };
+        format!(
+            "<p class=\"file-caricato\" id=\"{id}-caricato\">{what}: {} — {choose}, altrimenti viene inviato questo.</p>\n<input type=\"hidden\" name=\"{}\" value=\"{}\">\n",
+            names.join(", "),
+            escape(&held_input_name(&field.name)),
+            escape(&held[0].token)
+        )
+    });
     let aria = {
         let mut a = String::new();
         if !described.is_empty() {
@@ -242,12 +288,19 @@ fn field_html(out: &mut String, field: &FieldDef, privacy_url: Option<&str>, fil
                         .flat_map(|t| t.extensions().iter().copied())
                         .collect();
                     let multiple = if field.multiple { " multiple" } else { "" };
+                    // Kept files answer a required field: no `required` then.
+                    let aria = if held_html.is_some() {
+                        aria.replace(" required", "")
+                    } else {
+                        aria.clone()
+                    };
                     let _ = writeln!(
                         out,
                         "<input type=\"file\" id=\"{id}\" name=\"{name}\" accept=\"{}\" data-max-mb=\"{}\"{multiple}{aria}>",
                         accept.join(","),
                         field.max_file_bytes() / (1024 * 1024)
                     );
+                    out.push_str(held_html.as_deref().unwrap_or(""));
                 }
                 kind => {
                     let (ty, extra) = match kind {

@@ -220,6 +220,7 @@ fn html_form_is_accessible_and_keeps_values() {
     let filled = html::Filled {
         values: &values,
         errors: &errors,
+        held: &[],
     };
     let form = html::form(
         &def,
@@ -256,9 +257,43 @@ fn html_form_is_accessible_and_keeps_values() {
         html::Filled {
             values: &values,
             errors: &[],
+            held: &[],
         },
     );
     assert!(form.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+}
+
+#[test]
+fn a_file_kept_by_the_service_is_shown_and_sent_again_as_a_token() {
+    let def: crate::form::FormDefinition = serde_json::from_value(serde_json::json!({
+        "id": "f", "title": "Modulo", "thank_you_url": "/grazie/", "honeypot": "hp",
+        "fields": [{ "name": "domanda", "label": "Domanda", "type": "file",
+                     "accept": ["pdf"], "required": true }]
+    }))
+    .unwrap();
+    let held = [html::HeldFile {
+        field: "domanda".into(),
+        name: "<b>firmata</b>.pdf".into(),
+        size: "12,3 kB".into(),
+        token: "0123456789abcdef0123456789abcdef".into(),
+    }];
+    let form = html::form(
+        &def,
+        "/x",
+        None,
+        html::Filled {
+            held: &held,
+            ..Default::default()
+        },
+    );
+    assert!(form.contains("<p class=\"file-caricato\" id=\"campo-domanda-caricato\">File già caricato: «&lt;b&gt;firmata&lt;/b&gt;.pdf» (12,3 kB) — puoi sceglierne un altro, altrimenti viene inviato questo.</p>"), "{form}");
+    assert!(form.contains("<input type=\"hidden\" name=\"_file_caricati_domanda\" value=\"0123456789abcdef0123456789abcdef\">"));
+    assert!(
+        form.contains("aria-describedby=\"campo-domanda-caricato\">"),
+        "{form}"
+    );
+    // Already answered: the browser must not ask for a file again.
+    assert!(!form.contains(" required>"), "{form}");
 }
 
 #[test]
