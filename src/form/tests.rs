@@ -265,7 +265,7 @@ fn html_form_is_accessible_and_keeps_values() {
 
 #[test]
 fn a_file_kept_by_the_service_is_shown_and_sent_again_as_a_token() {
-    let def: crate::form::FormDefinition = serde_json::from_value(serde_json::json!({
+    let def: FormDefinition = serde_json::from_value(serde_json::json!({
         "id": "f", "title": "Modulo", "thank_you_url": "/grazie/", "honeypot": "hp",
         "fields": [{ "name": "domanda", "label": "Domanda", "type": "file",
                      "accept": ["pdf"], "required": true }]
