@@ -512,6 +512,7 @@ async fn submit(
     if spam {
         upload = None;
     }
+    let files: Vec<upload::Received> = upload.as_ref().map(|u| u.files.clone()).unwrap_or_default();
     let submission = if spam {
         // Answered like a success, so the bot learns nothing; never emailed.
         NewSubmission {
@@ -555,7 +556,7 @@ async fn submit(
                     .collect(),
                 received_at: store::now(),
                 spam: false,
-                files: upload.as_ref().map(|u| u.files.clone()).unwrap_or_default(),
+                files: files.clone(),
             },
             Err(Validation::Input(e)) => {
                 return refuse(
@@ -582,7 +583,6 @@ async fn submit(
             }
         }
     };
-    let files: Vec<upload::Received> = upload.as_ref().map(|u| u.files.clone()).unwrap_or_default();
     // The writer keeps the folder once the row naming it is committed,
     // and removes it otherwise (a repeated post's copies are not kept).
     let inserted = state.writer.insert(submission, upload.map(|u| u.dir)).await;

@@ -173,15 +173,7 @@ fn a_file_is_named_by_what_it_is_not_by_what_it_says() {
             "domanda",
             &[(name, &pdf)],
         );
-        let r = service.request(
-            "POST",
-            FORM,
-            &[(
-                "Content-Type",
-                &format!("multipart/form-data; boundary={MULTIPART_BOUNDARY}"),
-            )],
-            &body,
-        );
+        let r = service.post_multipart(FORM, &body);
         assert_eq!(r.status, 303, "{name}: {r:?}");
         let number = service.receipt_of(&r);
         let mails = wait_for_mail(&smtp.maildir, 2 * (i + 1));
@@ -286,15 +278,7 @@ fn a_district_email_refused_for_its_size_goes_again_without_the_files() {
     let service = Service::start(dir.path(), smtp.port, &[]);
     let pdf = pdf_of_size(60_000);
     let body = multipart(&valid_form("Ente"), "domanda", &[("domanda.pdf", &pdf)]);
-    let r = service.request(
-        "POST",
-        FORM,
-        &[(
-            "Content-Type",
-            &format!("multipart/form-data; boundary={MULTIPART_BOUNDARY}"),
-        )],
-        &body,
-    );
+    let r = service.post_multipart(FORM, &body);
     assert_eq!(r.status, 303, "{r:?}");
     let number = service.receipt_of(&r);
     let mails = wait_for_mail(&maildir, 2);

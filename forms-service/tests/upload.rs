@@ -73,15 +73,7 @@ fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 fn post(service: &Service, body: &[u8]) -> Response {
-    service.request(
-        "POST",
-        "/forms/con-allegati",
-        &[(
-            "Content-Type",
-            &format!("multipart/form-data; boundary={BOUNDARY}"),
-        )],
-        body,
-    )
+    service.post_multipart("/forms/con-allegati", body)
 }
 
 fn count(db: &Path, table: &str) -> i64 {
@@ -687,12 +679,9 @@ fn a_file_sent_with_a_typo_is_kept_for_the_corrected_send() {
     let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
     let service = Service::start(dir.path(), smtp.port, &[]);
     let pdf = pdf_of_size(5000);
-    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
     let send = |text: &str, files: &[(&str, &[u8])]| {
-        service.request(
-            "POST",
+        service.post_multipart(
             "/forms/manifestazione-di-interesse",
-            &[("Content-Type", &content_type)],
             &common::multipart(text, "domanda", files),
         )
     };

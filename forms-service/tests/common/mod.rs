@@ -309,6 +309,19 @@ impl Service {
         )
     }
 
+    /// Posts a [`multipart`] body to `path` as a browser on the site does.
+    pub fn post_multipart(&self, path: &str, body: &[u8]) -> Response {
+        self.request(
+            "POST",
+            path,
+            &[(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={MULTIPART_BOUNDARY}"),
+            )],
+            body,
+        )
+    }
+
     /// Posts JSON as the site's script does.
     pub fn post_json(&self, body: &str) -> Response {
         self.request(
