@@ -7,10 +7,8 @@ use crate::outbox::Outbox;
 use crate::ratelimit::Limiter;
 use crate::store::{Db, StoreError};
 use crate::writer::Writer;
-use ambito::form::FormDefinition;
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
@@ -43,67 +41,6 @@ pub enum StartError {
     /// The listening socket failed: its address unreadable, or serving stopped.
     #[error("server: {0}")]
     Serve(#[source] std::io::Error),
-}
-
-/// A form the service answers for: its definition and, when the generator
-/// wrote one, the site's page shell for the service's own pages.
-pub struct LoadedForm {
-    /// The compiled definition, from the form's `*.form.json`.
-    pub definition: Arc<FormDefinition>,
-    /// The page shell from `*.shell.html`, if the generator wrote one.
-    pub shell: Option<String>,
-}
-
-/// Loads every compiled form definition (`*.form.json`, written by the
-/// generator beside the form's page) found under `dir`, with its shell
-/// (`*.shell.html`) when there is one.
-pub fn load_forms(dir: &Path) -> Result<HashMap<String, LoadedForm>, StartError> {
-    let err = |path: &Path, message: String| StartError::Forms {
-        path: path.to_path_buf(),
-        message,
-    };
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        let entries =
-            std::fs::read_dir(&d).map_err(|e| err(&d, format!("cannot read the folder: {e}")))?;
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.to_string_lossy().ends_with(".form.json") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    let mut forms = HashMap::new();
-    for path in paths {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| err(&path, format!("cannot read: {e}")))?;
-        let def: FormDefinition = serde_json::from_str(&text)
-            .map_err(|e| err(&path, format!("not a form definition: {e}")))?;
-        def.check().map_err(|e| err(&path, e))?;
-        if forms.contains_key(&def.id) {
-            return Err(err(&path, format!("a second form with id `{}`", def.id)));
-        }
-        let shell_path = path.with_file_name(format!("{}.shell.html", def.id));
-        let shell = std::fs::read_to_string(&shell_path).ok();
-        forms.insert(
-            def.id.clone(),
-            LoadedForm {
-                definition: Arc::new(def),
-                shell,
-            },
-        );
-    }
-    if forms.is_empty() {
-        return Err(err(
-            dir,
-            "no form definitions (*.form.json) found: build the site first (ambito build)".into(),
-        ));
-    }
-    Ok(forms)
 }
 
 /// File descriptors the service needs besides its connections: the
@@ -161,7 +98,7 @@ fn fit_open_files(max_connections: usize) -> usize {
 pub async fn serve(mut config: Config) -> Result<(), StartError> {
     config.max_connections = fit_open_files(config.max_connections);
     let config = Arc::new(config);
-    let forms = load_forms(&config.forms_dir)?;
+    let forms = crate::forms::load_forms(&config.forms_dir)?;
     let mut db = Db::open(&config.db)?;
     db.set_duplicate_window(config.duplicate_window);
     // Files a crash left without their submission's row were never

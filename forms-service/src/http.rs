@@ -1,17 +1,19 @@
 //! The HTTP interface: thin handlers over the form definition, the store
-//! and the outbox.
+//! and the outbox. A handler says no with `?` on a [`Refusal`] (or sends
+//! the form back with an [`Invalid`]); see `refusal.rs`.
 
-use crate::app::LoadedForm;
 use crate::config::Config;
+use crate::forms::LoadedForm;
 use crate::health::Health;
 use crate::input;
 use crate::pages;
 use crate::proxy;
 use crate::ratelimit::Limiter;
+use crate::refusal::{Answer, Invalid, Refusal, Refused, Reply};
 use crate::store::{self, Db, Inserted, NewSubmission, StoredAnswer};
 use crate::upload;
 use crate::writer::Writer;
-use ambito::form::{self, FieldError, Validation};
+use ambito::form::{self, Validation};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -55,12 +57,29 @@ pub struct AppState {
 impl AppState {
     /// The site's shell for pages that belong to no form (a 404): the
     /// first form's, so that they look like the rest of the site too.
-    fn any_shell(&self) -> Option<&str> {
+    fn any_shell(&self) -> Option<Arc<str>> {
         let mut ids: Vec<&String> = self.forms.keys().collect();
         ids.sort();
         ids.first()
             .and_then(|id| self.forms.get(*id))
-            .and_then(|f| f.shell.as_deref())
+            .and_then(|f| f.shell.clone())
+    }
+
+    /// Where refusals go: in `reply`'s format, in `form`'s shell (or any
+    /// form's, for pages of no form).
+    fn answer(&self, reply: Reply, form: Option<&LoadedForm>) -> Answer {
+        Answer {
+            reply,
+            shell: form.map_or_else(|| self.any_shell(), |f| f.shell.clone()),
+        }
+    }
+
+    /// The form `form_id`, or 404.
+    fn form(&self, form_id: &str, reply: Reply) -> Result<&LoadedForm, Refusal> {
+        self.forms.get(form_id).ok_or_else(|| {
+            self.answer(reply, None)
+                .refuse(StatusCode::NOT_FOUND, "Il modulo richiesto non esiste.")
+        })
     }
 }
 
@@ -93,58 +112,6 @@ pub fn router(state: &Arc<AppState>) -> Router {
         }
     }
     app
-}
-
-/// How the client wants answers: HTML pages (browsers without JavaScript)
-/// or JSON (the site's script).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reply {
-    Html,
-    Json,
-}
-
-fn reply_kind(headers: &HeaderMap) -> Reply {
-    let is_json = |name: header::HeaderName| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("application/json"))
-    };
-    if is_json(header::CONTENT_TYPE) || is_json(header::ACCEPT) {
-        Reply::Json
-    } else {
-        Reply::Html
-    }
-}
-
-/// A refusal, in the client's format, with a plain Italian message; as a
-/// page, in the site's `shell` when there is one.
-fn refuse(kind: Reply, status: StatusCode, message: &str, shell: Option<&str>) -> Response {
-    match kind {
-        Reply::Json => {
-            (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
-        }
-        Reply::Html => (
-            status,
-            axum::response::Html(pages::message(shell, status, message)),
-        )
-            .into_response(),
-    }
-}
-
-/// A refusal that says when to come back (`Retry-After`, in seconds).
-fn refuse_for(
-    kind: Reply,
-    status: StatusCode,
-    message: &str,
-    shell: Option<&str>,
-    secs: u64,
-) -> Response {
-    let mut response = refuse(kind, status, message, shell);
-    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    response
 }
 
 /// Whether a post may come from where its `Origin` header says: the site,
@@ -231,43 +198,19 @@ fn probe_files(dir: &std::path::Path) -> std::io::Result<()> {
     written
 }
 
-async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    refuse(
-        reply_kind(&headers),
-        StatusCode::NOT_FOUND,
-        "La pagina richiesta non esiste.",
-        state.any_shell(),
-    )
+async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Refusal {
+    state
+        .answer(Reply::of(&headers), None)
+        .refuse(StatusCode::NOT_FOUND, "La pagina richiesta non esiste.")
 }
 
 async fn definition(
     State(state): State<Arc<AppState>>,
     Path(form_id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    match state.forms.get(&form_id) {
-        Some(form) => axum::Json(form.definition.as_ref().clone()).into_response(),
-        None => refuse(
-            reply_kind(&headers),
-            StatusCode::NOT_FOUND,
-            "Il modulo richiesto non esiste.",
-            state.any_shell(),
-        ),
-    }
-}
-
-/// Too many requests from one client: 429 with `Retry-After`.
-fn too_many(kind: Reply, wait: std::time::Duration, shell: Option<&str>) -> Response {
-    let secs = wait.as_secs().max(1);
-    refuse_for(
-        kind,
-        StatusCode::TOO_MANY_REQUESTS,
-        &format!(
-            "Sono arrivate troppe richieste da questa connessione. Riprova tra {secs} secondi."
-        ),
-        shell,
-        secs,
-    )
+) -> Result<Response, Refusal> {
+    let form = state.form(&form_id, Reply::of(&headers))?;
+    Ok(axum::Json(form.definition.as_ref().clone()).into_response())
 }
 
 /// Checks answers without storing them, for the page's script to show
@@ -279,33 +222,22 @@ async fn verify(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    let Some(form) = state.forms.get(&form_id) else {
-        return refuse(
-            Reply::Json,
-            StatusCode::NOT_FOUND,
-            "Il modulo richiesto non esiste.",
-            None,
-        );
-    };
+) -> Result<Response, Refusal> {
+    let form = state.form(&form_id, Reply::Json)?;
+    let answer = state.answer(Reply::Json, None);
     let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
-    if let Err(wait) = state.verify_limiter.check(client, Instant::now()) {
-        return too_many(Reply::Json, wait, None);
-    }
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return refuse(
-            Reply::Json,
+    state
+        .verify_limiter
+        .check(client, Instant::now())
+        .map_err(|wait| answer.too_many(wait))?;
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        answer.refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "I dati inviati sono troppo lunghi.",
-            None,
-        );
-    };
-    let raw = match input::json(&bytes) {
-        Ok(raw) => raw,
-        Err(input::Malformed(message)) => {
-            return refuse(Reply::Json, StatusCode::BAD_REQUEST, &message, None)
-        }
-    };
+        )
+    })?;
+    let raw = input::json(&bytes)
+        .map_err(|input::Malformed(message)| answer.refuse(StatusCode::BAD_REQUEST, message))?;
     let errors: serde_json::Map<String, serde_json::Value> =
         match form::validate(&form.definition, &raw) {
             Ok(_) => serde_json::Map::new(),
@@ -314,10 +246,10 @@ async fn verify(
                 .map(|e| (e.field, serde_json::Value::String(e.message)))
                 .collect(),
             Err(Validation::Input(e)) => {
-                return refuse(Reply::Json, StatusCode::BAD_REQUEST, &e.to_string(), None);
+                return Err(answer.refuse(StatusCode::BAD_REQUEST, e.to_string()));
             }
         };
-    axum::Json(serde_json::json!({ "errors": errors })).into_response()
+    Ok(axum::Json(serde_json::json!({ "errors": errors })).into_response())
 }
 
 /// The number and time received of the submission to `form_id` whose
@@ -358,76 +290,60 @@ async fn confirmation(
     Path((form_id, token)): Path<(String, String)>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-) -> Response {
-    let Some(form) = state.forms.get(&form_id) else {
-        return refuse(
-            Reply::Html,
-            StatusCode::NOT_FOUND,
-            "Il modulo richiesto non esiste.",
-            state.any_shell(),
-        );
-    };
+) -> Result<Response, Refusal> {
+    let form = state.form(&form_id, Reply::Html)?;
+    let answer = state.answer(Reply::Html, Some(form));
     let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
-    if let Err(wait) = state.receipt_limiter.check(client, Instant::now()) {
-        return too_many(Reply::Html, wait, form.shell.as_deref());
-    }
+    state
+        .receipt_limiter
+        .check(client, Instant::now())
+        .map_err(|wait| answer.too_many(wait))?;
     let found = if crate::token::is_token(&token) {
         find_receipt(&state, &form_id, &token).await
     } else {
         None
     };
-    let Some((protocol, received_at)) = found else {
-        return refuse(
-            Reply::Html,
+    let (protocol, received_at) = found.ok_or_else(|| {
+        answer.refuse(
             StatusCode::NOT_FOUND,
             "Non risulta nessuna richiesta a questo indirizzo: controlla di averlo copiato per intero.",
-            form.shell.as_deref(),
-        );
-    };
-    let when = crate::mail::italian_datetime(received_at);
-    match files_of(&state, protocol.as_str()).await {
-        Some(files) => axum::response::Html(pages::confirmation(
-            form,
-            protocol.as_str(),
-            &when,
-            &files,
-        ))
-        .into_response(),
-        None => refuse_for(
-            Reply::Html,
+        )
+    })?;
+    let files = files_of(&state, protocol.as_str()).await.ok_or_else(|| {
+        answer.refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             "La richiesta è registrata, ma in questo momento non è possibile mostrarne la ricevuta: riprova tra qualche minuto.",
-            form.shell.as_deref(),
-            RETRY_AFTER_UNAVAILABLE,
-        ),
-    }
+        )
+        .retry_after(RETRY_AFTER_UNAVAILABLE)
+    })?;
+    let when = crate::mail::italian_datetime(received_at);
+    Ok(
+        axum::response::Html(pages::confirmation(form, protocol.as_str(), &when, &files))
+            .into_response(),
+    )
 }
 
+/// A post of a form: checked where it comes from, when and how often,
+/// read (files streamed to disk), validated, stored, then answered with
+/// its receipt (303 to the confirmation page, or 201 with JSON).
 async fn submit(
     State(state): State<Arc<AppState>>,
     Path(form_id): Path<String>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    let kind = reply_kind(&headers);
-    let Some(form) = state.forms.get(&form_id) else {
-        return refuse(
-            kind,
-            StatusCode::NOT_FOUND,
-            "Il modulo richiesto non esiste.",
-            state.any_shell(),
-        );
-    };
-    let shell = form.shell.as_deref();
+) -> Result<Response, Refused> {
+    let reply = Reply::of(&headers);
+    let form = state.form(&form_id, reply)?;
+    let answer = state.answer(reply, Some(form));
     let def = Arc::clone(&form.definition);
     if !origin_allowed(state.site_origin.as_deref(), &headers) {
-        return refuse(
-            kind,
-            StatusCode::FORBIDDEN,
-            "Questo modulo si può inviare solo dal sito della Zona Distretto.",
-            shell,
-        );
+        return Err(answer
+            .refuse(
+                StatusCode::FORBIDDEN,
+                "Questo modulo si può inviare solo dal sito della Zona Distretto.",
+            )
+            .into());
     }
     // The call's dates, enforced on every post whatever page is open:
     // nothing is read or stored before `opens` or after `closes`.
@@ -438,75 +354,15 @@ async fn submit(
                 form::call::Status::Closed => StatusCode::GONE,
                 _ => StatusCode::FORBIDDEN,
             };
-            return refuse(kind, status, &message, shell);
+            return Err(answer.refuse(status, message).into());
         }
     }
     let client = proxy::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
-    if let Err(wait) = state.limiter.check(client, Instant::now()) {
-        return too_many(kind, wait, shell);
-    }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
-    let mut upload: Option<upload::Upload> = None;
-    let raw = if content_type == "multipart/form-data" && def.has_files() {
-        let full = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let root = state.config.files_dir();
-        match upload::receive(&def, full, body, &root).await {
-            Ok(u) => {
-                let raw = u.raw.clone();
-                upload = Some(u);
-                raw
-            }
-            Err(upload::UploadError::TooLarge(limit)) => {
-                return refuse(
-                    kind,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    &format!("I file inviati superano in tutto il limite di {} MB: allega file più piccoli e riprova.", limit / (1024 * 1024)),
-                    shell,
-                )
-            }
-            Err(upload::UploadError::Fields { errors, raw }) => {
-                return invalid(kind, form, &form_id, &raw, &errors, &[])
-            }
-            Err(upload::UploadError::Malformed(m)) => {
-                tracing::warn!(form = %form_id, error = %m, "malformed multipart post");
-                return refuse(
-                    kind,
-                    StatusCode::BAD_REQUEST,
-                    "I dati inviati non sono leggibili: invia il modulo dalla pagina del sito.",
-                    shell,
-                );
-            }
-            Err(e @ upload::UploadError::Io { .. }) => {
-                tracing::error!(form = %form_id, error = %e, "cannot write an uploaded file");
-                state.health.store_failed(&e.to_string());
-                return refuse_for(
-                    kind,
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    NOT_STORED,
-                    shell,
-                    RETRY_AFTER_UNAVAILABLE,
-                );
-            }
-        }
-    } else {
-        match read_plain(kind, &content_type, body, shell).await {
-            Ok(raw) => raw,
-            Err(response) => return response,
-        }
-    };
+    state
+        .limiter
+        .check(client, Instant::now())
+        .map_err(|wait| answer.too_many(wait))?;
+    let (raw, mut upload) = read_post(&state, form, &answer, &headers, body).await?;
     // An upload's folder goes with `upload` unless the writer keeps it.
     let spam = def.honeypot_filled(&raw);
     if spam {
@@ -514,27 +370,7 @@ async fn submit(
     }
     let files: Vec<upload::Received> = upload.as_ref().map(|u| u.files.clone()).unwrap_or_default();
     let submission = if spam {
-        // Answered like a success, so the bot learns nothing; never emailed.
-        NewSubmission {
-            form_id: def.id.clone(),
-            form_title: def.title.clone(),
-            answers: form::honeypot_answers(&def, &raw)
-                .into_iter()
-                .filter_map(|(name, value)| {
-                    let field = def.field(&name)?;
-                    Some(StoredAnswer {
-                        label: field.label.clone(),
-                        name,
-                        display: value.clone(),
-                        value: form::Answer::One(value),
-                    })
-                })
-                .collect(),
-            sender: None,
-            received_at: store::now(),
-            spam: true,
-            files: Vec::new(),
-        }
+        spam_submission(&def, &raw)
     } else {
         match form::validate(&def, &raw) {
             Ok(valid) => NewSubmission {
@@ -559,48 +395,47 @@ async fn submit(
                 files: files.clone(),
             },
             Err(Validation::Input(e)) => {
-                return refuse(
-                    kind,
-                    StatusCode::BAD_REQUEST,
-                    &format!("{}.", capitalise(&e.to_string())),
-                    shell,
-                );
+                return Err(answer
+                    .refuse(
+                        StatusCode::BAD_REQUEST,
+                        format!("{}.", capitalise(&e.to_string())),
+                    )
+                    .into());
             }
             Err(Validation::Fields(errors)) => {
                 // Without JavaScript the page sent back cannot keep the
                 // chosen files: the service keeps them for the next send.
-                let held = match (kind, upload.take()) {
-                    (Reply::Html, Some(u)) => {
-                        upload::hold(u, &def.id, &state.config.files_dir()).unwrap_or_else(|e| {
+                let held = match (reply, upload.take()) {
+                    (Reply::Html, Some(u)) => upload::hold(u, &def.id, &state.config.files_dir())
+                        .unwrap_or_else(|e| {
                             tracing::error!(form = %form_id, error = %e, "cannot keep the files of a post sent back");
                             None
-                        })
-                    }
+                        }),
                     _ => None,
                 };
-                let held = held_files(held.as_ref());
-                return invalid(kind, form, &form_id, &raw, &errors, &held);
+                return Err(Invalid {
+                    reply,
+                    form: form.clone(),
+                    raw,
+                    errors,
+                    held: held_files(held.as_ref()),
+                }
+                .into());
             }
         }
     };
     // The writer keeps the folder once the row naming it is committed,
     // and removes it otherwise (a repeated post's copies are not kept).
-    let inserted = state.writer.insert(submission, upload.map(|u| u.dir)).await;
-    let inserted = match inserted {
-        Ok(i) => i,
-        Err(e) => {
+    let inserted = state
+        .writer
+        .insert(submission, upload.map(|u| u.dir))
+        .await
+        .map_err(|e| {
             // Nothing was stored: never answer as if it had been. The
             // sender keeps the page and can send again later.
             tracing::error!(form = %form_id, error = %e, "submission refused: cannot store it");
-            return refuse_for(
-                kind,
-                StatusCode::SERVICE_UNAVAILABLE,
-                NOT_STORED,
-                shell,
-                RETRY_AFTER_UNAVAILABLE,
-            );
-        }
-    };
+            not_stored(&answer)
+        })?;
     let receipt = inserted.receipt();
     let protocol = &receipt.protocol;
     if spam {
@@ -613,7 +448,7 @@ async fn submit(
         }
         state.wake.notify_one();
     }
-    match kind {
+    Ok(match reply {
         Reply::Json => {
             // The first submission's time (Unix seconds), for a repeated
             // post too: the page shows it as the receipt does.
@@ -644,6 +479,99 @@ async fn submit(
             }
             response
         }
+    })
+}
+
+/// A honeypot catch: answered like a success, so the bot learns nothing;
+/// stored trimmed to the form's fields, never emailed.
+fn spam_submission(def: &form::FormDefinition, raw: &[(String, String)]) -> NewSubmission {
+    NewSubmission {
+        form_id: def.id.clone(),
+        form_title: def.title.clone(),
+        answers: form::honeypot_answers(def, raw)
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let field = def.field(&name)?;
+                Some(StoredAnswer {
+                    label: field.label.clone(),
+                    name,
+                    display: value.clone(),
+                    value: form::Answer::One(value),
+                })
+            })
+            .collect(),
+        sender: None,
+        received_at: store::now(),
+        spam: true,
+        files: Vec::new(),
+    }
+}
+
+/// 503: nothing was stored, try again later.
+fn not_stored(answer: &Answer) -> Refusal {
+    answer
+        .refuse(StatusCode::SERVICE_UNAVAILABLE, NOT_STORED)
+        .retry_after(RETRY_AFTER_UNAVAILABLE)
+}
+
+/// Reads a post's body: multipart for a form with files (each file
+/// streamed to disk and checked), urlencoded or JSON otherwise. Returns
+/// the `name=value` pairs and the upload, if any.
+async fn read_post(
+    state: &AppState,
+    form: &LoadedForm,
+    answer: &Answer,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Vec<(String, String)>, Option<upload::Upload>), Refused> {
+    let def = &form.definition;
+    let full = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let content_type = full
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if content_type != "multipart/form-data" || !def.has_files() {
+        let raw = read_plain(answer, &content_type, body).await?;
+        return Ok((raw, None));
+    }
+    match upload::receive(def, full, body, &state.config.files_dir()).await {
+        Ok(u) => Ok((u.raw.clone(), Some(u))),
+        Err(upload::UploadError::TooLarge(limit)) => Err(answer
+            .refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "I file inviati superano in tutto il limite di {} MB: allega file più piccoli e riprova.",
+                    limit / (1024 * 1024)
+                ),
+            )
+            .into()),
+        Err(upload::UploadError::Fields { errors, raw }) => Err(Invalid {
+            reply: answer.reply,
+            form: form.clone(),
+            raw,
+            errors,
+            held: Vec::new(),
+        }
+        .into()),
+        Err(upload::UploadError::Malformed(m)) => {
+            tracing::warn!(form = %def.id, error = %m, "malformed multipart post");
+            Err(answer
+                .refuse(
+                    StatusCode::BAD_REQUEST,
+                    "I dati inviati non sono leggibili: invia il modulo dalla pagina del sito.",
+                )
+                .into())
+        }
+        Err(e @ upload::UploadError::Io { .. }) => {
+            tracing::error!(form = %def.id, error = %e, "cannot write an uploaded file");
+            state.health.store_failed(&e.to_string());
+            Err(not_stored(answer).into())
+        }
     }
 }
 
@@ -654,44 +582,34 @@ const RETRY_AFTER_UNAVAILABLE: u64 = 120;
 /// not be written: nothing was kept, and it is worth trying again.
 const NOT_STORED: &str = "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.";
 
-/// Reads an urlencoded or JSON body as `name=value` pairs, or the
-/// refusal to send.
+/// Reads an urlencoded or JSON body as `name=value` pairs.
 async fn read_plain(
-    kind: Reply,
+    answer: &Answer,
     content_type: &str,
     body: Body,
-    shell: Option<&str>,
-) -> Result<Vec<(String, String)>, Response> {
+) -> Result<Vec<(String, String)>, Refusal> {
     let is_json = match content_type {
         "application/x-www-form-urlencoded" => false,
         "application/json" => true,
         _ => {
-            return Err(refuse(
-                kind,
+            return Err(answer.refuse(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Formato dei dati non supportato: invia il modulo dalla pagina del sito.",
-                shell,
             ))
         }
     };
-    let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => {
-            return Err(refuse(
-                kind,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
-                shell,
-            ))
-        }
-    };
+    let bytes: Bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        answer.refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "I dati inviati sono troppo lunghi: accorcia i testi e riprova.",
+        )
+    })?;
     let parsed = if is_json {
         input::json(&bytes)
     } else {
         input::urlencoded(&bytes)
     };
-    parsed
-        .map_err(|input::Malformed(message)| refuse(kind, StatusCode::BAD_REQUEST, &message, shell))
+    parsed.map_err(|input::Malformed(message)| answer.refuse(StatusCode::BAD_REQUEST, message))
 }
 
 fn capitalise(s: &str) -> String {
@@ -715,43 +633,4 @@ fn held_files(held: Option<&upload::Held>) -> Vec<form::html::HeldFile> {
             .collect()
     })
     .unwrap_or_default()
-}
-
-fn invalid(
-    kind: Reply,
-    form: &LoadedForm,
-    form_id: &str,
-    raw: &[(String, String)],
-    errors: &[FieldError],
-    held: &[form::html::HeldFile],
-) -> Response {
-    match kind {
-        Reply::Json => {
-            let map: serde_json::Map<String, serde_json::Value> = errors
-                .iter()
-                .map(|e| {
-                    (
-                        e.field.clone(),
-                        serde_json::Value::String(e.message.clone()),
-                    )
-                })
-                .collect();
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Json(serde_json::json!({ "errors": map })),
-            )
-                .into_response()
-        }
-        Reply::Html => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::response::Html(pages::form_with_errors(
-                form,
-                &format!("/forms/{form_id}"),
-                raw,
-                errors,
-                held,
-            )),
-        )
-            .into_response(),
-    }
 }

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod config;
 pub mod export;
+pub mod forms;
 pub mod headers;
 pub mod health;
 pub mod http;
@@ -16,6 +17,7 @@ pub mod outbox;
 pub mod pages;
 pub mod proxy;
 pub mod ratelimit;
+pub mod refusal;
 pub mod retention;
 pub mod store;
 pub mod token;

@@ -3,7 +3,7 @@
 //! generator wrote the site's page shell for the form, they are filled into
 //! it, so they look exactly like the rest of the site.
 
-use crate::app::LoadedForm;
+use crate::forms::LoadedForm;
 use ambito::escape::escape;
 use ambito::form::html::{self, SHELL_CONTENT, SHELL_TITLE};
 use ambito::form::FieldError;

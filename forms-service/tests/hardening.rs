@@ -152,7 +152,12 @@ fn refusals_are_pages_of_the_site_with_security_headers() {
                 "{kind}: {csp}"
             );
         }
-        assert_eq!(csp.matches(SITE_ORIGIN).count(), 3, "{csp}");
+        // And the site's search page as a form target (the header's search box).
+        assert!(
+            csp.contains(&format!("form-action 'self' {SITE_ORIGIN};")),
+            "{csp}"
+        );
+        assert_eq!(csp.matches(SITE_ORIGIN).count(), 4, "{csp}");
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
         assert!(r.header("referrer-policy").is_some());
     };
