@@ -610,7 +610,7 @@ fn what_ended_is_told_in_the_past_and_what_followed_is_sourced() {
     let call = text(&pages["partecipa/manifestazione-di-interesse/index.html"]);
     for fact in [
         "articolo 55 del decreto legislativo n. 117 del 2017",
-        "Chi la riceve: la Zona Distretto Valle del Serchio",
+        "Chi la legge: l’ufficio della Zona Distretto Valle del Serchio",
         "le fonti di questo sito non indicano date di apertura o di scadenza",
     ] {
         assert!(call.contains(fact), "call lacks {fact:?}");
@@ -622,7 +622,73 @@ fn what_ended_is_told_in_the_past_and_what_followed_is_sourced() {
     assert!(!html.contains("<dt>Apertura</dt>") && !html.contains("<dt>Scadenza</dt>"));
     // The partecipa section lists it with its status.
     let partecipa = &pages["partecipa/index.html"];
-    assert!(partecipa.contains("<li class=\"avviso-voce avviso-voce--aperto\"><a href=\"/partecipa/manifestazione-di-interesse/\">Manifestazione di interesse</a><p>Senza date di apertura o di scadenza: si può inviare in ogni momento.</p></li>"), "{partecipa}");
+    assert!(partecipa.contains(&format!("<li class=\"avviso-voce avviso-voce--aperto\"><a href=\"/partecipa/manifestazione-di-interesse/\">Manifestazione di interesse</a><p>{NO_PROCEDURE}</p></li>")), "{partecipa}");
+}
+
+/// With no open call, the form is what it is: a way to make interest known
+/// for future co-design, with no procedure, no ranking and no reply owed;
+/// who reads it and what may follow, in the same words everywhere.
+const NO_PROCEDURE: &str = "Nessuna procedura aperta: con questo modulo si fa conoscere il proprio interesse, senza scadenza, senza graduatoria e senza una risposta dovuta.";
+const NEXT: &str = "La manifestazione di interesse è letta dall’ufficio della Zona Distretto Valle del Serchio. Non c’è una graduatoria e non è dovuta una risposta; se avvierà una nuova coprogettazione, la Zona Distretto potrà usare questi dati per contattare l’ente.";
+
+#[test]
+fn the_form_says_what_it_is_and_what_happens_next() {
+    let pages = pages();
+    for (path, html) in &pages {
+        let t = text(html);
+        for claim in [
+            "si può inviare in ogni momento",
+            "partecipare alla coprogettazione",
+            "al tavolo di coprogettazione",
+        ] {
+            assert!(!t.contains(claim), "{path}: {claim:?}");
+        }
+    }
+    let dir = "partecipa/manifestazione-di-interesse";
+    let form = &pages[&format!("{dir}/index.html")];
+    assert!(form.contains(&format!(
+        "<p class=\"avviso-stato avviso-stato--aperto\"><strong>{NO_PROCEDURE}</strong></p>"
+    )));
+    assert!(form.contains(&format!("<dt>Dopo l’invio</dt><dd>{NEXT}</dd>")));
+    assert!(form.contains("href=\"https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:decreto.legislativo:2017-07-03;117~art55\""));
+    let t = text(form);
+    for fact in [
+        "Oggi non è aperto nessun avviso e nessuna procedura",
+        "non porta a una graduatoria",
+        "Che cosa succede dopo: non c’è una graduatoria e non è dovuta una risposta.",
+    ] {
+        assert!(t.contains(fact), "form page lacks {fact:?}");
+    }
+    // The compiled definition carries the same words to the receipt and the emails.
+    let json: serde_json::Value = serde_json::from_str(&read(
+        site(),
+        &format!("{dir}/manifestazione-di-interesse.form.json"),
+    ))
+    .unwrap();
+    assert_eq!(json["call"]["next"], NEXT);
+    assert_eq!(
+        json["title"],
+        "Manifestazione di interesse per future coprogettazioni"
+    );
+    for page in ["rete/index.html", &format!("{dir}/grazie/index.html")] {
+        assert!(text(&pages[page]).contains(NEXT), "{page}");
+    }
+    assert!(text(&pages["rete/index.html"])
+        .contains("oggi non è aperto nessun avviso di coprogettazione"));
+    // The confirmation: "manifestazione di interesse", not "richiesta" (it
+    // is no application), and found only by sending: not indexed by search
+    // engines, nor by the site's search, nor in the sitemap.
+    let grazie = &pages[&format!("{dir}/grazie/index.html")];
+    assert!(grazie.contains("<h1>Manifestazione di interesse inviata</h1>"));
+    assert!(
+        !text(grazie).to_lowercase().contains("richiesta"),
+        "{grazie}"
+    );
+    assert!(grazie.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(!grazie.contains("data-pagefind-body"));
+    let sitemap = read(site(), "sitemap.xml");
+    assert!(!sitemap.contains("/grazie/"), "{sitemap}");
+    assert!(sitemap.contains(&format!("<loc>https://www.example.org/{dir}/</loc>")));
 }
 
 #[test]
