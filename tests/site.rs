@@ -728,34 +728,111 @@ fn a_news_item_shows_one_date_its_publication_everywhere() {
 #[test]
 fn the_legal_pages_say_what_is_true_and_what_is_still_to_set() {
     let pages = pages();
-    let a11y = text(&pages["accessibilita/index.html"]);
-    assert!(a11y.contains("Questo sito è conforme "));
-    assert!(!a11y.contains("parzialmente conforme"));
+    let a11y_html = &pages["accessibilita/index.html"];
+    let a11y = text(a11y_html);
+    // No assessment with assistive technology recorded in site.yaml: only
+    // "parzialmente conforme", and why.
+    assert!(a11y.contains("Questo sito è parzialmente conforme "));
+    assert!(!a11y.contains("sito è conforme"));
+    assert!(a11y.contains("non è ancora stato provato con le tecnologie assistive"));
     assert!(a11y
         .contains("La dichiarazione è stata redatta il 26 novembre 2026, con un’autovalutazione"));
     assert!(a11y.contains("axe-core"));
-    assert!(pages["accessibilita/index.html"].contains("<a href=\"https://form.agid.gov.it/\">"));
-    // site.yaml leaves the contacts empty: the pages say so, invent nothing.
+    assert!(a11y.contains("aggiornata ogni anno entro il 23 settembre"));
+    assert!(a11y.contains(
+        "Difensore civico per il digitale, istituito presso l’Agenzia per l’Italia digitale (AgID)"
+    ));
+    assert!(a11y_html.contains("<a href=\"https://form.agid.gov.it/\">"));
+    // site.yaml leaves the contacts empty: the pages say so, invent nothing,
+    // and send people to the Azienda's official site.
     assert!(a11y.contains("L’indirizzo per le segnalazioni sull’accessibilità di questo sito non è ancora stato indicato"));
-    let privacy = text(&pages["privacy/index.html"]);
+    let azienda = "<a href=\"https://www.uslnordovest.toscana.it/\">";
+    assert!(a11y_html.contains(azienda));
+    let privacy_html = &pages["privacy/index.html"];
+    assert!(privacy_html.contains(azienda));
+    let privacy = text(privacy_html);
     for fact in [
         "I contatti del titolare non sono ancora stati indicati",
         "I contatti del Responsabile della protezione dei dati (RPD) non sono ancora stati indicati",
         "numero di ricevuta",
         "lo stato della consegna per email",
         "non viene salvato il tuo indirizzo IP, né alcun dato ricavato da esso",
+        "ciascun indirizzo IP",
+        "un codice calcolato dal contenuto del file",
         "log",
         "730 giorni dalla ricezione (impostazione predefinita del servizio)",
+        "conserva solo le ultime 14 copie",
+        "per altri 14 giorni al massimo",
         "responsabili del trattamento (articolo 28 del GDPR)",
-        "non sono trasferiti fuori dall’Unione europea",
+        "future coprogettazioni",
+        "non è dovuta una risposta",
+        "articolo 6, paragrafo 1, lettera e, del GDPR",
+        "articolo 2-ter del Codice in materia di protezione dei dati personali (decreto legislativo 30 giugno 2003, n. 196)",
+        "articolo 55 del Codice del Terzo settore (decreto legislativo 3 luglio 2017, n. 117)",
+        "Non prendiamo decisioni basate unicamente su un trattamento automatizzato",
+        "dipende dai fornitori di hosting e di posta elettronica che l’Azienda sceglie",
+        "Per i fornitori di questo sito l’informazione non è ancora stata indicata",
         "Garante per la protezione dei dati personali",
     ] {
         assert!(privacy.contains(fact), "privacy lacks {fact:?}");
     }
+    // Nothing asserted that depends on providers not yet chosen.
+    assert!(!privacy.contains("non sono trasferiti fuori"));
     assert!(!privacy.contains("codice derivato"));
+    assert!(!privacy.contains("valutare la tua manifestazione"));
+    // Where to ask today: the office, and the Azienda's site for its contacts.
+    for (path, html) in &pages {
+        assert!(
+            !text(html).contains("non ne riportano i recapiti, per questo non li indichiamo"),
+            "{path}"
+        );
+    }
+    assert!(pages["servizi/percorsi-formativi/index.html"].contains(azienda));
     let legali = text(&pages["note-legali/index.html"]);
     assert!(legali.contains("(CC BY 4.0)"));
     assert!(legali.contains("articolo 52 del Codice dell’amministrazione digitale"));
+}
+
+/// Once site.yaml records an assessment with assistive technology, with
+/// its date, and the transfers, the pages say so.
+#[test]
+fn recorded_assessment_and_transfers_show_on_the_legal_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "themes"] {
+        copy_dir(&root.join(dir), &tmp.path().join(dir));
+    }
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let yaml = yaml
+        .replace(
+            "valutazione_tecnologie_assistive_data: ~",
+            "valutazione_tecnologie_assistive_data: 2027-03-15",
+        )
+        .replace(
+            "valutazione_tecnologie_assistive_metodo: ~",
+            "valutazione_tecnologie_assistive_metodo: NVDA con Firefox",
+        )
+        .replace(
+            "trasferimenti_extra_ue: \"\"",
+            "trasferimenti_extra_ue: \"nessuno, i fornitori scelti trattano i dati nell’Unione europea.\"",
+        );
+    std::fs::write(tmp.path().join("site.yaml"), yaml).unwrap();
+    let out = tmp.path().join("public");
+    let run = ambito(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let a11y = text(&read(&out, "accessibilita/index.html"));
+    assert!(a11y.contains("Questo sito è conforme "), "{a11y}");
+    assert!(a11y.contains("le prove con tecnologie assistive del 15 marzo 2027 (NVDA con Firefox)"));
+    assert!(!a11y.contains("parzialmente conforme"));
+    let privacy = text(&read(&out, "privacy/index.html"));
+    assert!(privacy.contains("Trasferimenti fuori dall’Unione europea: nessuno, i fornitori scelti trattano i dati nell’Unione europea."));
+    assert!(!privacy.contains("non è ancora stata indicata"));
 }
 
 /// Builds a copy of the real site whose projects end in 2099: the same
