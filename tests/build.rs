@@ -1451,13 +1451,13 @@ fn open_data_follows_the_section_schemas() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["slug"] == "tirocini")
+        .find(|s| s["codice"] == "tirocini")
         .unwrap();
     assert_eq!(tirocini["progetto"], "av1-113", "{tirocini}");
     assert_eq!(tirocini["comuni"], serde_json::json!(["046003", "046015"]));
     let csv = read(&public, "dati/servizi.csv");
     assert!(
-        csv.starts_with("slug,titolo,pagina,comuni,progetto\n"),
+        csv.starts_with("codice,titolo,pagina,comuni,progetto\n"),
         "{csv}"
     );
     assert!(csv.contains(",046003;046015,av1-113\n"), "{csv}");

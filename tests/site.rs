@@ -589,7 +589,7 @@ fn what_ended_is_told_in_the_past_and_what_followed_is_sourced() {
     assert!(home.contains("l’ultimo è terminato il 31 ottobre 2023"));
     let programma = text(&pages["programma/index.html"]);
     for fact in [
-        "Dal 2024 il Reddito di cittadinanza è stato sostituito dall’Assegno di inclusione, istituito dal decreto-legge 4 maggio 2023, n. 48. Fonte: decreto-legge 4 maggio 2023, n. 48, su Normattiva.",
+        "Dal 2024 il Reddito di cittadinanza è stato sostituito dall’Assegno di inclusione, istituito dal decreto-legge 4 maggio 2023, n. 48, convertito con modificazioni dalla legge 3 luglio 2023, n. 85. Fonte: decreto-legge 4 maggio 2023, n. 48, su Normattiva.",
         "Programma nazionale (PN) Inclusione e lotta alla povertà 2021-2027, approvato dalla Commissione europea il 1° dicembre 2022. Fonte: pagina del Programma nazionale",
         "Quota Servizi del Fondo Povertà",
     ] {
@@ -625,6 +625,56 @@ fn what_ended_is_told_in_the_past_and_what_followed_is_sourced() {
     assert!(partecipa.contains(&format!("<li class=\"avviso-voce avviso-voce--aperto\"><a href=\"/partecipa/manifestazione-di-interesse/\">Manifestazione di interesse</a><p>{NO_PROCEDURE}</p></li>")), "{partecipa}");
 }
 
+/// The seed says what the projects planned ("prevedono"), not what they
+/// achieved, and names no comuni for any intervention.
+#[test]
+fn pages_claim_only_what_the_sources_say() {
+    let pages = pages();
+    for (path, html) in &pages {
+        let t = text(html);
+        for claim in [
+            "hanno offerto",
+            "ha offerto",
+            "tempi più brevi",
+            "hanno potuto accedere",
+            "offerto nel Comune",
+            "di tutti i 19 Comuni dell’Ambito:",
+            "dataset",
+            "slug",
+        ] {
+            assert!(!t.contains(claim), "{path}: {claim:?}");
+        }
+    }
+    let sociale = &pages["servizi/servizio-sociale-professionale/index.html"];
+    assert!(sociale.contains("<h1>Rafforzamento del servizio sociale professionale</h1>"));
+    assert!(text(sociale).contains("I progetti prevedevano il rafforzamento del servizio sociale professionale, al fine di garantire"));
+    let tirocini = text(&pages["servizi/work-experience-e-tirocini-inclusivi/index.html"]);
+    assert!(tirocini.contains("Che cosa era previsto"));
+    assert!(tirocini.contains("L’intervento era rivolto all’intero Ambito territoriale della Valle del Serchio, che comprende 19 Comuni: le fonti non nominano singoli Comuni."));
+    let barga = text(&pages["comuni/barga/index.html"]);
+    assert!(barga.contains("gli interventi dei progetti PON Inclusione 2014-2020, oggi conclusi, erano rivolti all’intero Ambito."));
+    assert!(
+        barga.contains("Gli interventi che i progetti prevedevano Erano rivolti all’intero Ambito")
+    );
+    assert!(barga.contains("© OpenStreetMap contributors, licenza ODbL"));
+    assert!(text(&pages["index.html"])
+        .contains("I progetti prevedevano il rafforzamento del servizio sociale"));
+    // The map's coordinates are OpenStreetMap's (ODbL); CC BY 4.0 is a choice.
+    let comuni = &pages["comuni/index.html"];
+    assert!(comuni.contains("<a href=\"https://www.openstreetmap.org/copyright\" hreflang=\"en\">© OpenStreetMap contributors</a> (licenza ODbL)"));
+    let dati = text(&pages["dati/index.html"]);
+    assert!(dati.contains(
+        "© OpenStreetMap contributors, disponibili con licenza Open Database License (ODbL)"
+    ));
+    assert!(dati.contains("scelta dall’Azienda come raccomandano le Linee guida dell’AgID"));
+    assert!(text(&pages["fonti-dei-dati/index.html"])
+        .contains("convertito con modificazioni dalla legge 3 luglio 2023, n. 85"));
+    let legali = text(&pages["note-legali/index.html"]);
+    assert!(legali.contains("una licenza scelta dall’Azienda"));
+    assert!(legali.contains("ma non prescrive questa licenza"));
+    assert!(!legali.contains("come prevede per i dati"));
+}
+
 /// With no open call, the form is what it is: a way to make interest known
 /// for future co-design, with no procedure, no ranking and no reply owed;
 /// who reads it and what may follow, in the same words everywhere.
@@ -639,6 +689,7 @@ fn the_form_says_what_it_is_and_what_happens_next() {
         for claim in [
             "si può inviare in ogni momento",
             "partecipare alla coprogettazione",
+            "hanno offerto",
             "al tavolo di coprogettazione",
         ] {
             assert!(!t.contains(claim), "{path}: {claim:?}");
@@ -691,19 +742,27 @@ fn the_form_says_what_it_is_and_what_happens_next() {
     assert!(sitemap.contains(&format!("<loc>https://www.example.org/{dir}/</loc>")));
 }
 
+/// News of 2022 decrees are dated with the decree's date, in the list, on
+/// their page and in the feed: archive entries, not current deadlines.
 #[test]
-fn a_news_item_shows_one_date_its_publication_everywhere() {
+fn a_news_item_shows_one_date_the_decrees_everywhere() {
     let pages = pages();
     let list = &pages["notizie/index.html"];
-    for slug in ["scadenza-av1-113", "scadenza-av3-2016-tos-03"] {
+    assert!(text(list).contains("Le notizie sui progetti PON Inclusione 2014-2020 sono d’archivio"));
+    let feed: atom_syndication::Feed = read(site(), "notizie/atom.xml").parse().unwrap();
+    for (slug, decree) in [
+        ("scadenza-av1-113", "2022-06-14"),
+        ("scadenza-av3-2016-tos-03", "2022-07-21"),
+    ] {
         let item = &pages[&format!("notizie/{slug}/index.html")];
-        let published = item
-            .split("<p class=\"data\">Pubblicata il <time datetime=\"")
+        let shown = item
+            .split("<p class=\"data\">Notizia del <time datetime=\"")
             .nth(1)
             .unwrap()
             .split('"')
             .next()
             .unwrap();
+        assert_eq!(shown, decree, "{slug}");
         let in_list = list
             .split(&format!("<a href=\"/notizie/{slug}/\">"))
             .nth(1)
@@ -714,14 +773,17 @@ fn a_news_item_shows_one_date_its_publication_everywhere() {
             .split('"')
             .next()
             .unwrap();
-        assert_eq!(published, in_list, "{slug}");
-        let dates: std::collections::BTreeSet<&str> = item
-            .split("<time datetime=\"")
-            .skip(1)
-            .map(|d| d.split('"').next().unwrap())
-            .filter(|d| !d.starts_with("2022"))
-            .collect();
-        assert_eq!(dates.len(), 1, "{slug}: one date for the item, {dates:?}");
+        assert_eq!(in_list, decree, "{slug}");
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.id.ends_with(&format!("/notizie/{slug}/")))
+            .unwrap();
+        assert!(
+            entry.published.unwrap().to_rfc3339().starts_with(decree),
+            "{slug}: {:?}",
+            entry.published
+        );
     }
 }
 
@@ -872,9 +934,9 @@ fn templates_follow_the_computed_status() {
     assert!(run.status.success(), "{}", stderr(&run));
     let barga = text(&read(&out, "comuni/barga/index.html"));
     assert!(barga.contains(
-        "i suoi residenti possono accedere agli interventi dei progetti PON Inclusione 2014-2020."
+        "gli interventi dei progetti PON Inclusione 2014-2020 sono rivolti all’intero Ambito."
     ));
-    assert!(barga.contains("Gli interventi dei progetti nel Comune"));
+    assert!(barga.contains("Gli interventi dei progetti Sono rivolti all’intero Ambito"));
     let servizio = text(&read(&out, "servizi/percorsi-formativi/index.html"));
     assert!(servizio.contains("A chi si rivolge:"));
     assert!(servizio.contains("Chi lo finanzia"));
@@ -883,7 +945,7 @@ fn templates_follow_the_computed_status() {
     assert!(home.contains("I progetti sono in corso fino al 31 dicembre 2099."));
     assert!(!read(&out, "index.html").contains("I progetti sono conclusi"));
     // And the real site, built today, says they ended.
-    assert!(text(&read(site(), "comuni/barga/index.html")).contains("hanno potuto accedere"));
+    assert!(text(&read(site(), "comuni/barga/index.html")).contains("oggi conclusi, erano rivolti"));
 }
 
 #[test]
@@ -992,14 +1054,23 @@ fn open_data_publishes_the_comuni_projects_and_interventions() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["slug"] == "work-experience-e-tirocini-inclusivi")
+        .find(|s| s["codice"] == "work-experience-e-tirocini-inclusivi")
         .unwrap();
-    assert_eq!(tirocini["comuni"].as_array().unwrap().len(), 19);
-    assert!(tirocini["comuni"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| expected.contains(&c.as_str().unwrap())));
+    // No source names comuni for an intervention: it was for the whole Ambito.
+    assert_eq!(tirocini["territorio"], "rivolto all’intero Ambito");
+    assert!(
+        tirocini["comuni"].as_array().is_none_or(Vec::is_empty),
+        "{tirocini}"
+    );
+    let servizi_csv = read(site(), "dati/servizi.csv");
+    assert!(
+        servizi_csv.starts_with("codice,titolo,pagina,"),
+        "{servizi_csv}"
+    );
+    assert!(
+        servizi_csv.contains(",rivolto all’intero Ambito\n"),
+        "{servizi_csv}"
+    );
     assert!(
         tirocini["progetti"]
             .as_array()
