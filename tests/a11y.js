@@ -414,6 +414,25 @@ async function withoutScripts(browser) {
     }
     await page.close();
   }
+  // At 360 px the projects' table is stacked: every value on screen, no
+  // column hidden in a scrolling box.
+  {
+    const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+    await page.goto(origin + "/progetti/");
+    const cut = await page.$$eval("table.confronto td, table.confronto th", (cells) => cells
+      .filter((c) => { const r = c.getBoundingClientRect(); return r.width > 1 && (r.right > innerWidth || r.left < 0); })
+      .map((c) => c.textContent));
+    const box = await page.$eval("table.confronto", (t) => [t.scrollWidth, t.clientWidth]);
+    if (cut.length || box[0] > box[1]) fail("/progetti/ at 360 px", `table cells off screen: ${cut.join(" | ")} (${box})`);
+    // The comuni map's links are out of the tab order: Tab goes through the
+    // list, in its order.
+    await page.goto(origin + "/comuni/");
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press("Tab");
+      if (await page.evaluate(() => !!document.activeElement.closest("svg"))) { fail("/comuni/", "Tab stops on the map's links"); break; }
+    }
+    await page.close();
+  }
   // No built page scrolls sideways at 360 px either (320 px is checked above).
   {
     const page = await browser.newPage({ viewport: { width: 360, height: 640 } });

@@ -67,14 +67,18 @@ fn the_19_comuni_have_their_pages_with_istat_codes() {
             )),
             "{slug}"
         );
-        // On the map (a link per comune) and in the list alternative.
+        // On the map (a link per comune, out of the tab order) and in the
+        // list alternative, which keyboard users go through in order.
         assert_eq!(
             section
-                .matches(&format!("<a href=\"/comuni/{slug}/\">"))
+                .matches(&format!("<a href=\"/comuni/{slug}/\""))
                 .count(),
             2,
             "{slug}"
         );
+        assert!(section.contains(&format!(
+            "<a href=\"/comuni/{slug}/\" tabindex=\"-1\"><circle"
+        )));
     }
     assert!(read(site(), "comuni/barga/index.html").contains("<td>10.125 abitanti</td>"));
 }
@@ -980,6 +984,10 @@ fn the_news_feed_lists_every_dated_news_item_and_every_page_links_it() {
             "{name} does not announce the feed"
         );
     }
+    // And /notizie/ shows it, for people.
+    assert!(read(site(), "notizie/index.html").contains(
+        "<a href=\"/notizie/atom.xml\" type=\"application/atom+xml\">feed Atom delle notizie</a>"
+    ));
 }
 
 /// `/dati/`: the 19 comuni as CSV (UTF-8, a header) with the ISTAT codes of
