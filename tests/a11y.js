@@ -243,6 +243,7 @@ async function keyboardForm(browser) {
     if (!/Numero di ricevuta: \S+/.test(done.text)) fail(where, `no receipt number: ${done.text}`);
     if (!/Ricevuta il: \d{1,2}º? \w+ \d{4}, ore \d\d:\d\d/.test(done.text)) fail(where, `no date: ${done.text}`);
     if (!done.next || !done.next.endsWith(`${FORM}grazie/`)) fail(where, `no "what happens next" link: ${done.next}`);
+    if (!done.text.includes("La manifestazione di interesse è letta dall’ufficio della Zona Distretto Valle del Serchio. Non c’è una graduatoria e non è dovuta una risposta")) fail(where, `the confirmation does not say what happens next: ${done.text}`);
     if (done.summary) fail(where, "the error summary stays after sending");
     await axe(page, `${where}, confirmation`);
   }

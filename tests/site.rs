@@ -704,7 +704,9 @@ fn the_form_says_what_it_is_and_what_happens_next() {
     assert!(form.contains(&format!(
         "<p class=\"avviso-stato avviso-stato--aperto\"><strong>{NO_PROCEDURE}</strong></p>"
     )));
-    assert!(form.contains(&format!("<dt>Dopo l’invio</dt><dd>{NEXT}</dd>")));
+    assert!(form.contains(&format!(
+        "<dt>Dopo l’invio</dt><dd id=\"dopo-invio\">{NEXT}</dd>"
+    )));
     assert!(form.contains("href=\"https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:decreto.legislativo:2017-07-03;117~art55\""));
     let t = text(form);
     for fact in [

@@ -201,7 +201,12 @@ pub fn notice_html(call: &Call, now: Timestamp) -> String {
         let _ = writeln!(out, "<dt>Ente responsabile</dt><dd>{}</dd>", escape(who));
     }
     if let Some(next) = &call.next {
-        let _ = writeln!(out, "<dt>Dopo l’invio</dt><dd>{}</dd>", escape(next));
+        // The form script repeats it in its confirmation.
+        let _ = writeln!(
+            out,
+            "<dt>Dopo l’invio</dt><dd id=\"dopo-invio\">{}</dd>",
+            escape(next)
+        );
     }
     if !call.documents.is_empty() {
         out.push_str("<dt>Documenti dell’avviso</dt>\n");
@@ -296,7 +301,7 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("<dt>Dopo l’invio</dt><dd>La legge l’ufficio.</dd>"),
+            html.contains("<dt>Dopo l’invio</dt><dd id=\"dopo-invio\">La legge l’ufficio.</dd>"),
             "{html}"
         );
     }

@@ -1,6 +1,4 @@
-/* Enhances ambito's forms (which work without it): a field is checked on
-   leaving it (POST …/verifica) once changed or after a send; the service's
-   errors stay until their field changes; file sizes checked before sending. */
+/* Enhances ambito's forms, which work without it (README: "The form script"). */
 (function () {
  "use strict";
  var form = document.querySelector("form[data-modulo]");
@@ -187,12 +185,15 @@
   done.className = "conferma";
   done.id = "conferma";
   done.tabIndex = -1;
-  done.innerHTML = "<h2>Richiesta inviata</h2><p>Numero di ricevuta: <strong></strong><br>Ricevuta il: <span></span></p><p>Annota il numero di ricevuta: la richiesta \u00e8 registrata. Avrai un\u2019email di riepilogo (non se oggi ne hai gi\u00e0 avute altre): guarda anche nella posta indesiderata.</p><p><a>Che cosa succede ora</a></p>";
+  done.innerHTML = "<h2>Richiesta inviata</h2><p>Numero di ricevuta: <strong></strong><br>Ricevuta il: <span></span></p><p>Annota il numero di ricevuta. Avrai un\u2019email di riepilogo (non se oggi ne hai gi\u00e0 avute altre): guarda anche nella posta indesiderata.</p><p><a>Che cosa succede ora</a></p>";
   done.querySelector("strong").textContent = body.receipt || body.protocol;
   done.querySelector("span").textContent = when(body.received_at);
   var next = form.parentNode.getAttribute("data-grazie");
   if (next) done.querySelector("a").href = next;
   else done.lastChild.remove();
+  // What happens next, as the call's notice says it.
+  var after = byId("dopo-invio");
+  if (after) done.insertBefore(document.createElement("p"), done.lastChild).textContent = after.textContent;
   (body.files || []).forEach(function (f) {
    done.children[1].append(document.createElement("br"), "File: " + f.name + " (" + f.size + " byte), SHA-256: " + f.sha256);
   });
