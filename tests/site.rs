@@ -855,7 +855,16 @@ fn the_legal_pages_say_what_is_true_and_what_is_still_to_set() {
             "{path}"
         );
     }
-    assert!(pages["servizi/percorsi-formativi/index.html"].contains(azienda));
+    // Every page that sends people to ask the Servizio sociale territoriale
+    // says where to find it: the Azienda's official site.
+    for (path, html) in &pages {
+        let t = text(html);
+        if t.contains("rivolgiti al Servizio sociale territoriale")
+            || t.contains("chiedi al Servizio sociale territoriale")
+        {
+            assert!(html.contains(azienda), "{path}");
+        }
+    }
     let legali = text(&pages["note-legali/index.html"]);
     assert!(legali.contains("(CC BY 4.0)"));
     assert!(legali.contains("articolo 52 del Codice dell’amministrazione digitale"));
