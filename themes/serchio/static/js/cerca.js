@@ -50,9 +50,10 @@
 
   // Whether a result matches the query's words, not just their first
   // letters: some word marked in its excerpt is at least 3/5 as long as
-  // some word of the query.
+  // some word of the query (or 4 letters).
   function relevant(q, page) {
     var marked = (page.excerpt || "").match(/<mark>[^<]*<\/mark>/g) || [];
+    if (!marked.length) return true; // nothing to judge by
     var longest = Math.max.apply(null, marked.map(function (m) { return m.length - 13; }).concat(0));
     return q.split(/\s+/).some(function (w) { return longest >= Math.min(w.length * 0.6, 4); });
   }
