@@ -40,6 +40,7 @@ const FORM_KEYS: &[&str] = &[
     "closes",
     "rule",
     "responsible",
+    "next",
     "documents",
 ];
 const FIELD_KEYS: &[&str] = &[
@@ -321,7 +322,7 @@ impl Checker<'_> {
     }
 
     /// The call's keys (`opens`, `closes`, `rule`, `responsible`,
-    /// `documents`), `None` when the form has none of them.
+    /// `next`, `documents`), `None` when the form has none of them.
     fn call(&mut self, entries: &Entries, what: &Message) -> Option<Call> {
         let at = Pos::new(1, 1);
         let moment = |this: &mut Self, key: &str, end: End| {
@@ -341,6 +342,7 @@ impl Checker<'_> {
         }
         let rule = self.text(entries, "rule", what, false, at);
         let responsible = self.text(entries, "responsible", what, false, at);
+        let next = self.text(entries, "next", what, false, at);
         let mut documents = Vec::new();
         if let Some((_, list)) = entries.iter().find(|(k, _)| k.name == "documents") {
             match &list.value {
@@ -369,12 +371,14 @@ impl Checker<'_> {
             || closes.is_some()
             || rule.is_some()
             || responsible.is_some()
+            || next.is_some()
             || !documents.is_empty();
         any.then(|| Call {
             opens: opens.map(|(t, _)| t),
             closes: closes.map(|(t, _)| t),
             rule: rule.map(|(s, _)| s),
             responsible: responsible.map(|(s, _)| s),
+            next: next.map(|(s, _)| s),
             documents,
         })
     }
@@ -641,7 +645,7 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields, opens, closes, rule, responsible, documents)",
+                "content/partecipa/_index.md:7:1: error: unknown key `colour` in `form` (keys: id, title, thank_you, privacy, honeypot, submit, fields, opens, closes, rule, responsible, next, documents)",
                 "content/partecipa/_index.md:3:5: error: `id` must use only letters, digits, - and _, found `m i`",
                 "content/partecipa/_index.md:5:12: error: `thank_you` must be a page link such as @/privacy.md or an address, found `grazie`",
                 "content/partecipa/_index.md:9:40: error: unknown field type `emial` (did you mean `email`? types: text, textarea, email, pec, tel, codice_fiscale_ente, codice_fiscale, select, multiselect, consent, file)",

@@ -62,6 +62,27 @@ fn options_from(site: &Site, key: &str) -> Vec<Choice> {
     })
 }
 
+/// The pages forms send their senders to after sending (`thank_you`):
+/// confirmations, reached only by sending, which the sitemap leaves out.
+pub fn confirmation_pages(site: &Site) -> std::collections::HashSet<PageId> {
+    site.pages
+        .iter()
+        .flat_map(|page| {
+            page.src
+                .extra
+                .values()
+                .filter_map(move |value| match value {
+                    FieldValue::Form(spec) => page
+                        .refs
+                        .get(&format!("{}.thank_you", spec.field))
+                        .and_then(|targets| targets.first())
+                        .copied(),
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
 /// Compiles every form of the site: options from sections, page links
 /// turned into addresses. The definitions were checked when their pages
 /// were loaded; what is left to check needs the whole site.

@@ -90,12 +90,16 @@ pub fn datasets(site: &Site) -> Vec<Dataset> {
                         && spec.ty.value != "form"
                 })
                 .collect();
-            let code_name = open.code.clone().unwrap_or_else(|| "slug".into());
+            // Without a code field, pages are named by the last part of
+            // their address: a "codice" to a citizen, not a "slug".
+            let code_name = open.code.clone().unwrap_or_else(|| "codice".into());
             let code_description = open
                 .code
                 .as_ref()
                 .and_then(|c| cfg.fields.as_ref()?.get(c)?.description.clone())
-                .or_else(|| Some("Identificativo della pagina nell’indirizzo".into()));
+                .or_else(|| {
+                    Some("Codice della pagina: l’ultima parte del suo indirizzo nel sito".into())
+                });
             let mut columns = vec![
                 Column {
                     name: code_name,

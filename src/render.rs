@@ -509,12 +509,16 @@ impl Templates {
         })
     }
 
-    /// `sitemap.xml`: every page and taxonomy page, with its last change.
+    /// `sitemap.xml`: every page and taxonomy page, with its last change,
+    /// except forms' confirmation pages (reached only by sending).
     fn sitemap(&self, site: &Site, shared: &Shared<'_>) -> Result<Rendered, Diagnostic> {
+        let confirmations = crate::forms::confirmation_pages(site);
         let mut entries: Vec<SitemapEntry> = site
             .pages
             .iter()
-            .map(|p| SitemapEntry {
+            .enumerate()
+            .filter(|(id, _)| !confirmations.contains(id))
+            .map(|(_, p)| SitemapEntry {
                 permalink: site.config.permalink(&p.url),
                 lastmod: p.src.last_modified().map(Date::for_sitemap),
             })

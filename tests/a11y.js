@@ -145,13 +145,15 @@ async function keyboardForm(browser) {
   }
   if (JSON.stringify(seen) !== JSON.stringify(expected)) fail(where, `Tab order ${seen.join(" ")} is not ${expected.join(" ")}`);
 
-  // Moving from the first box of an empty group to the next is not leaving
-  // the group: no message yet. Leaving the group checks it.
+  // Moving from the first box of a group (changed, empty again) to the
+  // next is not leaving the group: no message yet. Leaving it checks it.
   {
     const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await fresh.goto(origin + FORM);
     await fresh.waitForLoadState("networkidle");
     await fresh.focus("#campo-comuni-0");
+    await fresh.keyboard.press("Space");
+    await fresh.keyboard.press("Space");
     await fresh.keyboard.press("Tab");
     if ((await focused(fresh)) !== "campo-comuni-1") fail(where, `Tab from the first box goes to ${await focused(fresh)}`);
     await fresh.waitForTimeout(800);
@@ -241,10 +243,111 @@ async function keyboardForm(browser) {
     if (!/Numero di ricevuta: \S+/.test(done.text)) fail(where, `no receipt number: ${done.text}`);
     if (!/Ricevuta il: \d{1,2}º? \w+ \d{4}, ore \d\d:\d\d/.test(done.text)) fail(where, `no date: ${done.text}`);
     if (!done.next || !done.next.endsWith(`${FORM}grazie/`)) fail(where, `no "what happens next" link: ${done.next}`);
+    if (!done.text.includes("La manifestazione di interesse è letta dall’ufficio della Zona Distretto Valle del Serchio. Non c’è una graduatoria e non è dovuta una risposta")) fail(where, `the confirmation does not say what happens next: ${done.text}`);
     if (done.summary) fail(where, "the error summary stays after sending");
     await axe(page, `${where}, confirmation`);
   }
   await page.close();
+}
+
+// A valid form, with `file` chosen for the signed document.
+async function fillValid(page, file) {
+  await page.fill("#campo-denominazione", "Associazione Esempio");
+  await page.selectOption("#campo-forma_giuridica", "aps");
+  await page.fill("#campo-codice_fiscale", "12345678903");
+  await page.fill("#campo-sede_legale", "Via Roma 1, 55032 Castelnuovo di Garfagnana");
+  await page.fill("#campo-legale_rappresentante", "Maria Rossi");
+  await page.fill("#campo-referente", "Luca Bianchi");
+  await page.fill("#campo-email", "segreteria@esempio.it");
+  await page.fill("#campo-telefono", "0583 123456");
+  await page.check("#campo-comuni-0");
+  await page.check("#campo-linee-0");
+  await page.fill("#campo-esperienza", "Doposcuola.");
+  await page.check("#campo-privacy");
+  if (file) await page.setInputFiles("#campo-domanda", file);
+}
+
+async function openForm(browser, width) {
+  const page = await browser.newPage({ viewport: { width, height: 640 } });
+  await page.goto(origin + FORM);
+  await page.waitForLoadState("networkidle");
+  return page;
+}
+
+// When the script checks, and what it keeps (script on).
+async function formChecks(browser) {
+  const where = `${FORM} (script on, checks)`;
+  // Tabbing through the empty form shows no error: a field is checked on
+  // leaving it only once changed, or after a first send.
+  {
+    const page = await openForm(browser, 1280);
+    await page.focus("#campo-denominazione");
+    for (let i = 0; i < 45; i++) await page.keyboard.press("Tab");
+    await page.waitForTimeout(800);
+    const n = await page.locator("form[data-modulo] .errore").count();
+    if (n) fail(where, `tabbing through the empty form shows ${n} errors`);
+    await type(page, "campo-codice_fiscale", "123");
+    await page.keyboard.press("Tab");
+    await page.waitForSelector("#campo-codice_fiscale-errore", { timeout: 10000 })
+      .catch(() => fail(where, "a changed field is not checked on leaving it"));
+    await page.close();
+  }
+  // At 360 px, after sending, the error summary's heading is on screen.
+  {
+    const page = await openForm(browser, 360);
+    await page.focus("form[data-modulo] button[type=submit]");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#riepilogo-errori li", { timeout: 10000 }).catch(() => {});
+    await page.waitForTimeout(200);
+    if ((await focused(page)) !== "riepilogo-errori") fail(where, "at 360 px the summary does not get the focus");
+    if (!(await inView(page, "#riepilogo-errori h2"))) fail(where, "at 360 px the summary's heading is out of view");
+    // A field left after a send is checked even if never changed.
+    await page.focus("#campo-runts");
+    await page.focus("#campo-pec");
+    await page.close();
+  }
+  // A file over the limit is refused before sending, in the field's words.
+  {
+    const page = await openForm(browser, 1280);
+    const posts = [];
+    page.on("request", (r) => { if (r.method() === "POST" && !r.url().endsWith("/verifica")) posts.push(r.url()); });
+    await fillValid(page, { name: "grande.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(11 * 1024 * 1024, 0x25) });
+    await page.focus("form[data-modulo] button[type=submit]");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#riepilogo-errori li", { timeout: 10000 }).catch(() => {});
+    const summary = (await page.locator("#riepilogo-errori").count()) ? await page.locator("#riepilogo-errori").textContent() : "";
+    if (!summary.includes("«grande.pdf» è troppo grande: al massimo 10 MB")) fail(where, `an 11 MB file is not refused before sending: "${summary}"`);
+    if ((await focused(page)) !== "riepilogo-errori") fail(where, "the size error does not get the focus");
+    if (posts.length) fail(where, `an 11 MB file is sent: ${posts.join(", ")}`);
+    await page.close();
+  }
+  // The service refuses a PNG named .pdf: its error (which /verifica
+  // cannot judge, having no files) stays while other fields are checked,
+  // and goes once another file is chosen.
+  {
+    const page = await openForm(browser, 1280);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+    await fillValid(page, { name: "firmata.pdf", mimeType: "application/pdf", buffer: png });
+    await page.focus("form[data-modulo] button[type=submit]");
+    await page.keyboard.press("Enter");
+    const shown = await page.waitForSelector("#campo-domanda-errore", { timeout: 10000 }).then(() => true, () => false);
+    if (!shown) fail(where, "no error for a PNG named .pdf");
+    else {
+      const verified = page.waitForResponse((r) => r.url().endsWith("/verifica"), { timeout: 10000 }).catch(() => null);
+      await type(page, "campo-denominazione", " APS");
+      await page.focus("#campo-referente");
+      await verified;
+      await page.waitForTimeout(300);
+      if (!(await page.locator("#campo-domanda-errore").count())) fail(where, "the file's error vanished when another field was checked");
+      if (!(await page.locator("#riepilogo-errori a[data-n=domanda]").count())) fail(where, "the file's error left the summary when another field was checked");
+      await page.setInputFiles("#campo-domanda", { name: "firmata.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+      await page.focus("#campo-domanda");
+      await page.focus("#campo-referente");
+      await page.waitForFunction(() => !document.getElementById("campo-domanda-errore"), null, { timeout: 10000 })
+        .catch(() => fail(where, "the file's error stays after another file was chosen"));
+    }
+    await page.close();
+  }
 }
 
 // Without scripts: the service's own pages, saved for the HTML checker.
@@ -312,7 +415,37 @@ async function withoutScripts(browser) {
     }
     await page.close();
   }
+  // At 360 px the projects' table is stacked: every value on screen, no
+  // column hidden in a scrolling box.
+  {
+    const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+    await page.goto(origin + "/progetti/");
+    const cut = await page.$$eval("table.confronto td, table.confronto th", (cells) => cells
+      .filter((c) => { const r = c.getBoundingClientRect(); return r.width > 1 && (r.right > innerWidth || r.left < 0); })
+      .map((c) => c.textContent));
+    const box = await page.$eval("table.confronto", (t) => [t.scrollWidth, t.clientWidth]);
+    if (cut.length || box[0] > box[1]) fail("/progetti/ at 360 px", `table cells off screen: ${cut.join(" | ")} (${box})`);
+    // The comuni map's links are out of the tab order: Tab goes through the
+    // list, in its order.
+    await page.goto(origin + "/comuni/");
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press("Tab");
+      if (await page.evaluate(() => !!document.activeElement.closest("svg"))) { fail("/comuni/", "Tab stops on the map's links"); break; }
+    }
+    await page.close();
+  }
+  // No built page scrolls sideways at 360 px either (320 px is checked above).
+  {
+    const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+    for (const url of pages) {
+      await page.goto(origin + url);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (w > 360) fail(`${url} at 360 px`, `scrolls sideways (${w} px wide)`);
+    }
+    await page.close();
+  }
   await keyboardForm(browser);
+  await formChecks(browser);
   await withoutScripts(browser);
   await browser.close();
   server.close();

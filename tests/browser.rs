@@ -131,7 +131,10 @@ fn the_browser_builds_the_map_links_and_landmarks_we_wrote() {
 /// "tirocinio" on /cerca/ lists the work-experience page, "Piazza al Serchio"
 /// the comune, "percorso formativo" the page on "percorsi formativi",
 /// "poverta" a page saying "povertà"; the count is announced
-/// and the results are reached by keyboard; no other page loads the search.
+/// and the results are reached by keyboard, all of them ("Mostra altri
+/// risultati"); a typo ("tirocigno") finds nothing rather than pages sharing
+/// its first letters; without JavaScript the page links every section and
+/// its pages (no XML); no other page loads the search.
 #[test]
 fn search_finds_pages_as_you_type_and_only_the_search_page_loads_it() {
     let out = tempfile::tempdir().unwrap();

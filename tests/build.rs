@@ -458,13 +458,18 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
         "{err}"
     );
     // The legal contacts the shipped site.yaml leaves empty, at their lines.
-    for key in ["accessibilita_email", "titolare_contatti", "rpd_email"] {
+    for key in [
+        "accessibilita_email",
+        "titolare_contatti",
+        "rpd_email",
+        "trasferimenti_extra_ue",
+    ] {
         assert!(
             err.contains(&format!("warning: `extra.{key}` is empty")),
             "{err}"
         );
     }
-    assert!(err.contains("(5 warnings)"), "{err}");
+    assert!(err.contains("(6 warnings)"), "{err}");
     // The same in Italian, as staff see it.
     let run = ambito_it(&["check", "--root", root.to_str().unwrap()]);
     let err = stderr(&run);
@@ -479,7 +484,7 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
     assert!(
         err.lines()
             .last()
-            .is_some_and(|l| l.starts_with("controllate ") && l.ends_with(" ms (5 avvisi)")),
+            .is_some_and(|l| l.starts_with("controllate ") && l.ends_with(" ms (6 avvisi)")),
         "{err}"
     );
 
@@ -489,7 +494,7 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let err = stderr(&run);
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 6, "{err}");
+    assert_eq!(lines.len(), 7, "{err}");
     assert!(lines[0].starts_with(&format!(
         "site.yaml:{base_line}:{base_col}: error: `base_url`"
     )));
@@ -497,8 +502,8 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
         "site.yaml:{forms_line}:{forms_col}: error: `forms_endpoint`"
     )));
     assert_eq!(
-        lines[5],
-        "5 errors found; nothing was written, the previous site is unchanged"
+        lines[6],
+        "6 errors found; nothing was written, the previous site is unchanged"
     );
     assert!(!strict_out.exists());
 
@@ -517,7 +522,11 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
             "titolare_contatti: \"\"",
             "titolare_contatti: Azienda, PEC titolare@pec.example.it",
         )
-        .replace("rpd_email: \"\"", "rpd_email: rpd@zona.example.it");
+        .replace("rpd_email: \"\"", "rpd_email: rpd@zona.example.it")
+        .replace(
+            "trasferimenti_extra_ue: \"\"",
+            "trasferimenti_extra_ue: \"nessuno.\"",
+        );
     std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
     let run = build_to(
         site.path(),
@@ -1442,13 +1451,13 @@ fn open_data_follows_the_section_schemas() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["slug"] == "tirocini")
+        .find(|s| s["codice"] == "tirocini")
         .unwrap();
     assert_eq!(tirocini["progetto"], "av1-113", "{tirocini}");
     assert_eq!(tirocini["comuni"], serde_json::json!(["046003", "046015"]));
     let csv = read(&public, "dati/servizi.csv");
     assert!(
-        csv.starts_with("slug,titolo,pagina,comuni,progetto\n"),
+        csv.starts_with("codice,titolo,pagina,comuni,progetto\n"),
         "{csv}"
     );
     assert!(csv.contains(",046003;046015,av1-113\n"), "{csv}");

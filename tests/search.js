@@ -106,6 +106,39 @@ async function main() {
       const status = await page.locator("#cerca-stato").textContent();
       if (!/\d+ risultat[oi]/.test(status)) fail(`/cerca/ "${query}"`, `status does not say how many results: "${status}"`);
     }
+    // Every result can be reached: ten at a time, then "Mostra altri
+    // risultati" adds the next ones and moves the focus to the first added.
+    {
+      const found = await search(page, "tirocinio");
+      const total = Number(((await page.locator("#cerca-stato").textContent()).match(/^(\d+) risultati/) || [])[1]);
+      if (!(total > 10)) fail(`/cerca/ "tirocinio"`, `expected more than 10 results, status says ${total}`);
+      else {
+        if (found.length !== 10) fail(`/cerca/ "tirocinio"`, `${found.length} results listed first, not 10`);
+        let listed = found.length;
+        for (let i = 0; i < 5 && listed < total; i++) {
+          if (!(await page.locator("#cerca-altri").isVisible())) { fail("/cerca/", `no "Mostra altri risultati" with ${listed} of ${total} shown`); break; }
+          await page.locator("#cerca-altri").focus();
+          await page.keyboard.press("Enter");
+          await page.waitForFunction((n) => document.querySelectorAll("#cerca-risultati a").length > n, listed, { timeout: 10000 }).catch(() => {});
+          const now = await page.$$eval("#cerca-risultati a", (as) => as.length);
+          const focus = await page.evaluate((n) => document.activeElement === document.querySelectorAll("#cerca-risultati a")[n], listed);
+          if (!focus) fail("/cerca/", "after \"Mostra altri risultati\" the focus is not on the first result added");
+          if (now <= listed) { fail("/cerca/", `"Mostra altri risultati" adds nothing (${listed} of ${total})`); break; }
+          listed = now;
+        }
+        if (listed !== total) fail("/cerca/", `${listed} of ${total} results reachable`);
+        if (await page.locator("#cerca-altri").isVisible()) fail("/cerca/", `"Mostra altri risultati" still shown with all ${total} results listed`);
+        const status = await page.locator("#cerca-stato").textContent();
+        if (status !== `${total} risultati per «tirocinio».`) fail("/cerca/", `status once all are shown: "${status}"`);
+      }
+    }
+    // A typo finds nothing rather than pages that share its first letters.
+    {
+      const found = await search(page, "tirocigno");
+      const status = await page.locator("#cerca-stato").textContent();
+      if (found.length || !status.startsWith("Nessun risultato per «tirocigno»")) fail(`/cerca/ "tirocigno"`, `unrelated results: ${found.join(", ")} (status: "${status}")`);
+      await search(page, "tirocinio");
+    }
     const live = await page.getAttribute("#cerca-stato", "aria-live");
     if (live !== "polite") fail("/cerca/", `the status has aria-live="${live}"`);
     // Keyboard only: from the field, Tab passes the section filter and the
@@ -127,6 +160,21 @@ async function main() {
     await page.goto(`${origin}/cerca/?q=tirocinio`);
     await page.waitForFunction(() => document.querySelectorAll("#cerca-risultati a").length > 0, null, { timeout: 15000 }).catch(() => fail("/cerca/?q=tirocinio", "no results for a query in the address"));
     await page.close();
+
+    // Without JavaScript the page lists the sections and their pages, as
+    // links to pages (no XML).
+    {
+      const noJs = await browser.newContext({ javaScriptEnabled: false });
+      const p = await noJs.newPage();
+      await p.goto(`${origin}/cerca/?q=tirocinio`);
+      const links = await p.$$eval("#cerca-senza-js a", (as) => as.map((a) => new URL(a.href).pathname));
+      if (!(await p.locator("#cerca-senza-js").isVisible())) fail("/cerca/ (no script)", "the notice is hidden");
+      if (links.some((l) => !l.endsWith("/"))) fail("/cerca/ (no script)", `links to files, not pages: ${links.filter((l) => !l.endsWith("/")).join(", ")}`);
+      for (const l of ["/comuni/", "/comuni/barga/", "/servizi/work-experience-e-tirocini-inclusivi/"]) {
+        if (!links.includes(l)) fail("/cerca/ (no script)", `no link to ${l}`);
+      }
+      await noJs.close();
+    }
 
     // Every other page loads nothing of the search.
     for (const url of htmlPages(siteDir).filter((u) => u !== "/cerca/")) {

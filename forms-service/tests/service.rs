@@ -99,7 +99,7 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     // a stable Message-ID, a plain and an HTML part with every answer.
     assert_eq!(
         district.subject().unwrap(),
-        format!("[{protocol}] Manifestazione di interesse a partecipare al tavolo di coprogettazione: Associazione Esempio")
+        format!("[{protocol}] Manifestazione di interesse per future coprogettazioni: Associazione Esempio")
     );
     assert_eq!(addresses(district, "from"), ["moduli@zona.example.org"]);
     assert_eq!(addresses(district, "reply-to"), ["segreteria@esempio.it"]);
@@ -145,7 +145,10 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
 
     // The receipt: to the sender, with the protocol and the organisation's
     // name, and none of the other answers.
-    assert_eq!(receipt.subject().unwrap(), format!("Ricevuta {protocol}: Manifestazione di interesse a partecipare al tavolo di coprogettazione"));
+    assert_eq!(
+        receipt.subject().unwrap(),
+        format!("Ricevuta {protocol}: Manifestazione di interesse per future coprogettazioni")
+    );
     assert_eq!(addresses(receipt, "reply-to"), ["zona@zona.example.org"]);
     assert_eq!(
         receipt.message_id().unwrap(),

@@ -28,6 +28,11 @@ pub struct Call {
     /// The office or role responsible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsible: Option<String>,
+    /// What happens after sending: who reads it, whether a reply is owed,
+    /// what may follow. Shown on the form page and, by the forms service,
+    /// on the receipt and in the emails, in the same words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
     /// The call's own documents.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,
@@ -110,6 +115,10 @@ pub fn italian(moment: Timestamp) -> String {
     }
 }
 
+/// What a call without dates is: no procedure open, nothing ranked, no
+/// reply owed.
+pub const NO_PROCEDURE: &str = "Nessuna procedura aperta: con questo modulo si fa conoscere il proprio interesse, senza scadenza, senza graduatoria e senza una risposta dovuta.";
+
 impl Call {
     /// Where the call stands at `now`.
     pub fn status(&self, now: Timestamp) -> Status {
@@ -138,11 +147,9 @@ impl Call {
             ),
             (_, _, Some(c)) => format!("Avviso aperto fino al {}.", italian(c)),
             (_, Some(o), None) => format!("Aperto dal {}, senza scadenza.", italian(o)),
-            // Without dates a form is not a call with a deadline: say only
-            // that it can be sent at any time.
-            _ => {
-                "Senza date di apertura o di scadenza: si può inviare in ogni momento.".to_string()
-            }
+            // Without dates no procedure is open: the form only lets
+            // someone make their interest known, which nobody ranks.
+            _ => NO_PROCEDURE.to_string(),
         }
     }
 
@@ -171,13 +178,11 @@ pub fn notice_html(call: &Call, now: Timestamp) -> String {
     let mut out = String::from(
         "<section class=\"avviso\" aria-labelledby=\"avviso-titolo\">\n<h2 id=\"avviso-titolo\">In sintesi</h2>\n",
     );
-    if call.opens.is_some() || call.closes.is_some() {
-        let _ = writeln!(
-            out,
-            "<p class=\"avviso-stato avviso-stato--{class}\"><strong>{}</strong></p>",
-            escape(&call.status_text(now))
-        );
-    }
+    let _ = writeln!(
+        out,
+        "<p class=\"avviso-stato avviso-stato--{class}\"><strong>{}</strong></p>",
+        escape(&call.status_text(now))
+    );
     out.push_str("<dl class=\"avviso-dati\">\n");
     if let Some(o) = call.opens {
         let _ = writeln!(out, "<dt>Apertura</dt><dd>{}</dd>", italian(o));
@@ -194,6 +199,14 @@ pub fn notice_html(call: &Call, now: Timestamp) -> String {
     }
     if let Some(who) = &call.responsible {
         let _ = writeln!(out, "<dt>Ente responsabile</dt><dd>{}</dd>", escape(who));
+    }
+    if let Some(next) = &call.next {
+        // The form script repeats it in its confirmation.
+        let _ = writeln!(
+            out,
+            "<dt>Dopo l’invio</dt><dd id=\"dopo-invio\">{}</dd>",
+            escape(next)
+        );
     }
     if !call.documents.is_empty() {
         out.push_str("<dt>Documenti dell’avviso</dt>\n");
@@ -274,7 +287,22 @@ mod tests {
         );
         assert_eq!(
             Call::default().status_text(at("2026-12-02")),
-            "Senza date di apertura o di scadenza: si può inviare in ogni momento."
+            "Nessuna procedura aperta: con questo modulo si fa conoscere il proprio interesse, senza scadenza, senza graduatoria e senza una risposta dovuta."
+        );
+        // The box says so too, with what happens after sending.
+        let call = Call {
+            rule: Some("art. 55 D.Lgs. 117/2017".into()),
+            next: Some("La legge l’ufficio.".into()),
+            ..Call::default()
+        };
+        let html = notice_html(&call, at("2026-12-02"));
+        assert!(
+            html.contains("<strong>Nessuna procedura aperta: "),
+            "{html}"
+        );
+        assert!(
+            html.contains("<dt>Dopo l’invio</dt><dd id=\"dopo-invio\">La legge l’ufficio.</dd>"),
+            "{html}"
         );
     }
 }
