@@ -121,6 +121,7 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         config: Arc::clone(&config),
         wake: Arc::clone(&wake),
         health: Arc::clone(&health),
+        forms: forms.clone(),
     };
     tokio::spawn(outbox.run());
     tokio::spawn(sweep_uploads(

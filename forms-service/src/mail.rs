@@ -395,23 +395,37 @@ fn receipt_who(s: &Stored) -> String {
 /// The receipt to the sender. It goes to an address nobody verified, from
 /// the district's own address, so it relays nothing the sender wrote but
 /// the organisation's name (short): the receipt number, the time, the
-/// form's title, and the files by type, size and SHA-256. `None` when the
+/// form's title, and the files by type, size and SHA-256; then what
+/// happens next, in the form's own words (`next`). `None` when the
 /// submission has no sender address.
-pub fn receipt_message(cfg: &Config, s: &Stored) -> Option<Result<Message, String>> {
+pub fn receipt_message(
+    cfg: &Config,
+    s: &Stored,
+    next: Option<&str>,
+) -> Option<Result<Message, String>> {
     let to = s.sender.as_deref()?.parse::<Mailbox>().ok()?;
     let subject = one_line(&format!("Ricevuta {}: {}", s.protocol, s.form_title));
     let when = italian_datetime(s.received_at);
     let who = receipt_who(s);
     let (files_text, files_html) = receipt_files(s);
+    let (next_text, next_html) = next.map_or_else(
+        || (String::new(), String::new()),
+        |n| {
+            (
+                format!("\nChe cosa succede ora: {n}\n"),
+                format!("<h2>Che cosa succede ora</h2>\n<p>{}</p>\n", escape(n)),
+            )
+        },
+    );
     let plain = format!(
-        "Abbiamo ricevuto la richiesta «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\nEnte: {who}\n{files_text}\nConserva questo messaggio: il numero di ricevuta identifica la richiesta.\nPer qualsiasi domanda rispondi a questa email.\n",
+        "Abbiamo ricevuto «{}».\n\nNumero di ricevuta: {}\nRicevuta il: {when}\nEnte: {who}\n{files_text}{next_text}\nConserva questo messaggio: il numero di ricevuta la identifica.\nPer qualsiasi domanda rispondi a questa email.\n",
         s.form_title,
         s.protocol,
     );
     let html = html_page(
         &subject,
         &format!(
-            "<p>Abbiamo ricevuto la richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}<br>Ente: {}</p>\n{files_html}<p>Conserva questo messaggio: il numero di ricevuta identifica la richiesta. Per qualsiasi domanda rispondi a questa email.</p>\n",
+            "<p>Abbiamo ricevuto «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}<br>Ente: {}</p>\n{files_html}{next_html}<p>Conserva questo messaggio: il numero di ricevuta la identifica. Per qualsiasi domanda rispondi a questa email.</p>\n",
             escape(&s.form_title),
             escape(s.protocol.as_str()),
             escape(&when),

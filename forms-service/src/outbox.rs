@@ -33,6 +33,8 @@ pub struct Outbox {
     pub wake: Arc<Notify>,
     /// Told when delivery pauses and resumes.
     pub health: Arc<Health>,
+    /// The forms, for what each says happens after sending.
+    pub forms: std::collections::HashMap<String, crate::forms::LoadedForm>,
 }
 
 /// How often an idle outbox looks for work it was not told about.
@@ -206,7 +208,14 @@ impl Outbox {
                 Some(mail::district_message(&self.config, s, refused_for_size)),
                 district_file,
             ),
-            Part::Receipt => (mail::receipt_message(&self.config, s), receipt_file),
+            Part::Receipt => {
+                let next = self
+                    .forms
+                    .get(&s.form_id)
+                    .and_then(|f| f.definition.call.as_ref())
+                    .and_then(|c| c.next.as_deref());
+                (mail::receipt_message(&self.config, s, next), receipt_file)
+            }
         };
         match message {
             None => Ok(()),

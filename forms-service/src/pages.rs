@@ -59,6 +59,14 @@ pub fn confirmation(
     files: &[crate::upload::Received],
 ) -> String {
     let def = &form.definition;
+    // What happens next, in the form's own words (the same the form page
+    // and the receipt email give).
+    let next = def
+        .call
+        .as_ref()
+        .and_then(|c| c.next.as_deref())
+        .map(|n| format!("<p>{}</p>\n", escape(n)))
+        .unwrap_or_default();
     let mut list = String::new();
     if !files.is_empty() {
         list.push_str("<h2>File ricevuti</h2>\n<ol class=\"file-ricevuti\">\n");
@@ -72,7 +80,7 @@ pub fn confirmation(
         list.push_str("</ol>\n");
     }
     let main = format!(
-        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{list}</div>\n<p>Riceverai a breve un’email con il numero di ricevuta, la data, il nome dell’ente e l’elenco dei file ricevuti (tipo, dimensione e impronta SHA-256, un codice che identifica ogni file senza allegarlo); non ripete le altre risposte. Conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p>Allo stesso indirizzo email mandiamo solo poche ricevute al giorno: se oggi ne hai già ricevute altre, questa potrebbe non arrivare. La richiesta è comunque registrata con il numero di ricevuta qui sopra: annotalo.</p>\n<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
+        "<div class=\"conferma\" id=\"conferma\" tabindex=\"-1\">\n<h1>Richiesta inviata</h1>\n<p>Abbiamo ricevuto la tua richiesta «{}».</p>\n<p>Numero di ricevuta: <strong>{}</strong><br>Ricevuta il: {}</p>\n{list}</div>\n<p>Riceverai a breve un’email con il numero di ricevuta, la data, il nome dell’ente e l’elenco dei file ricevuti (tipo, dimensione e impronta SHA-256, un codice che identifica ogni file senza allegarlo); non ripete le altre risposte. Conservala. Se non la trovi, controlla anche nella posta indesiderata.</p>\n<p>Allo stesso indirizzo email mandiamo solo poche ricevute al giorno: se oggi ne hai già ricevute altre, questa potrebbe non arrivare. La richiesta è comunque registrata con il numero di ricevuta qui sopra: annotalo.</p>\n{next}<p><a href=\"{}\">Che cosa succede ora</a></p>\n",
         escape(&def.title),
         escape(protocol),
         escape(when),

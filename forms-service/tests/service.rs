@@ -72,6 +72,9 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     assert!(page
         .body
         .contains("Progetti cofinanziati dall’Unione europea"));
+    assert!(page.body.contains(
+        "<p>La manifestazione di interesse è letta dall’ufficio della Zona Distretto Valle del Serchio."
+    ));
     assert!(!page.body.contains("Associazione Esempio") && !page.body.contains("segreteria@"));
     for unknown in [
         "/forms/manifestazione-di-interesse/ricevuta/00000000000000000000000000000000",
@@ -157,6 +160,9 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
     let rtext = receipt.body_text(0).unwrap();
     assert!(rtext.contains(&format!("Numero di ricevuta: {protocol}")));
     assert!(rtext.contains("Ente: Associazione Esempio"), "{rtext}");
+    // What happens next, in the form's own words (as on the form page).
+    let next = "Che cosa succede ora: La manifestazione di interesse è letta dall’ufficio della Zona Distretto Valle del Serchio. Non c’è una graduatoria e non è dovuta una risposta";
+    assert!(rtext.contains(next), "{rtext}");
     assert!(!rtext.contains("Luca Verdi"), "{rtext}");
     assert!(receipt.body_html(0).unwrap().contains(&protocol));
 
