@@ -114,6 +114,7 @@ pub fn markdown_stem(name: &str) -> Option<&str> {
 /// and every other file in the folder is one of its resources.
 pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut found: Vec<PathBuf> = Vec::new();
+    let mut links: HashSet<PathBuf> = HashSet::new();
     let mut diags = Vec::new();
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
@@ -145,7 +146,9 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                     );
                     continue;
                 }
-                Ok(m) if m.is_file() => {}
+                Ok(m) if m.is_file() => {
+                    links.insert(item.path().to_path_buf());
+                }
                 Ok(_) => continue,
                 Err(e) => {
                     diags.push(
@@ -198,6 +201,28 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         // included, belong to the outer bundle (as in Hugo).
         let is_bundle_index = stem == Some("index") && bundle.as_deref() == abs.parent();
         if let Some(dir) = bundle.filter(|_| !is_bundle_index) {
+            // Markdown is never published as it is: a page in a folder
+            // with an `index.md` would be copied raw, front matter and all.
+            if stem.is_some() {
+                let index = found_index(&dir);
+                diags.push(Diagnostic::file(
+                    shown_path(root, abs),
+                    msg!(
+                        MARKDOWN_IN_BUNDLE,
+                        folder = shown_path(root, &dir).to_string_lossy().replace('\\', "/"),
+                        index = index
+                    ),
+                ));
+                continue;
+            }
+            // A bundle's file is published: a link out of content/ (to
+            // /etc/passwd) would publish what was never meant to be.
+            if links.contains(abs) && !inside(content_dir, abs) {
+                diags.push(
+                    Diagnostic::file(shown_path(root, abs), msg!(SYMLINK_OUT_OF_CONTENT)).warning(),
+                );
+                continue;
+            }
             let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
             resources.entry(dir).or_default().push(Resource {
                 abs: abs.to_path_buf(),
@@ -252,6 +277,28 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         }
     }
     (entries, diags)
+}
+
+/// The name of the `index` page of the bundle `dir` (`index.md`, or
+/// `index.markdown`).
+fn found_index(dir: &Path) -> String {
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .map(|ext| format!("index.{ext}"))
+        .find(|name| dir.join(name).exists())
+        .unwrap_or_else(|| "index.md".to_string())
+}
+
+/// Whether the file a link `abs` points to is inside `content_dir` (both
+/// taken with every link followed).
+fn inside(content_dir: &Path, abs: &Path) -> bool {
+    match (
+        std::fs::canonicalize(content_dir),
+        std::fs::canonicalize(abs),
+    ) {
+        (Ok(dir), Ok(target)) => target.starts_with(dir),
+        _ => false,
+    }
 }
 
 /// Whether `entry` is a page bundle's `index.md`: any `index.md` below

@@ -702,6 +702,14 @@ catalogue! {
         it: "non pubblicato: da content/ si leggono solo le pagine Markdown e i file dei pacchetti di pagina (una cartella con un index.md); spostalo in static/ o in un pacchetto",
         en: "not published: only Markdown pages and the files of page bundles (a folder with an index.md) are read from content/; move it to static/ or into a bundle",
     }
+    MARKDOWN_IN_BUNDLE {
+        it: "pagina non pubblicata: la cartella «{folder}» contiene «{index}», quindi è una pagina sola e gli altri file sono suoi allegati. Perché la cartella diventi una sezione con le sue pagine, rinomina «{index}» in «_index.md»",
+        en: "page not published: the folder `{folder}` holds `{index}`, so it is one page and its other files are that page's attachments. To make the folder a section with its pages, rename `{index}` to `_index.md`",
+    }
+    SYMLINK_OUT_OF_CONTENT {
+        it: "un collegamento simbolico a un file fuori da content/ non viene pubblicato: copia qui il file, se va pubblicato",
+        en: "a symbolic link to a file outside content/ is not published: copy the file here if it is meant to be published",
+    }
     FILE_NOT_UTF8 {
         it: "il file non è testo UTF-8: salvalo come UTF-8",
         en: "the file is not UTF-8 text: save it as UTF-8",

@@ -1158,25 +1158,75 @@ fn the_shipped_site_lists_its_news_by_topic() {
 }
 
 #[test]
-fn a_bundle_inside_a_bundle_is_files_of_the_outer_one() {
+fn markdown_inside_a_bundle_is_an_error_never_published_raw() {
     let site = copy_fixture("hugo");
     let root = site.path();
+    // A Jekyll-shaped folder: an `index.md` with pages beside it, and a
+    // bundle inside the bundle.
+    std::fs::write(
+        root.join("content/notizie/bando/faq.md"),
+        "---\ntitle: Domande\n---\nTesto.\n",
+    )
+    .unwrap();
     std::fs::write(
         root.join("content/notizie/bando/allegati/index.md"),
         "---\ntitle: Interno\n---\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = ambito_it(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+        "--base-url",
+        "https://www.migrato.it/",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let advice = "pagina non pubblicata: la cartella «content/notizie/bando» contiene «index.md», quindi è una pagina sola e gli altri file sono suoi allegati. Perché la cartella diventi una sezione con le sue pagine, rinomina «index.md» in «_index.md»";
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!(
+            "content/notizie/bando/allegati/index.md: errore: {advice}\n"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("content/notizie/bando/faq.md: errore: {advice}\n")),
+        "{err}"
+    );
+    assert!(!public.exists());
+}
+
+#[test]
+fn a_symlink_in_a_bundle_to_a_file_outside_content_is_not_published() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(root.join("segreto.txt"), "non pubblicare").unwrap();
+    let bando = root.join("content/notizie/bando");
+    std::os::unix::fs::symlink(root.join("segreto.txt"), bando.join("segreto.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", bando.join("passwd")).unwrap();
+    // A link to a file inside content/ is fine.
+    std::os::unix::fs::symlink("locandina.png", bando.join("copertina.png")).unwrap();
+    let out = tempfile::tempdir().unwrap();
     let run = build_to(root, out.path(), &["--base-url", "https://www.migrato.it/"]);
     assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(
-        read(out.path(), "notizie/bando/allegati/index.md"),
-        "---\ntitle: Interno\n---\n"
+    let warning = "warning: a symbolic link to a file outside content/ is not published: copy the file here if it is meant to be published";
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("content/notizie/bando/passwd: {warning}\n")),
+        "{err}"
     );
-    assert!(!out
-        .path()
-        .join("notizie/bando/allegati/index.html")
-        .exists());
+    assert!(
+        err.contains(&format!("content/notizie/bando/segreto.txt: {warning}\n")),
+        "{err}"
+    );
+    let bando_out = out.path().join("notizie/bando");
+    assert!(!bando_out.join("passwd").exists());
+    assert!(!bando_out.join("segreto.txt").exists());
+    assert!(bando_out.join("copertina.png").is_file());
 }
 
 #[test]
