@@ -46,6 +46,8 @@ pub mod open_data;
 #[cfg(feature = "generator")]
 pub mod output;
 #[cfg(feature = "generator")]
+pub mod output_target;
+#[cfg(feature = "generator")]
 pub mod outputs;
 #[cfg(feature = "generator")]
 pub mod readiness;

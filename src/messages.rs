@@ -1171,6 +1171,23 @@ catalogue! {
         it: "lo scambio atomico delle cartelle non è disponibile",
         en: "atomic exchange not available",
     }
+    // ---- Where --output may write (output_target.rs) ----
+    OUTPUT_HOLDS_SITE {
+        it: "non scrivo in «{output}»: contiene il sito stesso (site.yaml e content/), che andrebbe perso. Per --output scegli una cartella nuova, per esempio «public»",
+        en: "not writing into `{output}`: it holds the site itself (site.yaml and content/), which would be lost. Choose a new folder for --output, such as `public`",
+    }
+    OUTPUT_IN_SOURCES {
+        it: "non scrivo in «{output}»: è la cartella «{folder}» del sito o una sua sottocartella, e i file del sito andrebbero persi. Per --output scegli una cartella fuori da content/, themes/, static/ e templates/, per esempio «public»",
+        en: "not writing into `{output}`: it is the site's `{folder}` folder or inside it, and the site's files would be lost. Choose a folder for --output outside content/, themes/, static/ and templates/, such as `public`",
+    }
+    OUTPUT_NOT_A_FOLDER {
+        it: "non scrivo in «{output}»: è un file, non una cartella. Per --output scegli una cartella",
+        en: "not writing into `{output}`: it is a file, not a folder. Choose a folder for --output",
+    }
+    OUTPUT_NOT_OURS {
+        it: "non scrivo in «{output}»: la cartella contiene file che non ha scritto ambito, e andrebbero persi. Per --output scegli una cartella vuota o nuova",
+        en: "not writing into `{output}`: the folder holds files ambito did not write, which would be lost. Choose an empty or new folder for --output",
+    }
     USAGE_ERROR {
         it: "comando non valido (dettaglio in inglese): {detail}",
         en: "{detail}",

@@ -295,6 +295,15 @@ impl Prepared {
         };
         let mut resources = 0;
         if let Some(s) = &staging {
+            // Tells the next build (`--output`) that this folder is its own.
+            s.write(
+                crate::output_target::MARKER,
+                crate::output_target::MARKER_TEXT.as_bytes(),
+            )
+            .map_err(|source| BuildError::Io {
+                path: PathBuf::from(crate::output_target::MARKER),
+                source,
+            })?;
             for (page, r, to) in outputs::resource_outputs(site) {
                 s.copy(&r.abs, &to).map_err(|e| {
                     invalid(vec![Diagnostic::file(

@@ -31,6 +31,7 @@ fn basic_site_builds_every_output() {
     assert_eq!(
         files,
         [
+            ".ambito",
             "404.html",
             "comuni/barga/index.html",
             "comuni/gallicano/index.html",
@@ -320,6 +321,90 @@ fn template_render_error_is_reported_once_in_the_template_where_it_happens() {
         "themes/t/templates/base.html:4:38: errore: errore nel modello (dettaglio di Tera): Variable `config.extra.descrizione` not found in context\n\
          1 errore trovato; nessun file è stato scritto, il sito precedente è invariato\n"
     );
+}
+
+#[test]
+fn an_output_over_the_sites_own_files_is_refused_and_nothing_touched() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    std::fs::write(root.join("note.txt"), "appunti").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let theirs = outside.path().join("altro");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("foto.jpg"), "una foto").unwrap();
+    let file = outside.path().join("file.txt");
+    std::fs::write(&file, "un file").unwrap();
+    let before = snapshot(root);
+    let before_outside = snapshot(outside.path());
+    let r = root.to_str().unwrap();
+    let cases: Vec<(String, String)> = vec![
+        (
+            format!("{r}/content"),
+            "it is the site's `content` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/content"),
+            "it is the site's `content` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/content/comuni/"),
+            "it is the site's `content` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/themes"),
+            "it is the site's `themes` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/static/x/.."),
+            "it is the site's `static` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/templates/nuova"),
+            "it is the site's `templates` folder or inside it".into(),
+        ),
+        (r.to_string(), "it holds the site itself".into()),
+        (format!("{r}/."), "it holds the site itself".into()),
+        (format!("{r}/public/.."), "it holds the site itself".into()),
+        (format!("{r}/.."), "it holds the site itself".into()),
+        ("/".into(), "it holds the site itself".into()),
+        (
+            file.to_str().unwrap().into(),
+            "it is a file, not a folder".into(),
+        ),
+        (
+            theirs.to_str().unwrap().into(),
+            "the folder holds files ambito did not write".into(),
+        ),
+    ];
+    for (out, why) in &cases {
+        let run = ambito(&["build", "--root", r, "--output", out]);
+        assert_eq!(run.status.code(), Some(2), "{out}: {}", stderr(&run));
+        let err = stderr(&run);
+        assert!(
+            err.starts_with(&format!("error: not writing into `{out}`: {why}")),
+            "{out}: {err}"
+        );
+    }
+    // In Italian, as staff read it.
+    let run = ambito_it(&["build", "--root", r, "--output", &format!("{r}/content")]);
+    assert_eq!(
+        stderr(&run),
+        format!("errore: non scrivo in «{r}/content»: è la cartella «content» del sito o una sua sottocartella, e i file del sito andrebbero persi. Per --output scegli una cartella fuori da content/, themes/, static/ e templates/, per esempio «public»\n")
+    );
+    assert_eq!(snapshot(root), before, "the site was touched");
+    assert_eq!(snapshot(outside.path()), before_outside);
+    assert!(!outside.path().join(".altro.staging").exists());
+
+    // A new folder, an empty one, or one ambito wrote: built, and again.
+    let new = outside.path().join("nuova/sito");
+    let empty = tempfile::tempdir().unwrap();
+    for out in [new.as_path(), empty.path()] {
+        for _ in 0..2 {
+            let run = ambito(&["build", "--root", r, "--output", out.to_str().unwrap()]);
+            assert!(run.status.success(), "{}", stderr(&run));
+        }
+        assert!(out.join("comuni/barga/index.html").is_file());
+    }
 }
 
 #[test]
@@ -905,6 +990,7 @@ fn a_hugo_style_site_builds_with_the_expected_warnings() {
     assert_eq!(
         files,
         [
+            ".ambito",
             "404.html",
             "index.html",
             "news/prima/index.html",
