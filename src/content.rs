@@ -360,15 +360,17 @@ pub struct Loaded {
 /// Reads and checks every entry in parallel. `taxonomies`: the names
 /// declared in `site.yaml`, which pages may use as fields.
 /// `history`: the commits of `content/`, for the pages' last changes.
+/// `reserved_ids`: ids the theme's templates write, which headings avoid.
 pub fn load(
     entries: &[Entry],
     schemas: &BTreeMap<String, SectionSchemas>,
     taxonomies: &[String],
     history: &History,
+    reserved_ids: &[String],
 ) -> Loaded {
     let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> = entries
         .par_iter()
-        .map(|e| load_one(e, schema_for(schemas, e), taxonomies, history))
+        .map(|e| load_one(e, schema_for(schemas, e), taxonomies, history, reserved_ids))
         .collect();
     let mut loaded = Loaded::default();
     for ((page, diags), entry) in results.into_iter().zip(entries) {
@@ -386,6 +388,7 @@ fn load_one(
     schema: Option<&schema::Schema>,
     taxonomies: &[String],
     history: &History,
+    reserved_ids: &[String],
 ) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: Message| Diagnostic::at(&entry.file, pos, msg);
     let (source, len, modified) = match read_stamped(&entry.abs) {
@@ -442,7 +445,7 @@ fn load_one(
         split.body,
         split.body_line,
     ));
-    let scan = markdown::scan(split.body);
+    let scan = markdown::scan_with(split.body, reserved_ids);
     let body_start = source.len() - split.body.len();
     let is_bundle = is_bundle(entry);
     if let (Some(pos), false) = (meta.headless, is_bundle) {

@@ -82,6 +82,7 @@ impl Prepared {
                 &self.schemas,
                 &self.taxonomy_names,
                 &self.history,
+                &self.reserved_ids,
             );
             if loaded.diagnostics.iter().any(Diagnostic::is_error) {
                 return None;

@@ -102,12 +102,16 @@ fn relative_path(dest: &str) -> Option<&str> {
 /// one (`# Titolo`, `# Titolo {#titolo-1}` gives `titolo`, `titolo-1` to the
 /// second, and a third `# Titolo` gets `titolo-2`). A written id repeated
 /// gets a suffix like a generated one.
-fn assign_ids(raw: &[(u8, Option<String>, String)]) -> Vec<String> {
-    let mut used: HashSet<String> = HashSet::new();
+///
+/// `reserved`: ids the page's template already uses (`contenuto`, the
+/// target of the skip link): no heading takes one, written or not, since
+/// two elements with one id break the link to both.
+fn assign_ids(raw: &[(u8, Option<String>, String)], reserved: &[String]) -> Vec<String> {
+    let mut used: HashSet<String> = reserved.iter().cloned().collect();
     // The first heading that writes an id owns it.
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (i, (_, explicit, _)) in raw.iter().enumerate() {
-        if let Some(id) = explicit {
+        if let Some(id) = explicit.as_ref().filter(|id| !reserved.contains(id)) {
             owner.entry(id.as_str()).or_insert(i);
             used.insert(id.clone());
         }
@@ -150,6 +154,12 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// Finds headings (with their ids) and internal links, in one streaming
 /// pass over the body.
 pub fn scan(body: &str) -> Scan {
+    scan_with(body, &[])
+}
+
+/// [`scan`], with heading ids kept clear of the ids in `reserved` (those
+/// the theme's templates write).
+pub fn scan_with(body: &str, reserved: &[String]) -> Scan {
     let mut scan = Scan::default();
     // Headings as written (level, written id, text); ids are given once
     // all are known, since a written id further down wins.
@@ -204,7 +214,7 @@ pub fn scan(body: &str) -> Scan {
         }
     }
     if !raw.is_empty() {
-        let ids = assign_ids(&raw);
+        let ids = assign_ids(&raw, reserved);
         for ((level, _, title), id) in raw.into_iter().zip(ids) {
             scan.headings.push(Heading {
                 level,

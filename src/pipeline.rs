@@ -151,6 +151,8 @@ pub struct Prepared {
     pub(crate) opts: BuildOptions,
     pub(crate) schemas: BTreeMap<String, schema::SectionSchemas>,
     pub(crate) taxonomy_names: Vec<String>,
+    /// Ids the templates write, which heading ids avoid.
+    pub(crate) reserved_ids: Vec<String>,
     pub(crate) history: crate::git_dates::History,
     /// The content files, by content path (`comuni/barga.md`).
     pub(crate) entries: std::collections::HashMap<String, content::Entry>,
@@ -202,7 +204,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     let templates = render::load_templates(root, config.theme.as_deref());
     let taxonomy_names: Vec<String> = config.taxonomies.keys().cloned().collect();
     let history = crate::git_dates::History::load(&content_dir);
-    let loaded = content::load(&entries, &schemas, &taxonomy_names, &history);
+    let reserved_ids = templates
+        .as_ref()
+        .map(render::Templates::literal_ids)
+        .unwrap_or_default();
+    let loaded = content::load(&entries, &schemas, &taxonomy_names, &history, &reserved_ids);
     diags.extend(loaded.diagnostics);
 
     // resolve
@@ -249,6 +255,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
         opts: opts.clone(),
         schemas,
         taxonomy_names,
+        reserved_ids,
         history,
         entries: entries.into_iter().map(|e| (e.path.clone(), e)).collect(),
         templates,

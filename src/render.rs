@@ -38,6 +38,31 @@ pub struct Templates {
     files: HashMap<String, (PathBuf, String)>,
 }
 
+impl Templates {
+    /// The ids the templates write as they are (`id="contenuto"`, the
+    /// skip link's target), sorted: a heading must not take one.
+    pub fn literal_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .files
+            .values()
+            .flat_map(|(_, text)| {
+                text.match_indices("id=\"").filter_map(|(i, found)| {
+                    let rest = &text[i + found.len()..];
+                    let id = &rest[..rest.find('"')?];
+                    let plain = !id.is_empty()
+                        && id
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    plain.then(|| id.to_string())
+                })
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
 /// Reads `*.html` (and `.xml`, `.txt`) templates from the theme's
 /// `templates/` and then the site's `templates/`, the site's winning on a
 /// name clash. Every syntax error is reported.

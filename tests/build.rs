@@ -408,6 +408,33 @@ fn an_output_over_the_sites_own_files_is_refused_and_nothing_touched() {
 }
 
 #[test]
+fn heading_ids_never_take_an_id_the_theme_uses() {
+    let site = basic_with(&[
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<main id=\"contenuto\"><h1>{{ page.title }}</h1>{{ page.content | safe }}</main>{% endblock content %}",
+        ),
+        (
+            "content/guida.md",
+            "---\ntitle: Guida\n---\n## Contenuto\n\nVai al [contenuto](#contenuto-1).\n\n## Altro {#contenuto}\n\nTesto.\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let page = read(out.path(), "guida/index.html");
+    assert_eq!(page.matches(r#"id="contenuto""#).count(), 1, "{page}");
+    assert!(
+        page.contains(r#"<h2 id="contenuto-1">Contenuto</h2>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<h2 id="contenuto-2">Altro</h2>"#),
+        "{page}"
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
