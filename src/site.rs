@@ -638,6 +638,16 @@ fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
 /// Where an alias is written: `/vecchio/` → `vecchio/index.html`;
 /// `/vecchio.html` → itself. `None` for what is not a site path.
 fn alias_output(alias: &str) -> Option<String> {
+    // `//host/x` is an address on another site (protocol-relative), and
+    // `http:x`, `javascript:x` are not paths at all: only a path on this
+    // site may be an old address of a page.
+    let first = alias.split('/').next().unwrap_or_default();
+    if alias.starts_with("//")
+        || first.contains(':')
+        || alias.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
     let trimmed = alias.trim_matches('/');
     if trimmed.is_empty()
         || trimmed
@@ -667,5 +677,10 @@ mod tests {
         assert_eq!(alias_output("a/b.html").as_deref(), Some("a/b.html"));
         assert_eq!(alias_output("/../etc"), None);
         assert_eq!(alias_output("/"), None);
+        assert_eq!(alias_output("//evil.example/x"), None);
+        assert_eq!(alias_output("https://evil.example/x"), None);
+        assert_eq!(alias_output("javascript:alert(1)"), None);
+        assert_eq!(alias_output("/a b/"), None);
+        assert_eq!(alias_output("/a:b/").as_deref(), Some("a:b/index.html"));
     }
 }

@@ -408,6 +408,27 @@ fn an_output_over_the_sites_own_files_is_refused_and_nothing_touched() {
 }
 
 #[test]
+fn an_alias_that_is_not_a_path_on_the_site_is_refused() {
+    let site = basic_with(&[(
+        "content/progetti/av3.md",
+        "---\ntitle: Progetto AV3\ndate: 2017-01-02\naliases:\n  - //evil.example/x\n  - https://evil.example/y/\n  - \"javascript:alert(1)\"\n  - /vecchio progetto/\n  - /progetti/av3-vecchio/\nextra:\n  importo: 197769\n---\nTesto.\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/progetti/av3.md:5:5: error: alias `//evil.example/x` is not a site path such as /vecchia-pagina/",
+            "content/progetti/av3.md:6:5: error: alias `https://evil.example/y/` is not a site path such as /vecchia-pagina/",
+            "content/progetti/av3.md:7:5: error: alias `javascript:alert(1)` is not a site path such as /vecchia-pagina/",
+            "content/progetti/av3.md:8:5: error: alias `/vecchio progetto/` is not a site path such as /vecchia-pagina/",
+        ]
+    );
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
 fn heading_ids_never_take_an_id_the_theme_uses() {
     let site = basic_with(&[
         (
