@@ -917,6 +917,10 @@ catalogue! {
         it: "la voce «{term}» di «{name}» deve avere lettere o cifre",
         en: "term `{term}` of `{name}` needs letters or digits",
     }
+    TERM_SLUG_CLASH {
+        it: "la voce «{term}» di «{name}» avrebbe la stessa pagina ({url}) della voce «{first}» di {file}, che è un'altra: rinominane una (per esempio «C plus plus» invece di «C++»)",
+        en: "term `{term}` of `{name}` would have the same page ({url}) as term `{first}` in {file}, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
+    }
     TERM_SPELLING {
         it: "la voce «{term}» di «{name}» è scritta «{first}» in {file}: scrivila allo stesso modo ovunque",
         en: "term `{term}` of `{name}` is written `{first}` in {file}: write it the same way everywhere",

@@ -456,6 +456,37 @@ fn heading_ids_never_take_an_id_the_theme_uses() {
 }
 
 #[test]
+fn taxonomy_terms_that_would_share_a_page_are_an_error() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    let edit = |path: &str, from: &str, to: &str| {
+        let path = root.join(path);
+        let text = std::fs::read_to_string(&path).unwrap().replace(from, to);
+        std::fs::write(path, text).unwrap();
+    };
+    edit(
+        "content/notizie/prima-notizia.md",
+        "tags = [\"Lavoro\", \"Inclusione sociale\"]",
+        "tags = [\"C++\", \"C\", \"c#\", \"inclusione-sociale\"]",
+    );
+    edit(
+        "content/notizie/vecchia.markdown",
+        "---\n",
+        "---\ntags: [C, Inclusione sociale]\n",
+    );
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/notizie/prima-notizia.md:6:16: error: term `C` of `tags` would have the same page (/tags/c/) as term `C++` in content/notizie/prima-notizia.md, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
+            "content/notizie/prima-notizia.md:6:21: error: term `c#` of `tags` would have the same page (/tags/c/) as term `C++` in content/notizie/prima-notizia.md, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
+            "content/notizie/vecchia.markdown:2:8: error: term `C` of `tags` would have the same page (/tags/c/) as term `C++` in content/notizie/prima-notizia.md, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
+        ]
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
