@@ -223,6 +223,16 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                 );
                 continue;
             }
+            // `#`, `?` and `%` end or change an address: a file named so
+            // could never be reached.
+            let rel = abs.strip_prefix(&dir).unwrap_or(abs).to_string_lossy();
+            if let Some(sign) = rel.chars().find(|c| matches!(c, '#' | '?' | '%')) {
+                diags.push(Diagnostic::file(
+                    shown_path(root, abs),
+                    msg!(FILE_NAME_UNREACHABLE, sign = sign),
+                ));
+                continue;
+            }
             let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
             resources.entry(dir).or_default().push(Resource {
                 abs: abs.to_path_buf(),

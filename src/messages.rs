@@ -710,6 +710,10 @@ catalogue! {
         it: "un collegamento simbolico a un file fuori da content/ non viene pubblicato: copia qui il file, se va pubblicato",
         en: "a symbolic link to a file outside content/ is not published: copy the file here if it is meant to be published",
     }
+    FILE_NAME_UNREACHABLE {
+        it: "il nome del file contiene «{sign}», che in un indirizzo web ha un altro significato: nessuno potrebbe aprirlo. Rinominalo senza «#», «?» e «%»",
+        en: "the file name holds `{sign}`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+    }
     FILE_NOT_UTF8 {
         it: "il file non è testo UTF-8: salvalo come UTF-8",
         en: "the file is not UTF-8 text: save it as UTF-8",
@@ -786,6 +790,10 @@ catalogue! {
     SAME_URL {
         it: "due pagine con lo stesso indirizzo {url}: questa e {other}",
         en: "two pages with the same URL {url}: this one and {other}",
+    }
+    PAGE_IN_SEARCH_FOLDER {
+        it: "l'indirizzo {url} è nella cartella {folder}, dove va l'indice della ricerca: rinomina il file (o la sua cartella), o dagli un altro «slug»",
+        en: "address {url} is in the folder {folder}, where the search index goes: rename the file (or its folder), or give it another `slug`",
     }
     ALIAS_NOT_PATH {
         it: "l'alias «{alias}» non è un percorso del sito come /vecchia-pagina/",

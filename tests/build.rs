@@ -408,6 +408,43 @@ fn an_output_over_the_sites_own_files_is_refused_and_nothing_touched() {
 }
 
 #[test]
+fn names_that_would_be_lost_or_unreachable_are_errors() {
+    let site = basic_with(&[
+        ("content/bando/index.md", "---\ntitle: Bando\n---\nTesto.\n"),
+        ("content/bando/domande#1.pdf", "pdf"),
+        ("content/bando/sconto?.pdf", "pdf"),
+        ("content/bando/100%/tabella.csv", "a;b"),
+        ("content/bando/regole.pdf", "pdf"),
+        (
+            "content/pagefind.md",
+            "---\ntitle: Ricerca vecchia\n---\nTesto.\n",
+        ),
+        ("content/Chi #1?.md", "---\ntitle: Chi\n---\nTesto.\n"),
+    ]);
+    let root = site.path();
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("search: true\n{yaml}")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/bando/100%/tabella.csv: error: the file name holds `%`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+            "content/bando/domande#1.pdf: error: the file name holds `#`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+            "content/bando/sconto?.pdf: error: the file name holds `?`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+            "content/pagefind.md: error: address /pagefind/ is in the folder pagefind/, where the search index goes: rename the file (or its folder), or give it another `slug`",
+        ]
+    );
+    // A page's own name with those signs is made into an address that works.
+    std::fs::remove_dir_all(root.join("content/bando")).unwrap();
+    std::fs::remove_file(root.join("content/pagefind.md")).unwrap();
+    let run = build_to(root, &out.path().join("public"), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(out.path().join("public/chi-1/index.html").is_file());
+}
+
+#[test]
 fn an_alias_that_is_not_a_path_on_the_site_is_refused() {
     let site = basic_with(&[(
         "content/progetti/av3.md",
