@@ -36,6 +36,8 @@ pub mod incremental;
 #[cfg(feature = "generator")]
 pub mod leftovers;
 #[cfg(feature = "generator")]
+pub mod links;
+#[cfg(feature = "generator")]
 pub mod markdown;
 #[cfg(feature = "generator")]
 pub mod migration;

@@ -306,12 +306,18 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
 /// same body: the n-th heading gets the n-th id, so ids are identical in
 /// both passes. `resolve(path, anchor)` turns an internal link into a URL;
 /// links it cannot resolve were already reported by the resolver, and are
-/// left pointing nowhere (`#`).
+/// left pointing nowhere (`#`). A relative link to a Markdown file
+/// (`gallicano.md`, `../servizi/index.md#orari`), taken from `page_dir`
+/// (the page's folder under `content/`), becomes the address of that page
+/// when it is one, as mdBook does; otherwise it is left as written, for
+/// the check of links after rendering to report.
 pub fn render(
     body: &str,
     headings: &[Heading],
+    page_dir: &str,
     resolve: &dyn Fn(&str, Option<&str>) -> Option<String>,
 ) -> String {
+    let rewrite = |dest| rewrite(dest, page_dir, resolve);
     let mut next_heading = headings.iter();
     let events = Parser::new_ext(body, options()).map(|event| match event {
         Event::Start(Tag::Heading {
@@ -338,7 +344,7 @@ pub fn render(
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: rewrite(dest_url, resolve),
+            dest_url: rewrite(dest_url),
             title,
             id,
         }),
@@ -349,7 +355,7 @@ pub fn render(
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: rewrite(dest_url, resolve),
+            dest_url: rewrite(dest_url),
             title,
             id,
         }),
@@ -362,14 +368,32 @@ pub fn render(
 
 fn rewrite<'a>(
     dest: CowStr<'a>,
+    page_dir: &str,
     resolve: &dyn Fn(&str, Option<&str>) -> Option<String>,
 ) -> CowStr<'a> {
-    match parse_internal(&dest) {
-        Some((path, anchor)) => {
-            CowStr::from(resolve(path, anchor).unwrap_or_else(|| "#".to_string()))
-        }
-        None => dest,
+    if let Some((path, anchor)) = parse_internal(&dest) {
+        return CowStr::from(resolve(path, anchor).unwrap_or_else(|| "#".to_string()));
     }
+    let Some(path) = markdown_link(&dest) else {
+        return dest;
+    };
+    let anchor = dest.split_once('#').map(|(_, a)| a);
+    let joined = if page_dir.is_empty() {
+        crate::site::percent_decode(path)
+    } else {
+        format!("{page_dir}/{}", crate::site::percent_decode(path))
+    };
+    let page = crate::links::normalize(&joined).and_then(|p| resolve(&p, anchor));
+    page.map_or(dest, CowStr::from)
+}
+
+/// The path of a relative link to a Markdown file (`b.md`, `../x/index.md`,
+/// without `#…`), or `None`.
+fn markdown_link(dest: &str) -> Option<&str> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let relative = !path.is_empty() && !path.starts_with(['/', '@']) && !path.contains(':');
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (relative && crate::content::markdown_stem(name).is_some()).then_some(path)
 }
 
 #[cfg(test)]
@@ -405,7 +429,7 @@ mod tests {
         assert_eq!(s.links[0].path, "comuni/barga.md");
         assert_eq!(s.links[0].anchor.as_deref(), Some("contatti"));
         assert_eq!(&body[s.links[0].offset..s.links[0].offset + 2], "@/");
-        let html = render(body, &s.headings, &|p, a| {
+        let html = render(body, &s.headings, "", &|p, a| {
             Some(format!(
                 "/{}/#{}",
                 p.trim_end_matches(".md"),
@@ -417,10 +441,37 @@ mod tests {
     }
 
     #[test]
+    fn relative_links_to_pages_markdown_files_become_their_addresses() {
+        let resolve = |path: &str, anchor: Option<&str>| {
+            let url = match path {
+                "sez/b.md" => "/sez/b/",
+                "c.md" => "/c/",
+                _ => return None,
+            };
+            Some(anchor.map_or_else(|| url.to_string(), |a| format!("{url}#{a}")))
+        };
+        let html = render(
+            "[b](b.md#x) [c](../c.md) [d](d.md) [e](https://e.it/e.md) [f](./b.md)",
+            &[],
+            "sez",
+            &resolve,
+        );
+        assert!(html.contains(r#"<a href="/sez/b/#x">b</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="/c/">c</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="d.md">d</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://e.it/e.md">e</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<a href="/sez/b/">f</a>"#), "{html}");
+    }
+
+    #[test]
     fn tables_footnotes_strikethrough_smart_punctuation() {
         let html = render(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\nL'ambito ~~no~~[^1]\n\n[^1]: nota\n",
             &[],
+            "",
             &|_, _| None,
         );
         assert!(html.contains("<table>"));
@@ -467,7 +518,7 @@ mod tests {
     #[test]
     fn render_ids_match_scan_ids() {
         let body = "## Perché?\n\n## Perché?\n";
-        let html = render(body, &scan(body).headings, &|_, _| None);
+        let html = render(body, &scan(body).headings, "", &|_, _| None);
         assert!(html.contains(r#"<h2 id="perche">"#), "{html}");
         assert!(html.contains(r#"<h2 id="perche-1">"#));
     }

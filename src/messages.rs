@@ -791,6 +791,14 @@ catalogue! {
         it: "due pagine con lo stesso indirizzo {url}: questa e {other}",
         en: "two pages with the same URL {url}: this one and {other}",
     }
+    LINK_BROKEN {
+        it: "il collegamento «{link}» non porta a nessuna pagina o file del sito: correggilo o toglilo",
+        en: "link `{link}` leads to no page or file of the site: correct it or remove it",
+    }
+    LINK_NO_ANCHOR {
+        it: "il collegamento «{link}» porta a una pagina che non ha nessun punto «{anchor}» (un titolo o un elemento con quell'id): correggilo o toglilo",
+        en: "link `{link}` leads to a page with no place `{anchor}` (a heading or an element with that id): correct it or remove it",
+    }
     PAGE_IN_SEARCH_FOLDER {
         it: "l'indirizzo {url} è nella cartella {folder}, dove va l'indice della ricerca: rinomina il file (o la sua cartella), o dagli un altro «slug»",
         en: "address {url} is in the folder {folder}, where the search index goes: rename the file (or its folder), or give it another `slug`",

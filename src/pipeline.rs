@@ -283,12 +283,28 @@ impl Prepared {
             None => None,
         };
         let written = AtomicUsize::new(0);
+        // Every link of every page is checked once all outputs are known.
+        let mut links = crate::links::Collector::default();
+        if site.config.search {
+            links.trust(&format!("{}/", search::BUNDLE_DIR));
+        }
+        links.file(crate::output_target::MARKER);
+        for (_, _, to) in outputs::resource_outputs(site) {
+            links.file(&to);
+        }
+        for f in statics {
+            links.file(&f.to);
+            if let Some(copy) = assets.get(&f.to) {
+                links.file(copy);
+            }
+        }
         // `ambito check` writes nothing, so it has no index to build.
         let searchable = (site.config.search && staging.is_some()).then(search::Pages::default);
         let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
             if let Some(pages) = &searchable {
                 pages.offer(&r.path, &r.html);
             }
+            links.offer(&r.path, &r.html, &r.source);
             if let Some(s) = &staging {
                 s.write(&r.path, &r.html).map_err(|e| {
                     Diagnostic::file(
@@ -366,6 +382,9 @@ impl Prepared {
                     msg!(SEARCH_CANNOT_INDEX, detail = e.clone()),
                 )])
             })?;
+            for (path, _) in &files {
+                links.file(path);
+            }
             if let Some(s) = &staging {
                 for (path, bytes) in &files {
                     s.write(path, bytes).map_err(|e| BuildError::Io {
@@ -375,6 +394,16 @@ impl Prepared {
                 }
                 index_files = files.len();
             }
+        }
+        let mut link_diags = links.check(site.config.base_path(), &opts.root);
+        let mut warnings = self.warnings.clone();
+        if !link_diags.is_empty() {
+            warnings.extend(take_warnings(&mut link_diags, opts.strict));
+            if !link_diags.is_empty() {
+                return Err(invalid(link_diags));
+            }
+            warnings = crate::migration::group(warnings);
+            diagnostic::normalize(&mut warnings);
         }
         let files_written = written.into_inner()
             + index_files
@@ -387,7 +416,7 @@ impl Prepared {
             })?;
         }
         Ok(BuildReport {
-            warnings: self.warnings.clone(),
+            warnings,
             pages: site.pages.len(),
             files_written,
         })

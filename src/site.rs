@@ -496,6 +496,12 @@ fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
     let files: HashSet<&str> = page.src.resources.iter().map(|r| r.rel.as_str()).collect();
     for link in &page.src.scan.relative {
         let path = link.path.strip_prefix("./").unwrap_or(&link.path);
+        // A link to a page's Markdown file is made its address when
+        // rendered, and checked with every other link then.
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if crate::content::markdown_stem(name).is_some() {
+            continue;
+        }
         let decoded = percent_decode(path);
         if files.contains(path) || files.contains(decoded.as_str()) {
             continue;
@@ -520,7 +526,7 @@ fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
 
 /// `%20` and other escapes in a link, decoded (a file name with a space
 /// is linked as `foto%20uno.jpg`).
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

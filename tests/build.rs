@@ -524,6 +524,89 @@ fn taxonomy_terms_that_would_share_a_page_are_an_error() {
 }
 
 #[test]
+fn every_internal_link_is_checked_after_rendering() {
+    let site = basic_with(&[
+        (
+            "content/guida.md",
+            "---\ntitle: Guida\n---\n## Orari\n\nVedi [Barga](comuni/barga.md) e [Gallicano](./comuni/gallicano.md#manca).\n[rotto](b.md), [assente](/non-esiste/), [ancora](#manca), [qui](#orari), [stile](/style.css), [fuori](https://example.org/x), [posta](mailto:a@b.it)\n\n![foto](foto.png)\n\n<a href=\"/comuni/zzz/\">in HTML</a> <img src=\"/img/x.png\" alt=\"\">\n",
+        ),
+        (
+            "content/comuni/gallicano.md",
+            "---\ntitle: Gallicano\nextra:\n  istat: \"046015\"\n---\nTorna alla [guida](../guida.md#orari) o a [Barga](barga.md).\n",
+        ),
+    ]);
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let warnings: Vec<String> = problems(&run)
+        .into_iter()
+        .filter(|l| l.contains("link `"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/guida.md:6:45: warning: link `/comuni/gallicano/#manca` leads to a page with no place `manca` (a heading or an element with that id): correct it or remove it",
+            "content/guida.md:7:9: warning: link `b.md` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:7:26: warning: link `/non-esiste/` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:7:50: warning: link `#manca` leads to a page with no place `manca` (a heading or an element with that id): correct it or remove it",
+            "content/guida.md:9:9: warning: link `foto.png` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:11:10: warning: link `/comuni/zzz/` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:11:46: warning: link `/img/x.png` leads to no page or file of the site: correct it or remove it",
+        ]
+    );
+    // Links to pages' Markdown files become the pages' addresses.
+    let guida = read(out.path(), "guida/index.html");
+    assert!(
+        guida.contains(r#"<a href="/comuni/barga/">Barga</a>"#),
+        "{guida}"
+    );
+    let gallicano = read(out.path(), "comuni/gallicano/index.html");
+    assert!(
+        gallicano.contains(r#"<a href="/guida/#orari">guida</a>"#),
+        "{gallicano}"
+    );
+    assert!(
+        gallicano.contains(r#"<a href="/comuni/barga/">Barga</a>"#),
+        "{gallicano}"
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_page_or_a_template_stops_a_strict_build() {
+    // A small site ready to publish but for its links.
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    for (path, text) in [
+        ("site.yaml", "title: Prova\nbase_url: https://www.comune.barga.lu.it/\n"),
+        ("content/_index.md", "---\ntitle: Inizio\ndescription: La pagina iniziale.\n---\nVai alla [pagina](pagina.md#sotto).\n"),
+        ("content/pagina.md", "---\ntitle: Pagina\ndescription: Una pagina.\n---\n## Sopra\n"),
+        ("templates/index.html", "<!DOCTYPE html><html lang=\"it\"><body>{{ page.content | safe }}</body></html>"),
+        ("templates/page.html", "<!DOCTYPE html><html lang=\"it\"><body><a href=\"/chi-siamo/\">Chi siamo</a>{{ page.content | safe }}</body></html>"),
+    ] {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = build_to(root, &public, &["--strict"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/_index.md:5:19: error: link `/pagina/#sotto` leads to a page with no place `sotto` (a heading or an element with that id): correct it or remove it",
+            "content/pagina.md: error: link `/chi-siamo/` leads to no page or file of the site: correct it or remove it",
+        ]
+    );
+    assert!(!public.exists());
+    // Without --strict: warnings, and the site is written.
+    let run = build_to(root, &public, &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(public.join("pagina/index.html").is_file());
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
