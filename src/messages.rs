@@ -770,6 +770,10 @@ catalogue! {
         it: "{n} file in content/ non vengono pubblicati (lo sono solo le pagine e i file dei pacchetti di pagina): {list}; spostali in static/ o nella cartella della pagina che li usa, accanto a un index.md. Per esempio: {example}",
         en: "{n} files in content/ are not published (only pages and the files of page bundles are): {list}; move them to static/ or into the folder of the page that uses them, beside an index.md. For example: {example}",
     }
+    GROUP_SAME_PROBLEM {
+        it: "{n} pagine hanno lo stesso problema, per esempio {example}. Le pagine: {list}",
+        en: "{n} pages have the same problem, for example {example}. The pages: {list}",
+    }
     GROUP_LEFTOVER {
         it: "{n} pagine contengono sintassi di altri generatori, che verrebbe pubblicata così com'è: {list}; sostituiscila con Markdown (collegamenti: [testo](@/sezione/pagina.md)). Per esempio: {example}",
         en: "{n} pages contain syntax of other generators, published as written: {list}; replace it with Markdown (links: [text](@/section/page.md)). For example: {example}",

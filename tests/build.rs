@@ -853,6 +853,25 @@ fn a_page_without_description_is_a_warning_at_its_file() {
     );
     assert!(run.status.success(), "{}", stderr(&run));
     let err = stderr(&run);
+    // Eleven pages without one: one line, as for every problem repeated
+    // in more than ten pages.
+    assert!(
+        err.contains("content: warning: 11 pages have the same problem, for example content/_index.md:1:1: warning: the page has no `description`: search engines and link previews show one; add a sentence. The pages: content/_index.md, content/comuni/_index.md, content/comuni/barga.md, content/comuni/gallicano.md, "),
+        "{err}"
+    );
+    assert!(!err.contains("content/comuni/gallicano.md:1:1"), "{err}");
+    // Ten or fewer: a line each.
+    std::fs::write(
+        site.path().join("content/privacy.md"),
+        "---\ntitle: Informativa privacy\ndescription: Come trattiamo i dati.\nslug: informativa-privacy\nupdated: 2024-03-05\n---\nTesto.\n",
+    )
+    .unwrap();
+    let run = build_to(
+        site.path(),
+        out.path(),
+        &["--base-url", "https://www.zonavalledelserchio.it/"],
+    );
+    let err = stderr(&run);
     assert!(
         err.contains("content/comuni/gallicano.md:1:1: warning: the page has no `description`"),
         "{err}"
