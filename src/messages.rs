@@ -614,14 +614,14 @@ catalogue! {
     }
     TIME_IMPOSSIBLE { it: "orario impossibile {clock}: {detail}", en: "impossible time {clock}: {detail}" }
     TIME_ZONE_SHAPE {
-        it: "atteso il fuso orario come Z o come scarto, per esempio +02:00",
+        it: "il fuso orario va scritto Z (ora di Greenwich) oppure come differenza da Greenwich, per esempio +02:00 per l'ora legale italiana",
         en: "expected the time zone as Z or an offset such as +02:00",
     }
     TIME_ZONE_RANGE {
-        it: "lo scarto di fuso orario {zone} non esiste (va da -12:00 a +14:00)",
+        it: "il fuso orario {zone} non esiste: la differenza da Greenwich va da -12:00 a +14:00 (in Italia +01:00, o +02:00 con l'ora legale)",
         en: "time zone offset {zone} does not exist (from -12:00 to +14:00)",
     }
-    TIME_ZONE_IMPOSSIBLE { it: "scarto di fuso orario {zone}: {detail}", en: "time zone offset {zone}: {detail}" }
+    TIME_ZONE_IMPOSSIBLE { it: "il fuso orario {zone} non è valido: {detail}", en: "time zone offset {zone}: {detail}" }
     // ---- Schemas (schema.rs) ----
     LABEL_TYPES { it: "tipi", en: "types" }
     LABEL_ALLOWED { it: "valori ammessi", en: "allowed" }
@@ -733,7 +733,7 @@ catalogue! {
     // ---- Other generators' syntax (leftovers.rs) ----
     LEFTOVER_HUGO { it: "uno shortcode di Hugo", en: "a Hugo shortcode" }
     LEFTOVER_JEKYLL { it: "un tag Jekyll (Liquid)", en: "a Jekyll (Liquid) tag" }
-    LEFTOVER_KRAMDOWN { it: "un elenco di attributi kramdown", en: "a kramdown attribute list" }
+    LEFTOVER_KRAMDOWN { it: "un'indicazione di stile scritta per Jekyll (kramdown)", en: "a kramdown attribute list" }
     LEFTOVER_LINK_ADVICE {
         it: "scrivi il collegamento in Markdown verso il file della pagina: [testo](@/sezione/pagina.md)",
         en: "write the link in Markdown to the page's file: [text](@/section/page.md)",
@@ -889,19 +889,19 @@ catalogue! {
         en: "the fingerprinted copy of the static file {file}",
     }
     TAXONOMY_OUTPUT_CLASH {
-        it: "tassonomia «{taxonomy}»: {what} prenderebbe il posto di {owner} ({path}): rinomina la tassonomia o la cartella",
+        it: "tassonomia «{taxonomy}»: {what} sostituirebbe {owner} ({path}): rinomina la tassonomia o la cartella",
         en: "taxonomy `{taxonomy}`: {what} would replace {owner} ({path}): rename the taxonomy or the folder",
     }
     BUNDLE_FILE_CLASH {
-        it: "il file {path} del pacchetto {bundle} prenderebbe il posto di {what}",
+        it: "il file {path} del pacchetto {bundle} sostituirebbe {what}",
         en: "file {path} of the bundle {bundle} would replace {what}",
     }
     STATIC_FILE_CLASH {
-        it: "il file statico {path} prenderebbe il posto di {what}",
+        it: "il file statico {path} sostituirebbe {what}",
         en: "static file {path} would replace {what}",
     }
     ALIAS_WOULD_REPLACE {
-        it: "prenderebbe il posto di {what} ({path})",
+        it: "sostituirebbe {what} ({path})",
         en: "would replace {what} ({path})",
     }
     ALIAS_FILE_WHERE_FOLDER {
@@ -1118,6 +1118,10 @@ catalogue! {
     PREVIEW_UPDATED {
         it: "anteprima aggiornata: {pages} pagine in {ms} ms",
         en: "preview updated: {pages} pages in {ms} ms",
+    }
+    PREVIEW_PROBLEMS_ONE {
+        it: "1 problema: il browser lo mostra; l'anteprima resta all'ultima versione corretta",
+        en: "1 problem: the browser shows it; the preview stays at the last good version",
     }
     PREVIEW_PROBLEMS {
         it: "{count} problemi: il browser li mostra; l'anteprima resta all'ultima versione corretta",

@@ -183,7 +183,11 @@ impl Preview {
                         eprintln!("    | {line}");
                     }
                 }
-                eprintln!("{}", msg!(PREVIEW_PROBLEMS, count = diags.len()));
+                let summary = match diags.len() {
+                    1 => msg!(PREVIEW_PROBLEMS_ONE),
+                    n => msg!(PREVIEW_PROBLEMS, count = n),
+                };
+                eprintln!("{summary}");
                 Outcome::Problemi(shown)
             }
             Err(e) => {

@@ -607,6 +607,31 @@ fn a_broken_link_in_a_page_or_a_template_stops_a_strict_build() {
 }
 
 #[test]
+fn time_zones_and_leftovers_are_told_in_plain_italian() {
+    let site = basic_with(&[(
+        "content/notizia.md",
+        "---\ntitle: Notizia\ndate: 2024-03-05T10:00:00+15:00\n---\nTesto.\n{: .lead}\n",
+    )]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("content/notizia.md:3:7: errore: data non valida «2024-03-05T10:00:00+15:00» per «date»: il fuso orario +15:00 non esiste: la differenza da Greenwich va da -12:00 a +14:00 (in Italia +01:00, o +02:00 con l'ora legale)"),
+        "{err}"
+    );
+    let site = basic_with(&[(
+        "content/notizia.md",
+        "---\ntitle: Notizia\n---\nTesto.\n{: .lead}\n",
+    )]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&run);
+    assert!(
+        err.contains("content/notizia.md:5:1: avviso: un'indicazione di stile scritta per Jekyll (kramdown) di un altro generatore"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();

@@ -241,6 +241,9 @@ fn the_preview_rebuilds_on_save_shows_problems_and_never_touches_public() {
         .get("/comuni/barga/")
         .contains("<h1>Barga Vecchia</h1>"));
     serve.wait_for("content/comuni/barga.md:");
+    serve.wait_for(
+        "2 problemi: il browser li mostra; l'anteprima resta all'ultima versione corretta",
+    );
 
     // Fixed: ready again.
     save_like_an_editor(&barga, &original);
@@ -325,6 +328,11 @@ fn a_templates_folder_made_while_previewing_is_used() {
     assert!(serve.get("/comuni/barga/").contains("<h1>Barga</h1>"));
 
     std::fs::create_dir(root.join("templates")).unwrap();
+    // First a mistake in it: reported (one problem, in the singular).
+    std::fs::write(root.join("templates/comune.html"), "{% if %}").unwrap();
+    serve.wait_for(
+        "1 problema: il browser lo mostra; l'anteprima resta all'ultima versione corretta",
+    );
     let theme = std::fs::read_to_string(root.join("themes/mini/templates/comune.html")).unwrap();
     let ours = theme.replace(
         "<h1>{{ page.title }}</h1>",
