@@ -84,19 +84,24 @@ impl Collector {
         let mut diags = Vec::new();
         // A source's text, read once when one of its links is broken.
         let mut sources: HashMap<&Path, Option<String>> = HashMap::new();
+        // Site-absolute links found good: the same on every page (a menu,
+        // the breadcrumbs), checked once.
+        let mut good: HashSet<&str> = HashSet::new();
         for page in &pages {
-            let mut reported: HashSet<&str> = HashSet::new();
             for link in &page.links {
+                let absolute = link.starts_with('/') && !link.starts_with("//");
+                if absolute && good.contains(link.as_str()) {
+                    continue;
+                }
                 let Some(problem) = broken(link, &page.path, base_path, &files, &ids) else {
+                    if absolute {
+                        good.insert(link);
+                    }
                     continue;
                 };
                 if matches!(problem, Broken::Target)
                     && self.trusted.iter().any(|t| link.contains(t.as_str()))
                 {
-                    continue;
-                }
-                // One report per link and page: a menu repeats its links.
-                if !reported.insert(link.as_str()) {
                     continue;
                 }
                 let text = sources
@@ -231,6 +236,8 @@ pub(crate) fn normalize(path: &str) -> Option<String> {
 /// write them).
 fn scan_html(html: &str) -> (Vec<String>, HashSet<String>) {
     let mut links = Vec::new();
+    // Each link once per page: a menu repeats its links.
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut ids = HashSet::new();
     let bytes = html.as_bytes();
     let mut from = 0;
@@ -249,7 +256,7 @@ fn scan_html(html: &str) -> (Vec<String>, HashSet<String>) {
             continue;
         }
         match &html[name_start..i] {
-            "href" | "src" => links.push(unescape(value)),
+            "href" | "src" if seen.insert(value) => links.push(unescape(value)),
             "id" => {
                 ids.insert(unescape(value));
             }
