@@ -733,6 +733,10 @@ catalogue! {
     // ---- Other generators' syntax (leftovers.rs) ----
     LEFTOVER_HUGO { it: "uno shortcode di Hugo", en: "a Hugo shortcode" }
     LEFTOVER_JEKYLL { it: "un tag Jekyll (Liquid)", en: "a Jekyll (Liquid) tag" }
+    LEFTOVER_VARIABLE {
+        it: "una variabile o funzione di modello (Jekyll, Zola)",
+        en: "a template variable or function (Jekyll, Zola)",
+    }
     LEFTOVER_KRAMDOWN { it: "un'indicazione di stile scritta per Jekyll (kramdown)", en: "a kramdown attribute list" }
     LEFTOVER_LINK_ADVICE {
         it: "scrivi il collegamento in Markdown verso il file della pagina: [testo](@/sezione/pagina.md)",
