@@ -631,6 +631,117 @@ fn time_zones_and_leftovers_are_told_in_plain_italian() {
     );
 }
 
+/// Every file under `dir` written as Markdown (`.md`, `.markdown`).
+fn markdown_in(dir: &Path) -> Vec<String> {
+    snapshot(dir)
+        .into_keys()
+        .filter(|p| p.ends_with(".md") || p.ends_with(".markdown"))
+        .collect()
+}
+
+/// `ambito build` run in Italian, as staff see it: its lines.
+fn build_lines(root: &Path) -> (Option<i32>, Vec<String>) {
+    let run = ambito_it(&["build", "--root", root.to_str().unwrap()]);
+    let lines = stderr(&run).lines().map(str::to_string).collect();
+    (run.status.code(), lines)
+}
+
+#[test]
+fn sites_moved_from_jekyll_and_hugo_say_what_to_change_and_never_publish_markdown() {
+    let in_bundle = |file: &str, folder: &str| {
+        format!("{file}: errore: pagina non pubblicata: la cartella «{folder}» contiene «index.md», quindi è una pagina sola e gli altri file sono suoi allegati. Perché la cartella diventi una sezione con le sue pagine, rinomina «index.md» in «_index.md»")
+    };
+    let broken = |place: &str, link: &str| {
+        format!("{place}: avviso: il collegamento «{link}» non porta a nessuna pagina o file del sito: correggilo o toglilo")
+    };
+
+    // Jekyll: a folder with an index.md and pages beside it, Liquid in bodies.
+    let site = copy_fixture("migrazione-jekyll");
+    let root = site.path();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(1), "{lines:#?}");
+    assert_eq!(
+        lines,
+        [
+            in_bundle("content/docs/installazione.md", "content/docs"),
+            in_bundle("content/docs/uso.md", "content/docs"),
+            "2 errori trovati; nessun file è stato scritto, il sito precedente è invariato"
+                .to_string(),
+        ]
+    );
+    assert!(!root.join("public").exists());
+    // As the message says: the folder becomes a section.
+    std::fs::rename(
+        root.join("content/docs/index.md"),
+        root.join("content/docs/_index.md"),
+    )
+    .unwrap();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_eq!(
+        lines[..4],
+        [
+            broken("content/_index.md:5:18", "docs/index.md"),
+            "content/docs/installazione.md:5:9: avviso: una variabile o funzione di modello (Jekyll, Zola) di un altro generatore, «{{ site.title }}»: verrebbe pubblicato così com'è: sostituiscilo con Markdown o toglilo".to_string(),
+            "content/docs/uso.md:7:1: avviso: un tag Jekyll (Liquid) di un altro generatore, «{% include nota.html %}»: verrebbe pubblicato così com'è: sostituiscilo con Markdown o toglilo".to_string(),
+            broken("content/notizie/prima.markdown:6:59", "../docs/manca.md"),
+        ]
+    );
+    assert!(lines[4].starts_with("costruite 6 pagine in "), "{lines:#?}");
+    assert!(lines[4].ends_with(" (4 avvisi)"), "{lines:#?}");
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    let public = root.join("public");
+    assert_eq!(markdown_in(&public), Vec::<String>::new());
+    assert!(
+        read(&public, "notizie/prima/index.html").contains(r#"<a href="/docs/uso/#avvio">uso</a>"#)
+    );
+    assert!(read(&public, "docs/installazione/index.html")
+        .contains(r#"<a href="/docs/uso/#avvio">uso</a>"#));
+
+    // Hugo: a Markdown page inside a page bundle, terms that share a slug,
+    // shortcodes.
+    let site = copy_fixture("migrazione-hugo");
+    let root = site.path();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(1), "{lines:#?}");
+    let clash = |place: &str| {
+        format!("{place}: errore: la voce «C» di «tags» avrebbe la stessa pagina (/tags/c/) della voce «C++» di content/post/primo.md, che è un'altra: rinominane una (per esempio «C plus plus» invece di «C++»)")
+    };
+    assert_eq!(
+        lines,
+        [
+            clash("content/post/primo.md:5:16"),
+            in_bundle("content/post/secondo/bozza.md", "content/post/secondo"),
+            clash("content/post/secondo/index.md:5:9"),
+            "3 errori trovati; nessun file è stato scritto, il sito precedente è invariato"
+                .to_string(),
+        ]
+    );
+    assert!(!root.join("public").exists());
+    std::fs::remove_file(root.join("content/post/secondo/bozza.md")).unwrap();
+    let primo = root.join("content/post/primo.md");
+    let text = std::fs::read_to_string(&primo)
+        .unwrap()
+        .replace("\"C++\"", "\"C plus plus\"");
+    std::fs::write(&primo, text).unwrap();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_eq!(
+        lines[..2],
+        [
+            "content/post/primo.md:7:1: avviso: uno shortcode di Hugo di un altro generatore, «{{< figure src=\"grafico.png\" >}}»: verrebbe pubblicato così com'è: sostituiscilo con Markdown o toglilo".to_string(),
+            broken("content/post/primo.md:9:50", "terzo.md"),
+        ]
+    );
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    let public = root.join("public");
+    assert_eq!(markdown_in(&public), Vec::<String>::new());
+    assert!(read(&public, "post/primo/index.html")
+        .contains(r#"<a href="/post/secondo/#foto">secondo</a>"#));
+    assert!(public.join("tags/c-plus-plus/index.html").is_file());
+    assert!(public.join("post/secondo/foto.png").is_file());
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
