@@ -70,6 +70,8 @@ pub mod slug;
 #[cfg(feature = "generator")]
 pub mod taxonomy;
 #[cfg(feature = "generator")]
+pub mod template_cycles;
+#[cfg(feature = "generator")]
 pub mod toml_front_matter;
 #[cfg(feature = "generator")]
 pub mod value;

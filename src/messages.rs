@@ -840,6 +840,14 @@ catalogue! {
         en: "link to {link}: no such file in {folder}/{why}",
     }
     // ---- Templates (render.rs) ----
+    TEMPLATE_INCLUDE_RING {
+        it: "il modello «{name}» include sé stesso ({chain}): non finirebbe mai; togli l'inclusione",
+        en: "template `{name}` includes itself ({chain}): it would never finish; remove the include",
+    }
+    TEMPLATE_MACRO_LOOP {
+        it: "la macro «{call}» del modello «{name}» chiama sempre sé stessa, senza una condizione (if) che la fermi: non finirebbe mai; aggiungila o togli la chiamata",
+        en: "macro `{call}` of template `{name}` always calls itself, with no condition (if) to stop it: it would never finish; add one or remove the call",
+    }
     THEME_NOT_FOUND {
         it: "tema «{theme}» non trovato: serve una cartella themes/{theme}/",
         en: "theme `{theme}` not found: expected a folder themes/{theme}/",

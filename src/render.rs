@@ -132,6 +132,11 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
             diags.push(tera_diagnostic(&e, file, text));
         }
     }
+    // A template that would include itself forever crashes Tera (its stack
+    // overflows): found here instead.
+    if diags.is_empty() {
+        diags.extend(crate::template_cycles::check(&files));
+    }
     if !diags.is_empty() {
         return Err(diags);
     }

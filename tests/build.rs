@@ -743,6 +743,31 @@ fn sites_moved_from_jekyll_and_hugo_say_what_to_change_and_never_publish_markdow
 }
 
 #[test]
+fn a_template_that_includes_itself_is_an_error_naming_it_never_a_crash() {
+    let site = basic_with(&[
+        (
+            "templates/page.html",
+            "<main>\n{% include \"page.html\" %}</main>",
+        ),
+        (
+            "templates/macros.html",
+            "{% macro voce(n) %}<li>{{ self::voce(n=n) }}</li>{% endmacro voce %}",
+        ),
+    ]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let lines: Vec<String> = stderr(&run).lines().map(str::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "templates/macros.html:1:1: errore: la macro «voce» del modello «macros.html» chiama sempre sé stessa, senza una condizione (if) che la fermi: non finirebbe mai; aggiungila o togli la chiamata",
+            "templates/page.html:2:1: errore: il modello «page.html» include sé stesso (page.html → page.html): non finirebbe mai; togli l'inclusione",
+            "2 errori trovati: correggili e lancia di nuovo «ambito check»",
+        ]
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
