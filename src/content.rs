@@ -116,6 +116,10 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
     let mut found: Vec<PathBuf> = Vec::new();
     let mut links: HashSet<PathBuf> = HashSet::new();
     let mut diags = Vec::new();
+    if !content_dir.exists() {
+        diags.push(Diagnostic::file("content", msg!(NO_CONTENT_FOLDER)));
+        return (Vec::new(), diags);
+    }
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()

@@ -484,6 +484,10 @@ catalogue! {
         it: "il front matter in JSON non è supportato: scrivi i campi in YAML tra due righe «---»",
         en: "JSON front matter is not supported: write the fields in YAML between two `---` lines",
     }
+    FRONT_MATTER_CR_ONLY {
+        it: "le righe del file finiscono con il solo carattere CR (come nei vecchi Mac), che qui non conta come a capo: salva il file con fine riga LF (Unix) o CRLF (Windows)",
+        en: "the file's lines end with CR alone (as on old Macs), which does not count as a line break here: save the file with LF (Unix) or CRLF (Windows) line endings",
+    }
     FRONT_MATTER_MISSING_YAML {
         it: "manca il front matter: i campi vanno tra due righe «---»: aggiungi una riga «---» prima del primo campo e un'altra dopo l'ultimo",
         en: "missing front matter: the fields must be between two `---` lines: add a line `---` before the first field and another after the last",
@@ -701,6 +705,10 @@ catalogue! {
     STRAY_FILE {
         it: "non pubblicato: da content/ si leggono solo le pagine Markdown e i file dei pacchetti di pagina (una cartella con un index.md); spostalo in static/ o in un pacchetto",
         en: "not published: only Markdown pages and the files of page bundles (a folder with an index.md) are read from content/; move it to static/ or into a bundle",
+    }
+    NO_CONTENT_FOLDER {
+        it: "manca la cartella content/, dove vanno le pagine del sito (un file Markdown per pagina): creala accanto a site.yaml, con content/_index.md per la pagina iniziale",
+        en: "there is no content/ folder, where the site's pages go (one Markdown file per page): create it beside site.yaml, with content/_index.md for the home page",
     }
     MARKDOWN_IN_BUNDLE {
         it: "pagina non pubblicata: la cartella «{folder}» contiene «{index}», quindi è una pagina sola e gli altri file sono suoi allegati. Perché la cartella diventi una sezione con le sue pagine, rinomina «{index}» in «_index.md»",

@@ -768,6 +768,21 @@ fn a_template_that_includes_itself_is_an_error_naming_it_never_a_crash() {
 }
 
 #[test]
+fn a_missing_content_folder_and_old_mac_line_endings_are_explained() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    let run = ambito_it(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).starts_with("content: errore: manca la cartella content/, dove vanno le pagine del sito (un file Markdown per pagina): creala accanto a site.yaml, con content/_index.md per la pagina iniziale\n"), "{}", stderr(&run));
+
+    let site = basic_with(&[("content/vecchio.md", "---\rtitle: Vecchio\r---\rTesto.\r")]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).starts_with("content/vecchio.md:1:1: errore: le righe del file finiscono con il solo carattere CR (come nei vecchi Mac), che qui non conta come a capo: salva il file con fine riga LF (Unix) o CRLF (Windows)\n"), "{}", stderr(&run));
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
