@@ -774,6 +774,17 @@ impl Templates {
                     .split_once("error happened in '")
                     .and_then(|(_, rest)| rest.split_once('\''))
                     .map_or_else(|| name.to_string(), |(t, _)| t.to_string());
+                // A macro's error: Tera names the macro's own file last
+                // (`… while rendering 'macros.html'`), where the failing
+                // call is written.
+                let failing = msg
+                    .contains("while rendering macro")
+                    .then(|| msg.rsplit_once(" while rendering '"))
+                    .flatten()
+                    .and_then(|(_, rest)| rest.split_once('\''))
+                    .map(|(t, _)| t.to_string())
+                    .filter(|t| self.files.contains_key(t))
+                    .unwrap_or(failing);
                 match self.files.get(&failing) {
                     Some((file, text)) => tera_diagnostic(&e, file, text),
                     None => Diagnostic::file(name, msg!(TEMPLATE_ERROR, detail = msg)),

@@ -783,6 +783,27 @@ fn a_missing_content_folder_and_old_mac_line_endings_are_explained() {
 }
 
 #[test]
+fn an_error_in_a_macro_is_reported_in_the_macros_file_at_its_line() {
+    let site = basic_with(&[
+        (
+            "templates/macros.html",
+            "{% macro voce(p) %}\n<li>\n{{ p.nonesiste.x }}\n</li>{% endmacro voce %}\n",
+        ),
+        (
+            "templates/page.html",
+            "{% import \"macros.html\" as m %}{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>\n{{ m::voce(p=page) }}{% endblock content %}\n",
+        ),
+    ]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).starts_with("templates/macros.html:3:4: error: "),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
