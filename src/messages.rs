@@ -667,6 +667,14 @@ catalogue! {
         it: "manca il campo obbligatorio «{field}» sotto «extra:» (serve {expected})",
         en: "missing required field `{field}` under `extra:` (expected {expected})",
     }
+    INTEGER_TOO_LARGE {
+        it: "«{field}» è un numero troppo grande: un numero intero qui può avere al massimo 18 cifre",
+        en: "`{field}` is too large a number: a whole number here has at most 18 digits",
+    }
+    INTEGER_WITH_DECIMALS {
+        it: "«{field}» deve essere un numero intero, senza virgola né decimali",
+        en: "`{field}` must be a whole number, with no decimal point or decimals",
+    }
     ONE_LINE_ONLY {
         it: "«{field}» deve essere una sola riga di testo (dichiaralo «type: text» per più righe)",
         en: "`{field}` must be one line of text (declare it `type: text` for several lines)",

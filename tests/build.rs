@@ -804,6 +804,24 @@ fn an_error_in_a_macro_is_reported_in_the_macros_file_at_its_line() {
 }
 
 #[test]
+fn a_whole_number_too_large_or_with_decimals_is_told_plainly() {
+    let site = basic_with(&[(
+        "site.yaml",
+        "title: T\nbase_url: https://www.comune.barga.lu.it/\ntheme: mini\nsections:\n  comuni:\n    fields:\n      abitanti: { type: integer }\n      famiglie: { type: integer }\n",
+    )]);
+    std::fs::write(
+        site.path().join("content/comuni/barga.md"),
+        "---\ntitle: Barga\nextra:\n  abitanti: 99999999999999999999\n  famiglie: 3.5\n---\n",
+    )
+    .unwrap();
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.contains("content/comuni/barga.md:4:13: errore: «abitanti» è un numero troppo grande: un numero intero qui può avere al massimo 18 cifre\n"), "{err}");
+    assert!(err.contains("content/comuni/barga.md:5:13: errore: «famiglie» deve essere un numero intero, senza virgola né decimali\n"), "{err}");
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
