@@ -412,7 +412,7 @@ fn load_one(
                 None,
                 vec![Diagnostic::file(
                     &entry.file,
-                    msg!(CANNOT_READ, detail = e.to_string()),
+                    msg!(CANNOT_READ, detail = crate::messages::io_detail(&e)),
                 )],
             )
         }
@@ -519,8 +519,12 @@ impl SourcePage {
     /// than render text that was never checked.
     pub fn read_body(&self) -> Result<String, Diagnostic> {
         let changed = || Diagnostic::file(&self.file, msg!(CHANGED_DURING_BUILD));
-        let (bytes, len, modified) = read_stamped(&self.source.abs)
-            .map_err(|e| Diagnostic::file(&self.file, msg!(CANNOT_READ, detail = e.to_string())))?;
+        let (bytes, len, modified) = read_stamped(&self.source.abs).map_err(|e| {
+            Diagnostic::file(
+                &self.file,
+                msg!(CANNOT_READ, detail = crate::messages::io_detail(&e)),
+            )
+        })?;
         if len != self.source.len
             || modified != self.source.modified
             || bytes.len() < self.source.body_start

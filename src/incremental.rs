@@ -150,7 +150,11 @@ impl Prepared {
                 Ok(false) => Ok(()),
                 Err(e) => Err(Diagnostic::file(
                     &r.source,
-                    crate::msg!(CANNOT_WRITE, path = &r.path, detail = e.to_string()),
+                    crate::msg!(
+                        CANNOT_WRITE,
+                        path = &r.path,
+                        detail = crate::messages::io_detail(&e)
+                    ),
                 )),
             }
         };

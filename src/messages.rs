@@ -1223,6 +1223,20 @@ catalogue! {
         en: "get_section: no section `{key}`",
     }
     // ---- Writing the output (output.rs) ----
+    IO_NOT_FOUND { it: "il file o la cartella non esiste", en: "the file or folder does not exist" }
+    IO_PERMISSION {
+        it: "non hai il permesso di leggerlo o scriverlo (chiedi a chi gestisce il computer)",
+        en: "you do not have permission to read or write it (ask whoever runs the computer)",
+    }
+    IO_BUSY {
+        it: "la cartella è in uso da un altro programma, o è un disco collegato (un punto di montaggio) che non si può sostituire: scegline un'altra",
+        en: "the folder is in use by another program, or is a mounted disk that cannot be replaced: choose another one",
+    }
+    IO_FULL { it: "il disco è pieno: libera spazio e riprova", en: "the disk is full: free some space and try again" }
+    IO_READ_ONLY {
+        it: "il disco si può solo leggere, non scrivere",
+        en: "the disk is read-only",
+    }
     ATOMIC_EXCHANGE_UNAVAILABLE {
         it: "lo scambio atomico delle cartelle non è disponibile",
         en: "atomic exchange not available",
@@ -1353,6 +1367,42 @@ catalogue! {
     HELP_VALUE_SECTION { it: "SEZIONE", en: "SECTION" }
     HELP_VALUE_NAME { it: "NOME", en: "NAME" }
     // (new entries go above this line)
+}
+
+/// What went wrong with a file, for a person: the common cases of the
+/// system's errors in words (a busy folder, a full disk), anything else
+/// as the system says it.
+pub fn io_detail(e: &std::io::Error) -> Message {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => msg!(IO_NOT_FOUND),
+        ErrorKind::PermissionDenied => msg!(IO_PERMISSION),
+        ErrorKind::ResourceBusy => msg!(IO_BUSY),
+        ErrorKind::StorageFull => msg!(IO_FULL),
+        ErrorKind::ReadOnlyFilesystem => msg!(IO_READ_ONLY),
+        _ => msg!(VERBATIM, text = e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod io_tests {
+    use super::*;
+
+    #[test]
+    fn system_errors_are_told_in_words() {
+        let busy = std::io::Error::from_raw_os_error(16);
+        assert_eq!(
+            io_detail(&busy).render(Lang::It),
+            "la cartella è in uso da un altro programma, o è un disco collegato (un punto di montaggio) che non si può sostituire: scegline un'altra"
+        );
+        let full = std::io::Error::from_raw_os_error(28);
+        assert_eq!(
+            io_detail(&full).render(Lang::It),
+            "il disco è pieno: libera spazio e riprova"
+        );
+        let other = std::io::Error::other("strano");
+        assert_eq!(io_detail(&other).render(Lang::It), "strano");
+    }
 }
 
 #[cfg(test)]

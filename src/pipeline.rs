@@ -94,7 +94,7 @@ impl BuildError {
             BuildError::Io { path, source } => msg!(
                 CANNOT_WRITE,
                 path = path.display().to_string(),
-                detail = source.to_string()
+                detail = crate::messages::io_detail(source)
             ),
         }
     }
@@ -309,7 +309,11 @@ impl Prepared {
                 s.write(&r.path, &r.html).map_err(|e| {
                     Diagnostic::file(
                         &r.source,
-                        msg!(CANNOT_WRITE, path = &r.path, detail = e.to_string()),
+                        msg!(
+                            CANNOT_WRITE,
+                            path = &r.path,
+                            detail = crate::messages::io_detail(&e)
+                        ),
                     )
                 })?;
                 written.fetch_add(1, Ordering::Relaxed);
@@ -334,7 +338,7 @@ impl Prepared {
                         msg!(
                             CANNOT_COPY_BESIDE,
                             page = page.src.file.display().to_string(),
-                            detail = e.to_string()
+                            detail = crate::messages::io_detail(&e)
                         ),
                     )])
                 })?;
@@ -348,7 +352,7 @@ impl Prepared {
                 s.copy(&f.from, to).map_err(|e| {
                     invalid(vec![Diagnostic::file(
                         &f.shown,
-                        msg!(CANNOT_COPY, detail = e.to_string()),
+                        msg!(CANNOT_COPY, detail = crate::messages::io_detail(&e)),
                     )])
                 })?;
             }
