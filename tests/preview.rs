@@ -383,8 +383,13 @@ fn saving_again_and_again_never_shows_a_false_problem() {
         !printed.iter().any(|l| l.contains("cambiato durante")),
         "a false problem was shown: {printed:?}"
     );
+    // (A save caught half-written may be a real problem for a moment; a
+    // file "changed during the build" never is.)
     while let Ok(event) = events.try_recv() {
-        assert_eq!(event, r#"{"stato":"pronto"}"#, "a false problem was sent");
+        assert!(
+            !event.contains("cambiato durante"),
+            "a false problem was sent: {event}"
+        );
     }
     assert!(serve.interrupt().success());
 }
