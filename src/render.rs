@@ -342,7 +342,20 @@ impl Templates {
             if self.files.contains_key(&name) {
                 continue;
             }
-            let hint = hint(&name, self.files.keys().map(String::as_str));
+            // Only templates a page can use are worth suggesting: not the
+            // parent layout, the macros, the form's shell or the files
+            // every site has (404.html, sitemap.xml).
+            let not_for_pages = |t: &str| {
+                !t.ends_with(".html")
+                    || matches!(t, "base.html" | "macros.html" | "shell.html")
+                    || BUILT_IN.iter().any(|(b, _)| *b == t)
+            };
+            let usable = self
+                .files
+                .keys()
+                .map(String::as_str)
+                .filter(|t| !not_for_pages(t));
+            let hint = hint(&name, usable);
             let file = &site.pages[id].src.file;
             diags.push(match pos {
                 Some(pos) => {

@@ -822,6 +822,29 @@ fn a_whole_number_too_large_or_with_decimals_is_told_plainly() {
 }
 
 #[test]
+fn a_missing_template_never_suggests_one_pages_cannot_use() {
+    let site = basic_with(&[
+        ("templates/shell.html", "<p>guscio</p>"),
+        (
+            "content/uno.md",
+            "---\ntitle: Uno\ntemplate: shel.html\n---\n",
+        ),
+        (
+            "content/due.md",
+            "---\ntitle: Due\ntemplate: pag.html\n---\n",
+        ),
+    ]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(!err.contains("shell.html"), "{err}");
+    assert!(
+        err.contains("`pag.html`") && err.contains("`page.html`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
