@@ -368,8 +368,8 @@ catalogue! {
         en: "it is too large to read (aliases (`*name`) that repeat a part many times?)",
     }
     YAML_KEEP_SHORT {
-        it: "{what}: il front matter contiene i campi di una pagina, tienilo breve",
-        en: "{what}: front matter holds a page's fields, keep it short",
+        it: "{what}: scrivilo più semplice, con meno livelli e i valori per esteso",
+        en: "{what}: write it more simply, with fewer levels and the values written out",
     }
     YAML_TOO_LARGE_WRITE_OUT {
         it: "è troppo grande da leggere (alias «*nome» che ripetono molte volte una parte?): scrivi i valori per esteso",

@@ -845,6 +845,30 @@ fn a_missing_template_never_suggests_one_pages_cannot_use() {
 }
 
 #[test]
+fn an_alias_bomb_in_site_yaml_is_not_called_front_matter() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let mut bomb = String::from("  bomba:\n    a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12u8 {
+        let (prev, cur) = ((b'a' + i - 1) as char, (b'a' + i) as char);
+        bomb.push_str(&format!("    {cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let yaml = std::fs::read_to_string(root.join("site.yaml"))
+        .unwrap()
+        .replacen("extra:\n", &format!("extra:\n{bomb}"), 1);
+    std::fs::write(root.join("site.yaml"), yaml).unwrap();
+    let run = ambito_it(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.starts_with("site.yaml:"), "{err}");
+    assert!(
+        err.contains("scrivilo più semplice, con meno livelli e i valori per esteso"),
+        "{err}"
+    );
+    assert!(!err.contains("front matter"), "{err}");
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
