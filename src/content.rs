@@ -114,7 +114,12 @@ pub fn markdown_stem(name: &str) -> Option<&str> {
 /// and every other file in the folder is one of its resources.
 pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut found: Vec<PathBuf> = Vec::new();
+    let mut links: HashSet<PathBuf> = HashSet::new();
     let mut diags = Vec::new();
+    if !content_dir.exists() {
+        diags.push(Diagnostic::file("content", msg!(NO_CONTENT_FOLDER)));
+        return (Vec::new(), diags);
+    }
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
@@ -145,7 +150,9 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
                     );
                     continue;
                 }
-                Ok(m) if m.is_file() => {}
+                Ok(m) if m.is_file() => {
+                    links.insert(item.path().to_path_buf());
+                }
                 Ok(_) => continue,
                 Err(e) => {
                     diags.push(
@@ -198,6 +205,38 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         // included, belong to the outer bundle (as in Hugo).
         let is_bundle_index = stem == Some("index") && bundle.as_deref() == abs.parent();
         if let Some(dir) = bundle.filter(|_| !is_bundle_index) {
+            // Markdown is never published as it is: a page in a folder
+            // with an `index.md` would be copied raw, front matter and all.
+            if stem.is_some() {
+                let index = found_index(&dir);
+                diags.push(Diagnostic::file(
+                    shown_path(root, abs),
+                    msg!(
+                        MARKDOWN_IN_BUNDLE,
+                        folder = shown_path(root, &dir).to_string_lossy().replace('\\', "/"),
+                        index = index
+                    ),
+                ));
+                continue;
+            }
+            // A bundle's file is published: a link out of content/ (to
+            // /etc/passwd) would publish what was never meant to be.
+            if links.contains(abs) && !inside(content_dir, abs) {
+                diags.push(
+                    Diagnostic::file(shown_path(root, abs), msg!(SYMLINK_OUT_OF_CONTENT)).warning(),
+                );
+                continue;
+            }
+            // `#`, `?` and `%` end or change an address: a file named so
+            // could never be reached.
+            let rel = abs.strip_prefix(&dir).unwrap_or(abs).to_string_lossy();
+            if let Some(sign) = rel.chars().find(|c| matches!(c, '#' | '?' | '%')) {
+                diags.push(Diagnostic::file(
+                    shown_path(root, abs),
+                    msg!(FILE_NAME_UNREACHABLE, sign = sign),
+                ));
+                continue;
+            }
             let rel_path = abs.strip_prefix(&dir).unwrap_or(abs);
             resources.entry(dir).or_default().push(Resource {
                 abs: abs.to_path_buf(),
@@ -252,6 +291,28 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         }
     }
     (entries, diags)
+}
+
+/// The name of the `index` page of the bundle `dir` (`index.md`, or
+/// `index.markdown`).
+fn found_index(dir: &Path) -> String {
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .map(|ext| format!("index.{ext}"))
+        .find(|name| dir.join(name).exists())
+        .unwrap_or_else(|| "index.md".to_string())
+}
+
+/// Whether the file a link `abs` points to is inside `content_dir` (both
+/// taken with every link followed).
+fn inside(content_dir: &Path, abs: &Path) -> bool {
+    match (
+        std::fs::canonicalize(content_dir),
+        std::fs::canonicalize(abs),
+    ) {
+        (Ok(dir), Ok(target)) => target.starts_with(dir),
+        _ => false,
+    }
 }
 
 /// Whether `entry` is a page bundle's `index.md`: any `index.md` below
@@ -313,15 +374,17 @@ pub struct Loaded {
 /// Reads and checks every entry in parallel. `taxonomies`: the names
 /// declared in `site.yaml`, which pages may use as fields.
 /// `history`: the commits of `content/`, for the pages' last changes.
+/// `reserved_ids`: ids the theme's templates write, which headings avoid.
 pub fn load(
     entries: &[Entry],
     schemas: &BTreeMap<String, SectionSchemas>,
     taxonomies: &[String],
     history: &History,
+    reserved_ids: &[String],
 ) -> Loaded {
     let results: Vec<(Option<SourcePage>, Vec<Diagnostic>)> = entries
         .par_iter()
-        .map(|e| load_one(e, schema_for(schemas, e), taxonomies, history))
+        .map(|e| load_one(e, schema_for(schemas, e), taxonomies, history, reserved_ids))
         .collect();
     let mut loaded = Loaded::default();
     for ((page, diags), entry) in results.into_iter().zip(entries) {
@@ -339,6 +402,7 @@ fn load_one(
     schema: Option<&schema::Schema>,
     taxonomies: &[String],
     history: &History,
+    reserved_ids: &[String],
 ) -> (Option<SourcePage>, Vec<Diagnostic>) {
     let at = |pos: Pos, msg: Message| Diagnostic::at(&entry.file, pos, msg);
     let (source, len, modified) = match read_stamped(&entry.abs) {
@@ -348,7 +412,7 @@ fn load_one(
                 None,
                 vec![Diagnostic::file(
                     &entry.file,
-                    msg!(CANNOT_READ, detail = e.to_string()),
+                    msg!(CANNOT_READ, detail = crate::messages::io_detail(&e)),
                 )],
             )
         }
@@ -395,7 +459,7 @@ fn load_one(
         split.body,
         split.body_line,
     ));
-    let scan = markdown::scan(split.body);
+    let scan = markdown::scan_with(split.body, reserved_ids);
     let body_start = source.len() - split.body.len();
     let is_bundle = is_bundle(entry);
     if let (Some(pos), false) = (meta.headless, is_bundle) {
@@ -455,8 +519,12 @@ impl SourcePage {
     /// than render text that was never checked.
     pub fn read_body(&self) -> Result<String, Diagnostic> {
         let changed = || Diagnostic::file(&self.file, msg!(CHANGED_DURING_BUILD));
-        let (bytes, len, modified) = read_stamped(&self.source.abs)
-            .map_err(|e| Diagnostic::file(&self.file, msg!(CANNOT_READ, detail = e.to_string())))?;
+        let (bytes, len, modified) = read_stamped(&self.source.abs).map_err(|e| {
+            Diagnostic::file(
+                &self.file,
+                msg!(CANNOT_READ, detail = crate::messages::io_detail(&e)),
+            )
+        })?;
         if len != self.source.len
             || modified != self.source.modified
             || bytes.len() < self.source.body_start

@@ -372,7 +372,9 @@ impl<'a> PageContext<'a> {
         let p = &site.pages[id];
         let m = &p.src.meta;
         let body = p.src.read_body()?;
-        let content = markdown::render(&body, &p.src.scan.headings, &|path, anchor| {
+        // The page's folder under content/, which relative links start from.
+        let page_dir = p.src.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let content = markdown::render(&body, &p.src.scan.headings, page_dir, &|path, anchor| {
             site.link_url(path, anchor)
         });
         drop(body);

@@ -104,7 +104,11 @@ fn no_front_matter(src: &str, file: &Path) -> Diagnostic {
         f @ ("---" | "+++") => Some(f.to_string()),
         _ => None,
     };
-    let message = if let Some(f) = src
+    // Old Mac files end lines with CR alone: the whole file is one line.
+    let cr_only = src.contains('\r') && !src.contains('\n');
+    let message = if cr_only {
+        msg!(FRONT_MATTER_CR_ONLY)
+    } else if let Some(f) = src
         .lines()
         .nth(blank)
         .filter(|_| blank > 0)

@@ -82,6 +82,7 @@ impl Prepared {
                 &self.schemas,
                 &self.taxonomy_names,
                 &self.history,
+                &self.reserved_ids,
             );
             if loaded.diagnostics.iter().any(Diagnostic::is_error) {
                 return None;
@@ -149,7 +150,11 @@ impl Prepared {
                 Ok(false) => Ok(()),
                 Err(e) => Err(Diagnostic::file(
                     &r.source,
-                    crate::msg!(CANNOT_WRITE, path = &r.path, detail = e.to_string()),
+                    crate::msg!(
+                        CANNOT_WRITE,
+                        path = &r.path,
+                        detail = crate::messages::io_detail(&e)
+                    ),
                 )),
             }
         };

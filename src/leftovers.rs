@@ -1,5 +1,6 @@
 //! Syntax other generators leave in a body: Hugo shortcodes (`{{< … >}}`,
-//! `{{% … %}}`), Jekyll/Liquid tags (`{% … %}`) and kramdown attribute
+//! `{{% … %}}`), Jekyll/Liquid tags (`{% … %}`), template variables and
+//! functions (`{{ site.title }}`, Zola's `{{ resize_image() }}`) and kramdown attribute
 //! lists (`{: .class}`). ambito does not run them, so they would be
 //! published as literal text (and a Jekyll `{% link %}` would be a dead
 //! link): each is a warning at its line, with what to write instead.
@@ -14,6 +15,9 @@ use std::path::Path;
 const KINDS: &[(&str, &str, &Entry)] = &[
     ("{{<", ">}}", &messages::LEFTOVER_HUGO),
     ("{{%", "%}}", &messages::LEFTOVER_HUGO),
+    // Liquid's `{{ site.title }}`, `{{ page.title }}`, Zola's
+    // `{{ resize_image(…) }}`: no template runs on a body.
+    ("{{", "}}", &messages::LEFTOVER_VARIABLE),
     ("{%", "%}", &messages::LEFTOVER_JEKYLL),
     ("{:", "}", &messages::LEFTOVER_KRAMDOWN),
 ];
@@ -128,6 +132,16 @@ fn describe(written: &str, what: &'static Entry) -> Message {
 mod tests {
     use super::*;
     use crate::messages::Lang;
+
+    #[test]
+    fn template_variables_and_functions_are_leftovers() {
+        let found = find("Il sito {{ site.title }}.\n\n{{ page.title }} e {{ resize_image(path=\"a.jpg\") }}\n`{{ in codice }}`\n");
+        assert_eq!(at(&found), [(1, 9), (3, 1), (3, 20)]);
+        assert_eq!(
+            found[0].message.render(Lang::It),
+            "una variabile o funzione di modello (Jekyll, Zola) di un altro generatore, «{{ site.title }}»: verrebbe pubblicato così com'è: sostituiscilo con Markdown o toglilo"
+        );
+    }
 
     fn find(body: &str) -> Vec<Diagnostic> {
         super::find(Path::new("a.md"), body, 1)

@@ -36,6 +36,8 @@ pub mod incremental;
 #[cfg(feature = "generator")]
 pub mod leftovers;
 #[cfg(feature = "generator")]
+pub mod links;
+#[cfg(feature = "generator")]
 pub mod markdown;
 #[cfg(feature = "generator")]
 pub mod migration;
@@ -45,6 +47,8 @@ pub mod new_page;
 pub mod open_data;
 #[cfg(feature = "generator")]
 pub mod output;
+#[cfg(feature = "generator")]
+pub mod output_target;
 #[cfg(feature = "generator")]
 pub mod outputs;
 #[cfg(feature = "generator")]
@@ -65,6 +69,8 @@ pub mod site_files;
 pub mod slug;
 #[cfg(feature = "generator")]
 pub mod taxonomy;
+#[cfg(feature = "generator")]
+pub mod template_cycles;
 #[cfg(feature = "generator")]
 pub mod toml_front_matter;
 #[cfg(feature = "generator")]

@@ -194,6 +194,12 @@ fn main() -> ExitCode {
         } => {
             let mut opts = BuildOptions::new(&root);
             if let Some(out) = output {
+                // A build replaces its output whole: never over the site's
+                // own files, nor over a folder ambito did not write.
+                if let Err(refused) = ambito::output_target::check(&root, &out) {
+                    eprintln!("{}", error_line(refused.message()));
+                    return ExitCode::from(2);
+                }
                 opts.output = Some(out);
             }
             opts.base_url = base_url;

@@ -102,12 +102,16 @@ fn relative_path(dest: &str) -> Option<&str> {
 /// one (`# Titolo`, `# Titolo {#titolo-1}` gives `titolo`, `titolo-1` to the
 /// second, and a third `# Titolo` gets `titolo-2`). A written id repeated
 /// gets a suffix like a generated one.
-fn assign_ids(raw: &[(u8, Option<String>, String)]) -> Vec<String> {
-    let mut used: HashSet<String> = HashSet::new();
+///
+/// `reserved`: ids the page's template already uses (`contenuto`, the
+/// target of the skip link): no heading takes one, written or not, since
+/// two elements with one id break the link to both.
+fn assign_ids(raw: &[(u8, Option<String>, String)], reserved: &[String]) -> Vec<String> {
+    let mut used: HashSet<String> = reserved.iter().cloned().collect();
     // The first heading that writes an id owns it.
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (i, (_, explicit, _)) in raw.iter().enumerate() {
-        if let Some(id) = explicit {
+        if let Some(id) = explicit.as_ref().filter(|id| !reserved.contains(id)) {
             owner.entry(id.as_str()).or_insert(i);
             used.insert(id.clone());
         }
@@ -150,6 +154,12 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// Finds headings (with their ids) and internal links, in one streaming
 /// pass over the body.
 pub fn scan(body: &str) -> Scan {
+    scan_with(body, &[])
+}
+
+/// [`scan`], with heading ids kept clear of the ids in `reserved` (those
+/// the theme's templates write).
+pub fn scan_with(body: &str, reserved: &[String]) -> Scan {
     let mut scan = Scan::default();
     // Headings as written (level, written id, text); ids are given once
     // all are known, since a written id further down wins.
@@ -204,7 +214,7 @@ pub fn scan(body: &str) -> Scan {
         }
     }
     if !raw.is_empty() {
-        let ids = assign_ids(&raw);
+        let ids = assign_ids(&raw, reserved);
         for ((level, _, title), id) in raw.into_iter().zip(ids) {
             scan.headings.push(Heading {
                 level,
@@ -296,12 +306,18 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
 /// same body: the n-th heading gets the n-th id, so ids are identical in
 /// both passes. `resolve(path, anchor)` turns an internal link into a URL;
 /// links it cannot resolve were already reported by the resolver, and are
-/// left pointing nowhere (`#`).
+/// left pointing nowhere (`#`). A relative link to a Markdown file
+/// (`gallicano.md`, `../servizi/index.md#orari`), taken from `page_dir`
+/// (the page's folder under `content/`), becomes the address of that page
+/// when it is one, as mdBook does; otherwise it is left as written, for
+/// the check of links after rendering to report.
 pub fn render(
     body: &str,
     headings: &[Heading],
+    page_dir: &str,
     resolve: &dyn Fn(&str, Option<&str>) -> Option<String>,
 ) -> String {
+    let rewrite = |dest| rewrite(dest, page_dir, resolve);
     let mut next_heading = headings.iter();
     let events = Parser::new_ext(body, options()).map(|event| match event {
         Event::Start(Tag::Heading {
@@ -328,7 +344,7 @@ pub fn render(
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: rewrite(dest_url, resolve),
+            dest_url: rewrite(dest_url),
             title,
             id,
         }),
@@ -339,7 +355,7 @@ pub fn render(
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: rewrite(dest_url, resolve),
+            dest_url: rewrite(dest_url),
             title,
             id,
         }),
@@ -352,14 +368,32 @@ pub fn render(
 
 fn rewrite<'a>(
     dest: CowStr<'a>,
+    page_dir: &str,
     resolve: &dyn Fn(&str, Option<&str>) -> Option<String>,
 ) -> CowStr<'a> {
-    match parse_internal(&dest) {
-        Some((path, anchor)) => {
-            CowStr::from(resolve(path, anchor).unwrap_or_else(|| "#".to_string()))
-        }
-        None => dest,
+    if let Some((path, anchor)) = parse_internal(&dest) {
+        return CowStr::from(resolve(path, anchor).unwrap_or_else(|| "#".to_string()));
     }
+    let Some(path) = markdown_link(&dest) else {
+        return dest;
+    };
+    let anchor = dest.split_once('#').map(|(_, a)| a);
+    let joined = if page_dir.is_empty() {
+        crate::site::percent_decode(path)
+    } else {
+        format!("{page_dir}/{}", crate::site::percent_decode(path))
+    };
+    let page = crate::links::normalize(&joined).and_then(|p| resolve(&p, anchor));
+    page.map_or(dest, CowStr::from)
+}
+
+/// The path of a relative link to a Markdown file (`b.md`, `../x/index.md`,
+/// without `#…`), or `None`.
+fn markdown_link(dest: &str) -> Option<&str> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let relative = !path.is_empty() && !path.starts_with(['/', '@']) && !path.contains(':');
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (relative && crate::content::markdown_stem(name).is_some()).then_some(path)
 }
 
 #[cfg(test)]
@@ -395,7 +429,7 @@ mod tests {
         assert_eq!(s.links[0].path, "comuni/barga.md");
         assert_eq!(s.links[0].anchor.as_deref(), Some("contatti"));
         assert_eq!(&body[s.links[0].offset..s.links[0].offset + 2], "@/");
-        let html = render(body, &s.headings, &|p, a| {
+        let html = render(body, &s.headings, "", &|p, a| {
             Some(format!(
                 "/{}/#{}",
                 p.trim_end_matches(".md"),
@@ -407,10 +441,37 @@ mod tests {
     }
 
     #[test]
+    fn relative_links_to_pages_markdown_files_become_their_addresses() {
+        let resolve = |path: &str, anchor: Option<&str>| {
+            let url = match path {
+                "sez/b.md" => "/sez/b/",
+                "c.md" => "/c/",
+                _ => return None,
+            };
+            Some(anchor.map_or_else(|| url.to_string(), |a| format!("{url}#{a}")))
+        };
+        let html = render(
+            "[b](b.md#x) [c](../c.md) [d](d.md) [e](https://e.it/e.md) [f](./b.md)",
+            &[],
+            "sez",
+            &resolve,
+        );
+        assert!(html.contains(r#"<a href="/sez/b/#x">b</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="/c/">c</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="d.md">d</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://e.it/e.md">e</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<a href="/sez/b/">f</a>"#), "{html}");
+    }
+
+    #[test]
     fn tables_footnotes_strikethrough_smart_punctuation() {
         let html = render(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\nL'ambito ~~no~~[^1]\n\n[^1]: nota\n",
             &[],
+            "",
             &|_, _| None,
         );
         assert!(html.contains("<table>"));
@@ -457,7 +518,7 @@ mod tests {
     #[test]
     fn render_ids_match_scan_ids() {
         let body = "## Perché?\n\n## Perché?\n";
-        let html = render(body, &scan(body).headings, &|_, _| None);
+        let html = render(body, &scan(body).headings, "", &|_, _| None);
         assert!(html.contains(r#"<h2 id="perche">"#), "{html}");
         assert!(html.contains(r#"<h2 id="perche-1">"#));
     }

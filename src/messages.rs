@@ -368,8 +368,8 @@ catalogue! {
         en: "it is too large to read (aliases (`*name`) that repeat a part many times?)",
     }
     YAML_KEEP_SHORT {
-        it: "{what}: il front matter contiene i campi di una pagina, tienilo breve",
-        en: "{what}: front matter holds a page's fields, keep it short",
+        it: "{what}: scrivilo più semplice, con meno livelli e i valori per esteso",
+        en: "{what}: write it more simply, with fewer levels and the values written out",
     }
     YAML_TOO_LARGE_WRITE_OUT {
         it: "è troppo grande da leggere (alias «*nome» che ripetono molte volte una parte?): scrivi i valori per esteso",
@@ -483,6 +483,10 @@ catalogue! {
     FRONT_MATTER_JSON {
         it: "il front matter in JSON non è supportato: scrivi i campi in YAML tra due righe «---»",
         en: "JSON front matter is not supported: write the fields in YAML between two `---` lines",
+    }
+    FRONT_MATTER_CR_ONLY {
+        it: "le righe del file finiscono con il solo carattere CR (come nei vecchi Mac), che qui non conta come a capo: salva il file con fine riga LF (Unix) o CRLF (Windows)",
+        en: "the file's lines end with CR alone (as on old Macs), which does not count as a line break here: save the file with LF (Unix) or CRLF (Windows) line endings",
     }
     FRONT_MATTER_MISSING_YAML {
         it: "manca il front matter: i campi vanno tra due righe «---»: aggiungi una riga «---» prima del primo campo e un'altra dopo l'ultimo",
@@ -614,14 +618,14 @@ catalogue! {
     }
     TIME_IMPOSSIBLE { it: "orario impossibile {clock}: {detail}", en: "impossible time {clock}: {detail}" }
     TIME_ZONE_SHAPE {
-        it: "atteso il fuso orario come Z o come scarto, per esempio +02:00",
+        it: "il fuso orario va scritto Z (ora di Greenwich) oppure come differenza da Greenwich, per esempio +02:00 per l'ora legale italiana",
         en: "expected the time zone as Z or an offset such as +02:00",
     }
     TIME_ZONE_RANGE {
-        it: "lo scarto di fuso orario {zone} non esiste (va da -12:00 a +14:00)",
+        it: "il fuso orario {zone} non esiste: la differenza da Greenwich va da -12:00 a +14:00 (in Italia +01:00, o +02:00 con l'ora legale)",
         en: "time zone offset {zone} does not exist (from -12:00 to +14:00)",
     }
-    TIME_ZONE_IMPOSSIBLE { it: "scarto di fuso orario {zone}: {detail}", en: "time zone offset {zone}: {detail}" }
+    TIME_ZONE_IMPOSSIBLE { it: "il fuso orario {zone} non è valido: {detail}", en: "time zone offset {zone}: {detail}" }
     // ---- Schemas (schema.rs) ----
     LABEL_TYPES { it: "tipi", en: "types" }
     LABEL_ALLOWED { it: "valori ammessi", en: "allowed" }
@@ -663,6 +667,14 @@ catalogue! {
         it: "manca il campo obbligatorio «{field}» sotto «extra:» (serve {expected})",
         en: "missing required field `{field}` under `extra:` (expected {expected})",
     }
+    INTEGER_TOO_LARGE {
+        it: "«{field}» è un numero troppo grande: un numero intero qui può avere al massimo 18 cifre",
+        en: "`{field}` is too large a number: a whole number here has at most 18 digits",
+    }
+    INTEGER_WITH_DECIMALS {
+        it: "«{field}» deve essere un numero intero, senza virgola né decimali",
+        en: "`{field}` must be a whole number, with no decimal point or decimals",
+    }
     ONE_LINE_ONLY {
         it: "«{field}» deve essere una sola riga di testo (dichiaralo «type: text» per più righe)",
         en: "`{field}` must be one line of text (declare it `type: text` for several lines)",
@@ -702,6 +714,22 @@ catalogue! {
         it: "non pubblicato: da content/ si leggono solo le pagine Markdown e i file dei pacchetti di pagina (una cartella con un index.md); spostalo in static/ o in un pacchetto",
         en: "not published: only Markdown pages and the files of page bundles (a folder with an index.md) are read from content/; move it to static/ or into a bundle",
     }
+    NO_CONTENT_FOLDER {
+        it: "manca la cartella content/, dove vanno le pagine del sito (un file Markdown per pagina): creala accanto a site.yaml, con content/_index.md per la pagina iniziale",
+        en: "there is no content/ folder, where the site's pages go (one Markdown file per page): create it beside site.yaml, with content/_index.md for the home page",
+    }
+    MARKDOWN_IN_BUNDLE {
+        it: "pagina non pubblicata: la cartella «{folder}» contiene «{index}», quindi è una pagina sola e gli altri file sono suoi allegati. Perché la cartella diventi una sezione con le sue pagine, rinomina «{index}» in «_index.md»",
+        en: "page not published: the folder `{folder}` holds `{index}`, so it is one page and its other files are that page's attachments. To make the folder a section with its pages, rename `{index}` to `_index.md`",
+    }
+    SYMLINK_OUT_OF_CONTENT {
+        it: "un collegamento simbolico a un file fuori da content/ non viene pubblicato: copia qui il file, se va pubblicato",
+        en: "a symbolic link to a file outside content/ is not published: copy the file here if it is meant to be published",
+    }
+    FILE_NAME_UNREACHABLE {
+        it: "il nome del file contiene «{sign}», che in un indirizzo web ha un altro significato: nessuno potrebbe aprirlo. Rinominalo senza «#», «?» e «%»",
+        en: "the file name holds `{sign}`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+    }
     FILE_NOT_UTF8 {
         it: "il file non è testo UTF-8: salvalo come UTF-8",
         en: "the file is not UTF-8 text: save it as UTF-8",
@@ -721,7 +749,11 @@ catalogue! {
     // ---- Other generators' syntax (leftovers.rs) ----
     LEFTOVER_HUGO { it: "uno shortcode di Hugo", en: "a Hugo shortcode" }
     LEFTOVER_JEKYLL { it: "un tag Jekyll (Liquid)", en: "a Jekyll (Liquid) tag" }
-    LEFTOVER_KRAMDOWN { it: "un elenco di attributi kramdown", en: "a kramdown attribute list" }
+    LEFTOVER_VARIABLE {
+        it: "una variabile o funzione di modello (Jekyll, Zola)",
+        en: "a template variable or function (Jekyll, Zola)",
+    }
+    LEFTOVER_KRAMDOWN { it: "un'indicazione di stile scritta per Jekyll (kramdown)", en: "a kramdown attribute list" }
     LEFTOVER_LINK_ADVICE {
         it: "scrivi il collegamento in Markdown verso il file della pagina: [testo](@/sezione/pagina.md)",
         en: "write the link in Markdown to the page's file: [text](@/section/page.md)",
@@ -758,6 +790,10 @@ catalogue! {
         it: "{n} file in content/ non vengono pubblicati (lo sono solo le pagine e i file dei pacchetti di pagina): {list}; spostali in static/ o nella cartella della pagina che li usa, accanto a un index.md. Per esempio: {example}",
         en: "{n} files in content/ are not published (only pages and the files of page bundles are): {list}; move them to static/ or into the folder of the page that uses them, beside an index.md. For example: {example}",
     }
+    GROUP_SAME_PROBLEM {
+        it: "{n} pagine hanno lo stesso problema, per esempio {example}. Le pagine: {list}",
+        en: "{n} pages have the same problem, for example {example}. The pages: {list}",
+    }
     GROUP_LEFTOVER {
         it: "{n} pagine contengono sintassi di altri generatori, che verrebbe pubblicata così com'è: {list}; sostituiscila con Markdown (collegamenti: [testo](@/sezione/pagina.md)). Per esempio: {example}",
         en: "{n} pages contain syntax of other generators, published as written: {list}; replace it with Markdown (links: [text](@/section/page.md)). For example: {example}",
@@ -778,6 +814,18 @@ catalogue! {
     SAME_URL {
         it: "due pagine con lo stesso indirizzo {url}: questa e {other}",
         en: "two pages with the same URL {url}: this one and {other}",
+    }
+    LINK_BROKEN {
+        it: "il collegamento «{link}» non porta a nessuna pagina o file del sito: correggilo o toglilo",
+        en: "link `{link}` leads to no page or file of the site: correct it or remove it",
+    }
+    LINK_NO_ANCHOR {
+        it: "il collegamento «{link}» porta a una pagina che non ha nessun punto «{anchor}» (un titolo o un elemento con quell'id): correggilo o toglilo",
+        en: "link `{link}` leads to a page with no place `{anchor}` (a heading or an element with that id): correct it or remove it",
+    }
+    PAGE_IN_SEARCH_FOLDER {
+        it: "l'indirizzo {url} è nella cartella {folder}, dove va l'indice della ricerca: rinomina il file (o la sua cartella), o dagli un altro «slug»",
+        en: "address {url} is in the folder {folder}, where the search index goes: rename the file (or its folder), or give it another `slug`",
     }
     ALIAS_NOT_PATH {
         it: "l'alias «{alias}» non è un percorso del sito come /vecchia-pagina/",
@@ -808,6 +856,14 @@ catalogue! {
         en: "link to {link}: no such file in {folder}/{why}",
     }
     // ---- Templates (render.rs) ----
+    TEMPLATE_INCLUDE_RING {
+        it: "il modello «{name}» include sé stesso ({chain}): non finirebbe mai; togli l'inclusione",
+        en: "template `{name}` includes itself ({chain}): it would never finish; remove the include",
+    }
+    TEMPLATE_MACRO_LOOP {
+        it: "la macro «{call}» del modello «{name}» chiama sempre sé stessa, senza una condizione (if) che la fermi: non finirebbe mai; aggiungila o togli la chiamata",
+        en: "macro `{call}` of template `{name}` always calls itself, with no condition (if) to stop it: it would never finish; add one or remove the call",
+    }
     THEME_NOT_FOUND {
         it: "tema «{theme}» non trovato: serve una cartella themes/{theme}/",
         en: "theme `{theme}` not found: expected a folder themes/{theme}/",
@@ -861,19 +917,19 @@ catalogue! {
         en: "the fingerprinted copy of the static file {file}",
     }
     TAXONOMY_OUTPUT_CLASH {
-        it: "tassonomia «{taxonomy}»: {what} prenderebbe il posto di {owner} ({path}): rinomina la tassonomia o la cartella",
+        it: "tassonomia «{taxonomy}»: {what} sostituirebbe {owner} ({path}): rinomina la tassonomia o la cartella",
         en: "taxonomy `{taxonomy}`: {what} would replace {owner} ({path}): rename the taxonomy or the folder",
     }
     BUNDLE_FILE_CLASH {
-        it: "il file {path} del pacchetto {bundle} prenderebbe il posto di {what}",
+        it: "il file {path} del pacchetto {bundle} sostituirebbe {what}",
         en: "file {path} of the bundle {bundle} would replace {what}",
     }
     STATIC_FILE_CLASH {
-        it: "il file statico {path} prenderebbe il posto di {what}",
+        it: "il file statico {path} sostituirebbe {what}",
         en: "static file {path} would replace {what}",
     }
     ALIAS_WOULD_REPLACE {
-        it: "prenderebbe il posto di {what} ({path})",
+        it: "sostituirebbe {what} ({path})",
         en: "would replace {what} ({path})",
     }
     ALIAS_FILE_WHERE_FOLDER {
@@ -908,6 +964,10 @@ catalogue! {
     TERM_EMPTY {
         it: "la voce «{term}» di «{name}» deve avere lettere o cifre",
         en: "term `{term}` of `{name}` needs letters or digits",
+    }
+    TERM_SLUG_CLASH {
+        it: "la voce «{term}» di «{name}» avrebbe la stessa pagina ({url}) della voce «{first}» di {file}, che è un'altra: rinominane una (per esempio «C plus plus» invece di «C++»)",
+        en: "term `{term}` of `{name}` would have the same page ({url}) as term `{first}` in {file}, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
     }
     TERM_SPELLING {
         it: "la voce «{term}» di «{name}» è scritta «{first}» in {file}: scrivila allo stesso modo ovunque",
@@ -1087,6 +1147,10 @@ catalogue! {
         it: "anteprima aggiornata: {pages} pagine in {ms} ms",
         en: "preview updated: {pages} pages in {ms} ms",
     }
+    PREVIEW_PROBLEMS_ONE {
+        it: "1 problema: il browser lo mostra; l'anteprima resta all'ultima versione corretta",
+        en: "1 problem: the browser shows it; the preview stays at the last good version",
+    }
     PREVIEW_PROBLEMS {
         it: "{count} problemi: il browser li mostra; l'anteprima resta all'ultima versione corretta",
         en: "{count} problems: the browser shows them; the preview stays at the last good version",
@@ -1159,9 +1223,40 @@ catalogue! {
         en: "get_section: no section `{key}`",
     }
     // ---- Writing the output (output.rs) ----
+    IO_NOT_FOUND { it: "il file o la cartella non esiste", en: "the file or folder does not exist" }
+    IO_PERMISSION {
+        it: "non hai il permesso di leggerlo o scriverlo (chiedi a chi gestisce il computer)",
+        en: "you do not have permission to read or write it (ask whoever runs the computer)",
+    }
+    IO_BUSY {
+        it: "la cartella è in uso da un altro programma, o è un disco collegato (un punto di montaggio) che non si può sostituire: scegline un'altra",
+        en: "the folder is in use by another program, or is a mounted disk that cannot be replaced: choose another one",
+    }
+    IO_FULL { it: "il disco è pieno: libera spazio e riprova", en: "the disk is full: free some space and try again" }
+    IO_READ_ONLY {
+        it: "il disco si può solo leggere, non scrivere",
+        en: "the disk is read-only",
+    }
     ATOMIC_EXCHANGE_UNAVAILABLE {
         it: "lo scambio atomico delle cartelle non è disponibile",
         en: "atomic exchange not available",
+    }
+    // ---- Where --output may write (output_target.rs) ----
+    OUTPUT_HOLDS_SITE {
+        it: "non scrivo in «{output}»: contiene il sito stesso (site.yaml e content/), che andrebbe perso. Per --output scegli una cartella nuova, per esempio «public»",
+        en: "not writing into `{output}`: it holds the site itself (site.yaml and content/), which would be lost. Choose a new folder for --output, such as `public`",
+    }
+    OUTPUT_IN_SOURCES {
+        it: "non scrivo in «{output}»: è la cartella «{folder}» del sito o una sua sottocartella, e i file del sito andrebbero persi. Per --output scegli una cartella fuori da content/, themes/, static/ e templates/, per esempio «public»",
+        en: "not writing into `{output}`: it is the site's `{folder}` folder or inside it, and the site's files would be lost. Choose a folder for --output outside content/, themes/, static/ and templates/, such as `public`",
+    }
+    OUTPUT_NOT_A_FOLDER {
+        it: "non scrivo in «{output}»: è un file, non una cartella. Per --output scegli una cartella",
+        en: "not writing into `{output}`: it is a file, not a folder. Choose a folder for --output",
+    }
+    OUTPUT_NOT_OURS {
+        it: "non scrivo in «{output}»: la cartella contiene file che non ha scritto ambito, e andrebbero persi. Per --output scegli una cartella vuota o nuova",
+        en: "not writing into `{output}`: the folder holds files ambito did not write, which would be lost. Choose an empty or new folder for --output",
     }
     USAGE_ERROR {
         it: "comando non valido (dettaglio in inglese): {detail}",
@@ -1272,6 +1367,42 @@ catalogue! {
     HELP_VALUE_SECTION { it: "SEZIONE", en: "SECTION" }
     HELP_VALUE_NAME { it: "NOME", en: "NAME" }
     // (new entries go above this line)
+}
+
+/// What went wrong with a file, for a person: the common cases of the
+/// system's errors in words (a busy folder, a full disk), anything else
+/// as the system says it.
+pub fn io_detail(e: &std::io::Error) -> Message {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => msg!(IO_NOT_FOUND),
+        ErrorKind::PermissionDenied => msg!(IO_PERMISSION),
+        ErrorKind::ResourceBusy => msg!(IO_BUSY),
+        ErrorKind::StorageFull => msg!(IO_FULL),
+        ErrorKind::ReadOnlyFilesystem => msg!(IO_READ_ONLY),
+        _ => msg!(VERBATIM, text = e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod io_tests {
+    use super::*;
+
+    #[test]
+    fn system_errors_are_told_in_words() {
+        let busy = std::io::Error::from_raw_os_error(16);
+        assert_eq!(
+            io_detail(&busy).render(Lang::It),
+            "la cartella è in uso da un altro programma, o è un disco collegato (un punto di montaggio) che non si può sostituire: scegline un'altra"
+        );
+        let full = std::io::Error::from_raw_os_error(28);
+        assert_eq!(
+            io_detail(&full).render(Lang::It),
+            "il disco è pieno: libera spazio e riprova"
+        );
+        let other = std::io::Error::other("strano");
+        assert_eq!(io_detail(&other).render(Lang::It), "strano");
+    }
 }
 
 #[cfg(test)]

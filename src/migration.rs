@@ -19,6 +19,11 @@ const NAMES: usize = 8;
 /// Replaces the problems of each groupable kind that appears in more than
 /// [`PAGES`] pages (or files) by one line about `content/`; everything else is kept.
 pub fn group(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    same_problem(by_kind(diags))
+}
+
+/// Groups the problems of the kinds [`GroupKind`] names.
+fn by_kind(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut pages: BTreeMap<GroupKind, BTreeSet<PathBuf>> = BTreeMap::new();
     for d in &diags {
         if let Some(g) = &d.group {
@@ -102,6 +107,61 @@ pub fn group(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     kept
 }
 
+/// Any other problem, the same (one catalogue entry, one severity) in
+/// more than [`PAGES`] pages of `content/`: one line with an example and
+/// the pages (a missing title, a missing description, a broken link).
+fn same_problem(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    type Key = (&'static str, Severity);
+    let key = |d: &Diagnostic| -> Option<Key> {
+        let in_content = d.file.starts_with("content") && d.file != std::path::Path::new("content");
+        (d.group.is_none() && in_content).then(|| (d.message.entry().id, d.severity))
+    };
+    let mut pages: BTreeMap<Key, BTreeSet<PathBuf>> = BTreeMap::new();
+    for d in &diags {
+        if let Some(k) = key(d) {
+            pages.entry(k).or_default().insert(d.file.clone());
+        }
+    }
+    pages.retain(|_, files| files.len() > PAGES);
+    if pages.is_empty() {
+        return diags;
+    }
+    let (grouped, mut kept): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+        .into_iter()
+        .partition(|d| key(d).is_some_and(|k| pages.contains_key(&k)));
+    for ((id, severity), files) in pages {
+        let example = grouped
+            .iter()
+            .filter(|d| key(d) == Some((id, severity)))
+            .min_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)))
+            .map_or_else(Message::empty, Diagnostic::as_message);
+        let names: Vec<String> = files
+            .iter()
+            .take(NAMES)
+            .map(|f| f.display().to_string())
+            .collect();
+        let mut list = msg!(VERBATIM, text = names.join(", "));
+        if files.len() > NAMES {
+            list = msg!(GROUP_AND_MORE, list = list, more = files.len() - NAMES);
+        }
+        let summary = Diagnostic::file(
+            "content",
+            msg!(
+                GROUP_SAME_PROBLEM,
+                n = files.len(),
+                example = example,
+                list = list
+            ),
+        );
+        kept.push(if severity == Severity::Error {
+            summary
+        } else {
+            summary.warning()
+        });
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +205,29 @@ mod tests {
         assert_eq!(
             out[1].render(crate::messages::Lang::It),
             "content: errore: 12 pagine usano campi del front matter che ambito non conosce: layout (12), tags (6); spostali sotto «extra:» (dichiarati in site.yaml se la sezione ha uno schema) o toglili. Per esempio: content/p00.md:2:1: errore: campo sconosciuto «layout»"
+        );
+    }
+
+    #[test]
+    fn any_problem_repeated_in_many_pages_makes_one_line() {
+        let diags: Vec<Diagnostic> = (0..12)
+            .map(|i| {
+                Diagnostic::at(
+                    format!("content/p{i:02}.md"),
+                    Pos::new(1, 1),
+                    msg!(NO_DESCRIPTION),
+                )
+                .warning()
+            })
+            .collect();
+        let out = group(diags);
+        let lines: Vec<String> = out
+            .iter()
+            .map(|d| d.render(crate::messages::Lang::It))
+            .collect();
+        assert_eq!(
+            lines,
+            ["content: avviso: 12 pagine hanno lo stesso problema, per esempio content/p00.md:1:1: avviso: la pagina non ha «description»: motori di ricerca e anteprime dei collegamenti ne mostrano una; aggiungi una frase. Le pagine: content/p00.md, content/p01.md, content/p02.md, content/p03.md, content/p04.md, content/p05.md, content/p06.md, content/p07.md, e altri 4"]
         );
     }
 

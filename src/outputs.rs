@@ -127,6 +127,18 @@ pub fn check(
         }
     }
     if site.config.search {
+        // The search index's folder is the index's alone: a page there
+        // would be lost among its files or take one's place.
+        let folder = format!("{}/", crate::search::BUNDLE_DIR);
+        for page in &site.pages {
+            let path = output_path(site, &page.url);
+            if path.starts_with(&folder) {
+                diags.push(Diagnostic::file(
+                    &page.src.file,
+                    msg!(PAGE_IN_SEARCH_FOLDER, url = &page.url, folder = &folder),
+                ));
+            }
+        }
         owners.insert(
             format!("{}/pagefind.js", crate::search::BUNDLE_DIR),
             msg!(OWNER_SEARCH),

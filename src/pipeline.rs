@@ -94,7 +94,7 @@ impl BuildError {
             BuildError::Io { path, source } => msg!(
                 CANNOT_WRITE,
                 path = path.display().to_string(),
-                detail = source.to_string()
+                detail = crate::messages::io_detail(source)
             ),
         }
     }
@@ -151,6 +151,8 @@ pub struct Prepared {
     pub(crate) opts: BuildOptions,
     pub(crate) schemas: BTreeMap<String, schema::SectionSchemas>,
     pub(crate) taxonomy_names: Vec<String>,
+    /// Ids the templates write, which heading ids avoid.
+    pub(crate) reserved_ids: Vec<String>,
     pub(crate) history: crate::git_dates::History,
     /// The content files, by content path (`comuni/barga.md`).
     pub(crate) entries: std::collections::HashMap<String, content::Entry>,
@@ -202,7 +204,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     let templates = render::load_templates(root, config.theme.as_deref());
     let taxonomy_names: Vec<String> = config.taxonomies.keys().cloned().collect();
     let history = crate::git_dates::History::load(&content_dir);
-    let loaded = content::load(&entries, &schemas, &taxonomy_names, &history);
+    let reserved_ids = templates
+        .as_ref()
+        .map(render::Templates::literal_ids)
+        .unwrap_or_default();
+    let loaded = content::load(&entries, &schemas, &taxonomy_names, &history, &reserved_ids);
     diags.extend(loaded.diagnostics);
 
     // resolve
@@ -249,6 +255,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
         opts: opts.clone(),
         schemas,
         taxonomy_names,
+        reserved_ids,
         history,
         entries: entries.into_iter().map(|e| (e.path.clone(), e)).collect(),
         templates,
@@ -276,17 +283,37 @@ impl Prepared {
             None => None,
         };
         let written = AtomicUsize::new(0);
+        // Every link of every page is checked once all outputs are known.
+        let mut links = crate::links::Collector::default();
+        if site.config.search {
+            links.trust(&format!("{}/", search::BUNDLE_DIR));
+        }
+        links.file(crate::output_target::MARKER);
+        for (_, _, to) in outputs::resource_outputs(site) {
+            links.file(&to);
+        }
+        for f in statics {
+            links.file(&f.to);
+            if let Some(copy) = assets.get(&f.to) {
+                links.file(copy);
+            }
+        }
         // `ambito check` writes nothing, so it has no index to build.
         let searchable = (site.config.search && staging.is_some()).then(search::Pages::default);
         let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
             if let Some(pages) = &searchable {
                 pages.offer(&r.path, &r.html);
             }
+            links.offer(&r.path, &r.html, &r.source);
             if let Some(s) = &staging {
                 s.write(&r.path, &r.html).map_err(|e| {
                     Diagnostic::file(
                         &r.source,
-                        msg!(CANNOT_WRITE, path = &r.path, detail = e.to_string()),
+                        msg!(
+                            CANNOT_WRITE,
+                            path = &r.path,
+                            detail = crate::messages::io_detail(&e)
+                        ),
                     )
                 })?;
                 written.fetch_add(1, Ordering::Relaxed);
@@ -295,6 +322,15 @@ impl Prepared {
         };
         let mut resources = 0;
         if let Some(s) = &staging {
+            // Tells the next build (`--output`) that this folder is its own.
+            s.write(
+                crate::output_target::MARKER,
+                crate::output_target::MARKER_TEXT.as_bytes(),
+            )
+            .map_err(|source| BuildError::Io {
+                path: PathBuf::from(crate::output_target::MARKER),
+                source,
+            })?;
             for (page, r, to) in outputs::resource_outputs(site) {
                 s.copy(&r.abs, &to).map_err(|e| {
                     invalid(vec![Diagnostic::file(
@@ -302,7 +338,7 @@ impl Prepared {
                         msg!(
                             CANNOT_COPY_BESIDE,
                             page = page.src.file.display().to_string(),
-                            detail = e.to_string()
+                            detail = crate::messages::io_detail(&e)
                         ),
                     )])
                 })?;
@@ -316,7 +352,7 @@ impl Prepared {
                 s.copy(&f.from, to).map_err(|e| {
                     invalid(vec![Diagnostic::file(
                         &f.shown,
-                        msg!(CANNOT_COPY, detail = e.to_string()),
+                        msg!(CANNOT_COPY, detail = crate::messages::io_detail(&e)),
                     )])
                 })?;
             }
@@ -350,6 +386,9 @@ impl Prepared {
                     msg!(SEARCH_CANNOT_INDEX, detail = e.clone()),
                 )])
             })?;
+            for (path, _) in &files {
+                links.file(path);
+            }
             if let Some(s) = &staging {
                 for (path, bytes) in &files {
                     s.write(path, bytes).map_err(|e| BuildError::Io {
@@ -359,6 +398,16 @@ impl Prepared {
                 }
                 index_files = files.len();
             }
+        }
+        let mut link_diags = links.check(site.config.base_path(), &opts.root);
+        let mut warnings = self.warnings.clone();
+        if !link_diags.is_empty() {
+            warnings.extend(take_warnings(&mut link_diags, opts.strict));
+            if !link_diags.is_empty() {
+                return Err(invalid(link_diags));
+            }
+            warnings = crate::migration::group(warnings);
+            diagnostic::normalize(&mut warnings);
         }
         let files_written = written.into_inner()
             + index_files
@@ -371,7 +420,7 @@ impl Prepared {
             })?;
         }
         Ok(BuildReport {
-            warnings: self.warnings.clone(),
+            warnings,
             pages: site.pages.len(),
             files_written,
         })

@@ -38,6 +38,31 @@ pub struct Templates {
     files: HashMap<String, (PathBuf, String)>,
 }
 
+impl Templates {
+    /// The ids the templates write as they are (`id="contenuto"`, the
+    /// skip link's target), sorted: a heading must not take one.
+    pub fn literal_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .files
+            .values()
+            .flat_map(|(_, text)| {
+                text.match_indices("id=\"").filter_map(|(i, found)| {
+                    let rest = &text[i + found.len()..];
+                    let id = &rest[..rest.find('"')?];
+                    let plain = !id.is_empty()
+                        && id
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    plain.then(|| id.to_string())
+                })
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
 /// Reads `*.html` (and `.xml`, `.txt`) templates from the theme's
 /// `templates/` and then the site's `templates/`, the site's winning on a
 /// name clash. Every syntax error is reported.
@@ -106,6 +131,11 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
         if let Err(e) = tera::Template::new(name, None, text) {
             diags.push(tera_diagnostic(&e, file, text));
         }
+    }
+    // A template that would include itself forever crashes Tera (its stack
+    // overflows): found here instead.
+    if diags.is_empty() {
+        diags.extend(crate::template_cycles::check(&files));
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -312,7 +342,20 @@ impl Templates {
             if self.files.contains_key(&name) {
                 continue;
             }
-            let hint = hint(&name, self.files.keys().map(String::as_str));
+            // Only templates a page can use are worth suggesting: not the
+            // parent layout, the macros, the form's shell or the files
+            // every site has (404.html, sitemap.xml).
+            let not_for_pages = |t: &str| {
+                !t.ends_with(".html")
+                    || matches!(t, "base.html" | "macros.html" | "shell.html")
+                    || BUILT_IN.iter().any(|(b, _)| *b == t)
+            };
+            let usable = self
+                .files
+                .keys()
+                .map(String::as_str)
+                .filter(|t| !not_for_pages(t));
+            let hint = hint(&name, usable);
             let file = &site.pages[id].src.file;
             diags.push(match pos {
                 Some(pos) => {
@@ -744,6 +787,17 @@ impl Templates {
                     .split_once("error happened in '")
                     .and_then(|(_, rest)| rest.split_once('\''))
                     .map_or_else(|| name.to_string(), |(t, _)| t.to_string());
+                // A macro's error: Tera names the macro's own file last
+                // (`… while rendering 'macros.html'`), where the failing
+                // call is written.
+                let failing = msg
+                    .contains("while rendering macro")
+                    .then(|| msg.rsplit_once(" while rendering '"))
+                    .flatten()
+                    .and_then(|(_, rest)| rest.split_once('\''))
+                    .map(|(t, _)| t.to_string())
+                    .filter(|t| self.files.contains_key(t))
+                    .unwrap_or(failing);
                 match self.files.get(&failing) {
                     Some((file, text)) => tera_diagnostic(&e, file, text),
                     None => Diagnostic::file(name, msg!(TEMPLATE_ERROR, detail = msg)),

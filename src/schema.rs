@@ -369,6 +369,16 @@ impl Ctx<'_> {
             }
             FieldType::Integer => match y.value {
                 Value::Int(i) => FieldValue::Int(i),
+                // Past what a whole number can hold, YAML reads a number
+                // with decimals: say which of the two it is.
+                Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.0e18 => {
+                    let msg = msg!(INTEGER_TOO_LARGE, field = self.field_name);
+                    return self.problem(y, msg);
+                }
+                Value::Float(f) if f.is_finite() => {
+                    let msg = msg!(INTEGER_WITH_DECIMALS, field = self.field_name);
+                    return self.problem(y, msg);
+                }
                 _ => return self.wrong_type(ty, y),
             },
             FieldType::Decimal => match y.value {

@@ -81,8 +81,11 @@ pub struct Preview {
 
 impl Preview {
     /// A preview of the site at `opts.root`, built into a new private
-    /// temporary folder (whatever `opts.output` says).
+    /// temporary folder (whatever `opts.output` says). The root is made
+    /// absolute once, here: the watcher reports absolute paths, and a
+    /// relative root (`.`, `../sito`, the default) would match none of them.
     pub fn new(mut opts: BuildOptions) -> std::io::Result<Arc<Self>> {
+        opts.root = std::fs::canonicalize(&opts.root)?;
         let tmp = tempfile::Builder::new()
             .prefix("ambito-anteprima-")
             .tempdir()?;
@@ -142,10 +145,17 @@ impl Preview {
             }
         }
         *state = None;
-        let built = prepare(&self.opts).and_then(|mut prepared| {
-            let report = prepared.write()?;
-            Ok((prepared, report))
-        });
+        let mut built = self.build_all();
+        // A file saved again while it was being built: not a problem in
+        // the site, only a build that is already out of date. Build again
+        // once the files are quiet, rather than show a false problem.
+        for _ in 0..RETRIES {
+            if !matches!(&built, Err(BuildError::Invalid(d)) if changed_during_build(d)) {
+                break;
+            }
+            std::thread::sleep(QUIET);
+            built = self.build_all();
+        }
         let outcome = match built {
             Ok((prepared, report)) => {
                 *state = Some(prepared);
@@ -173,7 +183,11 @@ impl Preview {
                         eprintln!("    | {line}");
                     }
                 }
-                eprintln!("{}", msg!(PREVIEW_PROBLEMS, count = diags.len()));
+                let summary = match diags.len() {
+                    1 => msg!(PREVIEW_PROBLEMS_ONE),
+                    n => msg!(PREVIEW_PROBLEMS, count = n),
+                };
+                eprintln!("{summary}");
                 Outcome::Problemi(shown)
             }
             Err(e) => {
@@ -190,6 +204,14 @@ impl Preview {
             }
         };
         self.tell(outcome)
+    }
+
+    /// Builds the whole site into the preview's folder.
+    fn build_all(&self) -> Result<(Prepared, crate::pipeline::BuildReport), BuildError> {
+        prepare(&self.opts).and_then(|mut prepared| {
+            let report = prepared.write()?;
+            Ok((prepared, report))
+        })
     }
 
     /// Records `outcome` and sends it to the open pages.
@@ -216,6 +238,18 @@ impl Preview {
     fn current(&self) -> Outcome {
         self.outcome.read().map_or(Outcome::Pronto, |o| o.clone())
     }
+}
+
+/// How many times a build is started again when a file changed while it
+/// was read: an editor saving several times in a row.
+const RETRIES: usize = 20;
+
+/// Whether a failed build failed because a file changed while it was being
+/// built (and so says nothing about the site as it is now).
+fn changed_during_build(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| std::ptr::eq(d.message.entry(), &crate::messages::CHANGED_DURING_BUILD))
 }
 
 /// Binds the preview's address: `port` on `ip`, or, when it is taken, the
@@ -355,17 +389,26 @@ async fn page(State(preview): State<Arc<Preview>>, request: Request) -> Response
     Response::from_parts(parts, Body::from(injected))
 }
 
+/// The folders of a site whose files are sources, watched recursively.
+const SOURCE_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// The watch on a site's sources; stops watching when dropped.
+pub struct Watching {
+    _watcher: Arc<std::sync::Mutex<notify::RecommendedWatcher>>,
+}
+
 /// Watches the site's sources and rebuilds the preview after each burst of
 /// changes: an editor's save is often several events (a temporary file,
 /// a rename), and gets one rebuild once things are quiet for a moment.
-/// Reads are not changes: the build itself opens every file. Returns the
-/// watcher, which stops watching when dropped.
-pub fn watch(preview: &Arc<Preview>) -> notify::Result<notify::RecommendedWatcher> {
+/// Reads are not changes: the build itself opens every file. A source
+/// folder created while the preview runs (a site's first `templates/`) is
+/// watched from then on.
+pub fn watch(preview: &Arc<Preview>) -> notify::Result<Watching> {
     use notify::{EventKind, RecursiveMode, Watcher};
     let root = preview.opts.root.clone();
     let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watched_root = root.clone();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let Ok(event) = res else {
             return;
         };
@@ -379,7 +422,22 @@ pub fn watch(preview: &Arc<Preview>) -> notify::Result<notify::RecommendedWatche
             let _ = tx.send(sources);
         }
     })?;
+    let watcher = Arc::new(std::sync::Mutex::new(watcher));
+    // site.yaml and the source folders appearing: the root itself, not
+    // recursively (public/ is there).
+    let mut watched = Vec::new();
+    if let Ok(mut w) = watcher.lock() {
+        w.watch(&root, RecursiveMode::NonRecursive)?;
+        for dir in SOURCE_FOLDERS {
+            let path = root.join(dir);
+            if path.is_dir() {
+                w.watch(&path, RecursiveMode::Recursive)?;
+                watched.push(path);
+            }
+        }
+    }
     let target = Arc::clone(preview);
+    let adder = Arc::downgrade(&watcher);
     std::thread::spawn(move || {
         // Each wake-up: gather the changes until a quiet moment, then one
         // update with all of them.
@@ -390,18 +448,27 @@ pub fn watch(preview: &Arc<Preview>) -> notify::Result<notify::RecommendedWatche
             }
             changed.sort();
             changed.dedup();
+            // A source folder that appeared: watch what goes into it.
+            // (One removed and made again is watched again.)
+            watched.retain(|p| p.is_dir());
+            for dir in SOURCE_FOLDERS {
+                let path = root.join(dir);
+                if path.is_dir() && !watched.contains(&path) {
+                    let Some(watcher) = adder.upgrade() else {
+                        return;
+                    };
+                    let added = watcher
+                        .lock()
+                        .is_ok_and(|mut w| w.watch(&path, RecursiveMode::Recursive).is_ok());
+                    if added {
+                        watched.push(path);
+                    }
+                }
+            }
             target.rebuild_after(&changed);
         }
     });
-    // site.yaml: the root itself, not recursively (public/ is there).
-    watcher.watch(&root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "themes", "templates", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
-    }
-    Ok(watcher)
+    Ok(Watching { _watcher: watcher })
 }
 
 /// How long the files must stay unchanged before a rebuild starts: an
@@ -431,11 +498,11 @@ fn is_source(root: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
     {
-        Some(first) if rel.components().count() == 1 => first == "site.yaml",
-        Some(first) => matches!(
-            first.as_str(),
-            "content" | "themes" | "templates" | "static"
-        ),
+        // In the root: site.yaml, or a source folder made or removed.
+        Some(first) if rel.components().count() == 1 => {
+            first == "site.yaml" || SOURCE_FOLDERS.contains(&first.as_str())
+        }
+        Some(first) => SOURCE_FOLDERS.contains(&first.as_str()),
         None => false,
     }
 }
@@ -456,6 +523,8 @@ mod tests {
         ));
         assert!(!is_source(root, Path::new("/sito/public/index.html")));
         assert!(!is_source(root, Path::new("/sito/README.md")));
+        assert!(is_source(root, Path::new("/sito/templates")));
+        assert!(!is_source(root, Path::new("/sito/public")));
         assert!(!is_source(
             root,
             Path::new("/sito/content/comuni/.barga.md.swp")

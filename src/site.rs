@@ -496,6 +496,12 @@ fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
     let files: HashSet<&str> = page.src.resources.iter().map(|r| r.rel.as_str()).collect();
     for link in &page.src.scan.relative {
         let path = link.path.strip_prefix("./").unwrap_or(&link.path);
+        // A link to a page's Markdown file is made its address when
+        // rendered, and checked with every other link then.
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if crate::content::markdown_stem(name).is_some() {
+            continue;
+        }
         let decoded = percent_decode(path);
         if files.contains(path) || files.contains(decoded.as_str()) {
             continue;
@@ -520,7 +526,7 @@ fn bundle_links(page: &Page, diags: &mut Vec<Diagnostic>) {
 
 /// `%20` and other escapes in a link, decoded (a file name with a space
 /// is linked as `foto%20uno.jpg`).
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -638,6 +644,16 @@ fn sort_pages(ids: &mut [PageId], pages: &[Page], by: SortBy) {
 /// Where an alias is written: `/vecchio/` → `vecchio/index.html`;
 /// `/vecchio.html` → itself. `None` for what is not a site path.
 fn alias_output(alias: &str) -> Option<String> {
+    // `//host/x` is an address on another site (protocol-relative), and
+    // `http:x`, `javascript:x` are not paths at all: only a path on this
+    // site may be an old address of a page.
+    let first = alias.split('/').next().unwrap_or_default();
+    if alias.starts_with("//")
+        || first.contains(':')
+        || alias.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
     let trimmed = alias.trim_matches('/');
     if trimmed.is_empty()
         || trimmed
@@ -667,5 +683,10 @@ mod tests {
         assert_eq!(alias_output("a/b.html").as_deref(), Some("a/b.html"));
         assert_eq!(alias_output("/../etc"), None);
         assert_eq!(alias_output("/"), None);
+        assert_eq!(alias_output("//evil.example/x"), None);
+        assert_eq!(alias_output("https://evil.example/x"), None);
+        assert_eq!(alias_output("javascript:alert(1)"), None);
+        assert_eq!(alias_output("/a b/"), None);
+        assert_eq!(alias_output("/a:b/").as_deref(), Some("a:b/index.html"));
     }
 }

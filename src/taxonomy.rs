@@ -54,6 +54,26 @@ impl Taxonomy {
     }
 }
 
+/// A term as compared for spelling: case, accents and the way words are
+/// separated (spaces, `-`, `_`) do not count; any other sign does
+/// (`C++` and `C` are two terms, `Novità` and `novita` one).
+fn term_key(term: &str) -> String {
+    let mut key = String::with_capacity(term.len());
+    let mut space = false;
+    for c in deunicode::deunicode(term).chars() {
+        if c.is_whitespace() || c == '-' || c == '_' {
+            space = !key.is_empty();
+        } else {
+            if space {
+                key.push(' ');
+                space = false;
+            }
+            key.push(c.to_ascii_lowercase());
+        }
+    }
+    key
+}
+
 /// Collects every taxonomy's terms from `pages` (the published ones), and
 /// reports terms outside a declared list, taxonomies used in sections
 /// that may not use them, and one term written in two ways.
@@ -137,6 +157,23 @@ pub fn resolve(config: &SiteConfig, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Diagn
                 let entry = terms
                     .entry(slug)
                     .or_insert_with(|| (term.value.clone(), file.as_path(), Vec::new()));
+                if term_key(&entry.0) != term_key(&term.value) {
+                    // Different terms (`C++`, `C`, `c#`) that would share
+                    // one page: never merged silently.
+                    diags.push(Diagnostic::at(
+                        file,
+                        term.pos,
+                        msg!(
+                            TERM_SLUG_CLASH,
+                            term = &term.value,
+                            name = name,
+                            first = &entry.0,
+                            file = entry.1.display().to_string(),
+                            url = format!("{base}{tax_slug}/{}/", slugify(&term.value))
+                        ),
+                    ));
+                    continue;
+                }
                 if entry.0 != term.value {
                     diags.push(
                         Diagnostic::at(

@@ -31,6 +31,7 @@ fn basic_site_builds_every_output() {
     assert_eq!(
         files,
         [
+            ".ambito",
             "404.html",
             "comuni/barga/index.html",
             "comuni/gallicano/index.html",
@@ -323,6 +324,551 @@ fn template_render_error_is_reported_once_in_the_template_where_it_happens() {
 }
 
 #[test]
+fn an_output_over_the_sites_own_files_is_refused_and_nothing_touched() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    std::fs::write(root.join("note.txt"), "appunti").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let theirs = outside.path().join("altro");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("foto.jpg"), "una foto").unwrap();
+    let file = outside.path().join("file.txt");
+    std::fs::write(&file, "un file").unwrap();
+    let before = snapshot(root);
+    let before_outside = snapshot(outside.path());
+    let r = root.to_str().unwrap();
+    let cases: Vec<(String, String)> = vec![
+        (
+            format!("{r}/content"),
+            "it is the site's `content` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/content"),
+            "it is the site's `content` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/content/comuni/"),
+            "it is the site's `content` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/themes"),
+            "it is the site's `themes` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/static/x/.."),
+            "it is the site's `static` folder or inside it".into(),
+        ),
+        (
+            format!("{r}/templates/nuova"),
+            "it is the site's `templates` folder or inside it".into(),
+        ),
+        (r.to_string(), "it holds the site itself".into()),
+        (format!("{r}/."), "it holds the site itself".into()),
+        (format!("{r}/public/.."), "it holds the site itself".into()),
+        (format!("{r}/.."), "it holds the site itself".into()),
+        ("/".into(), "it holds the site itself".into()),
+        (
+            file.to_str().unwrap().into(),
+            "it is a file, not a folder".into(),
+        ),
+        (
+            theirs.to_str().unwrap().into(),
+            "the folder holds files ambito did not write".into(),
+        ),
+    ];
+    for (out, why) in &cases {
+        let run = ambito(&["build", "--root", r, "--output", out]);
+        assert_eq!(run.status.code(), Some(2), "{out}: {}", stderr(&run));
+        let err = stderr(&run);
+        assert!(
+            err.starts_with(&format!("error: not writing into `{out}`: {why}")),
+            "{out}: {err}"
+        );
+    }
+    // In Italian, as staff read it.
+    let run = ambito_it(&["build", "--root", r, "--output", &format!("{r}/content")]);
+    assert_eq!(
+        stderr(&run),
+        format!("errore: non scrivo in «{r}/content»: è la cartella «content» del sito o una sua sottocartella, e i file del sito andrebbero persi. Per --output scegli una cartella fuori da content/, themes/, static/ e templates/, per esempio «public»\n")
+    );
+    assert_eq!(snapshot(root), before, "the site was touched");
+    assert_eq!(snapshot(outside.path()), before_outside);
+    assert!(!outside.path().join(".altro.staging").exists());
+
+    // A new folder, an empty one, or one ambito wrote: built, and again.
+    let new = outside.path().join("nuova/sito");
+    let empty = tempfile::tempdir().unwrap();
+    for out in [new.as_path(), empty.path()] {
+        for _ in 0..2 {
+            let run = ambito(&["build", "--root", r, "--output", out.to_str().unwrap()]);
+            assert!(run.status.success(), "{}", stderr(&run));
+        }
+        assert!(out.join("comuni/barga/index.html").is_file());
+    }
+}
+
+#[test]
+fn names_that_would_be_lost_or_unreachable_are_errors() {
+    let site = basic_with(&[
+        ("content/bando/index.md", "---\ntitle: Bando\n---\nTesto.\n"),
+        ("content/bando/domande#1.pdf", "pdf"),
+        ("content/bando/sconto?.pdf", "pdf"),
+        ("content/bando/100%/tabella.csv", "a;b"),
+        ("content/bando/regole.pdf", "pdf"),
+        (
+            "content/pagefind.md",
+            "---\ntitle: Ricerca vecchia\n---\nTesto.\n",
+        ),
+        ("content/Chi #1?.md", "---\ntitle: Chi\n---\nTesto.\n"),
+    ]);
+    let root = site.path();
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("search: true\n{yaml}")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/bando/100%/tabella.csv: error: the file name holds `%`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+            "content/bando/domande#1.pdf: error: the file name holds `#`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+            "content/bando/sconto?.pdf: error: the file name holds `?`, which means something else in a web address: nobody could open it. Rename it without `#`, `?` and `%`",
+            "content/pagefind.md: error: address /pagefind/ is in the folder pagefind/, where the search index goes: rename the file (or its folder), or give it another `slug`",
+        ]
+    );
+    // A page's own name with those signs is made into an address that works.
+    std::fs::remove_dir_all(root.join("content/bando")).unwrap();
+    std::fs::remove_file(root.join("content/pagefind.md")).unwrap();
+    let run = build_to(root, &out.path().join("public"), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(out.path().join("public/chi-1/index.html").is_file());
+}
+
+#[test]
+fn an_alias_that_is_not_a_path_on_the_site_is_refused() {
+    let site = basic_with(&[(
+        "content/progetti/av3.md",
+        "---\ntitle: Progetto AV3\ndate: 2017-01-02\naliases:\n  - //evil.example/x\n  - https://evil.example/y/\n  - \"javascript:alert(1)\"\n  - /vecchio progetto/\n  - /progetti/av3-vecchio/\nextra:\n  importo: 197769\n---\nTesto.\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/progetti/av3.md:5:5: error: alias `//evil.example/x` is not a site path such as /vecchia-pagina/",
+            "content/progetti/av3.md:6:5: error: alias `https://evil.example/y/` is not a site path such as /vecchia-pagina/",
+            "content/progetti/av3.md:7:5: error: alias `javascript:alert(1)` is not a site path such as /vecchia-pagina/",
+            "content/progetti/av3.md:8:5: error: alias `/vecchio progetto/` is not a site path such as /vecchia-pagina/",
+        ]
+    );
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
+fn heading_ids_never_take_an_id_the_theme_uses() {
+    let site = basic_with(&[
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<main id=\"contenuto\"><h1>{{ page.title }}</h1>{{ page.content | safe }}</main>{% endblock content %}",
+        ),
+        (
+            "content/guida.md",
+            "---\ntitle: Guida\n---\n## Contenuto\n\nVai al [contenuto](#contenuto-1).\n\n## Altro {#contenuto}\n\nTesto.\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(site.path(), out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let page = read(out.path(), "guida/index.html");
+    assert_eq!(page.matches(r#"id="contenuto""#).count(), 1, "{page}");
+    assert!(
+        page.contains(r#"<h2 id="contenuto-1">Contenuto</h2>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<h2 id="contenuto-2">Altro</h2>"#),
+        "{page}"
+    );
+}
+
+#[test]
+fn taxonomy_terms_that_would_share_a_page_are_an_error() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    let edit = |path: &str, from: &str, to: &str| {
+        let path = root.join(path);
+        let text = std::fs::read_to_string(&path).unwrap().replace(from, to);
+        std::fs::write(path, text).unwrap();
+    };
+    edit(
+        "content/notizie/prima-notizia.md",
+        "tags = [\"Lavoro\", \"Inclusione sociale\"]",
+        "tags = [\"C++\", \"C\", \"c#\", \"inclusione-sociale\"]",
+    );
+    edit(
+        "content/notizie/vecchia.markdown",
+        "---\n",
+        "---\ntags: [C, Inclusione sociale]\n",
+    );
+    let run = ambito(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/notizie/prima-notizia.md:6:16: error: term `C` of `tags` would have the same page (/tags/c/) as term `C++` in content/notizie/prima-notizia.md, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
+            "content/notizie/prima-notizia.md:6:21: error: term `c#` of `tags` would have the same page (/tags/c/) as term `C++` in content/notizie/prima-notizia.md, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
+            "content/notizie/vecchia.markdown:2:8: error: term `C` of `tags` would have the same page (/tags/c/) as term `C++` in content/notizie/prima-notizia.md, which is another one: rename one of them (for example `C plus plus` instead of `C++`)",
+        ]
+    );
+}
+
+#[test]
+fn every_internal_link_is_checked_after_rendering() {
+    let site = basic_with(&[
+        (
+            "content/guida.md",
+            "---\ntitle: Guida\n---\n## Orari\n\nVedi [Barga](comuni/barga.md) e [Gallicano](./comuni/gallicano.md#manca).\n[rotto](b.md), [assente](/non-esiste/), [ancora](#manca), [qui](#orari), [stile](/style.css), [fuori](https://example.org/x), [posta](mailto:a@b.it)\n\n![foto](foto.png)\n\n<a href=\"/comuni/zzz/\">in HTML</a> <img src=\"/img/x.png\" alt=\"\">\n",
+        ),
+        (
+            "content/comuni/gallicano.md",
+            "---\ntitle: Gallicano\nextra:\n  istat: \"046015\"\n---\nTorna alla [guida](../guida.md#orari) o a [Barga](barga.md).\n",
+        ),
+    ]);
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let run = build_to(root, out.path(), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let warnings: Vec<String> = problems(&run)
+        .into_iter()
+        .filter(|l| l.contains("link `"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/guida.md:6:45: warning: link `/comuni/gallicano/#manca` leads to a page with no place `manca` (a heading or an element with that id): correct it or remove it",
+            "content/guida.md:7:9: warning: link `b.md` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:7:26: warning: link `/non-esiste/` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:7:50: warning: link `#manca` leads to a page with no place `manca` (a heading or an element with that id): correct it or remove it",
+            "content/guida.md:9:9: warning: link `foto.png` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:11:10: warning: link `/comuni/zzz/` leads to no page or file of the site: correct it or remove it",
+            "content/guida.md:11:46: warning: link `/img/x.png` leads to no page or file of the site: correct it or remove it",
+        ]
+    );
+    // Links to pages' Markdown files become the pages' addresses.
+    let guida = read(out.path(), "guida/index.html");
+    assert!(
+        guida.contains(r#"<a href="/comuni/barga/">Barga</a>"#),
+        "{guida}"
+    );
+    let gallicano = read(out.path(), "comuni/gallicano/index.html");
+    assert!(
+        gallicano.contains(r#"<a href="/guida/#orari">guida</a>"#),
+        "{gallicano}"
+    );
+    assert!(
+        gallicano.contains(r#"<a href="/comuni/barga/">Barga</a>"#),
+        "{gallicano}"
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_page_or_a_template_stops_a_strict_build() {
+    // A small site ready to publish but for its links.
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    for (path, text) in [
+        ("site.yaml", "title: Prova\nbase_url: https://www.comune.barga.lu.it/\n"),
+        ("content/_index.md", "---\ntitle: Inizio\ndescription: La pagina iniziale.\n---\nVai alla [pagina](pagina.md#sotto).\n"),
+        ("content/pagina.md", "---\ntitle: Pagina\ndescription: Una pagina.\n---\n## Sopra\n"),
+        ("templates/index.html", "<!DOCTYPE html><html lang=\"it\"><body>{{ page.content | safe }}</body></html>"),
+        ("templates/page.html", "<!DOCTYPE html><html lang=\"it\"><body><a href=\"/chi-siamo/\">Chi siamo</a>{{ page.content | safe }}</body></html>"),
+    ] {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = build_to(root, &public, &["--strict"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(
+        problems(&run),
+        [
+            "content/_index.md:5:19: error: link `/pagina/#sotto` leads to a page with no place `sotto` (a heading or an element with that id): correct it or remove it",
+            "content/pagina.md: error: link `/chi-siamo/` leads to no page or file of the site: correct it or remove it",
+        ]
+    );
+    assert!(!public.exists());
+    // Without --strict: warnings, and the site is written.
+    let run = build_to(root, &public, &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(public.join("pagina/index.html").is_file());
+}
+
+#[test]
+fn time_zones_and_leftovers_are_told_in_plain_italian() {
+    let site = basic_with(&[(
+        "content/notizia.md",
+        "---\ntitle: Notizia\ndate: 2024-03-05T10:00:00+15:00\n---\nTesto.\n{: .lead}\n",
+    )]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("content/notizia.md:3:7: errore: data non valida «2024-03-05T10:00:00+15:00» per «date»: il fuso orario +15:00 non esiste: la differenza da Greenwich va da -12:00 a +14:00 (in Italia +01:00, o +02:00 con l'ora legale)"),
+        "{err}"
+    );
+    let site = basic_with(&[(
+        "content/notizia.md",
+        "---\ntitle: Notizia\n---\nTesto.\n{: .lead}\n",
+    )]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&run);
+    assert!(
+        err.contains("content/notizia.md:5:1: avviso: un'indicazione di stile scritta per Jekyll (kramdown) di un altro generatore"),
+        "{err}"
+    );
+}
+
+/// Every file under `dir` written as Markdown (`.md`, `.markdown`).
+fn markdown_in(dir: &Path) -> Vec<String> {
+    snapshot(dir)
+        .into_keys()
+        .filter(|p| p.ends_with(".md") || p.ends_with(".markdown"))
+        .collect()
+}
+
+/// `ambito build` run in Italian, as staff see it: its lines.
+fn build_lines(root: &Path) -> (Option<i32>, Vec<String>) {
+    let run = ambito_it(&["build", "--root", root.to_str().unwrap()]);
+    let lines = stderr(&run).lines().map(str::to_string).collect();
+    (run.status.code(), lines)
+}
+
+#[test]
+fn sites_moved_from_jekyll_and_hugo_say_what_to_change_and_never_publish_markdown() {
+    let in_bundle = |file: &str, folder: &str| {
+        format!("{file}: errore: pagina non pubblicata: la cartella «{folder}» contiene «index.md», quindi è una pagina sola e gli altri file sono suoi allegati. Perché la cartella diventi una sezione con le sue pagine, rinomina «index.md» in «_index.md»")
+    };
+    let broken = |place: &str, link: &str| {
+        format!("{place}: avviso: il collegamento «{link}» non porta a nessuna pagina o file del sito: correggilo o toglilo")
+    };
+
+    // Jekyll: a folder with an index.md and pages beside it, Liquid in bodies.
+    let site = copy_fixture("migrazione-jekyll");
+    let root = site.path();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(1), "{lines:#?}");
+    assert_eq!(
+        lines,
+        [
+            in_bundle("content/docs/installazione.md", "content/docs"),
+            in_bundle("content/docs/uso.md", "content/docs"),
+            "2 errori trovati; nessun file è stato scritto, il sito precedente è invariato"
+                .to_string(),
+        ]
+    );
+    assert!(!root.join("public").exists());
+    // As the message says: the folder becomes a section.
+    std::fs::rename(
+        root.join("content/docs/index.md"),
+        root.join("content/docs/_index.md"),
+    )
+    .unwrap();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_eq!(
+        lines[..4],
+        [
+            broken("content/_index.md:5:18", "docs/index.md"),
+            "content/docs/installazione.md:5:9: avviso: una variabile o funzione di modello (Jekyll, Zola) di un altro generatore, «{{ site.title }}»: verrebbe pubblicato così com'è: sostituiscilo con Markdown o toglilo".to_string(),
+            "content/docs/uso.md:7:1: avviso: un tag Jekyll (Liquid) di un altro generatore, «{% include nota.html %}»: verrebbe pubblicato così com'è: sostituiscilo con Markdown o toglilo".to_string(),
+            broken("content/notizie/prima.markdown:6:59", "../docs/manca.md"),
+        ]
+    );
+    assert!(lines[4].starts_with("costruite 6 pagine in "), "{lines:#?}");
+    assert!(lines[4].ends_with(" (4 avvisi)"), "{lines:#?}");
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    let public = root.join("public");
+    assert_eq!(markdown_in(&public), Vec::<String>::new());
+    assert!(
+        read(&public, "notizie/prima/index.html").contains(r#"<a href="/docs/uso/#avvio">uso</a>"#)
+    );
+    assert!(read(&public, "docs/installazione/index.html")
+        .contains(r#"<a href="/docs/uso/#avvio">uso</a>"#));
+
+    // Hugo: a Markdown page inside a page bundle, terms that share a slug,
+    // shortcodes.
+    let site = copy_fixture("migrazione-hugo");
+    let root = site.path();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(1), "{lines:#?}");
+    let clash = |place: &str| {
+        format!("{place}: errore: la voce «C» di «tags» avrebbe la stessa pagina (/tags/c/) della voce «C++» di content/post/primo.md, che è un'altra: rinominane una (per esempio «C plus plus» invece di «C++»)")
+    };
+    assert_eq!(
+        lines,
+        [
+            clash("content/post/primo.md:5:16"),
+            in_bundle("content/post/secondo/bozza.md", "content/post/secondo"),
+            clash("content/post/secondo/index.md:5:9"),
+            "3 errori trovati; nessun file è stato scritto, il sito precedente è invariato"
+                .to_string(),
+        ]
+    );
+    assert!(!root.join("public").exists());
+    std::fs::remove_file(root.join("content/post/secondo/bozza.md")).unwrap();
+    let primo = root.join("content/post/primo.md");
+    let text = std::fs::read_to_string(&primo)
+        .unwrap()
+        .replace("\"C++\"", "\"C plus plus\"");
+    std::fs::write(&primo, text).unwrap();
+    let (code, lines) = build_lines(root);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_eq!(
+        lines[..2],
+        [
+            "content/post/primo.md:7:1: avviso: uno shortcode di Hugo di un altro generatore, «{{< figure src=\"grafico.png\" >}}»: verrebbe pubblicato così com'è: sostituiscilo con Markdown o toglilo".to_string(),
+            broken("content/post/primo.md:9:50", "terzo.md"),
+        ]
+    );
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    let public = root.join("public");
+    assert_eq!(markdown_in(&public), Vec::<String>::new());
+    assert!(read(&public, "post/primo/index.html")
+        .contains(r#"<a href="/post/secondo/#foto">secondo</a>"#));
+    assert!(public.join("tags/c-plus-plus/index.html").is_file());
+    assert!(public.join("post/secondo/foto.png").is_file());
+}
+
+#[test]
+fn a_template_that_includes_itself_is_an_error_naming_it_never_a_crash() {
+    let site = basic_with(&[
+        (
+            "templates/page.html",
+            "<main>\n{% include \"page.html\" %}</main>",
+        ),
+        (
+            "templates/macros.html",
+            "{% macro voce(n) %}<li>{{ self::voce(n=n) }}</li>{% endmacro voce %}",
+        ),
+    ]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let lines: Vec<String> = stderr(&run).lines().map(str::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "templates/macros.html:1:1: errore: la macro «voce» del modello «macros.html» chiama sempre sé stessa, senza una condizione (if) che la fermi: non finirebbe mai; aggiungila o togli la chiamata",
+            "templates/page.html:2:1: errore: il modello «page.html» include sé stesso (page.html → page.html): non finirebbe mai; togli l'inclusione",
+            "2 errori trovati: correggili e lancia di nuovo «ambito check»",
+        ]
+    );
+}
+
+#[test]
+fn a_missing_content_folder_and_old_mac_line_endings_are_explained() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    let run = ambito_it(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).starts_with("content: errore: manca la cartella content/, dove vanno le pagine del sito (un file Markdown per pagina): creala accanto a site.yaml, con content/_index.md per la pagina iniziale\n"), "{}", stderr(&run));
+
+    let site = basic_with(&[("content/vecchio.md", "---\rtitle: Vecchio\r---\rTesto.\r")]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).starts_with("content/vecchio.md:1:1: errore: le righe del file finiscono con il solo carattere CR (come nei vecchi Mac), che qui non conta come a capo: salva il file con fine riga LF (Unix) o CRLF (Windows)\n"), "{}", stderr(&run));
+}
+
+#[test]
+fn an_error_in_a_macro_is_reported_in_the_macros_file_at_its_line() {
+    let site = basic_with(&[
+        (
+            "templates/macros.html",
+            "{% macro voce(p) %}\n<li>\n{{ p.nonesiste.x }}\n</li>{% endmacro voce %}\n",
+        ),
+        (
+            "templates/page.html",
+            "{% import \"macros.html\" as m %}{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>\n{{ m::voce(p=page) }}{% endblock content %}\n",
+        ),
+    ]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).starts_with("templates/macros.html:3:4: error: "),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn a_whole_number_too_large_or_with_decimals_is_told_plainly() {
+    let site = basic_with(&[(
+        "site.yaml",
+        "title: T\nbase_url: https://www.comune.barga.lu.it/\ntheme: mini\nsections:\n  comuni:\n    fields:\n      abitanti: { type: integer }\n      famiglie: { type: integer }\n",
+    )]);
+    std::fs::write(
+        site.path().join("content/comuni/barga.md"),
+        "---\ntitle: Barga\nextra:\n  abitanti: 99999999999999999999\n  famiglie: 3.5\n---\n",
+    )
+    .unwrap();
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.contains("content/comuni/barga.md:4:13: errore: «abitanti» è un numero troppo grande: un numero intero qui può avere al massimo 18 cifre\n"), "{err}");
+    assert!(err.contains("content/comuni/barga.md:5:13: errore: «famiglie» deve essere un numero intero, senza virgola né decimali\n"), "{err}");
+}
+
+#[test]
+fn a_missing_template_never_suggests_one_pages_cannot_use() {
+    let site = basic_with(&[
+        ("templates/shell.html", "<p>guscio</p>"),
+        (
+            "content/uno.md",
+            "---\ntitle: Uno\ntemplate: shel.html\n---\n",
+        ),
+        (
+            "content/due.md",
+            "---\ntitle: Due\ntemplate: pag.html\n---\n",
+        ),
+    ]);
+    let run = ambito(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(!err.contains("shell.html"), "{err}");
+    assert!(
+        err.contains("`pag.html`") && err.contains("`page.html`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_alias_bomb_in_site_yaml_is_not_called_front_matter() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let mut bomb = String::from("  bomba:\n    a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12u8 {
+        let (prev, cur) = ((b'a' + i - 1) as char, (b'a' + i) as char);
+        bomb.push_str(&format!("    {cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let yaml = std::fs::read_to_string(root.join("site.yaml"))
+        .unwrap()
+        .replacen("extra:\n", &format!("extra:\n{bomb}"), 1);
+    std::fs::write(root.join("site.yaml"), yaml).unwrap();
+    let run = ambito_it(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.starts_with("site.yaml:"), "{err}");
+    assert!(
+        err.contains("scrivilo più semplice, con meno livelli e i valori per esteso"),
+        "{err}"
+    );
+    assert!(!err.contains("front matter"), "{err}");
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     let site = copy_fixture("basic");
     let root = site.path();
@@ -568,6 +1114,25 @@ fn a_page_without_description_is_a_warning_at_its_file() {
         &["--base-url", "https://www.zonavalledelserchio.it/"],
     );
     assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    // Eleven pages without one: one line, as for every problem repeated
+    // in more than ten pages.
+    assert!(
+        err.contains("content: warning: 11 pages have the same problem, for example content/_index.md:1:1: warning: the page has no `description`: search engines and link previews show one; add a sentence. The pages: content/_index.md, content/comuni/_index.md, content/comuni/barga.md, content/comuni/gallicano.md, "),
+        "{err}"
+    );
+    assert!(!err.contains("content/comuni/gallicano.md:1:1"), "{err}");
+    // Ten or fewer: a line each.
+    std::fs::write(
+        site.path().join("content/privacy.md"),
+        "---\ntitle: Informativa privacy\ndescription: Come trattiamo i dati.\nslug: informativa-privacy\nupdated: 2024-03-05\n---\nTesto.\n",
+    )
+    .unwrap();
+    let run = build_to(
+        site.path(),
+        out.path(),
+        &["--base-url", "https://www.zonavalledelserchio.it/"],
+    );
     let err = stderr(&run);
     assert!(
         err.contains("content/comuni/gallicano.md:1:1: warning: the page has no `description`"),
@@ -905,6 +1470,7 @@ fn a_hugo_style_site_builds_with_the_expected_warnings() {
     assert_eq!(
         files,
         [
+            ".ambito",
             "404.html",
             "index.html",
             "news/prima/index.html",
@@ -1158,25 +1724,75 @@ fn the_shipped_site_lists_its_news_by_topic() {
 }
 
 #[test]
-fn a_bundle_inside_a_bundle_is_files_of_the_outer_one() {
+fn markdown_inside_a_bundle_is_an_error_never_published_raw() {
     let site = copy_fixture("hugo");
     let root = site.path();
+    // A Jekyll-shaped folder: an `index.md` with pages beside it, and a
+    // bundle inside the bundle.
+    std::fs::write(
+        root.join("content/notizie/bando/faq.md"),
+        "---\ntitle: Domande\n---\nTesto.\n",
+    )
+    .unwrap();
     std::fs::write(
         root.join("content/notizie/bando/allegati/index.md"),
         "---\ntitle: Interno\n---\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = ambito_it(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+        "--base-url",
+        "https://www.migrato.it/",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let advice = "pagina non pubblicata: la cartella «content/notizie/bando» contiene «index.md», quindi è una pagina sola e gli altri file sono suoi allegati. Perché la cartella diventi una sezione con le sue pagine, rinomina «index.md» in «_index.md»";
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!(
+            "content/notizie/bando/allegati/index.md: errore: {advice}\n"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("content/notizie/bando/faq.md: errore: {advice}\n")),
+        "{err}"
+    );
+    assert!(!public.exists());
+}
+
+#[test]
+fn a_symlink_in_a_bundle_to_a_file_outside_content_is_not_published() {
+    let site = copy_fixture("hugo");
+    let root = site.path();
+    std::fs::write(root.join("segreto.txt"), "non pubblicare").unwrap();
+    let bando = root.join("content/notizie/bando");
+    std::os::unix::fs::symlink(root.join("segreto.txt"), bando.join("segreto.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", bando.join("passwd")).unwrap();
+    // A link to a file inside content/ is fine.
+    std::os::unix::fs::symlink("locandina.png", bando.join("copertina.png")).unwrap();
+    let out = tempfile::tempdir().unwrap();
     let run = build_to(root, out.path(), &["--base-url", "https://www.migrato.it/"]);
     assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(
-        read(out.path(), "notizie/bando/allegati/index.md"),
-        "---\ntitle: Interno\n---\n"
+    let warning = "warning: a symbolic link to a file outside content/ is not published: copy the file here if it is meant to be published";
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("content/notizie/bando/passwd: {warning}\n")),
+        "{err}"
     );
-    assert!(!out
-        .path()
-        .join("notizie/bando/allegati/index.html")
-        .exists());
+    assert!(
+        err.contains(&format!("content/notizie/bando/segreto.txt: {warning}\n")),
+        "{err}"
+    );
+    let bando_out = out.path().join("notizie/bando");
+    assert!(!bando_out.join("passwd").exists());
+    assert!(!bando_out.join("segreto.txt").exists());
+    assert!(bando_out.join("copertina.png").is_file());
 }
 
 #[test]

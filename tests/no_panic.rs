@@ -104,7 +104,7 @@ fn exercise(text: &str, schema: &schema::Schema) {
             );
         }
         let scan = markdown::scan(split.body);
-        let _ = markdown::render(split.body, &scan.headings, &|_, _| None);
+        let _ = markdown::render(split.body, &scan.headings, "", &|_, _| None);
         assert!(scan.links.iter().all(|l| l.offset <= split.body.len()));
     }
 }

@@ -26,8 +26,20 @@ struct Serve {
 
 impl Serve {
     fn start(root: &Path, tmp: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
-            .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
+        Serve::start_in(None, &["--root", root.to_str().unwrap()], tmp)
+    }
+
+    /// `ambito serve ARGS --port 0`, run from the folder `cwd` (the
+    /// test's own when `None`).
+    fn start_in(cwd: Option<&Path>, args: &[&str], tmp: &Path) -> Serve {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ambito"));
+        if let Some(cwd) = cwd {
+            command.current_dir(cwd);
+        }
+        let mut child = command
+            .arg("serve")
+            .args(args)
+            .args(["--port", "0"])
             .env("TMPDIR", tmp)
             // Messages in the site's language (Italian), whatever the machine's locale.
             .env_remove("LC_ALL")
@@ -137,6 +149,16 @@ impl Serve {
     }
 }
 
+/// A test that fails stops its preview too.
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 fn next_event(rx: &Receiver<String>) -> String {
     rx.recv_timeout(WAIT).expect("a live event")
 }
@@ -219,6 +241,9 @@ fn the_preview_rebuilds_on_save_shows_problems_and_never_touches_public() {
         .get("/comuni/barga/")
         .contains("<h1>Barga Vecchia</h1>"));
     serve.wait_for("content/comuni/barga.md:");
+    serve.wait_for(
+        "2 problemi: il browser li mostra; l'anteprima resta all'ultima versione corretta",
+    );
 
     // Fixed: ready again.
     save_like_an_editor(&barga, &original);
@@ -234,6 +259,139 @@ fn the_preview_rebuilds_on_save_shows_problems_and_never_touches_public() {
         left.is_empty(),
         "the preview's folder was not removed: {left:?}"
     );
+}
+
+/// Waits until the page at `path` contains `needle`; returns it.
+fn wait_for_page(serve: &Serve, path: &str, needle: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let page = serve.get(path);
+        if page.contains(needle) {
+            return page;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{path} never showed `{needle}`: {page}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// An edit of the body, then one of the front matter, each seen in the
+/// served page.
+fn edits_are_seen(serve: &Serve, site: &Path) {
+    let barga = site.join("content/comuni/barga.md");
+    let original = std::fs::read_to_string(&barga).unwrap();
+    assert!(serve.get("/comuni/barga/").contains("<h1>Barga</h1>"));
+    let body = original.replace("Chiedi al Comune.", "Chiedi allo sportello.");
+    save_like_an_editor(&barga, &body);
+    wait_for_page(serve, "/comuni/barga/", "Chiedi allo sportello.");
+    save_like_an_editor(&barga, &body.replace("title: Barga", "title: Barga Nuova"));
+    let page = wait_for_page(serve, "/comuni/barga/", "<h1>Barga Nuova</h1>");
+    assert!(page.contains("Chiedi allo sportello."), "{page}");
+}
+
+#[test]
+fn the_readme_command_run_in_the_project_folder_sees_every_edit() {
+    // `cd PROGETTO && ambito serve`: the root is `.`, relative.
+    let site = copy_fixture("basic");
+    let tmp = tempfile::tempdir().unwrap();
+    let serve = Serve::start_in(Some(site.path()), &[], tmp.path());
+    edits_are_seen(&serve, site.path());
+    assert!(serve.interrupt().success());
+
+    // `--root .`
+    let site = copy_fixture("basic");
+    let serve = Serve::start_in(Some(site.path()), &["--root", "."], tmp.path());
+    edits_are_seen(&serve, site.path());
+    assert!(serve.interrupt().success());
+
+    // `--root ../x`, from a folder beside the site.
+    let parent = tempfile::tempdir().unwrap();
+    let x = parent.path().join("x");
+    copy_dir(&fixture("basic"), &x);
+    let beside = parent.path().join("altro");
+    std::fs::create_dir(&beside).unwrap();
+    let serve = Serve::start_in(Some(&beside), &["--root", "../x"], tmp.path());
+    edits_are_seen(&serve, &x);
+    assert!(serve.interrupt().success());
+}
+
+#[test]
+fn a_templates_folder_made_while_previewing_is_used() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    // A site with no templates of its own yet: the theme's are used.
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let serve = Serve::start(root, tmp.path());
+    assert!(serve.get("/comuni/barga/").contains("<h1>Barga</h1>"));
+
+    std::fs::create_dir(root.join("templates")).unwrap();
+    // First a mistake in it: reported (one problem, in the singular).
+    std::fs::write(root.join("templates/comune.html"), "{% if %}").unwrap();
+    serve.wait_for(
+        "1 problema: il browser lo mostra; l'anteprima resta all'ultima versione corretta",
+    );
+    let theme = std::fs::read_to_string(root.join("themes/mini/templates/comune.html")).unwrap();
+    let ours = theme.replace(
+        "<h1>{{ page.title }}</h1>",
+        "<h1>Comune di {{ page.title }}</h1>",
+    );
+    std::fs::write(root.join("templates/comune.html"), &ours).unwrap();
+    wait_for_page(&serve, "/comuni/barga/", "<h1>Comune di Barga</h1>");
+
+    // And the new folder is watched: a later edit in it is seen too.
+    std::thread::sleep(Duration::from_millis(200));
+    let again = ours.replace("Comune di", "Il comune di");
+    std::fs::write(root.join("templates/comune.html"), again).unwrap();
+    wait_for_page(&serve, "/comuni/barga/", "<h1>Il comune di Barga</h1>");
+    assert!(serve.interrupt().success());
+}
+
+#[test]
+fn saving_again_and_again_never_shows_a_false_problem() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    // Enough pages that a build takes a while, so that saves land during one.
+    for i in 0..400 {
+        let text = format!(
+            "---\ntitle: Comune {i}\nextra:\n  istat: \"{i:06}\"\n---\n{}\n",
+            "Un paragrafo di testo del comune, con parole.\n\n".repeat(40)
+        );
+        std::fs::write(root.join(format!("content/comuni/c{i}.md")), text).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let serve = Serve::start(root, tmp.path());
+    let events = serve.events();
+    assert_eq!(next_event(&events), r#"{"stato":"pronto"}"#);
+    serve.drain(Duration::from_millis(300));
+
+    let barga = root.join("content/comuni/barga.md");
+    let original = std::fs::read_to_string(&barga).unwrap();
+    // Saves every few milliseconds, each changing the front matter (a
+    // full build) and the length of the file.
+    for n in 0..60 {
+        let title = format!("title: Barga {}", "x".repeat(n));
+        std::fs::write(&barga, original.replace("title: Barga", &title)).unwrap();
+        std::thread::sleep(Duration::from_millis(3 + (n as u64 % 7) * 4));
+    }
+    let last = format!("<h1>Barga {}</h1>", "x".repeat(59));
+    wait_for_page(&serve, "/comuni/barga/", &last);
+    let printed = serve.drain(Duration::from_millis(1500));
+    assert!(
+        !printed.iter().any(|l| l.contains("cambiato durante")),
+        "a false problem was shown: {printed:?}"
+    );
+    // (A save caught half-written may be a real problem for a moment; a
+    // file "changed during the build" never is.)
+    while let Ok(event) = events.try_recv() {
+        assert!(
+            !event.contains("cambiato durante"),
+            "a false problem was sent: {event}"
+        );
+    }
+    assert!(serve.interrupt().success());
 }
 
 #[test]
