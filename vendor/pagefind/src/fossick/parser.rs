@@ -34,6 +34,15 @@ const REMOVE_SELECTORS: &[&'static str] = &[
 ];
 const SPACE_SELECTORS: &[&'static str] = &["br"];
 
+/// How deep elements are read as elements. Each element's text is copied
+/// into its parent's when it ends, so a page nested N deep costs O(N²):
+/// deeper than this, elements are read as their text only (with a space
+/// where a block or a `<br>` separates words, and nothing of an element
+/// Pagefind leaves out), which bounds the cost of any nesting to
+/// `MAX_ELEMENT_DEPTH` copies of the page's text. Real pages stay well
+/// within it (`html > body > main > ul > li > …`).
+const MAX_ELEMENT_DEPTH: usize = 64;
+
 // We aren't transforming HTML, just parsing, so we dump the output.
 #[derive(Default)]
 struct EmptySink;
@@ -63,6 +72,11 @@ struct DomParserData {
     has_html_element: bool,
     has_old_bundle_reference: bool,
     has_default_ui_reference: bool,
+    /// Whether the element being opened is beyond `MAX_ELEMENT_DEPTH`.
+    flattened: bool,
+    /// How many open elements beyond `MAX_ELEMENT_DEPTH` leave out their
+    /// text (ignored or excluded ones): while any is open, text is skipped.
+    flattened_skipping: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -100,6 +114,8 @@ struct DomParsingNode {
     weight: Option<String>,
     anchor_ids: Option<Vec<String>>,
     status: NodeStatus,
+    /// How many elements deep this node is (the root is 0).
+    depth: usize,
 }
 
 /// The search-relevant data that was retrieved from the given input
@@ -165,6 +181,34 @@ impl<'a> DomParser<'a> {
                         Ok(())
                     })},
                     enclose! { (data) element!(root, move |el| {
+                        let depth = data.borrow().current_node.borrow().depth;
+                        data.borrow_mut().flattened = depth >= MAX_ELEMENT_DEPTH;
+                        if depth >= MAX_ELEMENT_DEPTH {
+                            let tag_name = el.tag_name();
+                            let separates = SENTENCE_SELECTORS.contains(&tag_name.as_str())
+                                || SPACE_SELECTORS.contains(&tag_name.as_str());
+                            let skips = el.has_attribute("data-pagefind-ignore");
+                            if separates {
+                                data.borrow().current_node.borrow_mut().current_value.push(' ');
+                            }
+                            if let Some(handlers) = el.end_tag_handlers() {
+                                if skips {
+                                    data.borrow_mut().flattened_skipping += 1;
+                                }
+                                let handler: lol_html::EndTagHandler<'static> = Box::new(enclose! { (data) move |_end: &mut lol_html::html_content::EndTag<'_>| {
+                                    let mut data = data.borrow_mut();
+                                    if skips {
+                                        data.flattened_skipping -= 1;
+                                    }
+                                    if separates {
+                                        data.current_node.borrow_mut().current_value.push(' ');
+                                    }
+                                    Ok(())
+                                }});
+                                handlers.push(handler);
+                            }
+                            return Ok(());
+                        }
                         let explicit_ignore_flag = el.get_attribute("data-pagefind-ignore").map(|attr| {
                             match attr.to_ascii_lowercase().as_str() {
                                 "" | "index" | "true" => NodeStatus::Ignored,
@@ -271,6 +315,7 @@ impl<'a> DomParser<'a> {
                                 anchor_ids: node_anchors,
                                 current_value: String::default(),
                                 weight,
+                                depth: depth + 1,
                             }));
 
                             drop(parent_node);
@@ -507,7 +552,20 @@ impl<'a> DomParser<'a> {
                         Ok(())
                     })},
                     // If we hit a selector that should be excluded, mark whatever the current node is as such
-                    enclose! { (data) element!(custom_exclusions, move |_el| {
+                    enclose! { (data) element!(custom_exclusions, move |el| {
+                        if data.borrow().flattened {
+                            // Not an element of its own: its text is left
+                            // out without leaving out its parent's.
+                            if let Some(handlers) = el.end_tag_handlers() {
+                                data.borrow_mut().flattened_skipping += 1;
+                                let handler: lol_html::EndTagHandler<'static> = Box::new(enclose! { (data) move |_end: &mut lol_html::html_content::EndTag<'_>| {
+                                    data.borrow_mut().flattened_skipping -= 1;
+                                    Ok(())
+                                }});
+                                handlers.push(handler);
+                            }
+                            return Ok(());
+                        }
                         let data = data.borrow_mut();
                         let mut node = data.current_node.borrow_mut();
                         node.status = NodeStatus::Ignored;
@@ -516,6 +574,9 @@ impl<'a> DomParser<'a> {
                     // Slap any text we encounter inside the body into the current node's current value
                     enclose! { (data) text!(&options.root_selector, move |el| {
                         let mut data = data.borrow_mut();
+                        if data.flattened_skipping > 0 {
+                            return Ok(());
+                        }
                         let mut node = data.current_node.borrow_mut();
                         let element_text = el.as_str();
                         node.current_value.push_str(element_text);
