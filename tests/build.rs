@@ -1644,6 +1644,38 @@ fn searchable_site(extra: usize) -> tempfile::TempDir {
     site
 }
 
+/// Pages are parsed for the index on the threads that render them, in
+/// whatever order the threads finish; the index is still the same bytes
+/// build after build.
+#[test]
+fn the_search_index_is_the_same_bytes_in_two_builds() {
+    let site = searchable_site(300);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for out in [a.path(), b.path()] {
+        let run = build_to(site.path(), out, &[]);
+        assert!(run.status.success(), "{}", stderr(&run));
+    }
+    let index = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
+        snapshot(dir)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("pagefind/"))
+            .collect()
+    };
+    let (first, second) = (index(a.path()), index(b.path()));
+    assert!(
+        first.len() > 300,
+        "{:?}",
+        first.keys().take(5).collect::<Vec<_>>()
+    );
+    let entry: serde_json::Value =
+        serde_json::from_slice(&first["pagefind/pagefind-entry.json"]).unwrap();
+    assert!(
+        entry["languages"]["it"]["page_count"].as_u64().unwrap() > 300,
+        "{entry}"
+    );
+    assert!(first == second, "two builds gave different index files");
+}
+
 /// Indexing is linear in the page, however deeply it nests: Pagefind
 /// copies each element's text into its parent's, so a list nested 200,000
 /// deep took minutes; the vendored parser reads elements beyond 64 levels

@@ -113,6 +113,26 @@ impl SearchState {
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
+    /// Adds pages already fossicked, in order; a page whose URL is already
+    /// known replaces the earlier one (as `fossick_one` does), found through
+    /// a map rather than a scan of every page.
+    pub fn add_fossicked(&mut self, pages: impl IntoIterator<Item = FossickedData>) {
+        let mut known: HashMap<String, usize> = self
+            .fossicked_pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| (page.url.clone(), i))
+            .collect();
+        for page in pages {
+            if let Some(&i) = known.get(&page.url) {
+                self.fossicked_pages[i] = page;
+            } else {
+                known.insert(page.url.clone(), self.fossicked_pages.len());
+                self.fossicked_pages.push(page);
+            }
+        }
+    }
+
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
         let result = file.fossick_sync(&self.options);
         if let Some(result) = result.as_ref().ok() {

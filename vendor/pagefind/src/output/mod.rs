@@ -306,7 +306,61 @@ impl PagefindIndexes {
         options: &SearchOptions,
         outdir: &PathBuf,
     ) -> Vec<SyntheticFile> {
-        self.write_files(options, outdir, true).await.unwrap()
+        // Compressing every fragment and index chunk is most of this work,
+        // and the futures of `write_files` run it one file at a time:
+        // compress them in parallel first (the same bytes, in the same order).
+        use rayon::prelude::*;
+        let jobs: Vec<(PathBuf, &[u8])> = std::iter::once((
+            outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
+            &self.meta_index.1[..],
+        ))
+        .chain(self.fragments.iter().map(|(hash, fragment)| {
+            (
+                outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                fragment.as_bytes(),
+            )
+        }))
+        .chain(self.word_indexes.iter().map(|(hash, index)| {
+            (outdir.join(format!("index/{}.pf_index", hash)), &index[..])
+        }))
+        .chain(self.filter_indexes.iter().map(|(hash, index)| {
+            (outdir.join(format!("filter/{}.pf_filter", hash)), &index[..])
+        }))
+        .collect();
+        let mut files: Vec<SyntheticFile> = jobs
+            .into_par_iter()
+            .map(|(filename, bytes)| {
+                let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+                gz.write_all(b"pagefind_dcd").unwrap();
+                gz.write_all(bytes).unwrap();
+                SyntheticFile {
+                    filename,
+                    contents: gz.finish().unwrap(),
+                }
+            })
+            .collect();
+        if self.language != "unknown" {
+            if let Some(wasm_path) = self.lang_wasm_path() {
+                files.insert(
+                    1,
+                    SyntheticFile {
+                        filename: outdir.join(format!("wasm.{}.pagefind", self.language)),
+                        contents: WEB_WASM_FILES
+                            .get_file(wasm_path)
+                            .expect("WASM should exist")
+                            .contents()
+                            .to_vec(),
+                    },
+                );
+            } else {
+                options.logger.v_warn(format!(
+                    "Note: Pagefind doesn't support stemming for the language {}. \n\
+                    Search will still work, but will not match across root words.",
+                    self.language
+                ));
+            }
+        }
+        files
     }
 
     async fn write_files(

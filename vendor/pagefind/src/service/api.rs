@@ -39,7 +39,7 @@ use rust_patch::Patch;
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
 
 use crate::{
-    fossick::{parser::DomParserResult, Fossicker},
+    fossick::{parser::DomParserResult, FossickedData, Fossicker},
     options::PagefindServiceConfig,
     PagefindInboundConfig, SearchOptions, SearchState,
 };
@@ -53,6 +53,7 @@ pub struct IndexedFileResponse {
 
 pub struct PagefindIndex {
     search_index: Arc<tokio::sync::Mutex<SearchState>>,
+    options: Arc<SearchOptions>,
 }
 
 impl PagefindIndex {
@@ -74,6 +75,7 @@ impl PagefindIndex {
 
         let options = SearchOptions::load(service_options)?;
         Ok(Self {
+            options: Arc::new(options.clone()),
             search_index: Arc::new(tokio::sync::Mutex::new(SearchState::new(options))),
         })
     }
@@ -111,6 +113,28 @@ impl PagefindIndex {
             page_url: data.fragment.data.url,
             page_meta: data.fragment.data.meta,
         })
+    }
+
+    /// A parser of HTML pages with this index's options, for use on any
+    /// thread: pages parsed with it (in parallel, or while they are being
+    /// produced) are then added with [`PagefindIndex::add_parsed_pages`].
+    /// Parsing is most of the work of indexing, and `add_html_file` does it
+    /// behind the index's lock, one page at a time.
+    pub fn page_parser(&self) -> PageParser {
+        PageParser {
+            options: Arc::clone(&self.options),
+        }
+    }
+
+    /// Adds pages parsed by a [`PageParser`], in the order given (a page's
+    /// number in the index is its place in that order, so the same pages in
+    /// the same order give the same index). A page whose URL is already in
+    /// the index replaces it, as with `add_html_file`.
+    pub async fn add_parsed_pages(&mut self, pages: Vec<ParsedPage>) {
+        self.search_index
+            .lock()
+            .await
+            .add_fossicked(pages.into_iter().map(|p| p.0));
     }
 
     /// Index a custom record that isn't backed by an HTML file.
@@ -222,6 +246,32 @@ impl PagefindIndex {
         let mut state = self.search_index.lock().await;
         state.build_indexes().await?;
         Ok(state.get_files().await)
+    }
+}
+
+/// Parses HTML pages for an index ([`PagefindIndex::page_parser`]):
+/// cheap to clone, and usable from many threads at once.
+#[derive(Clone)]
+pub struct PageParser {
+    options: Arc<SearchOptions>,
+}
+
+/// A page parsed by a [`PageParser`], ready to add to its index.
+pub struct ParsedPage(FossickedData);
+
+impl ParsedPage {
+    /// The URL the page is indexed under.
+    pub fn url(&self) -> &str {
+        &self.0.url
+    }
+}
+
+impl PageParser {
+    /// Parses the HTML `content` of the page served at `url`.
+    pub fn parse(&self, url: String, content: String) -> Result<ParsedPage> {
+        Fossicker::new_synthetic(None, Some(url), content)
+            .fossick_sync(&self.options)
+            .map(ParsedPage)
     }
 }
 
