@@ -120,7 +120,7 @@ impl Pages {
                         index
                             .add_parsed_pages(parsed.into_iter().map(|(_, p)| p).collect())
                             .await;
-                        index.get_files().await.map_err(|e| e.to_string())
+                        index.into_files().await.map_err(|e| e.to_string())
                     })
                 })
                 .join()

@@ -237,6 +237,15 @@ impl PagefindIndex {
         Ok(resolved_output_path.to_string_lossy().into())
     }
 
+    /// Like [`PagefindIndex::get_files`], for an index built once: the pages
+    /// are moved into the index rather than copied (half the memory, and no
+    /// time spent copying every word of every page).
+    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_keeping_pages(false).await?;
+        Ok(state.get_files().await)
+    }
+
     /// Build the search index for this instance and return the files as a list of
     /// SyntheticFileResponse.
     ///
