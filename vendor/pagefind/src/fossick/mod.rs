@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
-    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    get_dotted_tails, CachedStemmer, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -727,7 +727,11 @@ fn normalize_content(content: &str) -> String {
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
-fn get_stemmer(lang: &str) -> Option<Stemmer> {
+fn get_stemmer(lang: &str) -> Option<CachedStemmer> {
+    get_plain_stemmer(lang).map(CachedStemmer::new)
+}
+
+fn get_plain_stemmer(lang: &str) -> Option<Stemmer> {
     match lang.split('-').next().unwrap() {
         "ar" => Some(Stemmer::create(Algorithm::Arabic)),
         "hy" => Some(Stemmer::create(Algorithm::Armenian)),

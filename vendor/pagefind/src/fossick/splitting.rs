@@ -3,6 +3,36 @@ use emojis;
 use hashbrown::HashSet;
 use lazy_static::lazy_static;
 use pagefind_stem::Stemmer;
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+/// A stemmer that remembers the words it has stemmed: a page repeats its
+/// words, and stemming them is a good part of indexing it (the stems are
+/// the same, so the index is the same).
+pub struct CachedStemmer {
+    stemmer: Stemmer,
+    stems: RefCell<std::collections::HashMap<String, String>>,
+}
+
+impl CachedStemmer {
+    pub fn new(stemmer: Stemmer) -> Self {
+        Self {
+            stemmer,
+            stems: RefCell::new(std::collections::HashMap::new()),
+        }
+    }
+
+    pub fn stem<'a>(&self, input: &'a str) -> Cow<'a, str> {
+        if let Some(stemmed) = self.stems.borrow().get(input) {
+            return Cow::Owned(stemmed.clone());
+        }
+        let stemmed = self.stemmer.stem(input).into_owned();
+        self.stems
+            .borrow_mut()
+            .insert(input.to_string(), stemmed.clone());
+        Cow::Owned(stemmed)
+    }
+}
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -29,7 +59,7 @@ pub struct IndexableWord {
 /// - Emoji characters
 pub fn get_indexable_words(
     raw_word: &str,
-    stemmer: Option<&Stemmer>,
+    stemmer: Option<&CachedStemmer>,
     include_characters: &[char],
 ) -> Vec<IndexableWord> {
     let mut results = Vec::new();
@@ -105,7 +135,7 @@ pub fn get_indexable_words(
 /// without completely decomposing it.
 pub fn get_dotted_tails(
     raw_word: &str,
-    stemmer: Option<&Stemmer>,
+    stemmer: Option<&CachedStemmer>,
     include_characters: &[char],
     existing: &[IndexableWord],
 ) -> Vec<IndexableWord> {
@@ -145,7 +175,7 @@ pub fn get_dotted_tails(
 /// segment, for pages in a language that is segmented into words.
 pub fn get_indexable_bigrams(
     raw_word: &str,
-    stemmer: Option<&Stemmer>,
+    stemmer: Option<&CachedStemmer>,
     existing: &[IndexableWord],
 ) -> Vec<IndexableWord> {
     let mut seen: HashSet<String> = existing.iter().map(|w| w.stemmed.clone()).collect();
@@ -165,7 +195,7 @@ pub fn get_indexable_bigrams(
 pub fn get_indexable_cross_bigram(
     raw_word: &str,
     previous_cluster: Option<&str>,
-    stemmer: Option<&Stemmer>,
+    stemmer: Option<&CachedStemmer>,
     existing: &[IndexableWord],
 ) -> Option<IndexableWord> {
     let bigram = stem_word(&cross_pair(raw_word, previous_cluster)?, stemmer, true);
@@ -194,7 +224,7 @@ fn normalize_word(raw_word: &str, include_characters: &[char]) -> String {
 
 fn stem_word(
     normalized_word: &str,
-    stemmer: Option<&Stemmer>,
+    stemmer: Option<&CachedStemmer>,
     is_compound_part: bool,
 ) -> IndexableWord {
     let diacritic_normalized = normalize_diacritics(normalized_word);
