@@ -299,7 +299,16 @@ impl Prepared {
             }
         }
         // `ambito check` writes nothing, so it has no index to build.
-        let searchable = (site.config.search && staging.is_some()).then(search::Pages::default);
+        let searchable = if site.config.search && staging.is_some() {
+            Some(search::Pages::new(site.config.base_path()).map_err(|e| {
+                invalid(vec![Diagnostic::file(
+                    "site.yaml",
+                    msg!(SEARCH_CANNOT_INDEX, detail = e.clone()),
+                )])
+            })?)
+        } else {
+            None
+        };
         let write = |r: &render::Rendered| -> Result<(), Diagnostic> {
             if let Some(pages) = &searchable {
                 pages.offer(&r.path, &r.html);
@@ -380,7 +389,7 @@ impl Prepared {
         }
         let mut index_files = 0;
         if let Some(pages) = searchable {
-            let files = pages.index(site.config.base_path()).map_err(|e| {
+            let files = pages.index().map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     "site.yaml",
                     msg!(SEARCH_CANNOT_INDEX, detail = e.clone()),

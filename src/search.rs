@@ -5,11 +5,18 @@
 //!
 //! What is indexed is what the theme marks: the `<main>` of each page
 //! (`data-pagefind-body`), its first heading as the title, and a section
-//! filter (`data-pagefind-filter`). Pages are indexed in output-path order
-//! and Pagefind's file names are hashes of their content, so an unchanged
-//! site gives the same bytes and the incremental build keeps the files.
+//! filter (`data-pagefind-filter`). Each page is parsed for the index as
+//! soon as it is rendered, on the thread that rendered it (parsing is most
+//! of the work, and pages are rendered in parallel); the parsed pages are
+//! added to the index in output-path order, and Pagefind's file names are
+//! hashes of their content, so the same site gives the same bytes however
+//! the threads ran, and the incremental build keeps the files.
+//!
+//! Pagefind is vendored (`vendor/pagefind/`) with a parser that is linear
+//! in the page however deeply its elements nest, and the parser handle
+//! that makes parallel parsing possible (`PageParser`).
 
-use pagefind::api::PagefindIndex;
+use pagefind::api::{PageParser, PagefindIndex, ParsedPage};
 use pagefind::options::PagefindServiceConfig;
 use std::sync::Mutex;
 
@@ -29,31 +36,76 @@ const UNUSED: &[&str] = &[
     "playground/",
 ];
 
-/// The pages to index, gathered while the build writes them (in any
-/// order, from several threads).
-#[derive(Debug, Default)]
-pub struct Pages(Mutex<Vec<(String, String)>>);
+/// The pages of a build, parsed for the index as the build writes them (in
+/// any order, from several threads).
+pub struct Pages {
+    index: PagefindIndex,
+    parser: PageParser,
+    base_path: String,
+    /// The pages parsed, with their output paths.
+    parsed: Mutex<Vec<(String, ParsedPage)>>,
+    /// The first page Pagefind could not parse, and why.
+    failed: Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for Pages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("base_path", &self.base_path)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Pages {
-    /// Keeps the page written at `path` (`comuni/barga/index.html`) if it
+    /// An empty index of the pages served under `base_path` (`/`).
+    pub fn new(base_path: &str) -> Result<Self, String> {
+        let options = PagefindServiceConfig::builder()
+            .force_language("it".to_string())
+            .build();
+        let index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+        Ok(Pages {
+            parser: index.page_parser(),
+            index,
+            base_path: base_path.to_string(),
+            parsed: Mutex::new(Vec::new()),
+            failed: Mutex::new(None),
+        })
+    }
+
+    /// Parses the page written at `path` (`comuni/barga/index.html`) if it
     /// is one citizens can find: a page of the site, not the not-found
     /// page or a file for the forms service.
     pub fn offer(&self, path: &str, html: &[u8]) {
         if path != "index.html" && !path.ends_with("/index.html") {
             return;
         }
-        if let (Ok(html), Ok(mut pages)) = (std::str::from_utf8(html), self.0.lock()) {
-            pages.push((path.to_string(), html.to_string()));
+        let Ok(html) = std::str::from_utf8(html) else {
+            return;
+        };
+        let url = format!("{}{}", self.base_path, path.trim_end_matches("index.html"));
+        match self.parser.parse(url, html.to_string()) {
+            Ok(page) => {
+                if let Ok(mut parsed) = self.parsed.lock() {
+                    parsed.push((path.to_string(), page));
+                }
+            }
+            Err(e) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert_with(|| format!("{path}: {e}"));
+                }
+            }
         }
     }
 
-    /// Indexes the pages kept, as served under `base_path` (`/`), and
-    /// returns Pagefind's files with their output paths
-    /// (`pagefind/pagefind.js`), sorted.
-    pub fn index(self, base_path: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
-        let mut pages = self.0.into_inner().map_err(|e| e.to_string())?;
-        pages.sort();
-        let base_path = base_path.to_string();
+    /// Builds the index of the pages parsed and returns Pagefind's files
+    /// with their output paths (`pagefind/pagefind.js`), sorted.
+    pub fn index(self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        if let Some(failed) = self.failed.into_inner().map_err(|e| e.to_string())? {
+            return Err(failed);
+        }
+        let mut parsed = self.parsed.into_inner().map_err(|e| e.to_string())?;
+        parsed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut index = self.index;
         // Pagefind is async (tokio); the build is not, and may itself run
         // inside the preview's runtime: a runtime of its own, on a thread
         // of its own.
@@ -64,41 +116,30 @@ impl Pages {
                         .enable_all()
                         .build()
                         .map_err(|e| e.to_string())?;
-                    runtime.block_on(index_pages(pages, &base_path))
+                    runtime.block_on(async {
+                        index
+                            .add_parsed_pages(parsed.into_iter().map(|(_, p)| p).collect())
+                            .await;
+                        index.into_files().await.map_err(|e| e.to_string())
+                    })
                 })
                 .join()
                 .map_err(|_| "the indexer stopped unexpectedly".to_string())?
         })
-    }
-}
-
-async fn index_pages(
-    pages: Vec<(String, String)>,
-    base_path: &str,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let options = PagefindServiceConfig::builder()
-        .force_language("it".to_string())
-        .build();
-    let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
-    for (path, html) in pages {
-        let url = format!("{base_path}{}", path.trim_end_matches("index.html"));
-        index
-            .add_html_file(None, Some(url), html)
-            .await
-            .map_err(|e| format!("{path}: {e}"))?;
-    }
-    let files = index.get_files().await.map_err(|e| e.to_string())?;
-    let mut out: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .filter_map(|f| {
-            let rel = f.filename.to_string_lossy().replace('\\', "/");
-            let rel = rel.trim_start_matches('/').to_string();
-            (!UNUSED.iter().any(|u| rel.starts_with(u)))
-                .then(|| (format!("{BUNDLE_DIR}/{rel}"), f.contents))
+        .map(|files| {
+            let mut out: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .filter_map(|f| {
+                    let rel = f.filename.to_string_lossy().replace('\\', "/");
+                    let rel = rel.trim_start_matches('/').to_string();
+                    (!UNUSED.iter().any(|u| rel.starts_with(u)))
+                        .then(|| (format!("{BUNDLE_DIR}/{rel}"), f.contents))
+                })
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out
         })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +155,7 @@ mod tests {
     }
 
     fn indexed() -> Vec<(String, Vec<u8>)> {
-        let pages = Pages::default();
+        let pages = Pages::new("/").unwrap();
         pages.offer(
             "servizi/tirocini/index.html",
             page("Tirocini inclusivi", "Work experience e tirocini.").as_bytes(),
@@ -125,7 +166,7 @@ mod tests {
         );
         pages.offer("404.html", page("Non trovata", "x").as_bytes());
         pages.offer("modulo.shell.html", page("Modulo", "x").as_bytes());
-        pages.index("/").unwrap()
+        pages.index().unwrap()
     }
 
     #[test]

@@ -2246,3 +2246,112 @@ fn a_sites_own_robots_sitemap_and_alias_templates_replace_the_built_in_ones() {
         "<p>Spostata: /servizi/tirocini/ (https://prova.example.org/servizi/tirocini/)</p>\n"
     );
 }
+
+/// A site with search on and `extra` comuni pages beyond the fixture's.
+fn searchable_site(extra: usize) -> tempfile::TempDir {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let config = root.join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\nsearch: true\n")).unwrap();
+    for i in 0..extra {
+        std::fs::write(
+            root.join(format!("content/comuni/paese-{i:03}.md")),
+            format!(
+                "---\ntitle: Paese {i}\nextra:\n  istat: \"046{i:03}\"\n---\n\
+                 ## Servizi a Paese {i}\n\nLo sportello sociale del paese {i} è aperto \
+                 il martedì; la parola {i} e la parola rara{} compaiono qui.\n",
+                i * 7
+            ),
+        )
+        .unwrap();
+    }
+    site
+}
+
+/// Pages are parsed for the index on the threads that render them, in
+/// whatever order the threads finish; the index is still the same bytes
+/// build after build.
+#[test]
+fn the_search_index_is_the_same_bytes_in_two_builds() {
+    let site = searchable_site(300);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for out in [a.path(), b.path()] {
+        let run = build_to(site.path(), out, &[]);
+        assert!(run.status.success(), "{}", stderr(&run));
+    }
+    let index = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
+        snapshot(dir)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("pagefind/"))
+            .collect()
+    };
+    let (first, second) = (index(a.path()), index(b.path()));
+    assert!(
+        first.len() > 300,
+        "{:?}",
+        first.keys().take(5).collect::<Vec<_>>()
+    );
+    let entry: serde_json::Value =
+        serde_json::from_slice(&first["pagefind/pagefind-entry.json"]).unwrap();
+    assert!(
+        entry["languages"]["it"]["page_count"].as_u64().unwrap() > 300,
+        "{entry}"
+    );
+    assert!(first == second, "two builds gave different index files");
+}
+
+/// Indexing is linear in the page, however deeply it nests: Pagefind
+/// copies each element's text into its parent's, so a list nested 200,000
+/// deep took minutes; the vendored parser reads elements beyond 64 levels
+/// as their text. The page's words are still found. The bound is relative,
+/// for a debug build (its HTML parser is slow: about 7 times the build
+/// without search here, under load; before, the release binary alone took
+/// over 30 s): with search at most 15 times the build without. The release
+/// binary's figure is `cargo bench --bench build -- --deep 200000`.
+#[test]
+fn a_deeply_nested_page_is_indexed_in_linear_time() {
+    let site = searchable_site(0);
+    let root = site.path();
+    let depth = 200_000;
+    let page = root.join("content/privacy.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\n{}zafferano\n", "- ".repeat(depth))).unwrap();
+    let time = |search: bool| {
+        let config = root.join("site.yaml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = text.replace("search: true", "search: false");
+        let text = if search {
+            text.replace("search: false", "search: true")
+        } else {
+            text
+        };
+        std::fs::write(&config, text).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let started = std::time::Instant::now();
+        let run = build_to(root, out.path(), &[]);
+        let took = started.elapsed();
+        assert!(run.status.success(), "{}", stderr(&run));
+        (took, out)
+    };
+    let (without, _) = time(false);
+    let (with, out) = time(true);
+    eprintln!("{depth} deep: without search {without:?}, with search {with:?}");
+    assert!(
+        with <= without * 15,
+        "with search {with:?}, without {without:?}: indexing is not linear in the page"
+    );
+    // The deepest word is in the index: the page has a fragment, and a
+    // fragment holds it.
+    let fragments: Vec<Vec<u8>> = snapshot(out.path())
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("pagefind/fragment/"))
+        .map(|(_, bytes)| bytes)
+        .collect();
+    let found = fragments.iter().any(|gz| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut text).is_ok()
+            && text.contains("zafferano")
+    });
+    assert!(found, "the word at the bottom of the list is not indexed");
+}
