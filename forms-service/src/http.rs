@@ -418,7 +418,7 @@ async fn submit(
                     form: form.clone(),
                     raw,
                     errors,
-                    held: held_files(held.as_ref()),
+                    held: shown_held(held.as_ref()),
                 }
                 .into());
             }
@@ -620,7 +620,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Files kept for the next send, as the form shows them.
-fn held_files(held: Option<&upload::Held>) -> Vec<form::html::HeldFile> {
+fn shown_held(held: Option<&upload::Held>) -> Vec<form::html::HeldFile> {
     held.map(|h| {
         h.files
             .iter()

@@ -123,6 +123,13 @@ impl Drop for PostDir {
     }
 }
 
+/// Where file number `index` of a post goes: its path on disk, and the
+/// path recorded for it (`{post}/{index}`, relative to the files folder).
+struct Slot {
+    on_disk: PathBuf,
+    recorded: String,
+}
+
 /// A multipart post, read.
 #[derive(Debug)]
 pub struct Upload {
@@ -258,6 +265,25 @@ fn mismatch(label: &str, name: &str, found: Option<FileType>, accept: &[FileType
     }
 }
 
+impl Upload {
+    /// The place for file number `index`, creating the post's folder
+    /// under `root` with the first file.
+    fn slot(&mut self, root: &Path, index: usize) -> Result<Slot, UploadError> {
+        if self.dir.path().is_none() {
+            self.dir = new_post_dir(root)?;
+        }
+        let dir = self.dir.path().map(Path::to_path_buf).unwrap_or_default();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Slot {
+            on_disk: dir.join(index.to_string()),
+            recorded: format!("{name}/{index}"),
+        })
+    }
+}
+
 /// Keeps the files of `upload`, a post of form `form_id` sent back with
 /// errors, for [`HELD_FOR`]: its folder becomes `held-{token}` with a
 /// manifest. `None` when it has no files (its folder goes with it).
@@ -349,9 +375,9 @@ pub async fn receive(
     Ok(upload)
 }
 
-/// The body as the parser gets it: cut at `whole` bytes and watched by a
-/// [`Guard`], so that neither endless part headers nor a missing boundary
-/// can make the parser hold more than a few kilobytes.
+/// The body as the parser gets it, watched by a [`Guard`], so that neither
+/// endless part headers nor a missing boundary can make the parser hold
+/// more than a few kilobytes.
 fn guarded(
     body: Body,
     boundary: &str,
@@ -476,7 +502,7 @@ async fn read(
             continue;
         }
         let index = upload.files.len() + errors.len();
-        let mut file: Option<(tokio::fs::File, PathBuf)> = None;
+        let mut file: Option<(tokio::fs::File, Slot)> = None;
         let mut hasher = Sha256::new();
         let mut head: Vec<u8> = Vec::new();
         let mut size: u64 = 0;
@@ -502,25 +528,21 @@ async fn read(
                 head.extend_from_slice(&chunk[..take]);
             }
             hasher.update(&chunk);
-            let (f, path) = match &mut file {
+            let (f, slot) = match &mut file {
                 Some(open) => open,
                 None => {
-                    if upload.dir.path().is_none() {
-                        upload.dir = new_post_dir(root)?;
-                    }
-                    let dir = upload.dir.path().map(Path::to_path_buf).unwrap_or_default();
-                    let path = dir.join(index.to_string());
+                    let slot = upload.slot(root, index)?;
                     let f = tokio::fs::OpenOptions::new()
                         .write(true)
                         .create_new(true)
                         .mode(0o600)
-                        .open(&path)
+                        .open(&slot.on_disk)
                         .await
-                        .map_err(io(&path))?;
-                    file.insert((f, path))
+                        .map_err(io(&slot.on_disk))?;
+                    file.insert((f, slot))
                 }
             };
-            f.write_all(&chunk).await.map_err(io(path))?;
+            f.write_all(&chunk).await.map_err(io(&slot.on_disk))?;
         }
         if size == 0 && display.is_empty() {
             // No file chosen: browsers send an empty part with no name.
@@ -545,13 +567,13 @@ async fn read(
                 other => Err(mismatch(label, &display, other, &field.accept)),
             }
         };
-        let (kind, (f, path)) = match (checked, file) {
+        let (kind, (f, slot)) = match (checked, file) {
             (Ok(kind), Some(open)) => (kind, open),
             (Ok(_), None) => continue, // unreachable: a checked file has content
             (Err(message), open) => {
-                if let Some((f, path)) = open {
+                if let Some((f, slot)) = open {
                     drop(f);
-                    let _ = tokio::fs::remove_file(&path).await;
+                    let _ = tokio::fs::remove_file(&slot.on_disk).await;
                 }
                 errors.push(FieldError {
                     field: name,
@@ -560,13 +582,7 @@ async fn read(
                 continue;
             }
         };
-        f.sync_all().await.map_err(io(&path))?;
-        let dir_name = upload
-            .dir
-            .path()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        f.sync_all().await.map_err(io(&slot.on_disk))?;
         upload.raw.push((name.clone(), display.clone()));
         upload.files.push(Received {
             field: name,
@@ -574,7 +590,7 @@ async fn read(
             size,
             sha256: hex(&hasher.finalize()),
             kind,
-            path: format!("{dir_name}/{index}"),
+            path: slot.recorded,
         });
     }
     for (field_name, token) in held_tokens {
@@ -626,21 +642,13 @@ fn adopt_held(
         });
         return Ok(());
     };
-    if upload.dir.path().is_none() {
-        upload.dir = new_post_dir(root)?;
-    }
-    let dir = upload.dir.path().map(Path::to_path_buf).unwrap_or_default();
-    let dir_name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     for f in files {
-        let index = upload.files.len() + errors.len();
-        let (from, to) = (held_dir.join(&f.path), dir.join(index.to_string()));
-        std::fs::rename(&from, &to).map_err(io(&to))?;
+        let slot = upload.slot(root, upload.files.len() + errors.len())?;
+        let from = held_dir.join(&f.path);
+        std::fs::rename(&from, &slot.on_disk).map_err(io(&slot.on_disk))?;
         upload.raw.push((f.field.clone(), f.name.clone()));
         upload.files.push(Received {
-            path: format!("{dir_name}/{index}"),
+            path: slot.recorded,
             ..f
         });
     }
