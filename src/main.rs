@@ -1,13 +1,13 @@
 //! The `ambito` command: build, check and preview the site.
 
-use ambito::messages::{self, Lang};
+use ambito::report::messages::{self, Lang};
 use ambito::{build, msg, BuildError, BuildOptions};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-mod cli_help;
+use ambito::cli::help as cli_help;
 
 // Page rendering allocates many short-lived strings on every core at once;
 // mimalloc's per-thread heaps make that markedly faster than glibc malloc
@@ -48,7 +48,7 @@ fn choose_language(flag: Option<Lang>, root: &Path) -> Lang {
     let locale = Lang::locale_from_env();
     let site = std::fs::read_to_string(root.join("site.yaml"))
         .ok()
-        .and_then(|text| ambito::config::language_of(&text));
+        .and_then(|text| ambito::schema::config::language_of(&text));
     Lang::choose(flag, locale.as_deref(), site.as_deref())
 }
 
@@ -196,7 +196,7 @@ fn main() -> ExitCode {
             if let Some(out) = output {
                 // A build replaces its output whole: never over the site's
                 // own files, nor over a folder ambito did not write.
-                if let Err(refused) = ambito::output_target::check(&root, &out) {
+                if let Err(refused) = ambito::write::output_target::check(&root, &out) {
                     eprintln!("{}", error_line(refused.message()));
                     return ExitCode::from(2);
                 }
@@ -223,13 +223,13 @@ fn main() -> ExitCode {
             section,
             name,
             root,
-        } => match ambito::new_page::create(&root, &section, &name) {
+        } => match ambito::cli::new_page::create(&root, &section, &name) {
             Ok(path) => {
                 let path = path.to_string_lossy().replace('\\', "/");
                 eprintln!("{}", msg!(NEW_PAGE_WRITTEN, path = path));
                 ExitCode::SUCCESS
             }
-            Err(ambito::new_page::NewPageError::Site(d)) => {
+            Err(ambito::cli::new_page::NewPageError::Site(d)) => {
                 eprintln!("{d}");
                 ExitCode::from(1)
             }
@@ -322,7 +322,7 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
         }
     };
     runtime.block_on(async move {
-        let (listener, addr) = match ambito::serve::bind(ip, port).await {
+        let (listener, addr) = match ambito::preview::serve::bind(ip, port).await {
             Ok(bound) => bound,
             Err(e) => {
                 let addr = std::net::SocketAddr::new(ip, port).to_string();
@@ -335,7 +335,7 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
         let mut opts = BuildOptions::new(&root);
         opts.base_url = Some(url.clone());
         opts.drafts = drafts;
-        let preview = match ambito::serve::Preview::new(opts) {
+        let preview = match ambito::preview::serve::Preview::new(opts) {
             Ok(p) => p,
             Err(e) => {
                 let why = msg!(PREVIEW_NO_FOLDER, detail = e.to_string());
@@ -345,7 +345,7 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
         };
         let first = Arc::clone(&preview);
         let _ = tokio::task::spawn_blocking(move || first.rebuild()).await;
-        let watcher = match ambito::serve::watch(&preview) {
+        let watcher = match ambito::preview::serve::watch(&preview) {
             Ok(w) => Some(w),
             Err(e) => {
                 let why = msg!(PREVIEW_NO_WATCH, detail = e.to_string());
@@ -357,7 +357,7 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
             }
         };
         eprintln!("{}", msg!(PREVIEW_AT, url = &url));
-        let served = ambito::serve::serve(Arc::clone(&preview), listener).await;
+        let served = ambito::preview::serve::serve(Arc::clone(&preview), listener).await;
         drop(watcher);
         preview.close();
         match served {

@@ -1,12 +1,14 @@
 //! The build pipeline: load → validate → resolve → render → write.
 
-use crate::config::SiteConfig;
-use crate::date::Date;
-use crate::diagnostic::{self, Diagnostic};
+use crate::load::{content, site_files};
 use crate::msg;
-use crate::{
-    content, open_data, output, outputs, readiness, render, schema, search, site, site_files,
-};
+use crate::render::{self, open_data, search};
+use crate::report::diagnostic::{self, Diagnostic};
+use crate::resolve::{outputs, readiness, site};
+use crate::schema::config::SiteConfig;
+use crate::schema::sections as schema;
+use crate::text::date::Date;
+use crate::write::output;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -82,7 +84,7 @@ pub enum BuildError {
 
 impl BuildError {
     /// What went wrong, as a catalogue message.
-    pub fn message(&self) -> crate::messages::Message {
+    pub fn message(&self) -> crate::report::messages::Message {
         match self {
             BuildError::NotASite(root) => msg!(NOT_A_SITE, root = root.display().to_string()),
             BuildError::Invalid(diags) => {
@@ -94,13 +96,13 @@ impl BuildError {
             BuildError::Io { path, source } => msg!(
                 CANNOT_WRITE,
                 path = path.display().to_string(),
-                detail = crate::messages::io_detail(source)
+                detail = crate::report::messages::io_detail(source)
             ),
         }
     }
 }
 
-/// Shown in the chosen language ([`crate::messages::language`]).
+/// Shown in the chosen language ([`crate::report::messages::language`]).
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.message().fmt(f)
@@ -117,7 +119,7 @@ impl std::error::Error for BuildError {
 }
 
 fn invalid(diags: Vec<Diagnostic>) -> BuildError {
-    let mut diags = crate::migration::group(diags);
+    let mut diags = crate::report::migration::group(diags);
     diagnostic::normalize(&mut diags);
     BuildError::Invalid(diags)
 }
@@ -146,19 +148,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// A site loaded, checked and resolved, ready to render: what a build
 /// knows before writing. The preview keeps it between edits, so that an
 /// edit re-reads one file and re-renders what depends on it
-/// ([`crate::incremental`]).
+/// ([`crate::preview::incremental`]).
 pub struct Prepared {
     pub(crate) opts: BuildOptions,
     pub(crate) schemas: BTreeMap<String, schema::SectionSchemas>,
     pub(crate) taxonomy_names: Vec<String>,
     /// Ids the templates write, which heading ids avoid.
     pub(crate) reserved_ids: Vec<String>,
-    pub(crate) history: crate::git_dates::History,
+    pub(crate) history: crate::load::git_dates::History,
     /// The content files, by content path (`comuni/barga.md`).
     pub(crate) entries: std::collections::HashMap<String, content::Entry>,
     pub(crate) templates: render::Templates,
     pub(crate) site: Arc<site::Site>,
-    pub(crate) forms: Vec<crate::forms::CompiledForm>,
+    pub(crate) forms: Vec<crate::resolve::forms::CompiledForm>,
     statics: Vec<site_files::StaticFile>,
     pub(crate) assets: BTreeMap<String, String>,
     pub(crate) warnings: Vec<Diagnostic>,
@@ -203,7 +205,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     }
     let templates = render::load_templates(root, config.theme.as_deref());
     let taxonomy_names: Vec<String> = config.taxonomies.keys().cloned().collect();
-    let history = crate::git_dates::History::load(&content_dir);
+    let history = crate::load::git_dates::History::load(&content_dir);
     let reserved_ids = templates
         .as_ref()
         .map(render::Templates::literal_ids)
@@ -223,7 +225,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
         }
     };
     diags.extend(templates.check_names(&site));
-    let (forms, form_diags) = crate::forms::compile(&site);
+    let (forms, form_diags) = crate::resolve::forms::compile(&site);
     diags.extend(form_diags);
     let statics = match site_files::static_files(root, site.config.theme.as_deref()) {
         Ok(statics) => statics,
@@ -244,7 +246,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     if opts.publishing {
         diags.extend(readiness::check(&site, &config_text, !forms.is_empty()));
     }
-    let mut diags = crate::migration::group(diags);
+    let mut diags = crate::report::migration::group(diags);
     // Errors first: the warnings come back once the errors are fixed.
     let mut warnings = take_warnings(&mut diags, opts.strict);
     if !diags.is_empty() {
@@ -284,11 +286,11 @@ impl Prepared {
         };
         let written = AtomicUsize::new(0);
         // Every link of every page is checked once all outputs are known.
-        let mut links = crate::links::Collector::default();
+        let mut links = render::links::Collector::default();
         if site.config.search {
-            links.trust(&format!("{}/", search::BUNDLE_DIR));
+            links.trust(&format!("{}/", outputs::SEARCH_DIR));
         }
-        links.file(crate::output_target::MARKER);
+        links.file(crate::write::output_target::MARKER);
         for (_, _, to) in outputs::resource_outputs(site) {
             links.file(&to);
         }
@@ -321,7 +323,7 @@ impl Prepared {
                         msg!(
                             CANNOT_WRITE,
                             path = &r.path,
-                            detail = crate::messages::io_detail(&e)
+                            detail = crate::report::messages::io_detail(&e)
                         ),
                     )
                 })?;
@@ -333,11 +335,11 @@ impl Prepared {
         if let Some(s) = &staging {
             // Tells the next build (`--output`) that this folder is its own.
             s.write(
-                crate::output_target::MARKER,
-                crate::output_target::MARKER_TEXT.as_bytes(),
+                crate::write::output_target::MARKER,
+                crate::write::output_target::MARKER_TEXT.as_bytes(),
             )
             .map_err(|source| BuildError::Io {
-                path: PathBuf::from(crate::output_target::MARKER),
+                path: PathBuf::from(crate::write::output_target::MARKER),
                 source,
             })?;
             for (page, r, to) in outputs::resource_outputs(site) {
@@ -347,7 +349,7 @@ impl Prepared {
                         msg!(
                             CANNOT_COPY_BESIDE,
                             page = page.src.file.display().to_string(),
-                            detail = crate::messages::io_detail(&e)
+                            detail = crate::report::messages::io_detail(&e)
                         ),
                     )])
                 })?;
@@ -361,7 +363,7 @@ impl Prepared {
                 s.copy(&f.from, to).map_err(|e| {
                     invalid(vec![Diagnostic::file(
                         &f.shown,
-                        msg!(CANNOT_COPY, detail = crate::messages::io_detail(&e)),
+                        msg!(CANNOT_COPY, detail = crate::report::messages::io_detail(&e)),
                     )])
                 })?;
             }
@@ -415,7 +417,7 @@ impl Prepared {
             if !link_diags.is_empty() {
                 return Err(invalid(link_diags));
             }
-            warnings = crate::migration::group(warnings);
+            warnings = crate::report::migration::group(warnings);
             diagnostic::normalize(&mut warnings);
         }
         let files_written = written.into_inner()

@@ -1,4 +1,4 @@
-//! The preview's quick path (`ambito::incremental`): after an edit of a
+//! The preview's quick path (`ambito::preview::incremental`): after an edit of a
 //! page's body, re-rendering what depends on it must leave exactly the
 //! output a full build gives, touch only the files whose bytes changed,
 //! and hand anything else to a full build.
@@ -8,8 +8,8 @@
 
 mod common;
 
-use ambito::date::Date;
-use ambito::incremental::Update;
+use ambito::preview::incremental::Update;
+use ambito::text::date::Date;
 use ambito::{build, prepare, BuildOptions, Prepared};
 use common::*;
 use std::collections::BTreeMap;

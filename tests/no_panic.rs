@@ -5,9 +5,11 @@
 // Tests and benchmarks may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ambito::config::SiteConfig;
-use ambito::diagnostic::Pos;
-use ambito::{front_matter, leftovers, markdown, schema};
+use ambito::frontmatter::{front_matter, leftovers};
+use ambito::report::diagnostic::Pos;
+use ambito::schema::config::SiteConfig;
+use ambito::schema::sections as schema;
+use ambito::text::markdown;
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -137,9 +139,9 @@ proptest! {
     #[test]
     fn dates_and_times_never_panic(text in "[0-9T:+\\-Zz .à]{0,40}", any in "\\PC{0,40}") {
         for t in [&text, &any, &format!("2022-07-21{text}")] {
-            if let Ok(d) = ambito::date::Date::parse(t) {
+            if let Ok(d) = ambito::text::date::Date::parse(t) {
                 // What is accepted prints back as something accepted.
-                prop_assert!(ambito::date::Date::parse(&d.to_string()).is_ok(), "{t} -> {d}");
+                prop_assert!(ambito::text::date::Date::parse(&d.to_string()).is_ok(), "{t} -> {d}");
             }
         }
     }

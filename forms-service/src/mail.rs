@@ -3,8 +3,8 @@
 
 use crate::config::{Config, TlsMode};
 use crate::store::Stored;
-use ambito::escape::escape;
 use ambito::form::filetype::FileType;
+use ambito::text::escape::escape;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -136,7 +136,7 @@ pub fn italian_datetime(unix: i64) -> String {
     match jiff::Timestamp::from_second(unix) {
         Ok(ts) => {
             let z = ts.to_zoned(rome);
-            let date = ambito::date::Date::parse(&format!(
+            let date = ambito::text::date::Date::parse(&format!(
                 "{:04}-{:02}-{:02}",
                 z.year(),
                 z.month(),

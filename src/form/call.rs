@@ -102,7 +102,7 @@ pub fn italian(moment: Timestamp) -> String {
     };
     let month = usize::try_from(z.month() - 1)
         .ok()
-        .and_then(|m| crate::date::MESI.get(m))
+        .and_then(|m| crate::text::date::MESI.get(m))
         .copied()
         .unwrap_or("");
     let date = format!("{day} {month} {}", z.year());
@@ -167,7 +167,7 @@ impl Call {
 /// office and documents; when closed, the closing notice that takes the
 /// form's place.
 pub fn notice_html(call: &Call, now: Timestamp) -> String {
-    use crate::escape::escape;
+    use crate::text::escape::escape;
     use std::fmt::Write as _;
     let status = call.status(now);
     let class = match status {

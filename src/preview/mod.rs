@@ -1,0 +1,4 @@
+//! `ambito serve`: the staff preview, and its quick path for body edits.
+
+pub mod incremental;
+pub mod serve;

@@ -1,0 +1,198 @@
+//! Site search with Pagefind, in process: the rendered pages are indexed
+//! by the `pagefind` crate (no Node, no second binary) and its files are
+//! written under `/pagefind/` with the rest of the build, only when
+//! `site.yaml` says `search: true`.
+//!
+//! What is indexed is what the theme marks: the `<main>` of each page
+//! (`data-pagefind-body`), its first heading as the title, and a section
+//! filter (`data-pagefind-filter`). Each page is parsed for the index as
+//! soon as it is rendered, on the thread that rendered it (parsing is most
+//! of the work, and pages are rendered in parallel); the parsed pages are
+//! added to the index in output-path order, and Pagefind's file names are
+//! hashes of their content, so the same site gives the same bytes however
+//! the threads ran, and the incremental build keeps the files.
+//!
+//! Pagefind is vendored (`vendor/pagefind/`) with a parser that is linear
+//! in the page however deeply its elements nest, and the parser handle
+//! that makes parallel parsing possible (`PageParser`).
+
+use pagefind::api::{PageParser, PagefindIndex, ParsedPage};
+use pagefind::options::PagefindServiceConfig;
+use std::sync::Mutex;
+
+/// The folder of the index in the output (`/pagefind/pagefind.js`).
+use crate::resolve::outputs::SEARCH_DIR as BUNDLE_DIR;
+
+/// Pagefind's files a page never loads when it uses the JavaScript API
+/// with its own interface: the default interfaces, highlighting, the
+/// playground, and the search code for pages of no known language (every
+/// page is indexed as Italian).
+const UNUSED: &[&str] = &[
+    "wasm.unknown.",
+    "pagefind-ui.",
+    "pagefind-modular-ui.",
+    "pagefind-component-ui.",
+    "pagefind-highlight.",
+    "playground/",
+];
+
+/// The pages of a build, parsed for the index as the build writes them (in
+/// any order, from several threads).
+pub struct Pages {
+    index: PagefindIndex,
+    parser: PageParser,
+    base_path: String,
+    /// The pages parsed, with their output paths.
+    parsed: Mutex<Vec<(String, ParsedPage)>>,
+    /// The first page Pagefind could not parse, and why.
+    failed: Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for Pages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("base_path", &self.base_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pages {
+    /// An empty index of the pages served under `base_path` (`/`).
+    pub fn new(base_path: &str) -> Result<Self, String> {
+        let options = PagefindServiceConfig::builder()
+            .force_language("it".to_string())
+            .build();
+        let index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+        Ok(Pages {
+            parser: index.page_parser(),
+            index,
+            base_path: base_path.to_string(),
+            parsed: Mutex::new(Vec::new()),
+            failed: Mutex::new(None),
+        })
+    }
+
+    /// Parses the page written at `path` (`comuni/barga/index.html`) if it
+    /// is one citizens can find: a page of the site, not the not-found
+    /// page or a file for the forms service.
+    pub fn offer(&self, path: &str, html: &[u8]) {
+        if path != "index.html" && !path.ends_with("/index.html") {
+            return;
+        }
+        let Ok(html) = std::str::from_utf8(html) else {
+            return;
+        };
+        let url = format!("{}{}", self.base_path, path.trim_end_matches("index.html"));
+        match self.parser.parse(url, html.to_string()) {
+            Ok(page) => {
+                if let Ok(mut parsed) = self.parsed.lock() {
+                    parsed.push((path.to_string(), page));
+                }
+            }
+            Err(e) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert_with(|| format!("{path}: {e}"));
+                }
+            }
+        }
+    }
+
+    /// Builds the index of the pages parsed and returns Pagefind's files
+    /// with their output paths (`pagefind/pagefind.js`), sorted.
+    pub fn index(self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        if let Some(failed) = self.failed.into_inner().map_err(|e| e.to_string())? {
+            return Err(failed);
+        }
+        let mut parsed = self.parsed.into_inner().map_err(|e| e.to_string())?;
+        parsed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut index = self.index;
+        // Pagefind is async (tokio); the build is not, and may itself run
+        // inside the preview's runtime: a runtime of its own, on a thread
+        // of its own.
+        std::thread::scope(|scope| {
+            scope
+                .spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| e.to_string())?;
+                    runtime.block_on(async {
+                        index
+                            .add_parsed_pages(parsed.into_iter().map(|(_, p)| p).collect())
+                            .await;
+                        index.into_files().await.map_err(|e| e.to_string())
+                    })
+                })
+                .join()
+                .map_err(|_| "the indexer stopped unexpectedly".to_string())?
+        })
+        .map(|files| {
+            let mut out: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .filter_map(|f| {
+                    let rel = f.filename.to_string_lossy().replace('\\', "/");
+                    let rel = rel.trim_start_matches('/').to_string();
+                    (!UNUSED.iter().any(|u| rel.starts_with(u)))
+                        .then(|| (format!("{BUNDLE_DIR}/{rel}"), f.contents))
+                })
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(title: &str, body: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html lang=\"it\"><head><title>{title}</title></head><body>\
+             <nav>menu</nav><main data-pagefind-body data-pagefind-filter=\"sezione:Interventi\">\
+             <h1>{title}</h1><p>{body}</p></main></body></html>"
+        )
+    }
+
+    fn indexed() -> Vec<(String, Vec<u8>)> {
+        let pages = Pages::new("/").unwrap();
+        pages.offer(
+            "servizi/tirocini/index.html",
+            page("Tirocini inclusivi", "Work experience e tirocini.").as_bytes(),
+        );
+        pages.offer(
+            "notizie/index.html",
+            page("Novità", "Le novità della valle.").as_bytes(),
+        );
+        pages.offer("404.html", page("Non trovata", "x").as_bytes());
+        pages.offer("modulo.shell.html", page("Modulo", "x").as_bytes());
+        pages.index().unwrap()
+    }
+
+    #[test]
+    fn indexes_pages_only_and_leaves_out_the_default_interfaces() {
+        let files = indexed();
+        let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
+        assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
+        assert!(names.contains(&"pagefind/wasm.it.pagefind"), "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with("pagefind/fragment/")));
+        assert!(names.iter().any(|n| n.starts_with("pagefind/filter/")));
+        assert!(!names
+            .iter()
+            .any(|n| n.contains("-ui") || n.contains("playground")));
+        let entry = &files
+            .iter()
+            .find(|(p, _)| p == "pagefind/pagefind-entry.json")
+            .unwrap()
+            .1;
+        let entry: serde_json::Value = serde_json::from_slice(entry).unwrap();
+        // Two pages: not the not-found page, not the form's shell.
+        assert_eq!(entry["languages"]["it"]["page_count"], 2);
+    }
+
+    #[test]
+    fn the_same_pages_give_the_same_bytes() {
+        assert_eq!(indexed(), indexed());
+    }
+}

@@ -1,0 +1,9 @@
+//! How problems are told: positioned diagnostics, the message catalogue
+//! (Italian and English side by side) and the summaries of problems a
+//! migrated site repeats on every page.
+
+#[cfg(feature = "generator")]
+pub mod diagnostic;
+pub mod messages;
+#[cfg(feature = "generator")]
+pub mod migration;
