@@ -305,7 +305,7 @@ impl Prepared {
             Some(search::Pages::new(site.config.base_path()).map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     "site.yaml",
-                    msg!(SEARCH_CANNOT_INDEX, detail = e.clone()),
+                    msg!(SEARCH_CANNOT_INDEX, detail = e.to_string()),
                 )])
             })?)
         } else {
@@ -378,7 +378,7 @@ impl Prepared {
         let data = open_data::files(site).map_err(|e| {
             invalid(vec![Diagnostic::file(
                 "site.yaml",
-                msg!(OPEN_DATA_CANNOT_WRITE, detail = e.clone()),
+                msg!(OPEN_DATA_CANNOT_WRITE, detail = e.to_string()),
             )])
         })?;
         for (path, bytes) in data {
@@ -394,7 +394,7 @@ impl Prepared {
             let files = pages.index().map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     "site.yaml",
-                    msg!(SEARCH_CANNOT_INDEX, detail = e.clone()),
+                    msg!(SEARCH_CANNOT_INDEX, detail = e.to_string()),
                 )])
             })?;
             for (path, _) in &files {

@@ -47,7 +47,7 @@ pub fn load_forms(dir: &Path) -> Result<HashMap<String, LoadedForm>, StartError>
             std::fs::read_to_string(&path).map_err(|e| err(&path, format!("cannot read: {e}")))?;
         let def: FormDefinition = serde_json::from_str(&text)
             .map_err(|e| err(&path, format!("not a form definition: {e}")))?;
-        def.check().map_err(|e| err(&path, e))?;
+        def.check().map_err(|e| err(&path, e.to_string()))?;
         if forms.contains_key(&def.id) {
             return Err(err(&path, format!("a second form with id `{}`", def.id)));
         }

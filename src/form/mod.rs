@@ -125,6 +125,25 @@ impl FieldDef {
     }
 }
 
+/// What makes a compiled form definition unusable. The generator writes
+/// only checked definitions: one of these means the file was edited by
+/// hand or comes from another version.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DefinitionError {
+    /// The form's id has characters other than letters, digits, - and _.
+    #[error("form id `{0}` must use letters, digits, - and _")]
+    BadFormId(String),
+    /// A field's name has characters other than letters, digits, - and _.
+    #[error("field name `{0}` must use letters, digits, - and _")]
+    BadFieldName(String),
+    /// Two fields (or a field and the honeypot) share a name.
+    #[error("field name `{0}` is used twice")]
+    DuplicateField(String),
+    /// A choice field without choices.
+    #[error("field `{0}` needs options")]
+    NoOptions(String),
+}
+
 impl FormDefinition {
     /// Whether the form takes files (and so is sent as multipart).
     pub fn has_files(&self) -> bool {
@@ -204,27 +223,21 @@ pub fn valid_name(s: &str) -> bool {
 
 impl FormDefinition {
     /// Checks the definition itself: unique names, options where needed.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), DefinitionError> {
         let mut names = HashSet::new();
         if !valid_name(&self.id) {
-            return Err(format!(
-                "form id `{}` must use letters, digits, - and _",
-                self.id
-            ));
+            return Err(DefinitionError::BadFormId(self.id.clone()));
         }
         for f in &self.fields {
             if !valid_name(&f.name) {
-                return Err(format!(
-                    "field name `{}` must use letters, digits, - and _",
-                    f.name
-                ));
+                return Err(DefinitionError::BadFieldName(f.name.clone()));
             }
             if !names.insert(f.name.as_str()) || f.name == self.honeypot {
-                return Err(format!("field name `{}` is used twice", f.name));
+                return Err(DefinitionError::DuplicateField(f.name.clone()));
             }
             let needs_options = matches!(f.kind, FieldKind::Select | FieldKind::Multiselect);
             if needs_options && f.options.is_empty() {
-                return Err(format!("field `{}` needs options", f.name));
+                return Err(DefinitionError::NoOptions(f.name.clone()));
             }
         }
         Ok(())

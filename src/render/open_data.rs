@@ -250,19 +250,18 @@ fn decimal(f: f64) -> Json {
 
 impl Dataset {
     /// The CSV file: UTF-8, comma-separated, a header row.
-    pub fn csv(&self) -> Result<Vec<u8>, String> {
+    pub fn csv(&self) -> Result<Vec<u8>, OpenDataError> {
         let mut out = csv::Writer::from_writer(Vec::new());
-        out.write_record(self.columns.iter().map(|c| c.name.as_str()))
-            .map_err(|e| e.to_string())?;
+        out.write_record(self.columns.iter().map(|c| c.name.as_str()))?;
         for row in &self.rows {
-            out.write_record(row.iter().map(Cell::text))
-                .map_err(|e| e.to_string())?;
+            out.write_record(row.iter().map(Cell::text))?;
         }
-        out.into_inner().map_err(|e| e.to_string())
+        out.into_inner()
+            .map_err(|e| OpenDataError::Csv(e.into_error().into()))
     }
 
     /// The JSON file: an array of objects with the CSV's columns, typed.
-    pub fn json(&self) -> Result<Vec<u8>, String> {
+    pub fn json(&self) -> Result<Vec<u8>, OpenDataError> {
         let rows: Vec<Json> = self
             .rows
             .iter()
@@ -276,16 +275,27 @@ impl Dataset {
                 Json::Object(record)
             })
             .collect();
-        let mut text = serde_json::to_vec_pretty(&rows).map_err(|e| e.to_string())?;
+        let mut text = serde_json::to_vec_pretty(&rows)?;
         text.push(b'\n');
         Ok(text)
     }
 }
 
+/// Why an open-data file could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenDataError {
+    /// Writing a CSV file failed.
+    #[error("CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// Writing a JSON or JSON-LD file failed.
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
 /// The DCAT-AP_IT catalogue of `datasets` (JSON-LD), as the national
 /// portal (dati.gov.it) harvests it: publisher and rights holder are the
 /// body in `config.extra.ente`, every distribution under CC BY 4.0.
-pub fn catalogue(site: &Site, datasets: &[Dataset]) -> Result<Vec<u8>, String> {
+pub fn catalogue(site: &Site, datasets: &[Dataset]) -> Result<Vec<u8>, OpenDataError> {
     let cfg = &site.config;
     let text = |key: &str| match &cfg.extra {
         FieldValue::Map(m) => m.get(key).and_then(FieldValue::as_text),
@@ -360,7 +370,7 @@ pub fn catalogue(site: &Site, datasets: &[Dataset]) -> Result<Vec<u8>, String> {
         "foaf:homepage": { "@id": cfg.base_url },
         "dcat:dataset": items,
     });
-    let mut out = serde_json::to_vec_pretty(&doc).map_err(|e| e.to_string())?;
+    let mut out = serde_json::to_vec_pretty(&doc)?;
     out.push(b'\n');
     Ok(out)
 }
@@ -406,7 +416,7 @@ pub fn check(
 
 /// Every open-data file with its output path (`dati/comuni.csv`), or why
 /// one could not be made.
-pub fn files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, OpenDataError> {
     let sets = datasets(site);
     if sets.is_empty() {
         return Ok(Vec::new());

@@ -45,7 +45,7 @@ pub struct Pages {
     /// The pages parsed, with their output paths.
     parsed: Mutex<Vec<(String, ParsedPage)>>,
     /// The first page Pagefind could not parse, and why.
-    failed: Mutex<Option<String>>,
+    failed: Mutex<Option<SearchError>>,
 }
 
 impl std::fmt::Debug for Pages {
@@ -56,13 +56,43 @@ impl std::fmt::Debug for Pages {
     }
 }
 
+/// Why the search index could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Pagefind refused to start or to write its files.
+    #[error("Pagefind: {0}")]
+    Pagefind(String),
+    /// A written page could not be read for the index.
+    #[error("{path}: {reason}")]
+    Page {
+        /// The page's output path.
+        path: String,
+        /// Pagefind's reason.
+        reason: String,
+    },
+    /// The indexer's runtime could not be started.
+    #[error("the indexer could not start: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The indexer stopped before finishing (a panic in Pagefind).
+    #[error("the indexer stopped unexpectedly")]
+    Stopped,
+}
+
+impl SearchError {
+    /// Pagefind reports with `anyhow`; its whole chain is kept as text so
+    /// that the library does not depend on `anyhow`.
+    fn pagefind(e: impl std::fmt::Display) -> Self {
+        SearchError::Pagefind(format!("{e:#}"))
+    }
+}
+
 impl Pages {
     /// An empty index of the pages served under `base_path` (`/`).
-    pub fn new(base_path: &str) -> Result<Self, String> {
+    pub fn new(base_path: &str) -> Result<Self, SearchError> {
         let options = PagefindServiceConfig::builder()
             .force_language("it".to_string())
             .build();
-        let index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+        let index = PagefindIndex::new(Some(options)).map_err(SearchError::pagefind)?;
         Ok(Pages {
             parser: index.page_parser(),
             index,
@@ -91,7 +121,10 @@ impl Pages {
             }
             Err(e) => {
                 if let Ok(mut failed) = self.failed.lock() {
-                    failed.get_or_insert_with(|| format!("{path}: {e}"));
+                    failed.get_or_insert_with(|| SearchError::Page {
+                        path: path.to_string(),
+                        reason: format!("{e:#}"),
+                    });
                 }
             }
         }
@@ -99,11 +132,12 @@ impl Pages {
 
     /// Builds the index of the pages parsed and returns Pagefind's files
     /// with their output paths (`pagefind/pagefind.js`), sorted.
-    pub fn index(self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        if let Some(failed) = self.failed.into_inner().map_err(|e| e.to_string())? {
+    pub fn index(self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+        // A poisoned lock means a parse panicked: the index would miss pages.
+        if let Some(failed) = self.failed.into_inner().map_err(|_| SearchError::Stopped)? {
             return Err(failed);
         }
-        let mut parsed = self.parsed.into_inner().map_err(|e| e.to_string())?;
+        let mut parsed = self.parsed.into_inner().map_err(|_| SearchError::Stopped)?;
         parsed.sort_by(|a, b| a.0.cmp(&b.0));
         let mut index = self.index;
         // Pagefind is async (tokio); the build is not, and may itself run
@@ -115,16 +149,16 @@ impl Pages {
                     let runtime = tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
-                        .map_err(|e| e.to_string())?;
+                        .map_err(SearchError::Runtime)?;
                     runtime.block_on(async {
                         index
                             .add_parsed_pages(parsed.into_iter().map(|(_, p)| p).collect())
                             .await;
-                        index.into_files().await.map_err(|e| e.to_string())
+                        index.into_files().await.map_err(SearchError::pagefind)
                     })
                 })
                 .join()
-                .map_err(|_| "the indexer stopped unexpectedly".to_string())?
+                .map_err(|_| SearchError::Stopped)?
         })
         .map(|files| {
             let mut out: Vec<(String, Vec<u8>)> = files
