@@ -4,6 +4,7 @@
 use crate::config::{Config, TlsMode};
 use crate::store::Stored;
 use ambito::form::filetype::FileType;
+use ambito::text::date::{italian_day, rome};
 use ambito::text::escape::escape;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -132,19 +133,15 @@ impl Transport {
 
 /// `25 novembre 2026, ore 10:42` (Italian time).
 pub fn italian_datetime(unix: i64) -> String {
-    let rome = jiff::tz::TimeZone::get("Europe/Rome").unwrap_or(jiff::tz::TimeZone::UTC);
     match jiff::Timestamp::from_second(unix) {
         Ok(ts) => {
-            let z = ts.to_zoned(rome);
-            let date = ambito::text::date::Date::parse(&format!(
-                "{:04}-{:02}-{:02}",
-                z.year(),
-                z.month(),
-                z.day()
-            ))
-            .map(|d| d.italian())
-            .unwrap_or_default();
-            format!("{date}, ore {:02}:{:02}", z.hour(), z.minute())
+            let z = ts.to_zoned(rome());
+            format!(
+                "{}, ore {:02}:{:02}",
+                italian_day(z.date()),
+                z.hour(),
+                z.minute()
+            )
         }
         Err(_) => String::new(),
     }

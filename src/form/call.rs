@@ -4,13 +4,10 @@
 //! enforces the dates on every post, so a call closes on time without a
 //! rebuild.
 
+use crate::text::date::{italian_day, rome};
 use jiff::civil::{Date, DateTime, Time};
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-
-/// The time zone a call's dates are written in.
-pub const ZONE: &str = "Europe/Rome";
 
 /// The call's dates and facts, compiled into the form definition.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -87,25 +84,11 @@ pub fn parse_moment(text: &str, end: End) -> Option<Timestamp> {
     civil.to_zoned(rome()).ok().map(|z| z.timestamp())
 }
 
-fn rome() -> TimeZone {
-    TimeZone::get(ZONE).unwrap_or(TimeZone::UTC)
-}
-
 /// `1º dicembre 2026 alle 09:00`: a moment as people in Italy read it
 /// (the time left out at midnight and at 23:59:59, the ends of a day).
 pub fn italian(moment: Timestamp) -> String {
     let z = moment.to_zoned(rome());
-    let day = if z.day() == 1 {
-        "1º".to_string()
-    } else {
-        z.day().to_string()
-    };
-    let month = usize::try_from(z.month() - 1)
-        .ok()
-        .and_then(|m| crate::text::date::MESI.get(m))
-        .copied()
-        .unwrap_or("");
-    let date = format!("{day} {month} {}", z.year());
+    let date = italian_day(z.date());
     let whole_day = (z.hour(), z.minute(), z.second()) == (0, 0, 0)
         || (z.hour(), z.minute(), z.second()) == (23, 59, 59);
     if whole_day {

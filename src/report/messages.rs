@@ -177,7 +177,7 @@ macro_rules! arg_from_number {
         })*
     };
 }
-arg_from_number!(u8, u16, u32, u64, usize, i32, i64, char);
+arg_from_number!(u8, u16, u32, u64, usize, i8, i16, i32, i64, char);
 
 /// A message of the catalogue with its arguments, rendered when shown.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

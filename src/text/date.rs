@@ -14,9 +14,7 @@ use std::fmt;
 /// comes before any time on the same day, offsets are not converted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    year: i32,
-    month: u8,
-    day: u8,
+    date: jiff::civil::Date,
     time: Option<TimeOfDay>,
 }
 
@@ -45,12 +43,27 @@ pub const MESI: [&str; 12] = [
     "dicembre",
 ];
 
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
+/// The time zone of the district: days, calls and receipts are counted in it.
+pub const ZONE: &str = "Europe/Rome";
+
+/// [`ZONE`], from the time zone database built into the binary (UTC only
+/// if that were missing, which `tzdb-bundle-always` rules out).
+pub fn rome() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(ZONE).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// `21 luglio 2022`, `1º gennaio 2023`: the one Italian way of writing a
+/// day, for pages, calls, receipts and emails alike.
+pub fn italian_day(date: jiff::civil::Date) -> String {
+    let month = usize::try_from(date.month() - 1)
+        .ok()
+        .and_then(|m| MESI.get(m))
+        .copied()
+        .unwrap_or("");
+    if date.day() == 1 {
+        format!("1º {month} {}", date.year())
+    } else {
+        format!("{} {month} {}", date.day(), date.year())
     }
 }
 
@@ -74,30 +87,27 @@ impl Date {
             return Err(msg!(DATE_SHAPE));
         }
         let num = |r: std::ops::Range<usize>| date_part[r].parse::<u32>().unwrap_or(0);
-        let (year, month, day) = (num(0..4) as i32, num(5..7) as u8, num(8..10) as u8);
+        // Four and two digits: every value fits jiff's ranges.
+        let (year, month, day) = (num(0..4) as i16, num(5..7) as i8, num(8..10) as i8);
         if !(1..=12).contains(&month) {
             return Err(msg!(DATE_MONTH));
         }
-        let max = days_in_month(year, month);
-        if day == 0 || day > max {
-            return Err(msg!(DATE_DAY, max = max));
-        }
+        let date = jiff::civil::Date::new(year, month, day).map_err(|_| {
+            let max =
+                jiff::civil::Date::new(year, month, 1).map_or(31, jiff::civil::Date::days_in_month);
+            msg!(DATE_DAY, max = max)
+        })?;
         let time = match rest.get(1..).map(str::trim) {
             None | Some("") => None,
             Some(t) => Some(TimeOfDay::parse(t)?),
         };
-        Ok(Date {
-            year,
-            month,
-            day,
-            time,
-        })
+        Ok(Date { date, time })
     }
 
     /// RFC 3339, as Atom feeds require a full date and time: a date alone
     /// is its midnight, a time without zone is taken as UTC.
     pub fn rfc3339(self) -> String {
-        let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        let date = self.date.to_string();
         match self.time {
             None => format!("{date}T00:00:00Z"),
             Some(TimeOfDay { offset: None, time }) => format!("{date}T{time}Z"),
@@ -121,48 +131,35 @@ impl Date {
         Date { time: None, ..self }
     }
 
-    /// Today's date in UTC (the build machine's clock).
+    /// Today in Italy (Europe/Rome), as calls and receipts count days.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days_since_epoch((secs / 86_400) as i64)
+        Date::in_rome(jiff::Timestamp::now())
     }
 
-    /// The civil date of an instant, `seconds` after the Unix epoch, where
-    /// the clock is `offset` seconds ahead of UTC (a commit's own offset;
-    /// 0 for a file's modification time, as [`Date::today`] uses UTC).
+    /// The day `moment` falls on in Italy.
+    pub fn in_rome(moment: jiff::Timestamp) -> Date {
+        Date::of(moment.to_zoned(rome()).date())
+    }
+
+    /// The day of a Unix time seen at a UTC offset in seconds (a git
+    /// commit's, or 0 for a file's modification time).
     pub fn from_unix(seconds: i64, offset: i32) -> Date {
-        Date::from_days_since_epoch((seconds + i64::from(offset)).div_euclid(86_400))
+        let offset = jiff::tz::Offset::from_seconds(offset).unwrap_or(jiff::tz::Offset::UTC);
+        let day = jiff::Timestamp::from_second(seconds)
+            .map_or(jiff::civil::date(1970, 1, 1), |t| {
+                offset.to_datetime(t).date()
+            });
+        Date::of(day)
     }
 
-    /// Civil date from a day count (Howard Hinnant's `civil_from_days`).
-    fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date {
-            year,
-            month,
-            day,
-            time: None,
-        }
+    /// A day without a time.
+    pub fn of(date: jiff::civil::Date) -> Date {
+        Date { date, time: None }
     }
 
-    /// `21 luglio 2022`; the first of the month as `1º` is the Italian style.
+    /// `21 luglio 2022`, `1º gennaio 2023`.
     pub fn italian(&self) -> String {
-        let day = if self.day == 1 {
-            "1º".to_string()
-        } else {
-            self.day.to_string()
-        };
-        format!("{day} {} {}", MESI[usize::from(self.month - 1)], self.year)
+        italian_day(self.date)
     }
 }
 
@@ -177,7 +174,7 @@ impl fmt::Display for Date {
     /// ISO 8601 (`2022-07-21`, `2022-07-21T10:30:00+02:00`): what
     /// `<time datetime>` and sitemaps need.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
+        write!(f, "{}", self.date)?;
         if let Some(t) = self.time {
             write!(f, "T{}", t.time)?;
             if let Some(offset) = t.offset {
@@ -376,15 +373,44 @@ mod tests {
     }
 
     #[test]
-    fn civil_from_days() {
-        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+    fn days_of_unix_times_at_their_offset() {
+        assert_eq!(Date::from_unix(0, 0).to_string(), "1970-01-01");
         assert_eq!(
-            Date::from_days_since_epoch(19_358).to_string(),
+            Date::from_unix(19_358 * 86_400, 0).to_string(),
             "2023-01-01"
         );
         assert_eq!(
-            Date::from_days_since_epoch(11_016).to_string(),
+            Date::from_unix(11_016 * 86_400, 0).to_string(),
             "2000-02-29"
+        );
+        // 23:30 UTC is already the next day in Rome in winter (+01:00).
+        let late = 19_357 * 86_400 + 23 * 3600 + 1800;
+        assert_eq!(Date::from_unix(late, 0).to_string(), "2022-12-31");
+        assert_eq!(Date::from_unix(late, 3600).to_string(), "2023-01-01");
+        assert_eq!(Date::from_unix(-1, 0).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn days_are_counted_in_rome() {
+        // 23:30 UTC on 31 December is already New Year's Day in Rome,
+        // and 22:30 UTC on 30 June is 00:30 on 1 July (summer time).
+        let new_year: jiff::Timestamp = "2022-12-31T23:30:00Z".parse().unwrap();
+        assert_eq!(Date::in_rome(new_year).to_string(), "2023-01-01");
+        let summer: jiff::Timestamp = "2023-06-30T22:30:00Z".parse().unwrap();
+        assert_eq!(Date::in_rome(summer).to_string(), "2023-07-01");
+        let noon: jiff::Timestamp = "2023-06-30T10:00:00Z".parse().unwrap();
+        assert_eq!(Date::in_rome(noon).to_string(), "2023-06-30");
+    }
+
+    #[test]
+    fn one_italian_day_for_every_caller() {
+        assert_eq!(
+            italian_day(jiff::civil::date(2026, 12, 1)),
+            "1º dicembre 2026"
+        );
+        assert_eq!(
+            italian_day(jiff::civil::date(2022, 7, 21)),
+            "21 luglio 2022"
         );
     }
 }
