@@ -20,30 +20,24 @@
 //! Problems are collected as [`Diagnostic`]s and reported together; nothing
 //! is written unless everything succeeded.
 
-pub mod form;
 pub mod report;
 pub mod text;
 
-#[cfg(feature = "generator")]
-pub mod cli;
-#[cfg(feature = "generator")]
+/// The form definition, checks and HTML, shared with the forms service
+/// (the `ambito-form` crate).
+pub use ambito_form as form;
+
 pub mod frontmatter;
-#[cfg(feature = "generator")]
-pub mod load;
-#[cfg(feature = "generator")]
-pub mod preview;
-#[cfg(feature = "generator")]
-pub mod render;
-#[cfg(feature = "generator")]
-pub mod resolve;
-#[cfg(feature = "generator")]
 pub mod schema;
-#[cfg(feature = "generator")]
+
+pub mod load;
+pub mod render;
+pub mod resolve;
 pub mod write;
 
-#[cfg(feature = "generator")]
+pub mod cli;
+pub mod preview;
+
 mod pipeline;
-#[cfg(feature = "generator")]
 pub use pipeline::{build, prepare, BuildError, BuildOptions, BuildReport, Prepared};
-#[cfg(feature = "generator")]
 pub use report::diagnostic::Diagnostic;

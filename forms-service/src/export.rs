@@ -124,7 +124,7 @@ mod tests {
         StoredAnswer {
             name: name.into(),
             label: name.into(),
-            value: ambito::form::Answer::One(value.into()),
+            value: ambito_form::Answer::One(value.into()),
             display: value.into(),
         }
     }

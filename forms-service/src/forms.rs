@@ -2,7 +2,7 @@
 //! shells the generator wrote into the built site.
 
 use crate::app::StartError;
-use ambito::form::FormDefinition;
+use ambito_form::FormDefinition;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;

@@ -13,7 +13,7 @@ use crate::refusal::{Answer, Invalid, Refusal, Refused, Reply};
 use crate::store::{self, Db, Inserted, NewSubmission, StoredAnswer};
 use crate::upload;
 use crate::writer::Writer;
-use ambito::form::{self, Validation};
+use ambito_form::{self as form, Validation};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};

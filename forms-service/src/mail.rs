@@ -3,9 +3,9 @@
 
 use crate::config::{Config, TlsMode};
 use crate::store::Stored;
-use ambito::form::filetype::FileType;
-use ambito::text::date::{italian_day, rome};
-use ambito::text::escape::escape;
+use ambito_form::calendar::{italian_day, rome};
+use ambito_form::escape::escape;
+use ambito_form::filetype::FileType;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};

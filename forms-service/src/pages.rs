@@ -4,9 +4,9 @@
 //! it, so they look exactly like the rest of the site.
 
 use crate::forms::LoadedForm;
-use ambito::form::html::{self, SHELL_CONTENT, SHELL_TITLE};
-use ambito::form::FieldError;
-use ambito::text::escape::escape;
+use ambito_form::escape::escape;
+use ambito_form::html::{self, SHELL_CONTENT, SHELL_TITLE};
+use ambito_form::FieldError;
 use axum::http::StatusCode;
 
 fn page(shell: Option<&str>, title: &str, main: &str) -> String {

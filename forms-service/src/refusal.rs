@@ -5,8 +5,8 @@
 
 use crate::forms::LoadedForm;
 use crate::pages;
-use ambito::form::html::HeldFile;
-use ambito::form::FieldError;
+use ambito_form::html::HeldFile;
+use ambito_form::FieldError;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Durable storage of submissions in SQLite (WAL, `synchronous=FULL`): a
 //! submission acknowledged to the sender is on disk first.
 
-use ambito::form::Answer;
+use ambito_form::Answer;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::fmt;

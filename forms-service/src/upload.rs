@@ -15,9 +15,9 @@
 //! cannot become a file on somebody's desktop.
 
 use crate::multipart_guard::{Guard, GuardError};
-use ambito::form::filetype::{self, FileType};
-use ambito::form::html::held_input_name;
-use ambito::form::{FieldError, FieldKind, FormDefinition};
+use ambito_form::filetype::{self, FileType};
+use ambito_form::html::held_input_name;
+use ambito_form::{FieldError, FieldKind, FormDefinition};
 use axum::body::Body;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

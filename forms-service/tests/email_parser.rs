@@ -4,7 +4,7 @@
 // Tests may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ambito::form::checks::email;
+use ambito_form::checks::email;
 use lettre::message::Mailbox;
 use lettre::Address;
 use proptest::prelude::*;

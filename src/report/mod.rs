@@ -2,8 +2,6 @@
 //! (Italian and English side by side) and the summaries of problems a
 //! migrated site repeats on every page.
 
-#[cfg(feature = "generator")]
 pub mod diagnostic;
 pub mod messages;
-#[cfg(feature = "generator")]
 pub mod migration;

@@ -26,46 +26,7 @@ struct TimeOfDay {
     offset: Option<jiff::tz::Offset>,
 }
 
-/// The months in Italian, January first: dates shown on the site and
-/// in the calls of the forms service.
-pub const MESI: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
-/// The time zone of the district: days, calls and receipts are counted in it.
-pub const ZONE: &str = "Europe/Rome";
-
-/// [`ZONE`], from the time zone database built into the binary (UTC only
-/// if that were missing, which `tzdb-bundle-always` rules out).
-pub fn rome() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get(ZONE).unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
-/// `21 luglio 2022`, `1º gennaio 2023`: the one Italian way of writing a
-/// day, for pages, calls, receipts and emails alike.
-pub fn italian_day(date: jiff::civil::Date) -> String {
-    let month = usize::try_from(date.month() - 1)
-        .ok()
-        .and_then(|m| MESI.get(m))
-        .copied()
-        .unwrap_or("");
-    if date.day() == 1 {
-        format!("1º {month} {}", date.year())
-    } else {
-        format!("{} {month} {}", date.day(), date.year())
-    }
-}
+pub use ambito_form::calendar::{italian_day, rome, MESI, ZONE};
 
 impl Date {
     /// Parses `YYYY-MM-DD`, optionally followed by a time (`T10:00`,
@@ -400,17 +361,5 @@ mod tests {
         assert_eq!(Date::in_rome(summer).to_string(), "2023-07-01");
         let noon: jiff::Timestamp = "2023-06-30T10:00:00Z".parse().unwrap();
         assert_eq!(Date::in_rome(noon).to_string(), "2023-06-30");
-    }
-
-    #[test]
-    fn one_italian_day_for_every_caller() {
-        assert_eq!(
-            italian_day(jiff::civil::date(2026, 12, 1)),
-            "1º dicembre 2026"
-        );
-        assert_eq!(
-            italian_day(jiff::civil::date(2022, 7, 21)),
-            "21 luglio 2022"
-        );
     }
 }

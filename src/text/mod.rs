@@ -2,11 +2,8 @@
 //! numbers, HTML escaping, slugs and Markdown.
 
 pub mod date;
-pub mod escape;
+pub use ambito_form::escape;
 pub mod italian;
-#[cfg(feature = "generator")]
 pub mod markdown;
-#[cfg(feature = "generator")]
 pub mod paths;
-#[cfg(feature = "generator")]
 pub mod slug;

@@ -2,11 +2,13 @@
 //! its definition; the forms service validates submissions against the
 //! same definition, with the same rules and the same Italian messages.
 //!
-//! This module depends on serde only, so the service can use it without
-//! pulling in the generator.
+//! A crate of its own, small on purpose (serde, jiff, email_address): the
+//! service links it without the generator or its message catalogue.
 
+pub mod calendar;
 pub mod call;
 pub mod checks;
+pub mod escape;
 pub mod filetype;
 pub mod html;
 
@@ -470,7 +472,3 @@ impl Answer {
         }
     }
 }
-
-// The tests use the real form, compiled by the generator from content/.
-#[cfg(all(test, feature = "generator"))]
-mod tests;

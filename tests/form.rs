@@ -1,4 +1,11 @@
-use super::*;
+//! The expression-of-interest form as the generator compiles it from
+//! `content/`, validated as the forms service validates a post: the
+//! shared `ambito-form` crate against the real definition.
+
+// Tests may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use ambito::form::*;
 
 /// The expression-of-interest form, as the generator compiles it from
 /// content/partecipa/manifestazione-di-interesse/_index.md (built once).
@@ -6,9 +13,9 @@ fn definition() -> FormDefinition {
     static DEF: std::sync::OnceLock<FormDefinition> = std::sync::OnceLock::new();
     DEF.get_or_init(|| {
         let out = tempfile::tempdir().expect("tempdir");
-        let mut opts = crate::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
+        let mut opts = ambito::BuildOptions::new(env!("CARGO_MANIFEST_DIR"));
         opts.output = Some(out.path().join("public"));
-        crate::build(&opts).expect("the real site builds");
+        ambito::build(&opts).expect("the real site builds");
         let path = out.path().join(
             "public/partecipa/manifestazione-di-interesse/manifestazione-di-interesse.form.json",
         );
@@ -298,7 +305,7 @@ fn a_file_kept_by_the_service_is_shown_and_sent_again_as_a_token() {
 
 #[test]
 fn email_addresses_the_mailer_cannot_use_are_refused() {
-    use crate::form::checks::email;
+    use ambito::form::checks::email;
     for bad in [
         ".a@esempio.it",
         "a.@esempio.it",
@@ -325,7 +332,7 @@ fn email_addresses_the_mailer_cannot_use_are_refused() {
 
 #[test]
 fn phone_numbers_are_shown_grouped() {
-    use crate::form::checks::tel_display;
+    use ambito::form::checks::tel_display;
     assert_eq!(tel_display("+390583123456"), "+39 0583 123456");
     assert_eq!(tel_display("+390612345678"), "+39 06 12345678");
     assert_eq!(tel_display("+39055123456"), "+39 055 123456");

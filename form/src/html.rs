@@ -8,7 +8,7 @@
 //! assistive technology alike.
 
 use super::{FieldDef, FieldError, FieldKind, FormDefinition};
-use crate::text::escape::escape;
+use crate::escape::escape;
 use std::fmt::Write as _;
 
 /// Where the forms service puts a page's title in the page shell the

@@ -4,7 +4,7 @@
 //! enforces the dates on every post, so a call closes on time without a
 //! rebuild.
 
-use crate::text::date::{italian_day, rome};
+use crate::calendar::{italian_day, rome};
 use jiff::civil::{Date, DateTime, Time};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -150,7 +150,7 @@ impl Call {
 /// office and documents; when closed, the closing notice that takes the
 /// form's place.
 pub fn notice_html(call: &Call, now: Timestamp) -> String {
-    use crate::text::escape::escape;
+    use crate::escape::escape;
     use std::fmt::Write as _;
     let status = call.status(now);
     let class = match status {
