@@ -4,7 +4,6 @@
 //! documented in the README: renaming one is a change for every theme.
 
 use crate::form::html::SHELL_TITLE;
-use crate::report::diagnostic::Diagnostic;
 use crate::resolve::feeds::FeedLink;
 use crate::resolve::site::taxonomy::{Taxonomy, Term};
 use crate::resolve::site::{PageId, Site};
@@ -368,17 +367,10 @@ impl<'a> TaxonomyContext<'a> {
 }
 
 impl<'a> PageContext<'a> {
-    /// Page `id`, with its body read again and rendered.
-    pub fn new(site: &'a Site, id: PageId) -> Result<Self, Diagnostic> {
+    /// Page `id`, with `content`: its body as HTML.
+    pub fn new(site: &'a Site, id: PageId, content: String) -> Self {
         let p = &site.pages[id];
         let m = &p.src.meta;
-        let body = p.src.read_body()?;
-        // The page's folder under content/, which relative links start from.
-        let page_dir = p.src.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let content = markdown::render(&body, &p.src.scan.headings, page_dir, &|path, anchor| {
-            site.link_url(path, anchor)
-        });
-        drop(body);
         let words = p.src.scan.words;
         let lists = |map: &'a BTreeMap<String, Vec<PageId>>| {
             map.iter()
@@ -390,7 +382,7 @@ impl<'a> PageContext<'a> {
             .is_index
             .then(|| site.sections.get(&p.src.section))
             .flatten();
-        Ok(PageContext {
+        PageContext {
             title: &m.title,
             description: m.description.as_deref(),
             url: &p.url,
@@ -431,7 +423,7 @@ impl<'a> PageContext<'a> {
                     Some((t.name.as_str(), terms))
                 })
                 .collect(),
-        })
+        }
     }
 
     /// The same page as the forms service's page shell: a neutral title

@@ -22,6 +22,7 @@ use crate::resolve::forms::CompiledForm;
 use crate::resolve::outputs::{form_file_paths, output_path, template_for};
 use crate::resolve::site::{PageId, Site};
 use crate::text::date::Date;
+use crate::text::markdown;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -147,7 +148,7 @@ impl Templates {
         id: PageId,
     ) -> Result<Rendered, Diagnostic> {
         let (name, _) = template_for(site, id);
-        let page = PageContext::new(site, id)?;
+        let page = PageContext::new(site, id, body_html(site, id)?);
         let ctx = Context::for_page(site, shared, id, &page);
         let html = self.render_one(&name, &ctx)?;
         Ok(Rendered {
@@ -296,8 +297,8 @@ impl Templates {
         if !self.files.contains_key("shell.html") {
             return vec![json];
         }
-        let shell = PageContext::new(site, form.page).and_then(|p| {
-            let p = p.as_shell();
+        let shell = body_html(site, form.page).and_then(|body| {
+            let p = PageContext::new(site, form.page, body).as_shell();
             let ctx = Context::for_page(site, shared, form.page, &p);
             let html = self.render_one("shell.html", &ctx)?;
             let html = String::from_utf8_lossy(&html).into_owned();
@@ -318,4 +319,20 @@ impl Templates {
         });
         vec![json, shell]
     }
+}
+
+/// Page `id`'s body as HTML: read again from its file (bodies are not
+/// kept in memory between load and render) and rendered from Markdown,
+/// its links resolved against the site.
+fn body_html(site: &Site, id: PageId) -> Result<String, Diagnostic> {
+    let p = &site.pages[id];
+    let body = p.src.read_body()?;
+    // The page's folder under content/, which relative links start from.
+    let page_dir = p.src.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    Ok(markdown::render(
+        &body,
+        &p.src.scan.headings,
+        page_dir,
+        &|path, anchor| site.link_url(path, anchor),
+    ))
 }
