@@ -767,6 +767,73 @@ fn a_template_that_includes_itself_is_an_error_naming_it_never_a_crash() {
     );
 }
 
+/// A macro whose `if` never stops it recurses until the stack runs out:
+/// an error naming the template, the page and the macro, not an abort
+/// (exit 134) with Rust's "has overflowed its stack".
+#[test]
+fn a_macro_that_never_stops_is_an_error_naming_it_never_a_crash() {
+    let site = basic_with(&[
+        (
+            "templates/macros.html",
+            "{% macro voce(n) %}{% if n > 0 %}<li>{{ self::voce(n=n+1) }}</li>{% endif %}{% endmacro voce %}\n",
+        ),
+        (
+            "templates/page.html",
+            "{% import \"macros.html\" as m %}{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>\n{{ m::voce(n=1) }}{% endblock content %}\n",
+        ),
+    ]);
+    let run = ambito_it(&["build", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.starts_with("content/"), "{err}");
+    assert!(
+        err.contains(": errore: il modello «page.html» (templates/page.html) si richiama troppe volte, una dentro l'altra, per questa pagina: una macro che chiama sé stessa con una condizione (if) che non la ferma mai; la costruzione è stata fermata. Macro che chiamano sé stesse: voce (templates/macros.html:1)\n"),
+        "{err}"
+    );
+    assert!(!err.contains("overflowed"), "{err}");
+    assert!(!site.path().join("public").exists());
+}
+
+/// Tera cannot be interrupted: a loop that would take hours, or fill the
+/// memory (`range(end=300000000)` reached 22 GB), is stopped by the limits
+/// in `site.yaml` with an error naming the template and the page.
+#[test]
+fn a_template_that_runs_too_long_or_too_big_is_stopped_naming_it() {
+    let huge = "{% extends \"base.html\" %}{% block content %}{% for i in range(end=300000000) %}{{ i }}{% endfor %}{% endblock content %}\n";
+    let site = basic_with(&[("templates/page.html", huge)]);
+    let yaml = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{text}render_limits: {{ memory_mib: 400 }}\n")).unwrap();
+    let started = std::time::Instant::now();
+    let run = ambito_it(&["build", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains(": errore: mentre il modello «page.html» preparava questa pagina la costruzione ha superato la memoria consentita ("),
+        "{err}"
+    );
+    assert!(err.contains(" su 400) ed è stata fermata"), "{err}");
+    assert!(!site.path().join("public").exists());
+    eprintln!("memory limit reached in {:?}", started.elapsed());
+
+    let slow = "{% extends \"base.html\" %}{% block content %}{% for i in range(end=2000) %}{% for j in range(end=2000) %}{% for k in range(end=2000) %}{% endfor %}{% endfor %}{% endfor %}{% endblock content %}\n";
+    let site = basic_with(&[("templates/page.html", slow)]);
+    let yaml = site.path().join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{text}render_limits: {{ seconds: 2 }}\n")).unwrap();
+    let started = std::time::Instant::now();
+    let run = ambito_it(&["build", "--root", site.path().to_str().unwrap()]);
+    let took = started.elapsed();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains(": errore: il modello «page.html» ha impiegato più di 2 secondi per questa pagina ed è stato fermato"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+    assert!(!site.path().join("public").exists());
+}
+
 #[test]
 fn a_missing_content_folder_and_old_mac_line_endings_are_explained() {
     let site = copy_fixture("basic");

@@ -3,6 +3,7 @@
 
 pub mod context;
 mod functions;
+pub mod guard;
 pub mod links;
 pub mod open_data;
 pub mod search;
@@ -97,6 +98,7 @@ impl Templates {
         forms: &[CompiledForm],
         assets: &BTreeMap<String, String>,
     ) -> Shared<'s> {
+        guard::set_limits(site.config.render_limits);
         self.register_lookups(site);
         self.register_forms(site, forms, today);
         self.register_open_data(site);
@@ -148,6 +150,7 @@ impl Templates {
         id: PageId,
     ) -> Result<Rendered, Diagnostic> {
         let (name, _) = template_for(site, id);
+        let _page = guard::page(&site.pages[id].src.file);
         let page = PageContext::new(site, id, body_html(site, id)?);
         let ctx = Context::for_page(site, shared, id, &page);
         let html = self.render_one(&name, &ctx)?;

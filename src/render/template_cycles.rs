@@ -45,7 +45,10 @@ pub fn check(files: &HashMap<String, (PathBuf, String)>) -> Vec<Diagnostic> {
         }
     }
     for (name, (file, text)) in files {
-        for (macro_name, line) in self_calling_macros(text) {
+        for (macro_name, line, _) in self_calling_macros(text)
+            .into_iter()
+            .filter(|(_, _, guarded)| !guarded)
+        {
             diags.push(Diagnostic::at(
                 file,
                 Pos::new(line, 1),
@@ -127,9 +130,11 @@ fn includes(text: &str) -> Vec<Include> {
         .collect()
 }
 
-/// Macros whose body calls themselves (`self::name(`) with no condition
-/// (`if`) anywhere in it: they can never stop. Each with its line.
-fn self_calling_macros(text: &str) -> Vec<(String, u32)> {
+/// Macros whose body calls themselves (`self::name(`), each with its line
+/// and whether a condition (`if`) in the body may stop it: one without
+/// can never stop; one with may still not (found while rendering, see
+/// [`crate::render::guard`]).
+fn self_calling_macros(text: &str) -> Vec<(String, u32, bool)> {
     let mut out = Vec::new();
     let all = tags(text);
     let mut open: Option<(String, u32, usize)> = None;
@@ -147,12 +152,28 @@ fn self_calling_macros(text: &str) -> Vec<(String, u32)> {
                 let body = &text[at..end];
                 let calls_itself = body.contains(&format!("self::{name}("));
                 let has_condition = tags(body).iter().any(|(_, t)| t.starts_with("if "));
-                if calls_itself && !has_condition {
-                    out.push((name, line));
+                if calls_itself {
+                    out.push((name, line, has_condition));
                 }
             }
         }
     }
+    out
+}
+
+/// Every macro that calls itself, guarded or not, as staff read it
+/// (`«voce» (templates/macros.html:1)`), sorted: where to look when a
+/// render recurses until the stack runs out.
+pub fn recursive_macros(files: &HashMap<String, (PathBuf, String)>) -> Vec<String> {
+    let mut out: Vec<String> = files
+        .values()
+        .flat_map(|(file, text)| {
+            self_calling_macros(text)
+                .into_iter()
+                .map(move |(name, line, _)| format!("{name} ({}:{line})", file.display()))
+        })
+        .collect();
+    out.sort();
     out
 }
 
@@ -187,6 +208,16 @@ mod tests {
             .iter()
             .map(|d| d.render(crate::report::messages::Lang::En))
             .collect();
+        assert_eq!(
+            recursive_macros(&files(&[(
+                "macros.html",
+                "{% macro giu(n) %}{{ self::giu(n=n) }}{% endmacro %}\n{% macro albero(v) %}{% if v.figli %}{{ self::albero(v=v.figli) }}{% endif %}{% endmacro %}",
+            )])),
+            [
+                "albero (templates/macros.html:2)",
+                "giu (templates/macros.html:1)"
+            ]
+        );
         assert_eq!(
             shown,
             [

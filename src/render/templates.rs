@@ -21,6 +21,9 @@ pub struct Templates {
     pub(super) tera: Tera,
     /// Template name → (file shown to staff, source text).
     pub(super) files: HashMap<String, (PathBuf, String)>,
+    /// The macros that call themselves, named if a render recurses too
+    /// deep (see [`super::guard`]).
+    recursive: Vec<String>,
 }
 
 impl Templates {
@@ -145,7 +148,12 @@ pub fn load_templates(root: &Path, theme: Option<&str>) -> Result<Templates, Vec
         )]);
     }
     register_filters(&mut tera);
-    Ok(Templates { tera, files })
+    let recursive = template_cycles::recursive_macros(&files);
+    Ok(Templates {
+        tera,
+        files,
+        recursive,
+    })
 }
 
 /// All messages of a Tera error chain, innermost last, on one line.
@@ -297,6 +305,7 @@ impl Templates {
         let ctx = tera::Context::from_serialize(ctx)
             .map_err(|e| Diagnostic::file(name, msg!(TEMPLATE_CONTEXT, detail = chain(&e))))?;
         let mut html = Vec::with_capacity(16 * 1024);
+        let _watched = super::guard::rendering(name, &self.template_file(name), &self.recursive);
         self.tera
             .render_to(name, &ctx, &mut html)
             .map(|()| html)

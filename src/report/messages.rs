@@ -864,6 +864,22 @@ catalogue! {
         it: "la macro «{call}» del modello «{name}» chiama sempre sé stessa, senza una condizione (if) che la fermi: non finirebbe mai; aggiungila o togli la chiamata",
         en: "macro `{call}` of template `{name}` always calls itself, with no condition (if) to stop it: it would never finish; add one or remove the call",
     }
+    TEMPLATE_TOO_SLOW {
+        it: "il modello «{name}» ha impiegato più di {seconds} secondi per questa pagina ed è stato fermato: forse un ciclo senza fine o troppo grande (un for su range() enorme, cicli annidati). Se la pagina è davvero così grande, alza il limite in site.yaml: render_limits: {{ seconds: … }}",
+        en: "template `{name}` took more than {seconds} seconds for this page and was stopped: perhaps an endless or huge loop (a for over a huge range(), nested loops). If the page really is that large, raise the limit in site.yaml: render_limits: {{ seconds: … }}",
+    }
+    TEMPLATE_TOO_BIG {
+        it: "mentre il modello «{name}» preparava questa pagina la costruzione ha superato la memoria consentita ({used} MiB su {limit}) ed è stata fermata: forse un ciclo che crea troppi elementi (un range() enorme). Se il sito è davvero così grande, alza il limite in site.yaml: render_limits: {{ memory_mib: … }}",
+        en: "while template `{name}` rendered this page the build went past its memory limit ({used} MiB of {limit}) and was stopped: perhaps a loop making too many items (a huge range()). If the site really is that large, raise the limit in site.yaml: render_limits: {{ memory_mib: … }}",
+    }
+    TEMPLATE_TOO_DEEP {
+        it: "il modello «{name}» ({file}) si richiama troppe volte, una dentro l'altra, per questa pagina: una macro che chiama sé stessa con una condizione (if) che non la ferma mai, o inclusioni annidate senza fine; la costruzione è stata fermata",
+        en: "template `{name}` ({file}) calls itself too many times, one inside the other, for this page: a macro calling itself with a condition (if) that never stops it, or endlessly nested includes; the build was stopped",
+    }
+    TEMPLATE_TOO_DEEP_MACROS {
+        it: "il modello «{name}» ({file}) si richiama troppe volte, una dentro l'altra, per questa pagina: una macro che chiama sé stessa con una condizione (if) che non la ferma mai; la costruzione è stata fermata. Macro che chiamano sé stesse: {macros}",
+        en: "template `{name}` ({file}) calls itself too many times, one inside the other, for this page: a macro calling itself with a condition (if) that never stops it; the build was stopped. Macros that call themselves: {macros}",
+    }
     THEME_NOT_FOUND {
         it: "tema «{theme}» non trovato: serve una cartella themes/{theme}/",
         en: "theme `{theme}` not found: expected a folder themes/{theme}/",

@@ -45,6 +45,40 @@ pub struct SiteConfig {
     /// for the search page (see [`crate::render::search`]).
     #[serde(default)]
     pub search: bool,
+    /// Limits on rendering one page (see [`crate::render::guard`]).
+    #[serde(default)]
+    pub render_limits: RenderLimits,
+}
+
+/// How long one template may take on one page, and how much memory the
+/// build may use while templates run, before the build stops with an
+/// error naming the template (`render_limits:` in `site.yaml`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RenderLimits {
+    /// Seconds for one render (default 30; a page takes milliseconds).
+    #[serde(default = "default_render_seconds")]
+    pub seconds: u64,
+    /// MiB of memory for the whole build (default 4096).
+    #[serde(default = "default_render_memory")]
+    pub memory_mib: u64,
+}
+
+impl Default for RenderLimits {
+    fn default() -> Self {
+        RenderLimits {
+            seconds: default_render_seconds(),
+            memory_mib: default_render_memory(),
+        }
+    }
+}
+
+fn default_render_seconds() -> u64 {
+    30
+}
+
+fn default_render_memory() -> u64 {
+    4096
 }
 
 /// One taxonomy, as declared in `site.yaml`.
