@@ -287,6 +287,7 @@ impl Prepared {
         let written = AtomicUsize::new(0);
         // Every link of every page is checked once all outputs are known.
         let mut links = render::links::Collector::default();
+        links.templates(self.templates.sources());
         if site.config.search {
             links.trust(&format!("{}/", outputs::SEARCH_DIR));
         }

@@ -596,7 +596,7 @@ fn a_broken_link_in_a_page_or_a_template_stops_a_strict_build() {
         problems(&run),
         [
             "content/_index.md:5:19: error: link `/pagina/#sotto` leads to a page with no place `sotto` (a heading or an element with that id): correct it or remove it",
-            "content/pagina.md: error: link `/chi-siamo/` leads to no page or file of the site: correct it or remove it",
+            "templates/page.html:1:47: error: link `/chi-siamo/` leads to no page or file of the site: correct it or remove it",
         ]
     );
     assert!(!public.exists());
@@ -767,6 +767,28 @@ fn a_template_that_includes_itself_is_an_error_naming_it_never_a_crash() {
     );
 }
 
+/// A broken link written in a template is one mistake, said once at the
+/// template's line, not once per page the template renders.
+#[test]
+fn a_broken_link_in_a_template_is_reported_once_at_its_line() {
+    let page = std::fs::read_to_string(fixture("basic").join("templates/page.html")).unwrap();
+    let page = page.replacen(
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ page.title }}</h1>\n<p><a href=\"/non-esiste/\">Altro</a></p>",
+        1,
+    );
+    let site = basic_with(&[("templates/page.html", &page)]);
+    let run = ambito_it(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let err = stderr(&run);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("non-esiste")).collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("templates/page.html:2:13: avviso: "),
+        "{lines:#?}"
+    );
+}
+
 /// A macro whose `if` never stops it recurses until the stack runs out:
 /// an error naming the template, the page and the macro, not an abort
 /// (exit 134) with Rust's "has overflowed its stack".
@@ -803,7 +825,11 @@ fn a_template_that_runs_too_long_or_too_big_is_stopped_naming_it() {
     let site = basic_with(&[("templates/page.html", huge)]);
     let yaml = site.path().join("site.yaml");
     let text = std::fs::read_to_string(&yaml).unwrap();
-    std::fs::write(&yaml, format!("{text}render_limits: {{ memory_mib: 400 }}\n")).unwrap();
+    std::fs::write(
+        &yaml,
+        format!("{text}render_limits: {{ memory_mib: 400 }}\n"),
+    )
+    .unwrap();
     let started = std::time::Instant::now();
     let run = ambito_it(&["build", "--root", site.path().to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
@@ -1271,7 +1297,11 @@ fn basic_with(files: &[(&str, &str)]) -> tempfile::TempDir {
 fn problems(run: &std::process::Output) -> Vec<String> {
     stderr(run)
         .lines()
-        .filter(|l| l.starts_with("content") || l.starts_with("static") || l.starts_with("themes"))
+        .filter(|l| {
+            ["content", "static", "themes", "templates"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
         .map(str::to_string)
         .collect()
 }

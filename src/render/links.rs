@@ -37,6 +37,9 @@ pub struct Collector {
     /// Folders whose files are written by another tool (the search
     /// index, not built by `ambito check`): links into them are trusted.
     trusted: Vec<String>,
+    /// The templates (file shown, text): a link not written in a page's
+    /// source but written in a template is reported there, once.
+    templates: Vec<(PathBuf, String)>,
 }
 
 impl Collector {
@@ -59,6 +62,15 @@ impl Collector {
                 ids,
             });
         }
+    }
+
+    /// The templates the pages were rendered with (file shown to staff,
+    /// text), where a link that is not in a page's own source is looked for.
+    pub fn templates<'t>(&mut self, files: impl Iterator<Item = (&'t Path, &'t str)>) {
+        self.templates = files
+            .map(|(f, t)| (f.to_path_buf(), t.to_string()))
+            .collect();
+        self.templates.sort();
     }
 
     /// Trusts every link into `folder` (`pagefind/`).
@@ -87,6 +99,7 @@ impl Collector {
         // Site-absolute links found good: the same on every page (a menu,
         // the breadcrumbs), checked once.
         let mut good: HashSet<&str> = HashSet::new();
+        let mut from_templates: HashSet<(&PathBuf, usize)> = HashSet::new();
         for page in &pages {
             for link in &page.links {
                 let absolute = link.starts_with('/') && !link.starts_with("//");
@@ -128,7 +141,24 @@ impl Collector {
                 };
                 let d = match text.as_deref().and_then(written) {
                     Some(pos) => Diagnostic::at(&page.source, pos, message),
-                    None => Diagnostic::file(&page.source, message),
+                    None => match self
+                        .templates
+                        .iter()
+                        .find_map(|(file, t)| Some((file, find_attribute(t, link)?, t)))
+                    {
+                        // Written in a template: said once, at its line,
+                        // not on every page the template renders.
+                        Some((file, at, t)) => {
+                            if !from_templates.insert((file, at)) {
+                                continue;
+                            }
+                            match pos_of(t, at) {
+                                Some(pos) => Diagnostic::at(file, pos, message),
+                                None => Diagnostic::file(file, message),
+                            }
+                        }
+                        None => Diagnostic::file(&page.source, message),
+                    },
                 };
                 diags.push(d.warning());
             }
@@ -274,6 +304,16 @@ fn find(text: &str, link: &str) -> Option<usize> {
     .find_map(|(needle, skip)| text.find(needle.as_str()).map(|i| i + skip))
     .or_else(|| text.find(link))?;
     Some(at)
+}
+
+/// Where a template writes `link` as an attribute value (`"link"` or
+/// `'link'`), after the quote. Only whole values: a template's `/` or
+/// `#` alone is in every template.
+fn find_attribute(text: &str, link: &str) -> Option<usize> {
+    ['"', '\'']
+        .iter()
+        .find_map(|q| text.find(&format!("{q}{link}{q}")))
+        .map(|i| i + 1)
 }
 
 /// Line and column of the byte offset `at` in `text`.

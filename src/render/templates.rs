@@ -27,6 +27,11 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// Every template's file (as shown to staff) and text.
+    pub fn sources(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.files.values().map(|(f, t)| (f.as_path(), t.as_str()))
+    }
+
     /// The ids the templates write as they are (`id="contenuto"`, the
     /// skip link's target), sorted: a heading must not take one.
     pub fn literal_ids(&self) -> Vec<String> {
