@@ -1429,7 +1429,7 @@ fn markdown_files_symlinks_and_file_names_with_spaces() {
         stderr(&run)
     );
     assert!(
-        stderr(&run).contains("content/foto.jpg: warning: not published: only Markdown pages and the files of page bundles"),
+        stderr(&run).contains("content/foto.jpg: warning: not published: only Markdown pages and the files of page bundles (a folder with an index.md, its files beside it) are read from content/. To publish it at /foto.jpg, move it to static/foto.jpg\n"),
         "{}",
         stderr(&run)
     );

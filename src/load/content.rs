@@ -240,8 +240,14 @@ pub fn discover(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>
         let Some(stem) = stem else {
             // Hugo and Jekyll sites keep images beside pages: here only a
             // bundle's files are published, so say where they must go.
+            // Under static/ with the same path it keeps its address.
+            let under = abs
+                .strip_prefix(content_dir)
+                .unwrap_or(abs)
+                .to_string_lossy()
+                .replace('\\', "/");
             diags.push(
-                Diagnostic::file(shown_path(root, abs), msg!(STRAY_FILE))
+                Diagnostic::file(shown_path(root, abs), msg!(STRAY_FILE, path = under))
                     .warning()
                     .grouped(
                         crate::report::diagnostic::GroupKind::StrayFile,

@@ -711,8 +711,8 @@ catalogue! {
         en: "a symbolic link to a file that cannot be read ({detail}): it is not in the site",
     }
     STRAY_FILE {
-        it: "non pubblicato: da content/ si leggono solo le pagine Markdown e i file dei pacchetti di pagina (una cartella con un index.md); spostalo in static/ o in un pacchetto",
-        en: "not published: only Markdown pages and the files of page bundles (a folder with an index.md) are read from content/; move it to static/ or into a bundle",
+        it: "non pubblicato: da content/ si leggono solo le pagine Markdown e i file delle pagine-cartella (una cartella con un index.md, i cui file le stanno accanto). Per pubblicarlo all'indirizzo /{path}, spostalo in static/{path}",
+        en: "not published: only Markdown pages and the files of page bundles (a folder with an index.md, its files beside it) are read from content/. To publish it at /{path}, move it to static/{path}",
     }
     NO_CONTENT_FOLDER {
         it: "manca la cartella content/, dove vanno le pagine del sito (un file Markdown per pagina): creala accanto a site.yaml, con content/_index.md per la pagina iniziale",
