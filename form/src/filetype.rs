@@ -134,7 +134,7 @@ fn skip(buf: &[u8], tag: u8) -> Option<&[u8]> {
 fn signed_content(buf: &[u8]) -> Option<&[u8]> {
     let ci = enter(buf, 0x30)?;
     let (t, len, h) = header(ci)?;
-    if t != 0x06 || ci.get(h..h + len?)? != SIGNED_DATA {
+    if t != 0x06 || ci.get(h..h.checked_add(len?)?)? != SIGNED_DATA {
         return None;
     }
     let sd = enter(skip(ci, 0x06)?, 0xA0)?;
@@ -243,6 +243,39 @@ mod tests {
             }
         }
         out
+    }
+
+    // The walk reads untrusted bytes from the network: whatever they are
+    // (random, a real p7m cut short, or one with bytes changed), it ends
+    // without a panic, and a p7m still found is one of the accepted types.
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let _ = detect(&bytes);
+            let mut der = vec![0x30, 0x80];
+            der.extend_from_slice(&bytes);
+            let _ = detect(&der);
+        }
+
+        #[test]
+        fn mutated_or_cut_p7m_never_panics(
+            changes in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 0..6),
+            cut in proptest::prelude::any::<usize>(),
+            as_base64 in proptest::prelude::any::<bool>(),
+        ) {
+            let mut der = p7m(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj");
+            for (at, byte) in &changes {
+                let i = at % der.len();
+                der[i] = *byte;
+            }
+            der.truncate(cut % (der.len() + 1));
+            let input = if as_base64 { base64(&der) } else { der };
+            if let Some(found) = detect(&input) {
+                proptest::prop_assert!(found.signed.is_none() || found.kind == FileType::P7m);
+            }
+        }
     }
 
     #[test]
