@@ -16,7 +16,6 @@
 mod common;
 
 use common::*;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,14 +28,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn node_modules() -> PathBuf {
@@ -149,14 +140,19 @@ fn every_page_passes_axe_and_the_html_checker_and_the_form_works_by_keyboard() {
     let modules = node_modules();
     let bin = forms_service();
     let tmp = tempfile::tempdir().unwrap();
-    let (site_port, service_port) = (free_port(), free_port());
+    // Held through the build until each server starts (see `Reserved`).
+    let (site, service) = (reserve_port(), reserve_port());
+    let (site_port, service_port) = (site.port, service.port);
     let public = build_site(tmp.path(), site_port, service_port);
+    service.release();
     let _service = start_service(&bin, tmp.path(), &public, site_port, service_port);
     let saved = tmp.path().join("service-pages");
     std::fs::create_dir_all(&saved).unwrap();
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y.js");
     let started = Instant::now();
+    // The script serves the site on this port itself.
+    site.release();
     let out = Command::new("node")
         .arg(&script)
         .arg(&public)

@@ -16,19 +16,14 @@ use tokio::sync::Notify;
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// A form definition or its folder could not be read or understood.
-    #[error("AMBITO_FORMS_FORMS_DIR: {path}: {message}")]
-    Forms {
-        /// The file or folder at fault.
-        path: PathBuf,
-        /// What was wrong with it.
-        message: String,
-    },
+    #[error("AMBITO_FORMS_FORMS_DIR: {0}")]
+    Forms(#[from] crate::forms::LoadError),
     /// The submissions database could not be opened or prepared.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The mail transport could not be set up from the settings.
-    #[error("{0}")]
-    Mail(String),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::TransportError),
     /// The listening socket could not be bound.
     #[error("AMBITO_FORMS_LISTEN: cannot listen on {addr}: {source}")]
     Listen {
@@ -94,10 +89,12 @@ fn fit_open_files(max_connections: usize) -> usize {
     fits
 }
 
-/// Runs the service until Ctrl+C or SIGTERM.
-pub async fn serve(mut config: Config) -> Result<(), StartError> {
-    config.max_connections = fit_open_files(config.max_connections);
-    let config = Arc::new(config);
+/// The request side of the service, ready to route ([`http::router`]):
+/// the forms loaded, the database opened (and migrated), upload folders
+/// that no submission names removed, and the writer thread started. No
+/// socket, outbox or timer: [`serve`] adds those, and in-process tests
+/// route requests to this state directly.
+pub fn prepare(config: Arc<Config>) -> Result<Arc<AppState>, StartError> {
     let forms = crate::forms::load_forms(&config.forms_dir)?;
     let mut db = Db::open(&config.db)?;
     db.set_duplicate_window(config.duplicate_window);
@@ -113,15 +110,42 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     }
     let health = Arc::new(crate::health::Health::default());
     let writer = Writer::start(db, Arc::clone(&health));
-    let transport = Transport::from_config(&config).map_err(StartError::Mail)?;
-    let wake = Arc::new(Notify::new());
+    // The site's origin: configured, or the one of the site's base_url,
+    // which the generator writes in the shell's canonical link.
+    let site_origin = config.site_origin.clone().or_else(|| {
+        let mut ids: Vec<&String> = forms.keys().collect();
+        ids.sort();
+        ids.iter()
+            .filter_map(|id| forms.get(*id)?.shell.as_deref())
+            .find_map(crate::pages::shell_origin)
+    });
+    Ok(Arc::new(AppState {
+        forms,
+        writer,
+        db: Arc::new(Mutex::new(Db::open(&config.db)?)),
+        wake: Arc::new(Notify::new()),
+        limiter: Limiter::new(config.rate_limit),
+        verify_limiter: Limiter::new(config.verify_rate_limit),
+        receipt_limiter: Limiter::new(config.verify_rate_limit),
+        health,
+        site_origin,
+        config,
+    }))
+}
+
+/// Runs the service until Ctrl+C or SIGTERM.
+pub async fn serve(mut config: Config) -> Result<(), StartError> {
+    config.max_connections = fit_open_files(config.max_connections);
+    let config = Arc::new(config);
+    let state = prepare(Arc::clone(&config))?;
+    let transport = Transport::from_config(&config)?;
     let outbox = Outbox {
         db: Arc::new(Mutex::new(Db::open(&config.db)?)),
         transport,
         config: Arc::clone(&config),
-        wake: Arc::clone(&wake),
-        health: Arc::clone(&health),
-        forms: forms.clone(),
+        wake: Arc::clone(&state.wake),
+        health: Arc::clone(&state.health),
+        forms: state.forms.clone(),
     };
     tokio::spawn(outbox.run());
     tokio::spawn(sweep_uploads(
@@ -132,27 +156,6 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         Arc::new(Mutex::new(Db::open(&config.db)?)),
         Arc::clone(&config),
     ));
-    // The site's origin: configured, or the one of the site's base_url,
-    // which the generator writes in the shell's canonical link.
-    let site_origin = config.site_origin.clone().or_else(|| {
-        let mut ids: Vec<&String> = forms.keys().collect();
-        ids.sort();
-        ids.iter()
-            .filter_map(|id| forms.get(*id)?.shell.as_deref())
-            .find_map(crate::pages::shell_origin)
-    });
-    let state = Arc::new(AppState {
-        forms,
-        writer,
-        db: Arc::new(Mutex::new(Db::open(&config.db)?)),
-        wake,
-        limiter: Limiter::new(config.rate_limit),
-        verify_limiter: Limiter::new(config.verify_rate_limit),
-        receipt_limiter: Limiter::new(config.verify_rate_limit),
-        health,
-        site_origin,
-        config: Arc::clone(&config),
-    });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Listen {

@@ -2,13 +2,16 @@
 //! and the outbox. A handler says no with `?` on a [`Refusal`] (or sends
 //! the form back with an [`Invalid`]); see `refusal.rs`.
 
+use crate::clock;
 use crate::config::Config;
 use crate::forms::LoadedForm;
 use crate::health::Health;
 use crate::input;
 use crate::pages;
+use crate::paths::private_dir;
 use crate::proxy;
 use crate::ratelimit::Limiter;
+use crate::received::Received;
 use crate::refusal::{Answer, Invalid, Refusal, Refused, Reply};
 use crate::store::{self, Db, Inserted, NewSubmission, StoredAnswer};
 use crate::upload;
@@ -190,7 +193,7 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 /// removed).
 fn probe_files(dir: &std::path::Path) -> std::io::Result<()> {
     use std::io::Write;
-    store::private_dir(dir)?;
+    private_dir(dir)?;
     let path = dir.join(".health-probe");
     let written = std::fs::File::create(&path)
         .and_then(|mut f| f.write_all(&[0u8; 4096]).and_then(|()| f.sync_all()));
@@ -272,7 +275,7 @@ async fn find_receipt(
 }
 
 /// The files of the submission `number`; an error when they cannot be read.
-async fn files_of(state: &AppState, number: &str) -> Option<Vec<upload::Received>> {
+async fn files_of(state: &AppState, number: &str) -> Option<Vec<Received>> {
     let db = Arc::clone(&state.db);
     let n = number.to_string();
     tokio::task::spawn_blocking(move || db.lock().ok().and_then(|db| db.files_of(&n).ok()))
@@ -368,7 +371,7 @@ async fn submit(
     if spam {
         upload = None;
     }
-    let files: Vec<upload::Received> = upload.as_ref().map(|u| u.files.clone()).unwrap_or_default();
+    let files: Vec<Received> = upload.as_ref().map(|u| u.files.clone()).unwrap_or_default();
     let submission = if spam {
         spam_submission(&def, &raw)
     } else {
@@ -390,7 +393,7 @@ async fn submit(
                         })
                     })
                     .collect(),
-                received_at: store::now(),
+                received_at: clock::now(),
                 spam: false,
                 files: files.clone(),
             },
@@ -434,7 +437,15 @@ async fn submit(
             // Nothing was stored: never answer as if it had been. The
             // sender keeps the page and can send again later.
             tracing::error!(form = %form_id, error = %e, "submission refused: cannot store it");
-            not_stored(&answer)
+            // 503 with Retry-After only when waiting may mend it (a full,
+            // read-only or locked database); any other failure of the
+            // database is the service's own error, and saying "try again
+            // in two minutes" would be a promise it cannot keep.
+            if e.is_unavailable() {
+                not_stored(&answer)
+            } else {
+                store_failed(&answer)
+            }
         })?;
     let receipt = inserted.receipt();
     let protocol = &receipt.protocol;
@@ -501,7 +512,7 @@ fn spam_submission(def: &form::FormDefinition, raw: &[(String, String)]) -> NewS
             })
             .collect(),
         sender: None,
-        received_at: store::now(),
+        received_at: clock::now(),
         spam: true,
         files: Vec::new(),
     }
@@ -512,6 +523,12 @@ fn not_stored(answer: &Answer) -> Refusal {
     answer
         .refuse(StatusCode::SERVICE_UNAVAILABLE, NOT_STORED)
         .retry_after(RETRY_AFTER_UNAVAILABLE)
+}
+
+/// 500: the database failed in a way that waiting does not mend; nothing
+/// was stored, and no `Retry-After` says when it would work.
+fn store_failed(answer: &Answer) -> Refusal {
+    answer.refuse(StatusCode::INTERNAL_SERVER_ERROR, STORE_FAILED)
 }
 
 /// Reads a post's body: multipart for a form with files (each file
@@ -581,6 +598,10 @@ const RETRY_AFTER_UNAVAILABLE: u64 = 120;
 /// What a sender reads when the submission (or one of its files) could
 /// not be written: nothing was kept, and it is worth trying again.
 const NOT_STORED: &str = "Non è stato possibile registrare la richiesta per un problema temporaneo del servizio. Non è stata salvata: riprova tra qualche minuto.";
+
+/// What a sender reads when the database failed for a reason other than
+/// the disk's state: nothing was kept, and the district should hear of it.
+const STORE_FAILED: &str = "Non è stato possibile registrare la richiesta per un errore del servizio. Non è stata salvata: riprova più tardi e, se l’errore si ripete, avvisa la Zona Distretto.";
 
 /// Reads an urlencoded or JSON body as `name=value` pairs.
 async fn read_plain(

@@ -30,6 +30,69 @@ pub fn eml_files(dir: &Path, protocol: &str) -> [PathBuf; 2] {
     ]
 }
 
+/// Why the mail transport could not be set up from the settings; each
+/// names the setting at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The folder for `.eml` files could not be created.
+    #[error("AMBITO_FORMS_MAIL_DIR: cannot create {path}: {source}")]
+    MailDir {
+        /// The folder.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The extra root certificate could not be read.
+    #[error("AMBITO_FORMS_SMTP_CA_FILE: cannot read {path}: {source}")]
+    CaUnreadable {
+        /// The certificate file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The extra root certificate is not a PEM certificate.
+    #[error("AMBITO_FORMS_SMTP_CA_FILE: {path} is not a PEM certificate: {source}")]
+    CaNotPem {
+        /// The certificate file.
+        path: PathBuf,
+        /// lettre's (rustls') reason.
+        #[source]
+        source: lettre::transport::smtp::Error,
+    },
+    /// TLS for the SMTP server could not be set up.
+    #[error("AMBITO_FORMS_SMTP_HOST: {0}")]
+    Tls(#[source] lettre::transport::smtp::Error),
+}
+
+/// Why an email could not be put together (it is not sent: trying again
+/// composes it again).
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// An uploaded file to attach could not be read.
+    #[error("cannot read the uploaded file {path}: {source}")]
+    File {
+        /// The file on disk.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file's media type was refused by the mail builder.
+    #[error("media type {mime}: {source}")]
+    ContentType {
+        /// The media type.
+        mime: &'static str,
+        /// lettre's reason.
+        #[source]
+        source: lettre::message::header::ContentTypeErr,
+    },
+    /// The message could not be built (an address or header refused).
+    #[error("cannot build the email: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
 /// A failed send, and whether trying again may help.
 #[derive(Debug)]
 pub struct SendError {
@@ -45,38 +108,35 @@ pub struct SendError {
 impl Transport {
     /// SMTP when a server is configured, otherwise files in `mail_dir`
     /// (created if missing); the error names the setting at fault.
-    pub fn from_config(cfg: &Config) -> Result<Transport, String> {
+    pub fn from_config(cfg: &Config) -> Result<Transport, TransportError> {
         match &cfg.smtp {
             None => {
-                crate::store::private_dir(&cfg.mail_dir).map_err(|e| {
-                    format!(
-                        "AMBITO_FORMS_MAIL_DIR: cannot create {}: {e}",
-                        cfg.mail_dir.display()
-                    )
+                crate::paths::private_dir(&cfg.mail_dir).map_err(|source| {
+                    TransportError::MailDir {
+                        path: cfg.mail_dir.clone(),
+                        source,
+                    }
                 })?;
                 Ok(Transport::Files(cfg.mail_dir.clone()))
             }
             Some(smtp) => {
-                let tls = || -> Result<TlsParameters, String> {
+                let tls = || -> Result<TlsParameters, TransportError> {
                     let mut params = TlsParameters::builder(smtp.host.clone());
                     if let Some(ca) = &smtp.ca_file {
-                        let pem = std::fs::read(ca).map_err(|e| {
-                            format!(
-                                "AMBITO_FORMS_SMTP_CA_FILE: cannot read {}: {e}",
-                                ca.display()
-                            )
-                        })?;
-                        let cert = Certificate::from_pem(&pem).map_err(|e| {
-                            format!(
-                                "AMBITO_FORMS_SMTP_CA_FILE: {} is not a PEM certificate: {e}",
-                                ca.display()
-                            )
+                        let pem =
+                            std::fs::read(ca).map_err(|source| TransportError::CaUnreadable {
+                                path: ca.clone(),
+                                source,
+                            })?;
+                        let cert = Certificate::from_pem(&pem).map_err(|source| {
+                            TransportError::CaNotPem {
+                                path: ca.clone(),
+                                source,
+                            }
                         })?;
                         params = params.add_root_certificate(cert);
                     }
-                    params
-                        .build_rustls()
-                        .map_err(|e| format!("AMBITO_FORMS_SMTP_HOST: {e}"))
+                    params.build_rustls().map_err(TransportError::Tls)
                 };
                 let tls = match smtp.tls {
                     TlsMode::None => Tls::None,
@@ -307,7 +367,7 @@ pub fn district_message(
     cfg: &Config,
     s: &Stored,
     refused_for_size: bool,
-) -> Result<Message, String> {
+) -> Result<Message, ComposeError> {
     let subject = one_line(&format!("[{}] {}: {}", s.protocol, s.form_title, who(s)));
     let when = italian_datetime(s.received_at);
     let total: u64 = s.files.iter().map(|f| f.size).sum();
@@ -358,20 +418,22 @@ pub fn district_message(
         builder = builder.reply_to(sender);
     }
     if !attach {
-        return builder
-            .multipart(alternative(plain, html))
-            .map_err(|e| e.to_string());
+        return Ok(builder.multipart(alternative(plain, html))?);
     }
     let mut mixed = MultiPart::mixed().multipart(alternative(plain, html));
     let root = cfg.files_dir();
     for (i, f) in s.files.iter().enumerate() {
         let path = root.join(&f.path);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| format!("cannot read the uploaded file {}: {e}", path.display()))?;
-        let kind = ContentType::parse(mime(f.kind)).map_err(|e| e.to_string())?;
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(source) => return Err(ComposeError::File { path, source }),
+        };
+        let mime = mime(f.kind);
+        let kind = ContentType::parse(mime)
+            .map_err(|source| ComposeError::ContentType { mime, source })?;
         mixed = mixed.singlepart(Attachment::new(f.file_name(i + 1)).body(bytes, kind));
     }
-    builder.multipart(mixed).map_err(|e| e.to_string())
+    Ok(builder.multipart(mixed)?)
 }
 
 /// Longest organisation name copied into a receipt, in characters.
@@ -399,7 +461,7 @@ pub fn receipt_message(
     cfg: &Config,
     s: &Stored,
     next: Option<&str>,
-) -> Option<Result<Message, String>> {
+) -> Option<Result<Message, ComposeError>> {
     let to = s.sender.as_deref()?.parse::<Mailbox>().ok()?;
     let subject = one_line(&format!("Ricevuta {}: {}", s.protocol, s.form_title));
     let when = italian_datetime(s.received_at);
@@ -441,7 +503,7 @@ pub fn receipt_message(
                 domain(&cfg.from)
             )))
             .multipart(alternative(plain, html))
-            .map_err(|e| e.to_string()),
+            .map_err(ComposeError::from),
     )
 }
 
@@ -457,4 +519,69 @@ fn alternative(plain: String, html: String) -> MultiPart {
                 .header(ContentType::TEXT_HTML)
                 .body(html),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Sources;
+
+    fn transport(pairs: &[(&str, &str)]) -> Result<Transport, TransportError> {
+        let env = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        Transport::from_config(&Config::from_sources(&Sources::load(None, env).unwrap()).unwrap())
+    }
+
+    const SMTP: [(&str, &str); 3] = [
+        ("AMBITO_FORMS_SMTP_HOST", "smtp.example.org"),
+        ("AMBITO_FORMS_FROM", "moduli@example.org"),
+        ("AMBITO_FORMS_TO", "zona@example.org"),
+    ];
+
+    #[test]
+    fn a_bad_setting_is_named_with_the_file_and_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        // (A CA file that cannot be read is refused earlier, by the
+        // configuration's own check.)
+        let not_pem = dir.path().join("not.pem");
+        std::fs::write(
+            &not_pem,
+            "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let e = transport(&[
+            SMTP[0],
+            SMTP[1],
+            SMTP[2],
+            ("AMBITO_FORMS_SMTP_CA_FILE", not_pem.to_str().unwrap()),
+        ])
+        .err()
+        .unwrap();
+        assert!(matches!(e, TransportError::CaNotPem { .. }), "{e:?}");
+        assert!(
+            e.to_string().starts_with(&format!(
+                "AMBITO_FORMS_SMTP_CA_FILE: {} is not a PEM certificate: ",
+                not_pem.display()
+            )),
+            "{e}"
+        );
+        // Without SMTP the mail folder is made, or the error says which.
+        let file = dir.path().join("un-file");
+        std::fs::write(&file, "").unwrap();
+        let under_a_file = file.join("posta");
+        let e = transport(&[("AMBITO_FORMS_MAIL_DIR", under_a_file.to_str().unwrap())])
+            .err()
+            .unwrap();
+        assert!(matches!(e, TransportError::MailDir { .. }), "{e:?}");
+        assert!(
+            e.to_string().starts_with(&format!(
+                "AMBITO_FORMS_MAIL_DIR: cannot create {}: ",
+                under_a_file.display()
+            )),
+            "{e}"
+        );
+        let mail = dir.path().join("posta");
+        let t = transport(&[("AMBITO_FORMS_MAIL_DIR", mail.to_str().unwrap())]).unwrap();
+        assert!(matches!(t, Transport::Files(ref d) if *d == mail));
+        assert!(mail.is_dir());
+    }
 }

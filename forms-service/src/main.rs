@@ -1,7 +1,8 @@
 //! The `ambito-forms` command.
 
+use ambito_forms::clock;
 use ambito_forms::config::{Config, Sources};
-use ambito_forms::store::{self, Db, Status};
+use ambito_forms::store::{Db, Status};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -155,7 +156,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retry { id } => {
             let db = Db::open(&config.db)?;
             let shown = printable(&id);
-            if db.retry(&id, store::now_ms())? {
+            if db.retry(&id, clock::now_ms())? {
                 println!(
                     "{shown}: queued for delivery (a running service sends it within seconds)"
                 );
@@ -167,7 +168,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Purge { older_than } => {
             let mut db = Db::open(&config.db)?;
-            let before = store::now() - i64::from(older_than) * 86_400;
+            let before = clock::now() - i64::from(older_than) * 86_400;
             let n = ambito_forms::retention::purge(
                 &mut db,
                 before,

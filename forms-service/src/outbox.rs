@@ -13,6 +13,7 @@
 //! written. The receipt cap is read before each receipt, and a receipt is
 //! never sent when the count cannot be read.
 
+use crate::clock;
 use crate::config::Config;
 use crate::health::Health;
 use crate::mail::{self, Transport};
@@ -66,7 +67,7 @@ pub enum OutboxDbError {
     Poisoned,
     /// The blocking task did not finish.
     #[error("database task: {0}")]
-    Task(String),
+    Task(#[source] tokio::task::JoinError),
 }
 
 async fn with_db<T: Send + 'static>(
@@ -79,7 +80,7 @@ async fn with_db<T: Send + 'static>(
         f(&mut guard).map_err(OutboxDbError::from)
     })
     .await
-    .map_err(|e| OutboxDbError::Task(e.to_string()))?
+    .map_err(OutboxDbError::Task)?
 }
 
 /// A write the outbox owes the database: what was sent and not recorded.
@@ -115,7 +116,7 @@ impl Outbox {
                     continue;
                 }
             }
-            let now = store::now_ms();
+            let now = clock::now_ms();
             let due = match with_db(&self.db, move |db| db.due(now, 50)).await {
                 Ok(due) => due,
                 Err(e) => {
@@ -139,7 +140,7 @@ impl Outbox {
             let next = with_db(&self.db, |db| db.next_due()).await.ok().flatten();
             let idle = IDLE_POLL.as_millis() as i64;
             let wait = next.map_or(IDLE_POLL, |at| {
-                Duration::from_millis(at.saturating_sub(store::now_ms()).clamp(0, idle) as u64)
+                Duration::from_millis(at.saturating_sub(clock::now_ms()).clamp(0, idle) as u64)
             });
             tokio::select! {
                 () = self.wake.notified() => {}
@@ -220,7 +221,7 @@ impl Outbox {
         match message {
             None => Ok(()),
             Some(Err(e)) => Err(mail::SendError {
-                message: e,
+                message: e.to_string(),
                 permanent: true,
                 too_big: false,
             }),
@@ -248,7 +249,7 @@ impl Outbox {
             return Ok(false);
         };
         let max = self.config.receipts_per_day;
-        let since = store::now() - 86_400;
+        let since = clock::now() - 86_400;
         let n = with_db(&self.db, move |db| db.receipts_sent_to(&address, since)).await?;
         Ok(n >= max)
     }
@@ -258,7 +259,7 @@ impl Outbox {
         if s.district_sent_at.is_none() {
             match self.send_district(s).await {
                 Ok(()) => {
-                    self.record(pending, Mark::Part(id, Part::District, store::now()))
+                    self.record(pending, Mark::Part(id, Part::District, clock::now()))
                         .await?;
                 }
                 Err(e) => {
@@ -283,7 +284,7 @@ impl Outbox {
             } else {
                 match self.send(s, Part::Receipt, false).await {
                     Ok(()) => {
-                        self.record(pending, Mark::Part(id, Part::Receipt, store::now()))
+                        self.record(pending, Mark::Part(id, Part::Receipt, clock::now()))
                             .await?;
                     }
                     // The district has the submission; a receipt refused for good
@@ -305,7 +306,7 @@ impl Outbox {
     }
 
     async fn failed(&self, s: &Stored, error: &str, pending: &mut Pending) -> Result<(), Paused> {
-        let next = store::now_ms() + backoff(self.config.retry_base, s.attempts).as_millis() as i64;
+        let next = clock::now_ms() + backoff(self.config.retry_base, s.attempts).as_millis() as i64;
         let (id, max, err) = (s.id, self.config.max_attempts, error.to_string());
         match with_db(&self.db, move |db| {
             db.mark_attempt_failed(id, &err, next, max)

@@ -56,7 +56,7 @@ pub fn confirmation(
     form: &LoadedForm,
     protocol: &str,
     when: &str,
-    files: &[crate::upload::Received],
+    files: &[crate::received::Received],
 ) -> String {
     let def = &form.definition;
     // What happens next, in the form's own words (the same the form page
@@ -98,6 +98,7 @@ pub fn message(shell: Option<&str>, status: StatusCode, message: &str) -> String
         429 => "Troppe richieste",
         403 => "Invio non consentito",
         408 => "Tempo scaduto",
+        500 => "Errore del servizio",
         _ => "Servizio non disponibile",
     };
     page(

@@ -2,9 +2,10 @@
 //! deleted, with their `.eml` files, once a day while the service runs
 //! (and on demand with `ambito-forms purge`).
 
+use crate::clock;
 use crate::config::Config;
 use crate::mail::eml_files;
-use crate::store::{self, Db, StoreError};
+use crate::store::{Db, StoreError};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -68,6 +69,17 @@ fn remove_mail(mail_dir: &Path, protocol: &str) {
     }
 }
 
+/// Why a daily purge did not run.
+#[derive(Debug, thiserror::Error)]
+enum PurgeError {
+    /// Another thread panicked holding the connection.
+    #[error("database lock poisoned")]
+    Poisoned,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// How often the automatic purge runs.
 const EVERY: Duration = Duration::from_secs(24 * 3600);
 
@@ -78,11 +90,14 @@ pub async fn run_daily(db: Arc<Mutex<Db>>, config: Arc<Config>) {
         tick.tick().await;
         let (db, config) = (Arc::clone(&db), Arc::clone(&config));
         let done = tokio::task::spawn_blocking(move || {
-            let before = store::now() - i64::from(config.retention_days) * 86_400;
-            let mut db = db
-                .lock()
-                .map_err(|_| "database lock poisoned".to_string())?;
-            purge(&mut db, before, &config.mail_dir, &config.files_dir()).map_err(|e| e.to_string())
+            let before = clock::now() - i64::from(config.retention_days) * 86_400;
+            let mut db = db.lock().map_err(|_| PurgeError::Poisoned)?;
+            Ok::<_, PurgeError>(purge(
+                &mut db,
+                before,
+                &config.mail_dir,
+                &config.files_dir(),
+            )?)
         })
         .await;
         match done {

@@ -1,8 +1,12 @@
 //! Durable storage of submissions in SQLite (WAL, `synchronous=FULL`): a
 //! submission acknowledged to the sender is on disk first.
 
+use crate::clock::now_ms;
+use crate::paths::private_dir;
+use crate::received::Received;
 use ambito_form::Answer;
 use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite_migration::{HookResult, Migrations, M};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -103,14 +107,17 @@ impl Status {
     }
 }
 
+/// A status name that is none of the four (from the command line).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown status `{0}` (pending, sent, failed, spam)")]
+pub struct UnknownStatus(pub String);
+
 impl std::str::FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownStatus;
+    fn from_str(s: &str) -> Result<Self, UnknownStatus> {
         match s {
             "pending" | "sent" | "failed" | "spam" => Ok(Status::parse(s)),
-            other => Err(format!(
-                "unknown status `{other}` (pending, sent, failed, spam)"
-            )),
+            other => Err(UnknownStatus(other.to_string())),
         }
     }
 }
@@ -145,7 +152,7 @@ pub struct NewSubmission {
     /// Caught by the honeypot: numbered apart and never emailed.
     pub spam: bool,
     /// The files sent with it, already on disk and fsync'd.
-    pub files: Vec<crate::upload::Received>,
+    pub files: Vec<Received>,
 }
 
 /// The distinct post folders of file paths (`{post}/{n}`).
@@ -208,7 +215,7 @@ pub struct Stored {
     /// When the sender's receipt was accepted, in seconds since the epoch.
     pub receipt_sent_at: Option<i64>,
     /// The files sent with it, in the order sent.
-    pub files: Vec<crate::upload::Received>,
+    pub files: Vec<Received>,
 }
 
 /// The two emails a submission produces.
@@ -232,6 +239,16 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The database's schema could not be brought up to date (or it is
+    /// newer than this program: written by a later version).
+    #[error("database {path}: cannot update its schema: {source}")]
+    Migrate {
+        /// The database file.
+        path: PathBuf,
+        /// What the migration met.
+        #[source]
+        source: rusqlite_migration::Error,
+    },
     /// The folder that holds the database could not be created.
     #[error("cannot create {path}: {source}")]
     Dir {
@@ -249,7 +266,7 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     /// The operating system gave no random bytes for a token.
     #[error("no random bytes for a receipt token: {0}")]
-    Random(String),
+    Random(#[source] std::io::Error),
     /// A backup copy of the database could not be made.
     #[error("backup to {path}: {source}")]
     Backup {
@@ -281,7 +298,24 @@ impl StoreError {
     }
 }
 
-const SCHEMA: &str = "
+/// The schema migrations, in order: `PRAGMA user_version` holds how many
+/// a database has had. Add a step at the end (`M::up("ALTER TABLE …")`),
+/// never edit one that has shipped: a database that had it will not have it
+/// again.
+///
+/// Databases made before versions were counted are at `user_version` 0
+/// with their tables already there, so the first two steps adopt them as
+/// they are: every statement is conditional (`IF NOT EXISTS`), and the
+/// hook adds the columns that the earliest databases lack.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up_with_hook(TABLES, add_columns_from_before_versions),
+        M::up(INDEXES_AND_CLEANUP),
+    ])
+}
+
+/// Step 1: the tables, as they were when versions began to be counted.
+const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
     id INTEGER PRIMARY KEY,
@@ -301,6 +335,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     last_error TEXT,
     district_sent_at INTEGER,
     receipt_sent_at INTEGER,
+    digest TEXT,
+    token TEXT,
     UNIQUE (prefix, year, seq)
 );
 CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_at);
@@ -323,15 +359,34 @@ CREATE TABLE IF NOT EXISTS counters (
 );
 ";
 
-/// Added after the first release: databases created before get them here.
-const MIGRATIONS: &[(&str, &str)] = &[
+/// Columns added to `submissions` after the first release, before versions
+/// were counted: a database of that time has a `submissions` table without
+/// them, which `CREATE TABLE IF NOT EXISTS` leaves as it is.
+const COLUMNS_FROM_BEFORE_VERSIONS: &[(&str, &str)] = &[
     ("digest", "ALTER TABLE submissions ADD COLUMN digest TEXT"),
     // The confirmation page's address: 128 random bits, so that nobody
     // can walk the numbers to read others' receipts.
     ("token", "ALTER TABLE submissions ADD COLUMN token TEXT"),
 ];
 
-const INDEXES: &str = "
+/// Step 1's hook: adds the [`COLUMNS_FROM_BEFORE_VERSIONS`] a database
+/// lacks. (SQLite has no `ADD COLUMN IF NOT EXISTS`.)
+fn add_columns_from_before_versions(tx: &rusqlite::Transaction<'_>) -> HookResult {
+    for (column, sql) in COLUMNS_FROM_BEFORE_VERSIONS {
+        let has: bool = tx.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info('submissions') WHERE name = ?1",
+            params![column],
+            |r| r.get(0),
+        )?;
+        if !has {
+            tx.execute_batch(sql)?;
+        }
+    }
+    Ok(())
+}
+
+/// Step 2: the indexes, and the data of the earliest databases made to fit.
+const INDEXES_AND_CLEANUP: &str = "
 CREATE INDEX IF NOT EXISTS submissions_digest ON submissions (digest, received_at);
 DROP INDEX IF EXISTS submissions_sender;
 CREATE INDEX IF NOT EXISTS submissions_sender_lower ON submissions (lower(sender), receipt_sent_at);
@@ -340,6 +395,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS submissions_token ON submissions (token);
 -- Rows from before tokens get one from SQLite's own generator (seeded by
 -- the operating system); the index finds them without a scan.
 UPDATE submissions SET token = lower(hex(randomblob(16))) WHERE token IS NULL;
+-- Earlier versions kept a keyed hash of the client's address and its key;
+-- nothing uses them, so they are not kept.
+DELETE FROM meta WHERE key = 'ip_key';
+UPDATE submissions SET ip_hash = '' WHERE ip_hash <> '';
 ";
 
 /// A connection to the submissions database.
@@ -357,16 +416,6 @@ fn year_of(unix: i64) -> i32 {
     })
 }
 
-/// Creates `dir` and its missing parents readable by the owner only
-/// (`0700`): they hold personal data.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir)
-}
-
 impl Db {
     /// Opens (creating if needed) the database, its folder and its tables.
     pub fn open(path: &Path) -> Result<Db, StoreError> {
@@ -376,40 +425,31 @@ impl Db {
                 source,
             })?;
         }
-        let open = |path: &Path| -> rusqlite::Result<Connection> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let prepare = |path: &Path| -> rusqlite::Result<Connection> {
             let conn = Connection::open(path)?;
             conn.busy_timeout(std::time::Duration::from_secs(5))?;
             // WAL: readers never block the writer. FULL: a commit is on disk
             // (WAL fsynced) before it returns, so an acknowledged submission
-            // survives a power cut.
+            // survives a power cut. (Outside the migrations' transaction:
+            // SQLite ignores a change of journal mode inside one.)
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             // Deleted rows are overwritten, not left in free pages: a purge
             // or an erasure really removes the personal data.
             conn.pragma_update(None, "secure_delete", "ON")?;
-            conn.execute_batch(SCHEMA)?;
-            for (column, sql) in MIGRATIONS {
-                let has: bool = conn.query_row(
-                    "SELECT COUNT(*) > 0 FROM pragma_table_info('submissions') WHERE name = ?1",
-                    params![column],
-                    |r| r.get(0),
-                )?;
-                if !has {
-                    conn.execute_batch(sql)?;
-                }
-            }
-            conn.execute_batch(INDEXES)?;
-            // Earlier versions kept a keyed hash of the client's address
-            // and its key; nothing uses them, so they are not kept.
-            conn.execute_batch(
-                "DELETE FROM meta WHERE key = 'ip_key'; UPDATE submissions SET ip_hash = '' WHERE ip_hash <> '';",
-            )?;
             Ok(conn)
         };
-        let conn = open(path).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let mut conn = prepare(path).map_err(open_err)?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|source| StoreError::Migrate {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Ok(Db {
             conn,
             duplicate_window: DUPLICATE_WINDOW_SECONDS,
@@ -467,16 +507,18 @@ impl Db {
                 params![prefix, year],
                 |r| r.get(0),
             )?;
-            let token = crate::token::new().map_err(|e| StoreError::Random(e.to_string()))?;
+            let token = crate::token::new().map_err(StoreError::Random)?;
             let protocol = Protocol::new(prefix, year, seq);
             let status = if s.spam {
                 Status::Spam
             } else {
                 Status::Pending
             };
+            // `ip_hash` is written empty rather than left to its default:
+            // the first release's table has the column without one.
             tx.execute(
-                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, digest, status, next_attempt_at, token)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7 * 1000, ?12)",
+                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, digest, status, next_attempt_at, token, ip_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7 * 1000, ?12, '')",
                 params![
                     protocol.as_str(),
                     prefix,
@@ -564,12 +606,12 @@ impl Db {
     }
 
     /// Every file of every stored submission (what a backup must keep).
-    pub fn all_files(&self) -> Result<Vec<crate::upload::Received>, StoreError> {
+    pub fn all_files(&self) -> Result<Vec<Received>, StoreError> {
         self.files_where("1 = 1", params![])
     }
 
     /// The files of the submission `protocol`, in the order sent.
-    pub fn files_of(&self, protocol: &str) -> Result<Vec<crate::upload::Received>, StoreError> {
+    pub fn files_of(&self, protocol: &str) -> Result<Vec<Received>, StoreError> {
         self.files_where("s.protocol = ?1", params![protocol])
     }
 
@@ -577,7 +619,7 @@ impl Db {
         &self,
         condition: &str,
         params: impl rusqlite::Params,
-    ) -> Result<Vec<crate::upload::Received>, StoreError> {
+    ) -> Result<Vec<Received>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT f.field, f.name, f.size, f.sha256, f.kind, f.path FROM files f JOIN submissions s ON s.id = f.submission_id WHERE {condition} ORDER BY f.id"
         ))?;
@@ -594,7 +636,7 @@ impl Db {
         let mut out = Vec::new();
         for row in rows {
             let (field, name, size, sha256, kind, path) = row?;
-            out.push(crate::upload::Received {
+            out.push(Received {
                 field,
                 name,
                 size: u64::try_from(size).unwrap_or_default(),
@@ -840,18 +882,6 @@ impl Db {
     }
 }
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    now_ms() / 1000
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -978,10 +1008,9 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_128_random_bits_and_old_rows_get_one() {
+    fn tokens_are_128_random_bits() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f.sqlite3");
-        let mut db = Db::open(&path).unwrap();
+        let mut db = Db::open(&dir.path().join("f.sqlite3")).unwrap();
         let mut tokens = std::collections::HashSet::new();
         for i in 0..50 {
             let mut s = new(false);
@@ -992,19 +1021,219 @@ mod tests {
             tokens.insert(t);
         }
         assert_eq!(tokens.len(), 50);
-        // A database from before tokens: its rows get one when opened.
-        db.conn
-            .execute("UPDATE submissions SET token = NULL WHERE seq = 1", [])
+    }
+
+    #[test]
+    fn the_migrations_are_well_formed() {
+        migrations().validate().unwrap();
+    }
+
+    /// What the code before counted migrations left in a database, copied
+    /// as it was (its `SCHEMA`, its two added columns, its `INDEXES`): the
+    /// shape of every database in service, at `user_version` 0.
+    const BEFORE_VERSIONS: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    protocol TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    form_id TEXT NOT NULL,
+    form_title TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    answers TEXT NOT NULL,
+    sender TEXT,
+    ip_hash TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'spam')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    district_sent_at INTEGER,
+    receipt_sent_at INTEGER,
+    UNIQUE (prefix, year, seq)
+);
+CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS files_submission ON files (submission_id);
+CREATE TABLE IF NOT EXISTS counters (
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year)
+);
+ALTER TABLE submissions ADD COLUMN digest TEXT;
+ALTER TABLE submissions ADD COLUMN token TEXT;
+CREATE INDEX IF NOT EXISTS submissions_digest ON submissions (digest, received_at);
+DROP INDEX IF EXISTS submissions_sender;
+CREATE INDEX IF NOT EXISTS submissions_sender_lower ON submissions (lower(sender), receipt_sent_at);
+CREATE INDEX IF NOT EXISTS submissions_received ON submissions (received_at);
+CREATE UNIQUE INDEX IF NOT EXISTS submissions_token ON submissions (token);
+";
+
+    /// The first release's schema (commit 2ee8135): no files, no counters,
+    /// no digest nor token, and the client's keyed address hash kept.
+    const FIRST_RELEASE: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    protocol TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    form_id TEXT NOT NULL,
+    form_title TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    answers TEXT NOT NULL,
+    sender TEXT,
+    ip_hash TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'spam')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    district_sent_at INTEGER,
+    receipt_sent_at INTEGER,
+    UNIQUE (prefix, year, seq)
+);
+CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_at);
+";
+
+    const ANSWERS: &str =
+        r#"[{"name":"email","label":"Email","value":"a@b.it","display":"a@b.it"}]"#;
+
+    fn user_version(path: &Path) -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_database_made_before_versions_were_counted_keeps_every_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.sqlite3");
+        let token = "0123456789abcdef0123456789abcdef";
+        {
+            let old = Connection::open(&path).unwrap();
+            old.pragma_update(None, "journal_mode", "WAL").unwrap();
+            old.execute_batch(BEFORE_VERSIONS).unwrap();
+            old.execute(
+                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, status, attempts, next_attempt_at, last_error, receipt_sent_at, digest, token)
+                 VALUES ('MI-2026-000007', 'MI', 2026, 7, 'f', 'Modulo', 1782900000, ?1, 'a@b.it', 'failed', 12, 1782900000000, 'smtp down', 1782900100, 'abc', ?2)",
+                params![ANSWERS, token],
+            )
             .unwrap();
+            old.execute_batch(
+                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, status, next_attempt_at)
+                     VALUES ('MS-2026-000001', 'MS', 2026, 1, 'f', 'Modulo', 1782900000, '[]', 'spam', 0);
+                 INSERT INTO files (submission_id, field, name, size, sha256, kind, path)
+                     VALUES (1, 'allegati', 'Statuto.pdf', 1234, 'ff00', '\"pdf\"', 'post1/0');
+                 INSERT INTO counters (prefix, year, last) VALUES ('MI', 2026, 7), ('MS', 2026, 1);",
+            )
+            .unwrap();
+            assert_eq!(user_version(&path), 0);
+        }
+        let mut db = Db::open(&path).unwrap();
+        assert_eq!(user_version(&path), 2);
+        let all = db.list(None).unwrap();
+        assert_eq!(all.len(), 2);
+        let s = &all[0];
+        assert_eq!(s.protocol.as_str(), "MI-2026-000007");
+        assert_eq!((s.status, s.attempts), (Status::Failed, 12));
+        assert_eq!(s.last_error.as_deref(), Some("smtp down"));
+        assert_eq!(s.receipt_sent_at, Some(1_782_900_100));
+        assert_eq!(s.answers[0].display, "a@b.it");
+        assert_eq!(s.files.len(), 1);
+        assert_eq!(s.files[0].name, "Statuto.pdf");
+        assert_eq!(s.files[0].kind, ambito_form::filetype::FileType::Pdf);
+        assert_eq!(
+            db.file_dirs().unwrap().into_iter().collect::<Vec<_>>(),
+            ["post1"]
+        );
+        // Its confirmation page still opens at the same address.
+        let (p, _) = db.find("f", token).unwrap().unwrap();
+        assert_eq!(p.as_str(), "MI-2026-000007");
+        // The numbering goes on from the stored counters.
+        let mut next = new(false);
+        next.answers[0].display = "altro".into();
+        assert_eq!(
+            db.insert(&[next]).unwrap()[0].protocol().as_str(),
+            "MI-2026-000008"
+        );
+        // Opening again changes nothing more.
         drop(db);
         let db = Db::open(&path).unwrap();
-        let t: String = db
-            .conn
-            .query_row("SELECT token FROM submissions WHERE seq = 1", [], |r| {
-                r.get(0)
-            })
+        assert_eq!(user_version(&path), 2);
+        assert_eq!(db.list(None).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_database_of_the_first_release_gets_the_later_columns_and_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.sqlite3");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(FIRST_RELEASE).unwrap();
+            old.execute(
+                "INSERT INTO submissions (protocol, prefix, year, seq, form_id, form_title, received_at, answers, sender, ip_hash, status, next_attempt_at)
+                 VALUES ('MI-2026-000003', 'MI', 2026, 3, 'f', 'Modulo', 1782900000, ?1, 'a@b.it', 'k3y3dh4sh', 'sent', 0)",
+                params![ANSWERS],
+            )
             .unwrap();
-        assert_eq!(t.len(), 32);
+            old.execute_batch("INSERT INTO meta (key, value) VALUES ('ip_key', x'00ff');")
+                .unwrap();
+        }
+        let mut db = Db::open(&path).unwrap();
+        let all = db.list(None).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].status, Status::Sent);
+        // Its row got a token, and nothing derived from the client's
+        // address is left.
+        let (token, ip_hash, ip_keys): (String, String, i64) = db
+            .conn
+            .query_row(
+                "SELECT token, ip_hash, (SELECT COUNT(*) FROM meta WHERE key = 'ip_key') FROM submissions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(token.len(), 32);
+        assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
+        assert_eq!((ip_hash.as_str(), ip_keys), ("", 0));
+        // Without counters the numbering goes on from the stored numbers.
+        let mut next = new(false);
+        next.answers[0].display = "altro".into();
+        assert_eq!(
+            db.insert(&[next]).unwrap()[0].protocol().as_str(),
+            "MI-2026-000004"
+        );
+    }
+
+    #[test]
+    fn a_database_of_a_later_version_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.sqlite3");
+        drop(Db::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = Db::open(&path).err().expect("a newer schema is refused");
+        assert!(matches!(err, StoreError::Migrate { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("cannot update its schema"),
+            "{err}"
+        );
+        assert_eq!(user_version(&path), 99);
     }
 
     #[test]

@@ -15,6 +15,8 @@
 //! cannot become a file on somebody's desktop.
 
 use crate::multipart_guard::{Guard, GuardError};
+use crate::paths::private_dir;
+use crate::received::Received;
 use ambito_form::filetype::{self, FileType};
 use ambito_form::html::held_input_name;
 use ambito_form::{FieldError, FieldKind, FormDefinition};
@@ -63,38 +65,6 @@ const HELD_MANIFEST: &str = "manifest.json";
 /// stream itself (part headers and boundaries are not counted in the
 /// total, which this service enforces with its own answer).
 const STREAM_MARGIN: u64 = 256 * 1024;
-
-/// A file received and checked.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Received {
-    /// The field it was sent in.
-    pub field: String,
-    /// Its name as the sender gave it, as text to show only (the last
-    /// path component, control and format characters dropped): never
-    /// used as a file name, see [`Received::file_name`].
-    pub name: String,
-    /// Its size in bytes.
-    pub size: u64,
-    /// Its SHA-256, lowercase hex.
-    pub sha256: String,
-    /// Its type, from its content.
-    pub kind: FileType,
-    /// Where it is, relative to the files folder (`{post}/{n}`).
-    pub path: String,
-}
-
-impl Received {
-    /// The name the file goes by outside the service, from its position
-    /// (1-based) and its detected type: `allegato-1.pdf`.
-    pub fn file_name(&self, position: usize) -> String {
-        let ext = self
-            .kind
-            .extensions()
-            .first()
-            .map_or("bin", |e| e.trim_start_matches('.'));
-        format!("allegato-{position}.{ext}")
-    }
-}
 
 /// The folder of one post's files, removed when dropped unless
 /// [`PostDir::keep`] was called (once its submission is committed).
@@ -230,7 +200,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> UploadError + '_ {
 
 /// A new private folder for one post under `root`.
 fn new_post_dir(root: &Path) -> Result<PostDir, UploadError> {
-    crate::store::private_dir(root).map_err(io(root))?;
+    private_dir(root).map_err(io(root))?;
     for _ in 0..16 {
         let dir = root.join(format!("{:016x}", fastrand::u64(..)));
         match std::fs::create_dir(&dir) {
@@ -723,12 +693,12 @@ pub fn remove_orphans(
 /// number of files copied.
 pub fn back_up(root: &Path, files: &[Received], out: &Path) -> Result<usize, UploadError> {
     use std::io::{Read, Write};
-    crate::store::private_dir(out).map_err(io(out))?;
+    private_dir(out).map_err(io(out))?;
     for f in files {
         let from = stored_path(root, f)?;
         let to = out.join(&f.path);
         if let Some(dir) = to.parent() {
-            crate::store::private_dir(dir).map_err(io(dir))?;
+            private_dir(dir).map_err(io(dir))?;
         }
         let mut src = std::fs::File::open(&from).map_err(io(&from))?;
         let mut dst = std::fs::File::create(&to).map_err(io(&to))?;

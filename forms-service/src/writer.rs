@@ -13,28 +13,28 @@ use crate::upload::PostDir;
 use std::sync::{mpsc, Arc};
 use tokio::sync::oneshot;
 
-/// Why a submission was not stored (one error answers a whole batch, so
-/// it is carried as text).
+/// Why a submission was not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    /// The disk or the file cannot take writes now (full, read-only,
-    /// locked): trying later may work.
-    #[error("the database cannot write now: {0}")]
-    Unavailable(String),
-    /// Any other failure of the database.
-    #[error("the database failed: {0}")]
-    Failed(String),
+    /// The database refused the batch the submission was in. One error
+    /// answers every post of a batch, so each holds it shared; it is kept
+    /// whole, so that callers can ask [`StoreError::is_unavailable`].
+    #[error("cannot store the submission: {0}")]
+    Store(#[source] Arc<StoreError>),
     /// The writer thread is gone (the process is stopping).
     #[error("the writer has stopped")]
     Stopped,
 }
 
 impl WriteError {
-    fn of(e: &StoreError) -> WriteError {
-        if e.is_unavailable() {
-            WriteError::Unavailable(e.to_string())
-        } else {
-            WriteError::Failed(e.to_string())
+    /// Whether trying again later may work: the disk or the file cannot
+    /// take writes now (full, read-only, locked), or the service is
+    /// stopping. Otherwise the database failed in a way that waiting does
+    /// not mend.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            WriteError::Store(e) => e.is_unavailable(),
+            WriteError::Stopped => true,
         }
     }
 }
@@ -85,8 +85,9 @@ impl Writer {
                         Err(e) => {
                             tracing::error!(error = %e, "cannot store submissions");
                             health.store_failed(&e.to_string());
+                            let e = Arc::new(e);
                             for job in jobs {
-                                let _ = job.reply.send(Err(WriteError::of(&e)));
+                                let _ = job.reply.send(Err(WriteError::Store(Arc::clone(&e))));
                             }
                         }
                     }

@@ -156,12 +156,18 @@ fn is_root() -> bool {
 fn site_and_form_work_behind_the_shipped_nginx_configuration() {
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path();
-    let (port, service_port) = (free_port(), free_port());
+    // Held until nginx and the service start (see `Reserved`).
+    let (nginx_port, service_port) = (reserve_port(), reserve_port());
+    let (port, service_port_number) = (nginx_port.port, service_port.port);
     let public = build_site(&base.join("site"), port);
     let run = base.join("nginx");
     std::fs::create_dir_all(&run).unwrap();
     let site_conf = run.join("ambito.conf");
-    std::fs::write(&site_conf, shipped_config(&public, port, service_port)).unwrap();
+    std::fs::write(
+        &site_conf,
+        shipped_config(&public, port, service_port_number),
+    )
+    .unwrap();
     let conf = run.join("nginx.conf");
     std::fs::write(&conf, main_config(&run, &site_conf)).unwrap();
     open_up(base);
@@ -169,11 +175,13 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
 
     let data = base.join("data");
     std::fs::create_dir_all(&data).unwrap();
-    let listen = format!("127.0.0.1:{service_port}");
+    let listen = format!("127.0.0.1:{}", service_port.release());
     let forms = public.display().to_string();
+    // No SMTP server: the reserved port refuses connections.
+    let no_smtp = reserve_port();
     let service = Service::start(
         &data,
-        free_port(),
+        no_smtp.port,
         &[
             ("AMBITO_FORMS_LISTEN", &listen),
             ("AMBITO_FORMS_FORMS_DIR", &forms),
@@ -181,6 +189,7 @@ fn site_and_form_work_behind_the_shipped_nginx_configuration() {
             ("AMBITO_FORMS_RATE_LIMIT", "3/min"),
         ],
     );
+    nginx_port.release();
     let _nginx = start_nginx(&conf, port, &run);
     let get = |path: &str, headers: &[(&str, &str)]| request(port, "GET", path, headers, b"");
 

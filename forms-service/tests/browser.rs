@@ -308,13 +308,16 @@ impl TwoOrigins {
     fn start(call: bool) -> TwoOrigins {
         let dir = tempfile::tempdir().unwrap();
         copy_site(dir.path());
-        let (service_port, site_port) = (free_port(), free_port());
+        // Held until the two servers start (see `Reserved`).
+        let (service_reserved, site_reserved) = (reserve_port(), reserve_port());
+        let (service_port, site_port) = (service_reserved.port, site_reserved.port);
         edit_site(dir.path(), service_port, site_port);
         if call {
             make_call(dir.path(), false);
         }
         ambito::build(&ambito::BuildOptions::new(dir.path())).expect("the site builds");
         let public = dir.path().join("public");
+        site_reserved.release();
         let site = Command::new("python3")
             .args([
                 "-m",
@@ -331,9 +334,9 @@ impl TwoOrigins {
             .unwrap();
         let site = KillOnDrop(site);
         let maildir = dir.path().join("maildir");
-        let smtp = SmtpServer::start(free_port(), &maildir);
+        let smtp = SmtpServer::start_free(&maildir);
         let public_dir = public.display().to_string();
-        let listen = format!("127.0.0.1:{service_port}");
+        let listen = format!("127.0.0.1:{}", service_reserved.release());
         let service = Service::start(
             dir.path(),
             smtp.port,
@@ -671,6 +674,11 @@ fn with_javascript_files_are_sent_with_formdata_and_the_receipt_shows_in_place()
 
     let mut browser = Browser::start();
     browser.open_tab_with_scripts();
+    // A phone's width: the receipt in place must reflow too (WCAG 1.4.10).
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": false }),
+    );
     let url = format!("http://127.0.0.1:{site_port}/partecipa/manifestazione-di-interesse/");
     browser.call("Page.navigate", json!({ "url": url }));
     browser.wait_for("<form class=\"modulo\"");
@@ -707,8 +715,18 @@ fn with_javascript_files_are_sent_with_formdata_and_the_receipt_shows_in_place()
     assert!(page.contains(&sha256(&pdf)), "{page}");
     // In place (the service's own receipt page has an h1 and no names).
     assert!(page.contains("<h2>Richiesta inviata</h2>"), "{page}");
+    // Wrapped on a phone (64 characters with no break would scroll the
+    // page sideways), and the hash explained, as on the service's receipt.
+    assert_eq!(
+        browser.evaluate("document.documentElement.scrollWidth <= 360"),
+        json!(true),
+        "the receipt in place at 360 px"
+    );
     assert!(
-        page.contains("File: domanda.pdf (3145728 byte), SHA-256: "),
+        page.contains(&format!(
+            "File: domanda.pdf (3145728 byte), impronta SHA-256 (un codice che identifica il file): <code>{}</code>",
+            sha256(&pdf)
+        )),
         "{page}"
     );
     assert!(page.contains("Numero di ricevuta: <strong>MI-"), "{page}");

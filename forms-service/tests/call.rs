@@ -127,7 +127,7 @@ fn the_page_shows_the_status_and_a_closed_call_has_no_form() {
 fn the_service_refuses_posts_outside_the_dates_and_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = build(dir.path());
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let forms = out.display().to_string();
     let service = Service::start(
         dir.path(),

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn three_hundred_half_sent_requests_do_not_stop_the_service_and_get_closed() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let service = Service::start(
         dir.path(),
         smtp.port,
@@ -99,7 +99,7 @@ fn read_answer(s: &mut TcpStream, limit: Duration) -> std::io::Result<String> {
 #[test]
 fn past_the_connection_cap_a_client_waits_until_one_closes() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let service = Service::start(
         dir.path(),
         smtp.port,

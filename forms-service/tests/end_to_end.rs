@@ -44,7 +44,7 @@ fn a_browser_post_from_the_built_site_arrives_by_email() {
             .unwrap();
     assert!(page.contains("action=\"http://127.0.0.1:8080/forms/manifestazione-di-interesse\""));
 
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let public_dir = public.display().to_string();
     let service = Service::start(
         dir.path(),
@@ -93,7 +93,7 @@ fn a_label_or_option_changed_in_the_markdown_changes_form_validation_and_emails(
     assert!(!html.contains("value=\"fondazione\""));
 
     // The service's validation.
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let public_dir = public.display().to_string();
     let service = Service::start(
         dir.path(),

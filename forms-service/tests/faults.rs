@@ -132,9 +132,10 @@ fn assert_unavailable(r: &Response) {
 fn a_full_disk_gets_503_and_loses_nothing_committed() {
     let dir = tempfile::tempdir().unwrap();
     let disk = Tmpfs::mount(&dir.path().join("disco"), "3m");
-    let smtp_port = free_port(); // SMTP down for now
+    // SMTP down for now: a reserved port refuses connections.
+    let smtp_port = reserve_port();
     let db = disk.0.join("forms.sqlite3").display().to_string();
-    let service = Service::start(dir.path(), smtp_port, &[("AMBITO_FORMS_DB", &db)]);
+    let service = Service::start(dir.path(), smtp_port.port, &[("AMBITO_FORMS_DB", &db)]);
     let first = service.post_form(&valid_form("Prima del disco pieno"));
     assert_eq!(first.status, 303);
     let mut committed = vec![service.receipt_of(&first)];
@@ -195,7 +196,7 @@ fn a_full_disk_gets_503_and_loses_nothing_committed() {
     let after = service.post_form(&valid_form("Dopo il disco pieno"));
     assert_eq!(after.status, 303, "{after:?}");
     committed.push(service.receipt_of(&after));
-    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    let smtp = SmtpServer::start(smtp_port.release(), &dir.path().join("maildir"));
     let mails = wait_for_mail(&smtp.maildir, committed.len() * 2);
     let all = mails
         .iter()
@@ -220,7 +221,7 @@ fn a_full_disk_gets_503_and_loses_nothing_committed() {
 #[test]
 fn a_locked_database_gets_503_then_recovers() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let service = Service::start(dir.path(), smtp.port, &[]);
     assert_eq!(
         service.post_form(&valid_form("Prima del blocco")).status,
@@ -243,7 +244,8 @@ fn a_database_gone_read_only_gets_503_and_what_was_committed_stays_readable() {
     let dir = tempfile::tempdir().unwrap();
     let disk = Ext4::mount(&dir.path().join("disco"), &dir.path().join("disco.img"));
     let db = disk.dir.join("forms.sqlite3").display().to_string();
-    let service = Service::start(dir.path(), free_port(), &[("AMBITO_FORMS_DB", &db)]);
+    let no_smtp = reserve_port();
+    let service = Service::start(dir.path(), no_smtp.port, &[("AMBITO_FORMS_DB", &db)]);
     let first = service.post_form(&valid_form("Prima del guasto"));
     assert_eq!(first.status, 303, "{first:?}");
 
@@ -278,9 +280,10 @@ fn a_database_gone_read_only_gets_503_and_what_was_committed_stays_readable() {
 #[test]
 fn marks_that_cannot_be_written_pause_delivery_instead_of_resending() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let db = dir.path().join("forms.sqlite3");
-    let service = Service::start(dir.path(), free_port(), &[]);
+    let no_smtp = reserve_port();
+    let service = Service::start(dir.path(), no_smtp.port, &[]);
     // The schema exists once the service runs; marks fail from now on.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(

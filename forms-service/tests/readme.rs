@@ -92,7 +92,12 @@ fn the_readme_forms_commands_work_on_a_fresh_copy() {
     let dir = tempfile::tempdir().unwrap();
     copy_site(dir.path());
     let ambito = ambito_binary();
-    let (preview_port, service_port) = (free_port(), free_port());
+    // Held until each program starts (see `Reserved`).
+    let (mut preview_reserved, mut service_reserved) = (Some(reserve_port()), Some(reserve_port()));
+    let (preview_port, service_port) = (
+        preview_reserved.as_ref().unwrap().port,
+        service_reserved.as_ref().unwrap().port,
+    );
     let mut running = Vec::new();
     for step in &steps {
         let args: Vec<String> = step
@@ -121,11 +126,13 @@ fn the_readme_forms_commands_work_on_a_fresh_copy() {
             (None, Some("serve")) => {
                 // The preview, on the port the build was given.
                 cmd.args(["--port", &preview_port.to_string()]);
+                preview_reserved.take().unwrap().release();
                 running.push(KillOnDrop(cmd.spawn().unwrap()));
             }
             (Some(_), Some("serve")) => {
                 // No setting at all but the port.
                 cmd.env("AMBITO_FORMS_LISTEN", format!("127.0.0.1:{service_port}"));
+                service_reserved.take().unwrap().release();
                 running.push(KillOnDrop(cmd.spawn().unwrap()));
             }
             _ => panic!("a README step this test does not know: {step:?}"),

@@ -33,7 +33,7 @@ fn addresses(m: &mail_parser::Message<'_>, which: &str) -> Vec<String> {
 #[test]
 fn a_submission_is_stored_then_emailed_with_a_receipt() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let service = Service::start(
         dir.path(),
         smtp.port,
@@ -190,8 +190,9 @@ fn a_submission_is_stored_then_emailed_with_a_receipt() {
 #[test]
 fn submissions_accepted_while_smtp_is_down_are_delivered_when_it_returns() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp_port = free_port(); // nothing listens there yet
-    let service = Service::start(dir.path(), smtp_port, &[]);
+    // Nothing listens there yet: a reserved port refuses connections.
+    let smtp_port = reserve_port();
+    let service = Service::start(dir.path(), smtp_port.port, &[]);
     let mut protocols = Vec::new();
     for i in 0..3 {
         let r = service.request(
@@ -228,7 +229,7 @@ fn submissions_accepted_while_smtp_is_down_are_delivered_when_it_returns() {
         "the error is recorded:\n{pending}"
     );
 
-    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    let smtp = SmtpServer::start(smtp_port.release(), &dir.path().join("maildir"));
     let mails = wait_for_mail(&smtp.maildir, 6);
     assert_eq!(mails.len(), 6);
     let subjects: Vec<String> = mails
@@ -250,8 +251,8 @@ fn submissions_accepted_while_smtp_is_down_are_delivered_when_it_returns() {
 #[test]
 fn undelivered_submissions_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp_port = free_port();
-    let mut service = Service::start(dir.path(), smtp_port, &[]);
+    let smtp_port = reserve_port();
+    let mut service = Service::start(dir.path(), smtp_port.port, &[]);
     for i in 0..3 {
         assert_eq!(
             service.post_form(&valid_form(&format!("Ente {i}"))).status,
@@ -259,7 +260,7 @@ fn undelivered_submissions_survive_sigkill() {
         );
     }
     service.kill(); // SIGKILL, with everything undelivered
-    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    let smtp = SmtpServer::start(smtp_port.release(), &dir.path().join("maildir"));
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(
         delivered(&smtp.maildir).is_empty(),
@@ -277,10 +278,10 @@ fn undelivered_submissions_survive_sigkill() {
 #[test]
 fn delivery_gives_up_after_the_configured_attempts_and_retry_resumes() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp_port = free_port();
+    let smtp_port = reserve_port();
     let service = Service::start(
         dir.path(),
-        smtp_port,
+        smtp_port.port,
         &[
             ("AMBITO_FORMS_MAX_ATTEMPTS", "2"),
             ("AMBITO_FORMS_RETRY_BASE_SECONDS", "0.05"),
@@ -303,7 +304,7 @@ fn delivery_gives_up_after_the_configured_attempts_and_retry_resumes() {
         "logged at error level:\n{}",
         service.log()
     );
-    let smtp = SmtpServer::start(smtp_port, &dir.path().join("maildir"));
+    let smtp = SmtpServer::start(smtp_port.release(), &dir.path().join("maildir"));
     let out = service.cli(&["retry", &protocol]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(wait_for_mail(&smtp.maildir, 2).len(), 2);
@@ -312,7 +313,7 @@ fn delivery_gives_up_after_the_configured_attempts_and_retry_resumes() {
 #[test]
 fn the_honeypot_answers_like_a_success_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let service = Service::start(dir.path(), smtp.port, &[]);
     let body = valid_form("Bot").replace("sito_web=", "sito_web=http%3A%2F%2Fspam.example");
     let r = service.post_form(&body);
@@ -339,310 +340,6 @@ fn the_honeypot_answers_like_a_success_and_sends_nothing() {
 }
 
 /// A request that must be refused, and how.
-struct Case<'a> {
-    what: &'a str,
-    path: &'a str,
-    headers: Vec<(&'a str, &'a str)>,
-    body: Vec<u8>,
-    status: u16,
-    text: &'a str,
-}
-
-#[test]
-fn bad_input_gets_a_clear_4xx_and_is_never_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
-    let service = Service::start(
-        dir.path(),
-        smtp.port,
-        &[("AMBITO_FORMS_SITE_ORIGIN", "https://sito.example.org")],
-    );
-    let form = [("Content-Type", "application/x-www-form-urlencoded")];
-    let json = [("Content-Type", "application/json")];
-
-    // CR/LF injection in every single-line field: 422 naming that field.
-    let single_line = [
-        "denominazione",
-        "codice_fiscale",
-        "runts",
-        "sede_legale",
-        "legale_rappresentante",
-        "referente",
-        "email",
-        "pec",
-        "telefono",
-    ];
-    for field in single_line {
-        for injected in [
-            "x\r\nBcc: vittima@esempio.it",
-            "x\nSubject: falso",
-            "x\rTo: a@b.it",
-        ] {
-            let body: String = valid_form("Ente")
-                .split('&')
-                .filter(|kv| !kv.starts_with(&format!("{field}=")))
-                .collect::<Vec<_>>()
-                .join("&")
-                + "&"
-                + &encode(&[(field, injected)]);
-            let r = service.request(
-                "POST",
-                "/forms/manifestazione-di-interesse",
-                &form,
-                body.as_bytes(),
-            );
-            assert_eq!(r.status, 422, "{field} {injected:?}: {r:?}");
-            assert!(
-                r.body.contains(&format!("href=\"#campo-{field}\"")),
-                "{field}: error summary links to the field"
-            );
-        }
-    }
-
-    // The 422 page: error summary first, messages in Italian, values kept.
-    let body = valid_form("Ente <Esempio>")
-        .replace("email=segreteria%40esempio.it", "email=segreteria%40");
-    let r = service.post_form(&body);
-    assert_eq!(r.status, 422);
-    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
-    assert!(r
-        .body
-        .contains("<title>Errore: Manifestazione di interesse"));
-    assert!(
-        r.body
-            .contains("<a class=\"salta\" href=\"#contenuto\">Vai al contenuto</a>"),
-        "the site's shell"
-    );
-    assert!(
-        r.body
-            .contains("<a href=\"https://sito.example.org/privacy/\">"),
-        "privacy notice linked"
-    );
-    assert_eq!(r.body.matches("<h1").count(), 1);
-    assert!(
-        r.body.find("riepilogo-errori").unwrap() < r.body.find("<form class=\"modulo\"").unwrap()
-    );
-    assert!(r.body.contains("<a href=\"#campo-email\">«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it.</a>"));
-    assert!(
-        r.body.contains("value=\"Ente &lt;Esempio&gt;\""),
-        "typed values kept, escaped"
-    );
-    assert!(r.body.contains("value=\"segreteria@\""));
-    assert!(r.body.contains("value=\"gallicano\" checked"));
-    assert!(
-        r.body
-            .contains(">Doposcuola &lt;b&gt;da dieci anni&lt;/b&gt;\r\nnella valle.</textarea>"),
-        "{}",
-        r.body
-    );
-
-    // JSON errors: one message per field.
-    let r = service.request(
-        "POST",
-        "/forms/manifestazione-di-interesse",
-        &json,
-        br#"{"denominazione": "Ente", "email": "no"}"#,
-    );
-    assert_eq!(r.status, 422);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(
-        v["errors"]["email"],
-        "«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it."
-    );
-    assert_eq!(v["errors"]["telefono"], "Compila il campo «Telefono».");
-
-    let cases = [
-        Case {
-            what: "oversize body",
-            path: "/forms/manifestazione-di-interesse",
-            headers: form.to_vec(),
-            body: format!("esperienza={}", "x".repeat(70_000)).into_bytes(),
-            status: 413,
-            text: "troppo lunghi",
-        },
-        Case {
-            what: "wrong content type",
-            path: "/forms/manifestazione-di-interesse",
-            headers: vec![("Content-Type", "text/plain")],
-            body: valid_form("Ente").into_bytes(),
-            status: 415,
-            text: "Formato dei dati non supportato",
-        },
-        Case {
-            what: "no content type",
-            path: "/forms/manifestazione-di-interesse",
-            headers: vec![],
-            body: valid_form("Ente").into_bytes(),
-            status: 415,
-            text: "Formato dei dati non supportato",
-        },
-        Case {
-            what: "malformed UTF-8",
-            path: "/forms/manifestazione-di-interesse",
-            headers: form.to_vec(),
-            body: b"denominazione=Ente\xff\xfe".to_vec(),
-            status: 400,
-            text: "UTF-8",
-        },
-        Case {
-            what: "malformed UTF-8 in escapes",
-            path: "/forms/manifestazione-di-interesse",
-            headers: form.to_vec(),
-            body: b"denominazione=%C3%28".to_vec(),
-            status: 400,
-            text: "UTF-8",
-        },
-        Case {
-            what: "malformed urlencoding",
-            path: "/forms/manifestazione-di-interesse",
-            headers: form.to_vec(),
-            body: b"denominazione=100%zz".to_vec(),
-            status: 400,
-            text: "non valida",
-        },
-        Case {
-            what: "malformed JSON",
-            path: "/forms/manifestazione-di-interesse",
-            headers: json.to_vec(),
-            body: b"{\"denominazione\": ".to_vec(),
-            status: 400,
-            text: "JSON",
-        },
-        Case {
-            what: "unknown form",
-            path: "/forms/non-esiste",
-            headers: form.to_vec(),
-            body: valid_form("Ente").into_bytes(),
-            status: 404,
-            text: "non esiste",
-        },
-        Case {
-            what: "duplicate field",
-            path: "/forms/manifestazione-di-interesse",
-            headers: form.to_vec(),
-            body: format!("{}&email=altro%40esempio.it", valid_form("Ente")).into_bytes(),
-            status: 400,
-            text: "più volte",
-        },
-        Case {
-            what: "duplicate JSON key",
-            path: "/forms/manifestazione-di-interesse",
-            headers: json.to_vec(),
-            body: br#"{"email": "a@b.it", "email": "c@d.it"}"#.to_vec(),
-            status: 400,
-            text: "più volte",
-        },
-        Case {
-            what: "foreign origin",
-            path: "/forms/manifestazione-di-interesse",
-            headers: vec![
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Origin", "https://altro.example.com"),
-            ],
-            body: valid_form("Ente").into_bytes(),
-            status: 403,
-            text: "solo dal sito",
-        },
-    ];
-    for c in cases {
-        let r = service.request("POST", c.path, &c.headers, &c.body);
-        assert_eq!(r.status, c.status, "{}: {r:?}", c.what);
-        assert!(r.body.contains(c.text), "{}: {}", c.what, r.body);
-    }
-    // A post from the site itself is fine.
-    let r = service.request(
-        "POST",
-        "/forms/manifestazione-di-interesse",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Origin", "https://sito.example.org"),
-        ],
-        valid_form("Ente").as_bytes(),
-    );
-    assert_eq!(r.status, 303);
-    // None of the bad ones was stored: exactly one submission exists.
-    let all = String::from_utf8(service.cli(&["list"]).stdout).unwrap();
-    assert_eq!(all.lines().count(), 1, "{all}");
-    assert!(!service.log().contains("panicked"));
-}
-
-#[test]
-fn rate_limit_cors_health_and_definition() {
-    let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
-    let service = Service::start(
-        dir.path(),
-        smtp.port,
-        &[
-            ("AMBITO_FORMS_RATE_LIMIT", "2/min"),
-            ("AMBITO_FORMS_SITE_ORIGIN", "https://sito.example.org"),
-        ],
-    );
-    assert_eq!(service.request("GET", "/healthz", &[], b"").status, 200);
-    let def = service.request("GET", "/forms/manifestazione-di-interesse", &[], b"");
-    assert_eq!(def.status, 200);
-    let v: serde_json::Value = serde_json::from_str(&def.body).unwrap();
-    assert_eq!(v["id"], "manifestazione-di-interesse");
-    assert_eq!(v["honeypot"], "sito_web");
-    assert_eq!(v["fields"][1]["options"][0]["value"], "odv");
-    assert_eq!(v["fields"].as_array().unwrap().len(), 15);
-    assert_eq!(
-        service.request("GET", "/forms/non-esiste", &[], b"").status,
-        404
-    );
-
-    // CORS for the site's origin only.
-    let pre = service.request(
-        "OPTIONS",
-        "/forms/manifestazione-di-interesse",
-        &[
-            ("Origin", "https://sito.example.org"),
-            ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "content-type"),
-        ],
-        b"",
-    );
-    assert_eq!(
-        pre.header("access-control-allow-origin"),
-        Some("https://sito.example.org"),
-        "{pre:?}"
-    );
-    let other = service.request(
-        "GET",
-        "/forms/manifestazione-di-interesse",
-        &[("Origin", "https://altro.example.com")],
-        b"",
-    );
-    assert_eq!(other.header("access-control-allow-origin"), None);
-
-    // Checking answers as they are typed: same rules and messages, nothing stored.
-    let check = service.request(
-        "POST",
-        "/forms/manifestazione-di-interesse/verifica",
-        &[("Content-Type", "application/json")],
-        br#"{"email": "segreteria@", "telefono": "0583 123456"}"#,
-    );
-    assert_eq!(check.status, 200);
-    let v: serde_json::Value = serde_json::from_str(&check.body).unwrap();
-    assert_eq!(
-        v["errors"]["email"],
-        "«Email»: scrivi un indirizzo email valido, ad esempio nome@esempio.it."
-    );
-    assert!(v["errors"].get("telefono").is_none());
-    assert!(
-        String::from_utf8(service.cli(&["list"]).stdout)
-            .unwrap()
-            .is_empty(),
-        "nothing stored"
-    );
-    assert_eq!(service.post_form(&valid_form("A")).status, 303);
-    assert_eq!(service.post_form(&valid_form("B")).status, 303);
-    let limited = service.post_form(&valid_form("C"));
-    assert_eq!(limited.status, 429);
-    let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=30).contains(&wait), "{wait}");
-    assert!(limited.body.contains("Riprova tra"));
-}
 
 #[test]
 fn bad_configuration_fails_at_start_naming_the_variable() {

@@ -103,8 +103,7 @@ fn starttls_and_tls_deliver_to_a_server_trusted_through_the_ca_file() {
     );
 
     // STARTTLS (port 587's way).
-    let starttls = SmtpServer::start_with(
-        free_port(),
+    let starttls = SmtpServer::start_free_with(
         &dir.path().join("maildir-starttls"),
         &["--tlscert", cert, "--tlskey", key],
     );
@@ -142,8 +141,7 @@ fn starttls_and_tls_deliver_to_a_server_trusted_through_the_ca_file() {
     assert_eq!(delivered(&starttls.maildir).len(), 2);
 
     // TLS from the first byte (port 465's way).
-    let tls = SmtpServer::start_with(
-        free_port(),
+    let tls = SmtpServer::start_free_with(
         &dir.path().join("maildir-tls"),
         &["--smtpscert", cert, "--smtpskey", key],
     );

@@ -92,7 +92,7 @@ fn files_are_checked_by_content_and_stored_with_their_hash() {
     let out = build(dir.path());
     let page = std::fs::read_to_string(out.join("partecipa/con-allegati/index.html")).unwrap();
     assert!(page.contains("enctype=\"multipart/form-data\""));
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let forms = out.display().to_string();
     let mut service = Service::start(
         dir.path(),
@@ -236,7 +236,7 @@ fn the_district_email_carries_the_files_and_the_receipt_their_hashes() {
     let dir = tempfile::tempdir().unwrap();
     let out = build(dir.path());
     let maildir = dir.path().join("maildir");
-    let smtp = SmtpServer::start(free_port(), &maildir);
+    let smtp = SmtpServer::start_free(&maildir);
     let forms = out.display().to_string();
     let service = Service::start(
         dir.path(),
@@ -336,7 +336,7 @@ fn over_the_attachment_limit_the_email_says_how_to_fetch_the_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = build(dir.path());
     let maildir = dir.path().join("maildir");
-    let smtp = SmtpServer::start(free_port(), &maildir);
+    let smtp = SmtpServer::start_free(&maildir);
     let forms = out.display().to_string();
     let service = Service::start(
         dir.path(),
@@ -379,7 +379,7 @@ fn peak_rss_kb(pid: u32) -> u64 {
 fn ten_megabyte_uploads_stream_to_disk() {
     let dir = tempfile::tempdir().unwrap();
     let out = build_with(dir.path(), 10);
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let forms = out.display().to_string();
     let service = Service::start(
         dir.path(),
@@ -676,7 +676,7 @@ fn the_shipped_backup_unit_copies_database_and_files_and_keeps_fourteen() {
 #[test]
 fn a_file_sent_with_a_typo_is_kept_for_the_corrected_send() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = SmtpServer::start_free(&dir.path().join("maildir"));
     let service = Service::start(dir.path(), smtp.port, &[]);
     let pdf = pdf_of_size(5000);
     let send = |text: &str, files: &[(&str, &[u8])]| {

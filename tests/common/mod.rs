@@ -149,3 +149,32 @@ pub fn today_utc() -> String {
         .expect("date");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// A loopback TCP port held for a program that will listen on it later
+/// (the programs under test take a port number, not a socket).
+///
+/// Binding port 0 and closing the socket at once leaves the port free for
+/// any other process until the program binds it, seconds later (after a
+/// site build, say). A `Reserved` port stays bound, so no other `bind` is
+/// given it, until [`Reserved::release`], called right before the program
+/// starts: what remains is the moment between the two binds.
+pub struct Reserved {
+    listener: std::net::TcpListener,
+    /// The port.
+    pub port: u16,
+}
+
+/// Reserves a free loopback port (see [`Reserved`]).
+pub fn reserve_port() -> Reserved {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let port = listener.local_addr().expect("its address").port();
+    Reserved { listener, port }
+}
+
+impl Reserved {
+    /// Frees the port for the program about to listen on it.
+    pub fn release(self) -> u16 {
+        drop(self.listener);
+        self.port
+    }
+}

@@ -4,27 +4,114 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A loopback TCP port held for a program that will listen on it later.
+///
+/// The programs under test take an address, not a socket, so a port must
+/// be chosen before they start. Binding port 0 and closing the socket at
+/// once (what these tests did) leaves the port free for any other process
+/// until the program binds it, seconds later. A `Reserved` port stays bound
+/// (without listening, and without `SO_REUSEADDR`, so nobody can bind it
+/// and a connection to it is refused as to a closed port) until
+/// [`Reserved::release`], called right before the program starts; what
+/// remains is the moment between the two binds, which [`Service::start`]
+/// and [`SmtpServer::start_free`] cover by starting again on another port
+/// when theirs was taken.
+pub struct Reserved {
+    socket: std::os::fd::OwnedFd,
+    /// The port.
+    pub port: u16,
 }
 
-fn wait_for_port(port: u16, what: &str) {
+/// Reserves a free loopback port (see [`Reserved`]).
+pub fn reserve_port() -> Reserved {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain socket calls on a socket this function owns; the
+    // structs passed are sized and initialised as the calls require.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+        let socket = std::os::fd::OwnedFd::from_raw_fd(fd);
+        let mut addr: libc::sockaddr_in = std::mem::zeroed();
+        addr.sin_family = libc::AF_INET as libc::sa_family_t;
+        addr.sin_addr.s_addr = u32::from(std::net::Ipv4Addr::LOCALHOST).to_be();
+        let mut len = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        let bound = libc::bind(fd, std::ptr::addr_of!(addr).cast(), len);
+        assert_eq!(bound, 0, "bind: {}", std::io::Error::last_os_error());
+        let named = libc::getsockname(fd, std::ptr::addr_of_mut!(addr).cast(), &mut len);
+        assert_eq!(named, 0, "getsockname: {}", std::io::Error::last_os_error());
+        Reserved {
+            socket,
+            port: u16::from_be(addr.sin_port),
+        }
+    }
+}
+
+impl Reserved {
+    /// Frees the port for the program about to listen on it.
+    pub fn release(self) -> u16 {
+        let port = self.port;
+        drop(self.socket);
+        port
+    }
+}
+
+/// Whether process `pid` itself listens on TCP `port` (its own socket, as
+/// `/proc` shows it): a connection that succeeds may reach another
+/// program that took the port, so the tests never take one for the other.
+fn listens(pid: u32, port: u16) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    let sockets: std::collections::HashSet<String> = fds
+        .filter_map(Result::ok)
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|target| {
+            let t = target.to_string_lossy();
+            Some(t.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+        })
+        .collect();
+    let port = format!(":{port:04X}");
+    ["/proc/net/tcp", "/proc/net/tcp6"].iter().any(|table| {
+        std::fs::read_to_string(table)
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .any(|line| {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                // local address, state (0A: LISTEN), inode.
+                f.len() > 9 && f[1].ends_with(&port) && f[3] == "0A" && sockets.contains(f[9])
+            })
+    })
+}
+
+/// How a started program came up.
+enum Started {
+    /// It listens on its port.
+    Listening,
+    /// It exited first (its port taken, or a bad setting).
+    Exited(std::process::ExitStatus),
+}
+
+/// Waits until `child` listens on `port`, or exits.
+fn wait_listening(child: &mut Child, port: u16, what: &str) -> Started {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Started::Exited(status);
+        }
+        if listens(child.id(), port) {
+            return Started::Listening;
+        }
         assert!(
             Instant::now() < deadline,
             "{what} did not start on port {port}"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -50,6 +137,25 @@ pub struct SmtpServer {
 }
 
 impl SmtpServer {
+    /// On a port of its own: started again on another one if the port
+    /// is taken before aiosmtpd binds it.
+    pub fn start_free(maildir: &Path) -> SmtpServer {
+        SmtpServer::start_free_with(maildir, &[])
+    }
+
+    /// [`SmtpServer::start_free`] with more options for aiosmtpd.
+    pub fn start_free_with(maildir: &Path, options: &[&str]) -> SmtpServer {
+        for _ in 0..5 {
+            let port = reserve_port().release();
+            if let Some(server) = SmtpServer::try_start(port, maildir, options) {
+                return server;
+            }
+        }
+        panic!("aiosmtpd could not start on five free ports");
+    }
+
+    /// On `port`, which the test chose beforehand (the service is already
+    /// configured with it): a port taken meanwhile fails the test.
     pub fn start(port: u16, maildir: &Path) -> SmtpServer {
         SmtpServer::start_with(port, maildir, &[])
     }
@@ -57,7 +163,12 @@ impl SmtpServer {
     /// With more options for aiosmtpd (`--tlscert`/`--tlskey` for
     /// STARTTLS, `--smtpscert`/`--smtpskey` for TLS from the first byte).
     pub fn start_with(port: u16, maildir: &Path, options: &[&str]) -> SmtpServer {
-        let child = Command::new(python_with_aiosmtpd())
+        SmtpServer::try_start(port, maildir, options)
+            .unwrap_or_else(|| panic!("aiosmtpd exited at start: port {port} taken?"))
+    }
+
+    fn try_start(port: u16, maildir: &Path, options: &[&str]) -> Option<SmtpServer> {
+        let mut child = Command::new(python_with_aiosmtpd())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(options)
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
@@ -66,11 +177,13 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start aiosmtpd");
-        wait_for_port(port, "aiosmtpd");
-        SmtpServer {
-            child,
-            port,
-            maildir: maildir.to_path_buf(),
+        match wait_listening(&mut child, port, "aiosmtpd") {
+            Started::Listening => Some(SmtpServer {
+                child,
+                port,
+                maildir: maildir.to_path_buf(),
+            }),
+            Started::Exited(_) => None,
         }
     }
 }
@@ -113,6 +226,9 @@ pub fn wait_for_mail(maildir: &Path, n: usize) -> Vec<Vec<u8>> {
 pub struct Service {
     child: Option<Child>,
     pub port: u16,
+    /// The service chose its port (no `AMBITO_FORMS_LISTEN` in `extra`):
+    /// if it is taken at start, another one will do.
+    own_port: bool,
     pub dir: PathBuf,
     env: Vec<(String, String)>,
     prefix: Vec<String>,
@@ -156,7 +272,7 @@ impl Service {
         extra: &[(&str, &str)],
         prefix: &[&str],
     ) -> Service {
-        let port = free_port();
+        let port = reserve_port().port;
         let mut env: Vec<(String, String)> = vec![
             ("AMBITO_FORMS_LISTEN".into(), format!("127.0.0.1:{port}")),
             (
@@ -186,6 +302,7 @@ impl Service {
             env.push((k.to_string(), v.to_string()));
         }
         // A port chosen by the test (set in `extra`) is the one to wait for.
+        let own_port = !extra.iter().any(|(k, _)| *k == "AMBITO_FORMS_LISTEN");
         let port = env
             .iter()
             .find(|(k, _)| k == "AMBITO_FORMS_LISTEN")
@@ -194,6 +311,7 @@ impl Service {
         let mut service = Service {
             child: None,
             port,
+            own_port,
             dir: dir.to_path_buf(),
             env,
             prefix: prefix.iter().map(ToString::to_string).collect(),
@@ -202,7 +320,39 @@ impl Service {
         service
     }
 
+    /// Starts the process and waits until it listens. When its own port
+    /// was taken between the choice and the bind (the service exits saying
+    /// so), it starts again on another free port.
     fn spawn(&mut self) {
+        for _ in 0..5 {
+            let log_before = self.log().len();
+            let mut child = self.command().spawn().expect("start ambito-forms");
+            match wait_listening(&mut child, self.port, "ambito-forms") {
+                Started::Listening => {
+                    self.child = Some(child);
+                    return;
+                }
+                Started::Exited(status) => {
+                    let log = self.log();
+                    let said = log.get(log_before..).unwrap_or_default();
+                    assert!(
+                        self.own_port && said.contains("Address already in use"),
+                        "ambito-forms exited at start ({status}):\n{said}"
+                    );
+                    self.port = reserve_port().release();
+                    let listen = format!("127.0.0.1:{}", self.port);
+                    for (k, v) in &mut self.env {
+                        if k == "AMBITO_FORMS_LISTEN" {
+                            v.clone_from(&listen);
+                        }
+                    }
+                }
+            }
+        }
+        panic!("ambito-forms found no free port in five tries");
+    }
+
+    fn command(&self) -> Command {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -217,17 +367,14 @@ impl Service {
             }
             None => Command::new(binary),
         };
-        let child = command
+        command
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start ambito-forms");
-        self.child = Some(child);
-        wait_for_port(self.port, "ambito-forms");
+            .stderr(log);
+        command
     }
 
     /// The service's process id, while it runs.
