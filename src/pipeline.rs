@@ -361,7 +361,14 @@ impl Prepared {
                 .map(|f| (f, &f.to))
                 .chain(statics.iter().filter_map(|f| Some((f, assets.get(&f.to)?))));
             for (f, to) in copies {
-                s.copy(&f.from, to).map_err(|e| {
+                // The fingerprinted copy is minified (text/minify.rs).
+                let done = if *to == f.to {
+                    s.copy(&f.from, to)
+                } else {
+                    std::fs::read(&f.from)
+                        .and_then(|b| s.write(to, &crate::text::minify::asset(to, &b)))
+                };
+                done.map_err(|e| {
                     invalid(vec![Diagnostic::file(
                         &f.shown,
                         msg!(CANNOT_COPY, detail = crate::report::messages::io_detail(&e)),

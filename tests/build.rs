@@ -47,7 +47,7 @@ fn basic_site_builds_every_output() {
             "servizi/minori/index.html",
             "servizi/tirocini/index.html",
             "sitemap.xml",
-            "style.b2ccb076.css",
+            "style.9c9a1472.css",
             "style.css",
             "theme-only.txt",
             "tirocini-vecchi/index.html",
@@ -1261,10 +1261,24 @@ fn stylesheets_and_scripts_are_linked_by_a_content_hash() {
         .unwrap_or_else(|| panic!("{href}"));
     assert_eq!(hash.len(), 8, "{href}");
     assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{href}");
-    // The fingerprinted copy is the stylesheet, byte for byte.
+    // The fingerprinted copy is the stylesheet minified, without its
+    // comments; the plain copy is the stylesheet, byte for byte.
+    let source = std::fs::read(root.join("themes/serchio/static/css/serchio.css")).unwrap();
+    let published = std::fs::read_to_string(out.path().join(href)).unwrap();
     assert_eq!(
-        std::fs::read(out.path().join(href)).unwrap(),
-        std::fs::read(root.join("themes/serchio/static/css/serchio.css")).unwrap()
+        published.as_bytes(),
+        ambito::text::minify::asset("css/serchio.css", &source)
+    );
+    assert!(
+        published.len() * 4 < source.len() * 3,
+        "{}",
+        published.len()
+    );
+    assert!(!published.contains("/*"));
+    assert!(published.contains(".ue p{margin:0;font-family:Arial,Verdana,Tahoma,\"Trebuchet MS\""));
+    assert_eq!(
+        std::fs::read(out.path().join("css/serchio.css")).unwrap(),
+        source
     );
     // A changed stylesheet gets a new name.
     let site = tempfile::tempdir().unwrap();
@@ -1274,7 +1288,7 @@ fn stylesheets_and_scripts_are_linked_by_a_content_hash() {
     }
     let css = site.path().join("themes/serchio/static/css/serchio.css");
     let mut text = std::fs::read_to_string(&css).unwrap();
-    text.push_str("\n/* changed */\n");
+    text.push_str("\n.nuova { color: #000; }\n");
     std::fs::write(&css, text).unwrap();
     let out2 = tempfile::tempdir().unwrap();
     let run = build_to(site.path(), out2.path(), &[]);

@@ -76,9 +76,11 @@ pub fn fingerprints(
                 crate::msg!(CANNOT_READ, detail = e.to_string()),
             )
         })?;
+        // Named after what is published there: the minified file.
+        let published = crate::text::minify::asset(&file.to, &bytes);
         out.insert(
             file.to.clone(),
-            format!("{stem}.{:08x}.{ext}", content_hash(&bytes)),
+            format!("{stem}.{:08x}.{ext}", content_hash(&published)),
         );
     }
     Ok(out)

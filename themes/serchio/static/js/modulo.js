@@ -194,8 +194,11 @@
   // What happens next, as the call's notice says it.
   var after = byId("dopo-invio");
   if (after) done.insertBefore(document.createElement("p"), done.lastChild).textContent = after.textContent;
+  // The hash in <code>, which wraps on a phone (CSS), explained as on the service's receipt.
   (body.files || []).forEach(function (f) {
-   done.children[1].append(document.createElement("br"), "File: " + f.name + " (" + f.size + " byte), SHA-256: " + f.sha256);
+   var c = document.createElement("code");
+   c.textContent = f.sha256;
+   done.children[1].append(document.createElement("br"), "File: " + f.name + " (" + f.size + " byte), impronta SHA-256 (un codice che identifica il file): ", c);
   });
   summary({}, false);
   form.parentNode.replaceChild(done, form);
