@@ -14,7 +14,8 @@
 //! 7. [`render`]: Tera templates, contexts, open data, search, link check;
 //! 8. [`write`]: the output folder, replaced atomically;
 //! 9. [`preview`]: `ambito serve` and its quick path;
-//! 10. [`cli`]: what only the command line needs.
+//! 10. [`cms`]: the web editor (`serve --admin`, `ambito cms`);
+//! 11. [`cli`]: what only the command line needs.
 //!
 //! [`form`] (the form definition both programs share) sits beside them.
 //! Problems are collected as [`Diagnostic`]s and reported together; nothing
@@ -36,6 +37,7 @@ pub mod resolve;
 pub mod write;
 
 pub mod cli;
+pub mod cms;
 pub mod preview;
 
 mod pipeline;

@@ -37,7 +37,8 @@ impl Command {
             Command::Build { root, .. }
             | Command::Check { root, .. }
             | Command::New { root, .. }
-            | Command::Serve { root, .. } => root,
+            | Command::Serve { root, .. }
+            | Command::Cms { root, .. } => root,
         }
     }
 }
@@ -173,6 +174,26 @@ enum Command {
         // Hide pages marked `draft: true` (shown by default in previews).
         #[arg(long)]
         no_drafts: bool,
+        // Also serve the web editor (Decap CMS) at /admin/.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Write the web editor (Decap CMS) for a Git forge into a folder.
+    Cms {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+        #[arg(long, value_parser = ["gitea", "gitlab"])]
+        backend: String,
+        #[arg(long)]
+        repo: String,
+        #[arg(long)]
+        forge_url: String,
+        #[arg(long, default_value = "main")]
+        branch: String,
+        #[arg(long)]
+        app_id: Option<String>,
     },
 }
 
@@ -243,7 +264,35 @@ fn main() -> ExitCode {
             port,
             bind,
             no_drafts,
-        } => serve(root, bind, port, !no_drafts),
+            admin,
+        } => serve(root, bind, port, !no_drafts, admin),
+        Command::Cms {
+            root,
+            output,
+            backend,
+            repo,
+            forge_url,
+            branch,
+            app_id,
+        } => {
+            let backend = ambito::cms::config::Backend::Forge {
+                name: backend,
+                repo,
+                base_url: forge_url,
+                branch,
+                app_id,
+            };
+            match ambito::cms::write_admin(&root, &output, &backend) {
+                Ok(done) => {
+                    eprintln!("{done}");
+                    ExitCode::SUCCESS
+                }
+                Err(why) => {
+                    eprintln!("{}", error_line(msg!(VERBATIM, text = why)));
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 
@@ -307,7 +356,7 @@ fn report_error(e: &BuildError, verb: Verb) -> ExitCode {
     }
 }
 
-fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCode {
+fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool, admin: bool) -> ExitCode {
     if !root.join("site.yaml").is_file() {
         return report_error(&BuildError::NotASite(root), Verb::Build);
     }
@@ -357,7 +406,13 @@ fn serve(root: PathBuf, ip: std::net::IpAddr, port: u16, drafts: bool) -> ExitCo
             }
         };
         eprintln!("{}", msg!(PREVIEW_AT, url = &url));
-        let served = ambito::preview::serve::serve(Arc::clone(&preview), listener).await;
+        let extra = if admin {
+            ambito::cms::admin_routes(&root, &url, ip)
+        } else {
+            axum::Router::new()
+        };
+        let served =
+            ambito::preview::serve::serve_with(Arc::clone(&preview), listener, extra).await;
         drop(watcher);
         preview.close();
         match served {

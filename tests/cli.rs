@@ -24,6 +24,7 @@ fn helps(env: &[(&str, &str)], extra: &[&str]) -> Vec<String> {
         Some("check"),
         Some("new"),
         Some("serve"),
+        Some("cms"),
     ] {
         let mut args: Vec<&str> = sub.into_iter().collect();
         // The top level has no --root: it reads the site.yaml where it
@@ -78,6 +79,11 @@ fn help_is_in_italian_by_default() {
     assert!(helps[3].contains("Uso: ambito new [OPZIONI] <SEZIONE> <NOME>"));
     assert!(helps[3].contains("Argomenti:\n  <SEZIONE>"));
     assert!(helps[4].contains("--port <PORTA>") && helps[4].contains("(predefinita: 1111)"));
+    assert!(helps[4].contains("--admin") && helps[4].contains("editor web su /admin/"));
+    assert!(
+        helps[5].contains("--backend <FORGIA>")
+            && helps[5].contains("gitea (anche Forgejo) o gitlab")
+    );
 }
 
 #[test]

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 /// The stages in the order data flows; a module may use its own stage and
 /// the ones before it. `form` (shared with the forms service) needs only
-/// `report` and `text`; `pipeline` drives load to write; `preview` and
-/// `cli` sit on top.
+/// `report` and `text`; `pipeline` drives load to write; `preview`, `cms`
+/// (the web editor) and `cli` sit on top.
 const ORDER: &[&str] = &[
     "report",
     "text",
@@ -24,6 +24,7 @@ const ORDER: &[&str] = &[
     "write",
     "pipeline",
     "preview",
+    "cms",
     "cli",
 ];
 

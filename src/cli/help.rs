@@ -83,6 +83,29 @@ pub fn localize(cmd: Command, lang: Lang) -> Command {
                     .hide_default_value(true)
             })
             .mut_arg("no_drafts", |a| a.help(t(msg!(HELP_ARG_NO_DRAFTS))))
+            .mut_arg("admin", |a| a.help(crate::cms::help_admin(lang)))
+    })
+    .mut_subcommand("cms", |c| {
+        let h = |what| crate::cms::help_cms(lang, what);
+        let folder = word(&msg!(HELP_VALUE_FOLDER), lang);
+        let address = word(&msg!(HELP_VALUE_ADDRESS), lang);
+        with_root(flags(c, lang), lang)
+            .about(h("about"))
+            .override_usage(h("usage"))
+            .mut_arg("output", |a| a.help(h("output")).value_name(folder))
+            .mut_arg("backend", |a| {
+                a.help(h("backend"))
+                    .value_name(h("value_forge"))
+                    .hide_possible_values(true)
+            })
+            .mut_arg("repo", |a| a.help(h("repo")).value_name(h("value_repo")))
+            .mut_arg("forge_url", |a| a.help(h("forge_url")).value_name(address))
+            .mut_arg("branch", |a| {
+                a.help(h("branch"))
+                    .value_name(h("value_branch"))
+                    .hide_default_value(true)
+            })
+            .mut_arg("app_id", |a| a.help(h("app_id")).value_name(h("value_id")))
     })
 }
 

@@ -281,12 +281,23 @@ pub async fn serve(
     preview: Arc<Preview>,
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<()> {
+    serve_with(preview, listener, axum::Router::new()).await
+}
+
+/// Serves the preview with the routes of `extra` (the web editor of
+/// `serve --admin`) ahead of the site's files.
+pub async fn serve_with(
+    preview: Arc<Preview>,
+    listener: tokio::net::TcpListener,
+    extra: axum::Router,
+) -> std::io::Result<()> {
     let stopping = preview.stopping.clone();
     let app = axum::Router::new()
         .route(&format!("{PREFIX}live.js"), axum::routing::get(live_js))
         .route(&format!("{PREFIX}eventi"), axum::routing::get(events))
         .fallback(page)
         .with_state(preview);
+    let app = extra.merge(app);
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown().await;
