@@ -70,9 +70,7 @@ fn forms_service() -> PathBuf {
 /// Copies the real site, pointed at local addresses, and builds it.
 fn build_site(dir: &Path, site_port: u16, service_port: u16) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for d in ["content", "themes"] {
-        copy_dir(&root.join(d), &dir.join(d));
-    }
+    copy_real_site(dir);
     let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
     let yaml = yaml
         .replace(

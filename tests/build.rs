@@ -1148,9 +1148,7 @@ fn placeholder_addresses_are_warnings_and_strict_refuses_them() {
 
     // Real-looking addresses and the contacts filled in: nothing to say.
     let site = tempfile::tempdir().unwrap();
-    for dir in ["content", "themes"] {
-        copy_dir(&root.join(dir), &site.path().join(dir));
-    }
+    copy_real_site(site.path());
     let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
     let yaml = yaml
         .replace(
@@ -1282,10 +1280,7 @@ fn stylesheets_and_scripts_are_linked_by_a_content_hash() {
     );
     // A changed stylesheet gets a new name.
     let site = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("site.yaml"), site.path().join("site.yaml")).unwrap();
-    for dir in ["content", "themes"] {
-        copy_dir(&root.join(dir), &site.path().join(dir));
-    }
+    copy_real_site(site.path());
     let css = site.path().join("themes/serchio/static/css/serchio.css");
     let mut text = std::fs::read_to_string(&css).unwrap();
     text.push_str("\n.nuova { color: #000; }\n");

@@ -44,13 +44,7 @@ fn node_modules() -> PathBuf {
 /// A copy of the real site (what `ambito check` reads) in `tmp/site`.
 fn copy_site(tmp: &Path) -> PathBuf {
     let site = tmp.join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::copy(manifest().join("site.yaml"), site.join("site.yaml")).unwrap();
-    for dir in ["content", "themes", "templates", "static"] {
-        if manifest().join(dir).is_dir() {
-            copy_dir(&manifest().join(dir), &site.join(dir));
-        }
-    }
+    copy_real_site(&site);
     site
 }
 

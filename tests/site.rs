@@ -416,9 +416,7 @@ fn subresources(html: &str) -> Vec<&str> {
 fn search_leaves_every_other_page_loading_what_it_loaded() {
     let copy = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "themes"] {
-        copy_dir(&root.join(dir), &copy.path().join(dir));
-    }
+    copy_real_site(copy.path());
     let config = std::fs::read_to_string(root.join("site.yaml")).unwrap();
     assert!(config.contains("\nsearch: true\n"));
     std::fs::write(
@@ -912,9 +910,7 @@ fn the_legal_pages_say_what_is_true_and_what_is_still_to_set() {
 fn recorded_assessment_and_transfers_show_on_the_legal_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "themes"] {
-        copy_dir(&root.join(dir), &tmp.path().join(dir));
-    }
+    copy_real_site(tmp.path());
     let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
     let yaml = yaml
         .replace(
@@ -953,11 +949,7 @@ fn recorded_assessment_and_transfers_show_on_the_legal_pages() {
 #[test]
 fn templates_follow_the_computed_status() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "themes"] {
-        copy_dir(&root.join(dir), &tmp.path().join(dir));
-    }
-    std::fs::copy(root.join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
+    copy_real_site(tmp.path());
     for p in ["av1-113", "av3-2016-tos-03"] {
         let file = tmp.path().join(format!("content/progetti/{p}.md"));
         let md = std::fs::read_to_string(&file).unwrap();

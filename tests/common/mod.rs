@@ -32,6 +32,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Copies the real site (`site.yaml` and its source folders) into `to`.
+pub fn copy_real_site(to: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(to).expect("mkdir");
+    std::fs::copy(root.join("site.yaml"), to.join("site.yaml")).expect("copy site.yaml");
+    for dir in ["content", "themes", "templates", "static"] {
+        if root.join(dir).is_dir() {
+            copy_dir(&root.join(dir), &to.join(dir));
+        }
+    }
+}
+
 /// Every file under `dir`: relative path → bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
