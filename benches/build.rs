@@ -109,9 +109,7 @@ fn main() {
         let root = base.join(format!("site-{n}"));
         corpus::write_ambito_site(&root, n).expect("write corpus");
         if search {
-            let config = root.join("site.yaml");
-            let text = std::fs::read_to_string(&config).expect("site.yaml");
-            std::fs::write(&config, format!("{text}search: true\n")).expect("site.yaml");
+            corpus::set_search(&root, true);
         }
         let bytes: u64 = walkdir::WalkDir::new(root.join("content"))
             .into_iter()
@@ -154,18 +152,6 @@ fn main() {
     }
 }
 
-/// Sets `search:` in the site's `site.yaml`.
-fn set_search(root: &Path, on: bool) {
-    let config = root.join("site.yaml");
-    let text = std::fs::read_to_string(&config).expect("site.yaml");
-    let text: String = text
-        .lines()
-        .filter(|l| !l.starts_with("search:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&config, format!("{text}search: {on}\n")).expect("site.yaml");
-}
-
 /// Pagefind's CLI from npm, if `scripts/test-deps` installed it.
 fn pagefind_cli() -> Option<PathBuf> {
     let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/node/node_modules/.bin/pagefind");
@@ -203,18 +189,18 @@ fn side_by_side(base: &Path, outs_dir: &Path, n: usize, runs: usize, baseline: O
     let outs = outs_dir.join(format!("ambito-bench-vs-pagefind-{n}"));
     let _ = std::fs::remove_dir_all(&outs);
     // Warm the page cache, and the corpus in it.
-    set_search(&root, false);
+    corpus::set_search(&root, false);
     run_once(&root, &outs.join("warm-up"));
     let (mut without, mut with, mut by_cli) = (Vec::new(), Vec::new(), Vec::new());
     let mut by_baseline = Vec::new();
     let (mut rss_without, mut rss_with) = (0, 0);
     for i in 0..runs {
-        set_search(&root, false);
+        corpus::set_search(&root, false);
         let plain = outs.join(format!("without-{i}"));
         let run = run_once(&root, &plain);
         without.push(run.wall);
         rss_without = rss_without.max(run.rss_kib);
-        set_search(&root, true);
+        corpus::set_search(&root, true);
         let run = run_once(&root, &outs.join(format!("with-{i}")));
         with.push(run.wall);
         rss_with = rss_with.max(run.rss_kib);
@@ -287,9 +273,9 @@ fn deep_page(base: &Path, outs_dir: &Path, depth: usize, runs: usize) {
     let _ = std::fs::remove_dir_all(&outs);
     let (mut without, mut with) = (Vec::new(), Vec::new());
     for i in 0..runs {
-        set_search(&root, false);
+        corpus::set_search(&root, false);
         without.push(run_once(&root, &outs.join(format!("without-{i}"))).wall);
-        set_search(&root, true);
+        corpus::set_search(&root, true);
         with.push(run_once(&root, &outs.join(format!("with-{i}"))).wall);
     }
     println!(

@@ -5,10 +5,13 @@
 //!
 //!     cargo bench --bench preview                  # N = 10000, 15 edits of each kind
 //!     cargo bench --bench preview -- 200 --runs 3  # any N, any number of edits
+//!     cargo bench --bench preview -- 10000 --search  # with the search index
 //!
 //! Prints the median (and min, max) for an edit of a page's body, which
 //! re-renders that page only, and for an edit of a title, which takes the
-//! full build.
+//! full build. With `--search`, also the time from saving a body edit until
+//! the search index, brought up to date in the background, includes it
+//! (`body-index`).
 
 // Tests and benchmarks may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -68,35 +71,60 @@ impl Preview {
         preview
     }
 
-    /// Waits for the next event and returns its data.
-    fn next_event(&mut self) -> String {
+    /// Waits for the next event and returns its name (`message` unless
+    /// named) and data.
+    fn next_event(&mut self) -> (String, String) {
         let mut line = String::new();
+        let mut name = String::from("message");
         loop {
             line.clear();
             assert!(
                 self.events.read_line(&mut line).unwrap() > 0,
                 "stream closed"
             );
-            if let Some(data) = line.trim_end().strip_prefix("data:") {
-                return data.trim().to_string();
+            let line = line.trim_end();
+            if let Some(event) = line.strip_prefix("event:") {
+                name = event.trim().to_string();
+            } else if let Some(data) = line.strip_prefix("data:") {
+                return (name, data.trim().to_string());
             }
         }
     }
 
     /// Saves `text` at `path` as editors do (a temporary file renamed over
-    /// it) and returns the time until the reload message.
-    fn save(&mut self, path: &Path, text: &str) -> Duration {
+    /// it) and returns the time until the reload message, and, when
+    /// `indexed` is the number of edits the index should then include, the
+    /// time until it does.
+    fn save(
+        &mut self,
+        path: &Path,
+        text: &str,
+        indexed: Option<u64>,
+    ) -> (Duration, Option<Duration>) {
         let temp = path.with_extension("md.salvataggio");
         std::fs::write(&temp, text).unwrap();
         let started = Instant::now();
         std::fs::rename(&temp, path).unwrap();
-        let data = self.next_event();
-        let took = started.elapsed();
-        assert!(
-            data.contains("pronto"),
-            "the edit broke the preview: {data}"
-        );
-        took
+        let mut reloaded = None;
+        let mut caught_up = None;
+        while reloaded.is_none() || (indexed.is_some() && caught_up.is_none()) {
+            let (name, data) = self.next_event();
+            if name == "indice" {
+                let state: serde_json::Value = serde_json::from_str(&data).unwrap();
+                assert!(state["errore"].is_null(), "the index failed: {data}");
+                let done = state["inclusi"].as_u64().unwrap_or_default();
+                if indexed.is_some_and(|n| done >= n) && state["indietro"] == false {
+                    caught_up = Some(started.elapsed());
+                }
+                continue;
+            }
+            assert!(
+                data.contains("pronto"),
+                "the edit broke the preview: {data}"
+            );
+            reloaded = Some(started.elapsed());
+        }
+        (reloaded.unwrap_or_default(), caught_up)
     }
 }
 
@@ -122,11 +150,13 @@ fn report(what: &str, n: usize, times: Vec<Duration>) {
 fn main() {
     let mut sizes = Vec::new();
     let mut runs = 15;
+    let mut search = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().and_then(|r| r.parse().ok()).expect("--runs N"),
             "--bench" => {}
+            "--search" => search = true,
             other => match other.parse::<usize>() {
                 Ok(n) => sizes.push(n),
                 Err(_) => eprintln!("ignoring argument {other}"),
@@ -140,6 +170,7 @@ fn main() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let root = tmp.path().join("sito");
         corpus::write_ambito_site(&root, n).expect("write corpus");
+        corpus::set_search(&root, search);
         let (section, stem) = corpus::page_location(n / 2);
         let page = root
             .join("content")
@@ -148,15 +179,21 @@ fn main() {
         let original = std::fs::read_to_string(&page).unwrap();
         let mut preview = Preview::start(&root);
 
-        let body: Vec<Duration> = (0..runs)
-            .map(|i| preview.save(&page, &format!("{original}\nModifica numero {i}.\n")))
-            .collect();
+        let (body, index): (Vec<Duration>, Vec<Option<Duration>>) = (0..runs)
+            .map(|i| {
+                let text = format!("{original}\nModifica numero {i}.\n");
+                preview.save(&page, &text, search.then_some(i as u64 + 1))
+            })
+            .unzip();
         report("body", n, body);
+        if search {
+            report("body-index", n, index.into_iter().flatten().collect());
+        }
 
         let title: Vec<Duration> = (0..runs.min(5))
             .map(|i| {
                 let text = original.replacen("title: ", &format!("title: {i} "), 1);
-                preview.save(&page, &text)
+                preview.save(&page, &text, None).0
             })
             .collect();
         report("title", n, title);

@@ -164,6 +164,13 @@ pub struct Prepared {
     statics: Vec<site_files::StaticFile>,
     pub(crate) assets: BTreeMap<String, String>,
     pub(crate) warnings: Vec<Diagnostic>,
+    /// Whether [`Prepared::write`] keeps the search index for later
+    /// updates ([`Prepared::keep_search_index`]).
+    keep_search: bool,
+    /// Parses pages rendered again for the kept index.
+    pub(crate) search_parser: Option<search::Parser>,
+    /// The kept index, until the preview takes it.
+    search_index: Option<search::LiveIndex>,
 }
 
 /// Loads, validates and resolves the site: every problem is found here,
@@ -266,10 +273,25 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
         statics,
         assets,
         warnings,
+        keep_search: false,
+        search_parser: None,
+        search_index: None,
     })
 }
 
 impl Prepared {
+    /// Makes [`Prepared::write`] keep the search index (with `search:
+    /// true`), so that an edit of a page's body updates it
+    /// ([`crate::preview::incremental`]) instead of building everything.
+    pub fn keep_search_index(&mut self) {
+        self.keep_search = true;
+    }
+
+    /// The index [`Prepared::write`] kept, if asked to and there is one.
+    pub fn take_search_index(&mut self) -> Option<search::LiveIndex> {
+        self.search_index.take()
+    }
+
     /// Renders the whole site and writes it (nothing is written for
     /// `check`, whose options have no output).
     pub fn write(&mut self) -> Result<BuildReport, BuildError> {
@@ -399,7 +421,16 @@ impl Prepared {
         }
         let mut index_files = 0;
         if let Some(pages) = searchable {
-            let files = pages.index().map_err(|e| {
+            let files = if self.keep_search {
+                pages.index_kept().map(|(files, index, parser)| {
+                    self.search_index = Some(index);
+                    self.search_parser = Some(parser);
+                    files
+                })
+            } else {
+                pages.index()
+            };
+            let files = files.map_err(|e| {
                 invalid(vec![Diagnostic::file(
                     "site.yaml",
                     msg!(SEARCH_CANNOT_INDEX, detail = e.to_string()),

@@ -199,10 +199,11 @@ fn removing_a_heading_another_page_links_to_takes_the_full_build() {
     assert!(format!("{err:?}").contains("contatti"), "{err:?}");
 }
 
-/// With a search index (`search: true`), every page is in the index: an
-/// edit of one page's body takes the full build, which indexes it again.
+/// With a search index (`search: true`), every page is in the index: a
+/// build that did not keep its index (`ambito build`) has nothing to
+/// update, so an edit of one page's body takes the full build.
 #[test]
-fn with_search_a_body_edit_takes_the_full_build() {
+fn with_search_and_no_kept_index_a_body_edit_takes_the_full_build() {
     let site = copy_fixture("basic");
     edit(site.path(), "site.yaml", |t| format!("{t}\nsearch: true\n"));
     let out = tempfile::tempdir().unwrap();
@@ -213,6 +214,61 @@ fn with_search_a_body_edit_takes_the_full_build() {
         format!("{t}\nUna parola nuova.\n")
     });
     assert!(matches!(prepared.update(&[changed]), Update::FullBuild));
+}
+
+/// The preview keeps the index: a body edit takes the quick path, hands
+/// back the page parsed for the index, and the index updated with it is
+/// byte for byte the one a full build makes (the new word is in it, and no
+/// file of the old index is left behind).
+#[test]
+fn with_a_kept_index_a_body_edit_is_quick_and_the_index_updated_matches_a_full_build() {
+    let site = copy_fixture("basic");
+    edit(site.path(), "site.yaml", |t| format!("{t}\nsearch: true\n"));
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("sito");
+    let mut prepared = prepare(&options(site.path(), &out)).unwrap();
+    prepared.keep_search_index();
+    prepared.write().unwrap();
+    let mut index = prepared.take_search_index().expect("index kept");
+    let before = snapshot(&out);
+
+    let changed = edit(site.path(), "content/comuni/barga.md", |t| {
+        format!("{t}\nUna parola nuova: zafferano.\n")
+    });
+    let update = prepared.update(&[changed]);
+    let Update::Applied { pages, indexed, .. } = update else {
+        panic!("a body edit took the full build: {update:?}");
+    };
+    assert_eq!(pages, 1);
+    assert_eq!(indexed.len(), 1, "{indexed:?}");
+    // The page is new at once; the index is still the old one.
+    let now = snapshot(&out);
+    assert_ne!(
+        now["comuni/barga/index.html"],
+        before["comuni/barga/index.html"]
+    );
+    let index_of = |files: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        files
+            .iter()
+            .filter(|(path, _)| path.starts_with("pagefind/"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
+    };
+    assert_eq!(index_of(&now), index_of(&before));
+
+    let files = index.update(indexed).unwrap();
+    ambito::write::output::replace_folder(&out, "pagefind", &files).unwrap();
+    let full = full_build(site.path());
+    assert_ne!(
+        index_of(&full),
+        index_of(&before),
+        "the edit changes the index"
+    );
+    assert_eq!(
+        snapshot(&out),
+        full,
+        "quick path and index update differ from a full build"
+    );
 }
 
 #[test]

@@ -317,6 +317,86 @@ fn the_readme_command_run_in_the_project_folder_sees_every_edit() {
     assert!(serve.interrupt().success());
 }
 
+/// With search on, as the shipped site has it: a body edit takes the quick
+/// path (one page rendered), the index catches up a moment later in the
+/// background, and the preview tells the search page meanwhile
+/// (`/__ambito/indice` and the `indice` live event).
+#[test]
+fn with_search_a_body_edit_is_quick_and_the_index_catches_up() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{yaml}\nsearch: true\n")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let serve = Serve::start_in(Some(root), &[], tmp.path());
+    let entry = |serve: &Serve| {
+        let response = serve.get("/pagefind/pagefind-entry.json");
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        response
+    };
+    let before = entry(&serve);
+    let state = serve.get("/__ambito/indice");
+    assert!(state.contains("\"indietro\":false"), "{state}");
+    let events = serve.events();
+    next_event(&events); // the state now
+
+    let barga = root.join("content/comuni/barga.md");
+    let text = std::fs::read_to_string(&barga).unwrap();
+    save_like_an_editor(&barga, &format!("{text}\nUna parola nuova: zafferano.\n"));
+    wait_for_page(&serve, "/comuni/barga/", "zafferano");
+    serve.wait_for("anteprima aggiornata: 1 pagine ");
+    serve.wait_for("indice della ricerca aggiornato in ");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let event = next_event(&events);
+        if event.contains("\"inclusi\":1") && event.contains("\"indietro\":false") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the index never caught up");
+    }
+    let state = serve.get("/__ambito/indice");
+    assert!(state.contains("\"indietro\":false"), "{state}");
+    assert!(state.contains("\"inclusi\":1"), "{state}");
+    assert_ne!(
+        entry(&serve).split("\r\n\r\n").nth(1),
+        before.split("\r\n\r\n").nth(1),
+        "the index did not change"
+    );
+    assert!(serve.interrupt().success());
+}
+
+/// The search page in a real browser (tests/preview.js): the notice while
+/// the index is behind, and an edit found by the search without reloading
+/// by hand.
+#[test]
+fn the_search_page_says_when_its_index_is_behind_and_finds_an_edit() {
+    let node_modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node/node_modules");
+    assert!(
+        node_modules.join("playwright-core").is_dir(),
+        "playwright-core is missing from {}: run scripts/test-deps",
+        node_modules.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("sito");
+    copy_real_site(&site);
+    let serve = Serve::start_in(Some(&site), &[], tmp.path());
+    let out = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/preview.js"))
+        .arg(format!("http://{}", serve.addr))
+        .arg(&site)
+        .env("NODE_PATH", &node_modules)
+        .output()
+        .expect("node is installed (scripts/test-deps)");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{printed}");
+    assert!(out.status.success(), "{printed}");
+    assert!(serve.interrupt().success());
+}
+
 #[test]
 fn a_templates_folder_made_while_previewing_is_used() {
     let site = copy_fixture("basic");

@@ -425,3 +425,15 @@ const PAGE: &str = r##"{% extends "base.html" %}{% block content %}<article><h1>
 const SECTION: &str = r#"{% extends "base.html" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}
 {% if page.pages %}<ul>{% for p in page.pages %}<li><a href="{{ p.url }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endif %}{% endblock content %}
 "#;
+
+/// Sets `search:` in the site's `site.yaml`.
+pub fn set_search(root: &Path, on: bool) {
+    let config = root.join("site.yaml");
+    let text = std::fs::read_to_string(&config).expect("site.yaml");
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("search:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&config, format!("{text}search: {on}\n")).expect("site.yaml");
+}

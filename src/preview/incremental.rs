@@ -9,6 +9,10 @@
 //!   term of a taxonomy whose terms have feeds;
 //! - the files of a form the page holds.
 //!
+//! With search on, the pages rendered again are parsed for the index and
+//! handed back ([`Update::Applied::indexed`]): the preview brings the index
+//! up to date off the hot path ([`crate::preview::reindex`]).
+//!
 //! Lists, references, navigation and taxonomy pages show front matter
 //! only, so they cannot change. Links are checked again: the page's own,
 //! and, when its headings changed, those of every page that links to it.
@@ -17,12 +21,12 @@
 //! which reports every problem as `ambito build` does.
 
 use crate::pipeline::Prepared;
-use crate::render::Part;
+use crate::render::{search, Part};
 use crate::report::diagnostic::Diagnostic;
 use crate::resolve::site::PageId;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What became of an edit.
 #[derive(Debug)]
@@ -35,6 +39,9 @@ pub enum Update {
         written: usize,
         /// Warnings in the files read again.
         warnings: Vec<Diagnostic>,
+        /// The pages rendered again, parsed for the search index (none
+        /// without search): the index is behind until they are added.
+        indexed: Vec<search::Parsed>,
     },
     /// The edit needs a full build.
     FullBuild,
@@ -53,11 +60,12 @@ impl Prepared {
     }
 
     fn try_update(&mut self, changed: &[PathBuf]) -> Option<Update> {
-        // The search index covers every page: an edit of one needs the
-        // whole site rendered again to index it.
-        if self.site.config.search {
-            return None;
-        }
+        // The search index covers every page: without a kept index to
+        // update, an edit of one needs the whole site indexed again.
+        let parser = match self.site.config.search {
+            true => Some(self.search_parser.clone()?),
+            false => None,
+        };
         let out = self.opts.output.clone()?;
         let content_dir = self.opts.root.join("content");
         let mut ids: Vec<PageId> = Vec::new();
@@ -141,7 +149,22 @@ impl Prepared {
         }
         part.pages = ids;
         let written = AtomicUsize::new(0);
+        let indexed = Mutex::new(Vec::new());
         let emit = |r: crate::render::Rendered| -> Result<(), Diagnostic> {
+            match parser.as_ref().and_then(|p| p.parse(&r.path, &r.html)) {
+                None => {}
+                Some(Ok(page)) => {
+                    if let Ok(mut indexed) = indexed.lock() {
+                        indexed.push(page);
+                    }
+                }
+                Some(Err(e)) => {
+                    return Err(Diagnostic::file(
+                        &r.source,
+                        crate::msg!(SEARCH_CANNOT_INDEX, detail = e.to_string()),
+                    ))
+                }
+            }
             match crate::write::output::replace_if_changed(&out, &r.path, &r.html) {
                 Ok(true) => {
                     written.fetch_add(1, Ordering::Relaxed);
@@ -173,6 +196,7 @@ impl Prepared {
             pages: part.pages.len(),
             written: written.into_inner(),
             warnings,
+            indexed: indexed.into_inner().ok()?,
         })
     }
 }

@@ -1,5 +1,7 @@
 // ambito preview only (never in a built site): reloads the page after each
 // rebuild, and shows the problems of a broken edit over the last good page.
+// On the search page, says when the search index is behind the pages (it
+// is brought up to date a moment after an edit) and reloads once it is not.
 (function () {
   "use strict";
   var overlay = null;
@@ -58,8 +60,49 @@
     overlay = null;
   }
 
+  // The search page: the one a search form of the page sends to.
+  function isSearchPage() {
+    var forms = document.querySelectorAll("form[role=search]");
+    for (var i = 0; i < forms.length; i++) {
+      var action = forms[i].getAttribute("action");
+      if (action && new URL(action, location.href).pathname === location.pathname) return true;
+    }
+    return false;
+  }
+
+  var notice = null;
+  var wasBehind = false;
+  function indexState(state) {
+    if (!notice) return;
+    if (state.indietro) {
+      wasBehind = true;
+      notice.style.cssText =
+        "margin:0 0 1rem;padding:.75rem 1rem;background:#fff4ce;color:#1a1a1a;border-left:.25rem solid #8a5a00";
+      notice.textContent = state.errore
+        ? "L'indice della ricerca non si è potuto aggiornare: i risultati non comprendono le ultime modifiche. Il terminale di ambito dice perché."
+        : "L'indice della ricerca si sta aggiornando con le ultime modifiche: per qualche secondo i risultati possono non comprenderle.";
+    } else if (wasBehind) {
+      // The new index: the same search again (the query is in the address).
+      location.reload();
+    }
+  }
+  if (isSearchPage()) {
+    notice = document.createElement("p");
+    notice.id = "ambito-indice";
+    notice.setAttribute("role", "status");
+    var main = document.querySelector("main") || document.body;
+    main.insertBefore(notice, main.firstChild);
+    fetch("/__ambito/indice", { cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(indexState)
+      .catch(function () {});
+  }
+
   var first = true;
   var source = new EventSource("/__ambito/eventi");
+  source.addEventListener("indice", function (e) {
+    try { indexState(JSON.parse(e.data)); } catch (err) {}
+  });
   source.onmessage = function (e) {
     var outcome;
     try { outcome = JSON.parse(e.data); } catch (err) { return; }

@@ -6,6 +6,7 @@
 use crate::msg;
 use crate::pipeline::{prepare, BuildError, BuildOptions, Prepared};
 use crate::preview::incremental::Update;
+use crate::preview::reindex::{Generation, IndexState, Reindexer};
 use crate::report::diagnostic::Diagnostic;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -77,6 +78,12 @@ pub struct Preview {
     /// The last good build, kept for quick updates after an edit; `None`
     /// after a failed one (the next edit builds everything).
     state: std::sync::Mutex<Option<Prepared>>,
+    /// With search on: updates the index after quick edits.
+    reindex: std::sync::Mutex<Option<Reindexer>>,
+    /// Moved on by each full build, which writes a whole new index.
+    generation: Generation,
+    /// How far the index is behind the pages, for the search page.
+    index_state: Arc<tokio::sync::watch::Sender<IndexState>>,
 }
 
 impl Preview {
@@ -103,6 +110,9 @@ impl Preview {
             stopping,
             tmp: std::sync::Mutex::new(Some(tmp)),
             state: std::sync::Mutex::new(None),
+            reindex: std::sync::Mutex::new(None),
+            generation: Generation::default(),
+            index_state: Arc::new(tokio::sync::watch::Sender::new(IndexState::default())),
         }))
     }
 
@@ -127,9 +137,19 @@ impl Preview {
         };
         if let Some(prepared) = state.as_mut().filter(|_| !changed.is_empty()) {
             if let Update::Applied {
-                pages, warnings, ..
+                pages,
+                warnings,
+                indexed,
+                ..
             } = prepared.update(changed)
             {
+                if !indexed.is_empty() {
+                    if let Some(reindex) =
+                        self.reindex.lock().ok().as_deref().and_then(Option::as_ref)
+                    {
+                        reindex.request(indexed);
+                    }
+                }
                 for w in &warnings {
                     eprintln!("{w}");
                 }
@@ -145,6 +165,14 @@ impl Preview {
             }
         }
         *state = None;
+        // The full build writes a whole new index: an update under way
+        // must not write over it.
+        if let Ok(mut generation) = self.generation.lock() {
+            *generation += 1;
+        }
+        if let Ok(mut reindex) = self.reindex.lock() {
+            *reindex = None;
+        }
         let mut built = self.build_all();
         // A file saved again while it was being built: not a problem in
         // the site, only a build that is already out of date. Build again
@@ -157,7 +185,32 @@ impl Preview {
             built = self.build_all();
         }
         let outcome = match built {
-            Ok((prepared, report)) => {
+            Ok((mut prepared, report)) => {
+                // The new index includes every edit; pages hear of it
+                // only if they were told it was behind.
+                self.index_state.send_if_modified(|s| {
+                    let behind = s.behind() || s.error.is_some();
+                    s.included = s.requested;
+                    s.error = None;
+                    behind
+                });
+                if let Some(index) = prepared.take_search_index() {
+                    let started = Reindexer::start(
+                        index,
+                        self.dir.clone(),
+                        Arc::clone(&self.generation),
+                        Arc::clone(&self.index_state),
+                    );
+                    match started {
+                        Ok(reindex) => {
+                            if let Ok(mut slot) = self.reindex.lock() {
+                                *slot = Some(reindex);
+                            }
+                        }
+                        // Without the thread, edits take the full build.
+                        Err(_) => prepared.search_parser = None,
+                    }
+                }
                 *state = Some(prepared);
                 for w in &report.warnings {
                     eprintln!("{w}");
@@ -206,9 +259,11 @@ impl Preview {
         self.tell(outcome)
     }
 
-    /// Builds the whole site into the preview's folder.
+    /// Builds the whole site into the preview's folder, keeping the search
+    /// index for the edits to come.
     fn build_all(&self) -> Result<(Prepared, crate::pipeline::BuildReport), BuildError> {
         prepare(&self.opts).and_then(|mut prepared| {
+            prepared.keep_search_index();
             let report = prepared.write()?;
             Ok((prepared, report))
         })
@@ -295,6 +350,7 @@ pub async fn serve_with(
     let app = axum::Router::new()
         .route(&format!("{PREFIX}live.js"), axum::routing::get(live_js))
         .route(&format!("{PREFIX}eventi"), axum::routing::get(events))
+        .route(&format!("{PREFIX}indice"), axum::routing::get(index_state))
         .fallback(page)
         .with_state(preview);
     let app = extra.merge(app);
@@ -337,30 +393,57 @@ async fn live_js() -> Response {
         .into_response()
 }
 
-/// Server-Sent Events: the state now, then one event per rebuild.
+/// How far the search index is behind the pages, as JSON.
+async fn index_state(State(preview): State<Arc<Preview>>) -> Response {
+    let json = preview.index_state.borrow().to_json();
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        json.to_string(),
+    )
+        .into_response()
+}
+
+/// Server-Sent Events: the state now, then one event per rebuild, and an
+/// `indice` event each time the search index falls behind the pages or
+/// catches up.
 async fn events(State(preview): State<Arc<Preview>>) -> impl IntoResponse {
     let rx = preview.events.subscribe();
     let stop = preview.stopping.subscribe();
-    let first = preview.current();
+    let mut index = preview.index_state.subscribe();
+    index.mark_unchanged();
+    let first =
+        Event::default().data(serde_json::to_string(&preview.current()).unwrap_or_default());
     let stream = futures_util::stream::unfold(
-        (Some(first), rx, stop),
-        |(first, mut rx, mut stop)| async move {
-            let outcome = match first {
-                Some(o) => o,
+        (Some(first), rx, stop, index),
+        |(first, mut rx, mut stop, mut index)| async move {
+            let event = match first {
+                Some(e) => e,
                 None => loop {
                     tokio::select! {
                         got = rx.recv() => match got {
-                            Ok(o) => break o,
+                            Ok(o) => break Event::default()
+                                .data(serde_json::to_string(&o).unwrap_or_default()),
                             Err(broadcast::error::RecvError::Lagged(_)) => {}
                             Err(broadcast::error::RecvError::Closed) => return None,
                         },
+                        changed = index.changed() => {
+                            if changed.is_err() {
+                                return None;
+                            }
+                            let json = index.borrow_and_update().to_json();
+                            break Event::default().event("indice").data(json.to_string());
+                        }
                         _ = stop.wait_for(|stopping| *stopping) => return None,
                     }
                 },
             };
-            let data = serde_json::to_string(&outcome).unwrap_or_default();
-            let event = Ok::<_, std::convert::Infallible>(Event::default().data(data));
-            Some((event, (None, rx, stop)))
+            Some((
+                Ok::<_, std::convert::Infallible>(event),
+                (None, rx, stop, index),
+            ))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default())

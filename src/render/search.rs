@@ -36,14 +36,71 @@ const UNUSED: &[&str] = &[
     "playground/",
 ];
 
+/// Index files with their output paths (`pagefind/pagefind.js`), sorted.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Parses rendered pages for the index: cheap to clone, usable from any
+/// thread. Only pages citizens can find are indexed.
+#[derive(Clone)]
+pub struct Parser {
+    parser: PageParser,
+    base_path: String,
+}
+
+impl std::fmt::Debug for Parser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parser")
+            .field("base_path", &self.base_path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A page parsed for the index, ready to add to it.
+pub struct Parsed {
+    path: String,
+    page: ParsedPage,
+}
+
+impl std::fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parsed")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Parser {
+    /// Parses the page written at `path` (`comuni/barga/index.html`);
+    /// `None` when it is not one citizens can find (the not-found page, a
+    /// file for the forms service).
+    pub fn parse(&self, path: &str, html: &[u8]) -> Option<Result<Parsed, SearchError>> {
+        if path != "index.html" && !path.ends_with("/index.html") {
+            return None;
+        }
+        let html = std::str::from_utf8(html).ok()?;
+        let url = format!("{}{}", self.base_path, path.trim_end_matches("index.html"));
+        Some(
+            self.parser
+                .parse(url, html.to_string())
+                .map(|page| Parsed {
+                    path: path.to_string(),
+                    page,
+                })
+                .map_err(|e| SearchError::Page {
+                    path: path.to_string(),
+                    reason: format!("{e:#}"),
+                }),
+        )
+    }
+}
+
 /// The pages of a build, parsed for the index as the build writes them (in
 /// any order, from several threads).
 pub struct Pages {
     index: PagefindIndex,
-    parser: PageParser,
-    base_path: String,
-    /// The pages parsed, with their output paths.
-    parsed: Mutex<Vec<(String, ParsedPage)>>,
+    parser: Parser,
+    /// The pages parsed.
+    parsed: Mutex<Vec<Parsed>>,
     /// The first page Pagefind could not parse, and why.
     failed: Mutex<Option<SearchError>>,
 }
@@ -51,8 +108,21 @@ pub struct Pages {
 impl std::fmt::Debug for Pages {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
-            .field("base_path", &self.base_path)
+            .field("parser", &self.parser)
             .finish_non_exhaustive()
+    }
+}
+
+/// An index kept after a build (by the preview): pages parsed again after
+/// an edit replace their old versions, and the index files are made again
+/// from all the pages, without parsing the others again.
+pub struct LiveIndex {
+    index: PagefindIndex,
+}
+
+impl std::fmt::Debug for LiveIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveIndex").finish_non_exhaustive()
     }
 }
 
@@ -94,37 +164,29 @@ impl Pages {
             .build();
         let index = PagefindIndex::new(Some(options)).map_err(SearchError::pagefind)?;
         Ok(Pages {
-            parser: index.page_parser(),
+            parser: Parser {
+                parser: index.page_parser(),
+                base_path: base_path.to_string(),
+            },
             index,
-            base_path: base_path.to_string(),
             parsed: Mutex::new(Vec::new()),
             failed: Mutex::new(None),
         })
     }
 
     /// Parses the page written at `path` (`comuni/barga/index.html`) if it
-    /// is one citizens can find: a page of the site, not the not-found
-    /// page or a file for the forms service.
+    /// is one citizens can find ([`Parser::parse`]).
     pub fn offer(&self, path: &str, html: &[u8]) {
-        if path != "index.html" && !path.ends_with("/index.html") {
-            return;
-        }
-        let Ok(html) = std::str::from_utf8(html) else {
-            return;
-        };
-        let url = format!("{}{}", self.base_path, path.trim_end_matches("index.html"));
-        match self.parser.parse(url, html.to_string()) {
-            Ok(page) => {
+        match self.parser.parse(path, html) {
+            None => {}
+            Some(Ok(page)) => {
                 if let Ok(mut parsed) = self.parsed.lock() {
-                    parsed.push((path.to_string(), page));
+                    parsed.push(page);
                 }
             }
-            Err(e) => {
+            Some(Err(e)) => {
                 if let Ok(mut failed) = self.failed.lock() {
-                    failed.get_or_insert_with(|| SearchError::Page {
-                        path: path.to_string(),
-                        reason: format!("{e:#}"),
-                    });
+                    failed.get_or_insert(e);
                 }
             }
         }
@@ -132,48 +194,91 @@ impl Pages {
 
     /// Builds the index of the pages parsed and returns Pagefind's files
     /// with their output paths (`pagefind/pagefind.js`), sorted.
-    pub fn index(self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    pub fn index(self) -> Result<Files, SearchError> {
+        let (index, parsed) = self.into_sorted()?;
+        run(async move {
+            let mut index = index;
+            index
+                .add_parsed_pages(parsed.into_iter().map(|p| p.page).collect())
+                .await;
+            index.into_files().await.map_err(SearchError::pagefind)
+        })
+        .map(bundle_files)
+    }
+
+    /// Like [`Pages::index`], and keeps the index, with a parser for the
+    /// pages it will be given again (the preview's quick path).
+    pub fn index_kept(self) -> Result<(Files, LiveIndex, Parser), SearchError> {
+        let parser = self.parser.clone();
+        let (index, parsed) = self.into_sorted()?;
+        let mut live = LiveIndex { index };
+        let files = live.update(parsed)?;
+        Ok((files, live, parser))
+    }
+
+    /// The index and the pages parsed in output-path order (a page's
+    /// number in the index is its place in that order).
+    fn into_sorted(self) -> Result<(PagefindIndex, Vec<Parsed>), SearchError> {
         // A poisoned lock means a parse panicked: the index would miss pages.
         if let Some(failed) = self.failed.into_inner().map_err(|_| SearchError::Stopped)? {
             return Err(failed);
         }
         let mut parsed = self.parsed.into_inner().map_err(|_| SearchError::Stopped)?;
-        parsed.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut index = self.index;
-        // Pagefind is async (tokio); the build is not, and may itself run
-        // inside the preview's runtime: a runtime of its own, on a thread
-        // of its own.
-        std::thread::scope(|scope| {
-            scope
-                .spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .map_err(SearchError::Runtime)?;
-                    runtime.block_on(async {
-                        index
-                            .add_parsed_pages(parsed.into_iter().map(|(_, p)| p).collect())
-                            .await;
-                        index.into_files().await.map_err(SearchError::pagefind)
-                    })
-                })
-                .join()
-                .map_err(|_| SearchError::Stopped)?
-        })
-        .map(|files| {
-            let mut out: Vec<(String, Vec<u8>)> = files
-                .into_iter()
-                .filter_map(|f| {
-                    let rel = f.filename.to_string_lossy().replace('\\', "/");
-                    let rel = rel.trim_start_matches('/').to_string();
-                    (!UNUSED.iter().any(|u| rel.starts_with(u)))
-                        .then(|| (format!("{BUNDLE_DIR}/{rel}"), f.contents))
-                })
-                .collect();
-            out.sort_by(|a, b| a.0.cmp(&b.0));
-            out
-        })
+        parsed.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((self.index, parsed))
     }
+}
+
+impl LiveIndex {
+    /// Puts `pages` in the index (each replaces the page of the same
+    /// address, or is added) and returns the index's files, as
+    /// [`Pages::index`] does.
+    pub fn update(&mut self, pages: Vec<Parsed>) -> Result<Files, SearchError> {
+        let index = &mut self.index;
+        run(async move {
+            index
+                .add_parsed_pages(pages.into_iter().map(|p| p.page).collect())
+                .await;
+            index.get_files().await.map_err(SearchError::pagefind)
+        })
+        .map(bundle_files)
+    }
+}
+
+/// Runs Pagefind (async, on tokio) to the end. The build is not async, and
+/// may itself run inside the preview's runtime: a runtime of its own, on a
+/// thread of its own.
+fn run<T: Send>(
+    work: impl std::future::Future<Output = Result<T, SearchError>> + Send,
+) -> Result<T, SearchError> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(SearchError::Runtime)?
+                    .block_on(work)
+            })
+            .join()
+            .map_err(|_| SearchError::Stopped)?
+    })
+}
+
+/// Pagefind's files with their output paths, sorted, less those a page
+/// never loads ([`UNUSED`]).
+fn bundle_files(files: Vec<pagefind::api::SyntheticFile>) -> Files {
+    let mut out: Files = files
+        .into_iter()
+        .filter_map(|f| {
+            let rel = f.filename.to_string_lossy().replace('\\', "/");
+            let rel = rel.trim_start_matches('/').to_string();
+            (!UNUSED.iter().any(|u| rel.starts_with(u)))
+                .then(|| (format!("{BUNDLE_DIR}/{rel}"), f.contents))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 #[cfg(test)]

@@ -1171,6 +1171,18 @@ catalogue! {
         it: "{count} problemi: il browser li mostra; l'anteprima resta all'ultima versione corretta",
         en: "{count} problems: the browser shows them; the preview stays at the last good version",
     }
+    PREVIEW_INDEX_UPDATED {
+        it: "indice della ricerca aggiornato in {ms} ms",
+        en: "search index updated in {ms} ms",
+    }
+    PREVIEW_INDEX_FAILED {
+        it: "impossibile aggiornare l'indice della ricerca: {detail}; la ricerca dell'anteprima non trova le ultime modifiche finché non salvi di nuovo",
+        en: "cannot update the search index: {detail}; the preview's search misses the latest edits until you save again",
+    }
+    PREVIEW_INDEX_STOPPED {
+        it: "l'aggiornamento dell'indice della ricerca si è fermato: la ricerca dell'anteprima non trova le ultime modifiche finché non riavvii «ambito serve»",
+        en: "the search index stopped updating: the preview's search misses the latest edits until you restart `ambito serve`",
+    }
     PORT_TAKEN { it: "la porta {port} è occupata: uso la {other}", en: "port {port} is taken: using {other}" }
     NO_PORT_TO_TRY { it: "nessuna porta da provare", en: "no port to try" }
     PREVIEW_CANNOT_START {

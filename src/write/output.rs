@@ -178,6 +178,26 @@ pub fn replace_if_changed(dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<boo
     Ok(true)
 }
 
+/// Makes the folder `folder` of `dir` hold exactly `files` (paths relative
+/// to `dir`, all under `folder`): each replaced as
+/// [`replace_if_changed`] does, in the order given (so an entry file that
+/// names the others can come last), then the files no longer listed
+/// removed. Returns how many files it wrote.
+pub fn replace_folder(dir: &Path, folder: &str, files: &[(String, Vec<u8>)]) -> io::Result<usize> {
+    let mut written = 0;
+    for (rel, bytes) in files {
+        written += usize::from(replace_if_changed(dir, rel, bytes)?);
+    }
+    let keep: HashSet<PathBuf> = files.iter().map(|(rel, _)| dir.join(rel)).collect();
+    for entry in walkdir::WalkDir::new(dir.join(folder)) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_file() && !keep.contains(entry.path()) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(written)
+}
+
 /// Whether `p` is a folder itself (not a link to one).
 fn is_real_dir(p: &Path) -> bool {
     fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
