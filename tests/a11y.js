@@ -17,7 +17,7 @@
 const fs = require("fs");
 const path = require("path");
 const http = require("http");
-const { chromium } = require("playwright-core");
+const { launch } = require("./browser.js");
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const [siteDir, sitePort, outDir] = process.argv.slice(2);
@@ -398,7 +398,7 @@ async function withoutScripts(browser) {
 
 (async () => {
   const server = await serve();
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await launch();
   // Every page; the shells are checked filled, as the service serves them.
   const pages = htmlFiles(siteDir).filter((p) => !p.endsWith(".shell.html")).sort();
   let runs = 0;

@@ -12,7 +12,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { chromium } = require("playwright-core");
+const { launch, waitFor } = require("./browser.js");
 
 const [mode, origin, root] = process.argv.slice(2);
 const problems = [];
@@ -20,16 +20,6 @@ const fail = (what) => problems.push(what);
 const external = [];
 const t0 = Date.now();
 const step = (what) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
-
-async function waitFor(what, test, ms = 20000) {
-  const start = Date.now();
-  for (;;) {
-    const value = await test();
-    if (value) return value;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const read = (rel) => {
   try {
@@ -178,13 +168,7 @@ async function refuse(browser) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  const browser = await launch();
   try {
     if (mode === "edit") await edit(browser);
     else if (mode === "refuse") await refuse(browser);

@@ -13,23 +13,13 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { chromium } = require("playwright-core");
+const { launch, waitFor } = require("./browser.js");
 
 const [origin, root] = process.argv.slice(2);
 const problems = [];
 const fail = (what) => problems.push(what);
 const t0 = Date.now();
 const step = (what) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
-
-async function waitFor(what, test, ms = 20000) {
-  const start = Date.now();
-  for (;;) {
-    const value = await test().catch(() => null);
-    if (value) return value;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const resultLinks = (page) =>
   page.$$eval("#cerca-risultati a", (links) => links.map((a) => a.getAttribute("href")));
@@ -84,13 +74,7 @@ async function searchFindsTheEdit(browser) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  const browser = await launch();
   try {
     await notice(browser);
     await searchFindsTheEdit(browser);

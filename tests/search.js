@@ -16,7 +16,7 @@
 const fs = require("fs");
 const path = require("path");
 const http = require("http");
-const { chromium } = require("playwright-core");
+const { launch } = require("./browser.js");
 
 const [siteDir, confFile] = process.argv.slice(2);
 const problems = [];
@@ -82,7 +82,7 @@ async function search(page, query) {
 async function main() {
   const server = await serve();
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await launch();
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
