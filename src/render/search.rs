@@ -115,7 +115,8 @@ impl std::fmt::Debug for Pages {
 
 /// An index kept after a build (by the preview): pages parsed again after
 /// an edit replace their old versions, and the index files are made again
-/// from all the pages, without parsing the others again.
+/// from all the pages, without parsing the others again nor compressing
+/// again the files that did not change (Pagefind's `get_files_again`).
 pub struct LiveIndex {
     index: PagefindIndex,
 }
@@ -239,7 +240,7 @@ impl LiveIndex {
             index
                 .add_parsed_pages(pages.into_iter().map(|p| p.page).collect())
                 .await;
-            index.get_files().await.map_err(SearchError::pagefind)
+            index.get_files_again().await.map_err(SearchError::pagefind)
         })
         .map(bundle_files)
     }

@@ -35,6 +35,9 @@ struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
     built_indexes: Vec<PagefindIndexes>,
+    /// Compressed files by name, for `get_files_again`: their names are
+    /// hashes of their content, so a name met again has the same bytes.
+    compressed: output::Compressed,
 }
 
 impl SearchState {
@@ -43,6 +46,7 @@ impl SearchState {
             options,
             fossicked_pages: vec![],
             built_indexes: vec![],
+            compressed: Default::default(),
         }
     }
 
@@ -376,6 +380,23 @@ impl SearchState {
     }
 
     pub async fn get_files(&self) -> Vec<SyntheticFile> {
+        self.get_files_with(None).await
+    }
+
+    /// Like `get_files`, reusing the files compressed by the last call
+    /// (and keeping those of this one for the next).
+    pub async fn get_files_again(&mut self) -> Vec<SyntheticFile> {
+        let cache = std::mem::take(&mut self.compressed);
+        let next = output::Compressed::default();
+        let files = self.get_files_with(Some((&cache, &next))).await;
+        self.compressed = next;
+        files
+    }
+
+    async fn get_files_with(
+        &self,
+        cache: Option<(&output::Compressed, &output::Compressed)>,
+    ) -> Vec<SyntheticFile> {
         let outdir = &self.options.bundle_output;
 
         let index_entries: Vec<_> = self
@@ -386,7 +407,7 @@ impl SearchState {
 
         let mut files: Vec<_> =
             join_all(self.built_indexes.iter().map(|indexes| async {
-                indexes.write_files_to_memory(&self.options, outdir).await
+                indexes.write_files_to_memory(&self.options, outdir, cache).await
             }))
             .await
             .into_iter()

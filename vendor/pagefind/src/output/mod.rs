@@ -9,6 +9,9 @@ use flate2::Compression; //   // require that crate for the input compression an
 use futures::future::join_all;
 use std::collections::BTreeMap;
 use include_dir::{include_dir, Dir};
+
+/// Compressed files by their path in the bundle.
+pub type Compressed = std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<u8>>>;
 use minifier::js::minify;
 use tokio::fs::{create_dir_all, File};
 use tokio::io::AsyncWriteExt;
@@ -301,10 +304,13 @@ impl PagefindIndexes {
         self.write_files(options, outdir, false).await;
     }
 
+    /// `cache`: files compressed before, by name, and where to keep this
+    /// call's (see `SearchState::get_files_again`).
     pub async fn write_files_to_memory(
         &self,
         options: &SearchOptions,
         outdir: &PathBuf,
+        cache: Option<(&Compressed, &Compressed)>,
     ) -> Vec<SyntheticFile> {
         // Compressing every fragment and index chunk is most of this work,
         // and the futures of `write_files` run it one file at a time:
@@ -330,13 +336,21 @@ impl PagefindIndexes {
         let mut files: Vec<SyntheticFile> = jobs
             .into_par_iter()
             .map(|(filename, bytes)| {
-                let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-                gz.write_all(b"pagefind_dcd").unwrap();
-                gz.write_all(bytes).unwrap();
-                SyntheticFile {
-                    filename,
-                    contents: gz.finish().unwrap(),
+                let before = cache.and_then(|(old, _)| {
+                    old.lock().ok().and_then(|old| old.get(&filename).cloned())
+                });
+                let contents = before.unwrap_or_else(|| {
+                    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+                    gz.write_all(b"pagefind_dcd").unwrap();
+                    gz.write_all(bytes).unwrap();
+                    gz.finish().unwrap()
+                });
+                if let Some((_, new)) = cache {
+                    if let Ok(mut new) = new.lock() {
+                        new.insert(filename.clone(), contents.clone());
+                    }
                 }
+                SyntheticFile { filename, contents }
             })
             .collect();
         if self.language != "unknown" {

@@ -246,6 +246,18 @@ impl PagefindIndex {
         Ok(state.get_files().await)
     }
 
+    /// Like [`PagefindIndex::get_files`], for an index whose files are
+    /// asked for again and again as a few of its pages change (a live
+    /// preview): a file compressed by the last call is not compressed again
+    /// (files are named by a hash of their content, so a name met again has
+    /// the same bytes). Most of `get_files`'s time is compressing every page's
+    /// fragment; here, only the changed pages' are.
+    pub async fn get_files_again(&mut self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes().await?;
+        Ok(state.get_files_again().await)
+    }
+
     /// Build the search index for this instance and return the files as a list of
     /// SyntheticFileResponse.
     ///
