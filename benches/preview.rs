@@ -40,6 +40,9 @@ impl Preview {
             .args(["serve", "--root"])
             .arg(root)
             .args(["--port", "0"])
+            // Its folder beside the corpus, removed with it: the preview is
+            // killed, so it cannot remove the folder itself.
+            .env("TMPDIR", root.parent().unwrap_or(root))
             // Its messages in Italian, whatever the machine's locale.
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")

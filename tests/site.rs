@@ -11,11 +11,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The site is built once, into a folder that lives as long as the tests.
+/// The site is built once, into a folder that lives as long as the tests
+/// (under Cargo's `target/tmp/`, so that a run leaves nothing in the
+/// system's temporary folder).
 fn site() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let out = std::env::temp_dir().join(format!("ambito-site-test-{}", std::process::id()));
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("site-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
         let root = env!("CARGO_MANIFEST_DIR");
         let run = ambito(&["build", "--root", root, "--output", out.to_str().unwrap()]);

@@ -238,11 +238,14 @@ pub struct Service {
 pub const SITE_ORIGIN: &str = "https://sito.example.org";
 
 /// The real site, built once per test binary: the service loads the form
-/// definitions and page shells the generator wrote into it.
+/// definitions and page shells the generator wrote into it. Under Cargo's
+/// `target/tmp/`, so that a run leaves nothing in the system's temporary
+/// folder.
 pub fn forms_dir() -> PathBuf {
     static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     OUT.get_or_init(|| {
-        let out = std::env::temp_dir().join(format!("ambito-forms-site-{}", std::process::id()));
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("forms-site-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
