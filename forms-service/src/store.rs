@@ -276,6 +276,18 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The database's schema moved since this program opened it: another
+    /// version of the service migrated it, or an older copy was put back.
+    #[error(
+        "schema at version {found}, but this program works with version {expected}: \
+         is another version of the service using the same database?"
+    )]
+    SchemaMoved {
+        /// The schema version in the database (`PRAGMA user_version`).
+        found: i64,
+        /// The version this program's migrations end at.
+        expected: usize,
+    },
 }
 
 impl StoreError {
@@ -307,6 +319,9 @@ impl StoreError {
 /// with their tables already there, so the first two steps adopt them as
 /// they are: every statement is conditional (`IF NOT EXISTS`), and the
 /// hook adds the columns that the earliest databases lack.
+/// The schema version [`migrations`] end at.
+const SCHEMA_VERSION: usize = 2;
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up_with_hook(TABLES, add_columns_from_before_versions),
@@ -856,10 +871,21 @@ impl Db {
     /// so it costs the same with ten rows or ten million (never a scan).
     pub const HEALTH_SQL: &'static str = "SELECT MAX(id) FROM submissions";
 
-    /// Whether the database answers.
+    /// Whether the database answers, with the schema this program works
+    /// with (queries that fit another schema fail only when a post
+    /// arrives: better said by the health check).
     pub fn health(&self) -> Result<(), StoreError> {
         self.conn
             .query_row(Self::HEALTH_SQL, [], |r| r.get::<_, Option<i64>>(0))?;
+        let found: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if usize::try_from(found).ok() != Some(SCHEMA_VERSION) {
+            return Err(StoreError::SchemaMoved {
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
         Ok(())
     }
 
@@ -1115,6 +1141,32 @@ CREATE INDEX IF NOT EXISTS submissions_due ON submissions (status, next_attempt_
             .unwrap()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap()
+    }
+
+    #[test]
+    fn the_schema_version_is_where_the_migrations_end() {
+        let conn = Connection::open_in_memory().unwrap();
+        assert_eq!(
+            migrations().pending_migrations(&conn).unwrap(),
+            i32::try_from(SCHEMA_VERSION).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_health_check_sees_a_schema_another_version_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.sqlite3");
+        let db = Db::open(&path).unwrap();
+        db.health().unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 3)
+            .unwrap();
+        let err = db.health().unwrap_err().to_string();
+        assert!(
+            err.contains("version 3") && err.contains("version 2"),
+            "{err}"
+        );
     }
 
     #[test]
