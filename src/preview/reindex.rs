@@ -134,3 +134,90 @@ impl Reindexer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::search::Pages;
+    use std::time::{Duration, Instant};
+
+    fn page(word: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html lang=\"it\"><head><title>Barga</title></head><body>\
+             <main data-pagefind-body><h1>Barga</h1><p>{word}</p></main></body></html>"
+        )
+    }
+
+    /// An index of one page, kept, and the page parsed again with `word`.
+    fn kept_index_and_edit(word: &str) -> (LiveIndex, Vec<Parsed>) {
+        let pages = Pages::new("/").unwrap();
+        pages.offer("barga/index.html", page("castagne").as_bytes());
+        let (_, index, parser) = pages.index_kept().unwrap();
+        let edited = parser
+            .parse("barga/index.html", page(word).as_bytes())
+            .unwrap()
+            .unwrap();
+        (index, vec![edited])
+    }
+
+    fn wait_until(
+        what: &str,
+        state: &watch::Sender<IndexState>,
+        done: impl Fn(&IndexState) -> bool,
+    ) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done(&state.borrow()) {
+            assert!(Instant::now() < deadline, "{what}: {:?}", *state.borrow());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn an_edit_is_written_into_the_index_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, edited) = kept_index_and_edit("zafferano");
+        let state = Arc::new(watch::Sender::new(IndexState::default()));
+        let reindex = Reindexer::start(
+            index,
+            dir.path().to_path_buf(),
+            Generation::default(),
+            Arc::clone(&state),
+        )
+        .unwrap();
+        reindex.request(edited);
+        assert_eq!(state.borrow().requested, 1);
+        wait_until("the index caught up", &state, |s| !s.behind());
+        assert!(state.borrow().error.is_none());
+        assert!(dir.path().join("pagefind/pagefind-entry.json").is_file());
+    }
+
+    /// A full build moved the generation on while an update ran: the
+    /// update writes nothing (the full build wrote a whole new index).
+    #[test]
+    fn an_update_overtaken_by_a_full_build_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, edited) = kept_index_and_edit("zafferano");
+        let state = Arc::new(watch::Sender::new(IndexState::default()));
+        let generation = Generation::default();
+        let reindex = Reindexer::start(
+            index,
+            dir.path().to_path_buf(),
+            Arc::clone(&generation),
+            Arc::clone(&state),
+        )
+        .unwrap();
+        // The full build starts before the update can write.
+        *generation.lock().unwrap() += 1;
+        reindex.request(edited);
+        // The thread sees the new generation and stops; a request after
+        // that finds no one to take it.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while state.borrow().error.is_none() {
+            assert!(Instant::now() < deadline, "the update never stopped");
+            std::thread::sleep(Duration::from_millis(10));
+            reindex.request(Vec::new());
+        }
+        assert_eq!(state.borrow().included, 0);
+        assert!(!dir.path().join("pagefind").exists());
+    }
+}
