@@ -22,7 +22,7 @@ use common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 fn manifest() -> &'static Path {
@@ -63,18 +63,13 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(root: &Path, tmp: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
-            .args(["serve", "--admin", "--port", "0", "--root"])
+        let mut child = serve_command(tmp)
+            .args(["--admin", "--port", "0", "--root"])
             .arg(root)
-            .env("TMPDIR", tmp)
             .env(
                 ambito::cms::DECAP_DIR_VAR,
                 node_modules().join("decap-cms/dist"),
             )
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("LANG")
-            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let stderr = child.stderr.take().unwrap();
@@ -532,16 +527,9 @@ fn the_editor_opens_only_on_this_computer() {
     // It writes files and asks no password: not on an address others reach.
     let tmp = tempfile::tempdir().unwrap();
     let root = copy_site(tmp.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
-        .args([
-            "serve", "--admin", "--bind", "0.0.0.0", "--port", "0", "--root",
-        ])
+    let mut child = serve_command(tmp.path())
+        .args(["--admin", "--bind", "0.0.0.0", "--port", "0", "--root"])
         .arg(&root)
-        .env("TMPDIR", tmp.path())
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG")
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();

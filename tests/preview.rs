@@ -11,7 +11,7 @@ use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
@@ -32,22 +32,11 @@ impl Serve {
     /// `ambito serve ARGS --port 0`, run from the folder `cwd` (the
     /// test's own when `None`).
     fn start_in(cwd: Option<&Path>, args: &[&str], tmp: &Path) -> Serve {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ambito"));
+        let mut command = serve_command(tmp);
         if let Some(cwd) = cwd {
             command.current_dir(cwd);
         }
-        let mut child = command
-            .arg("serve")
-            .args(args)
-            .args(["--port", "0"])
-            .env("TMPDIR", tmp)
-            // Messages in the site's language (Italian), whatever the machine's locale.
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("LANG")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = command.args(args).args(["--port", "0"]).spawn().unwrap();
         let (tx, lines) = channel();
         let stderr = child.stderr.take().unwrap();
         std::thread::spawn(move || {
@@ -480,15 +469,9 @@ fn a_taken_port_moves_to_the_next_one() {
     let port = taken.local_addr().unwrap().port();
     let site = copy_fixture("basic");
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ambito"))
-        .args(["serve", "--root", site.path().to_str().unwrap(), "--port"])
+    let mut child = serve_command(tmp.path())
+        .args(["--root", site.path().to_str().unwrap(), "--port"])
         .arg(port.to_string())
-        .env("TMPDIR", tmp.path())
-        // Messages in the site's language (Italian), whatever the machine's locale.
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG")
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();

@@ -91,6 +91,21 @@ pub fn ambito_it(args: &[&str]) -> Output {
     ambito_env(args, &[])
 }
 
+/// `ambito serve` as staff start it, ready for its arguments: its preview
+/// folder made under `tmp` (removed with the test's folder even if the
+/// test kills it), its messages in the site's language (no locale set), and
+/// its terminal output piped for the test to read.
+pub fn serve_command(tmp: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ambito"));
+    cmd.arg("serve")
+        .env("TMPDIR", tmp)
+        .stderr(std::process::Stdio::piped());
+    for var in LOCALE_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
