@@ -85,15 +85,7 @@ impl InProcess {
     /// A request as a browser on the site sends it: a POST without an
     /// `Origin` in `headers` gets the site's.
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
-        let mut headers = headers.to_vec();
-        if method == "POST"
-            && !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("origin"))
-        {
-            headers.push(("Origin", SITE_ORIGIN));
-        }
-        self.request_without_origin(method, path, &headers, body)
+        self.request_without_origin(method, path, &as_from_the_site(method, headers), body)
     }
 
     /// A request with exactly `headers` (and `Host`).

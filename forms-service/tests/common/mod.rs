@@ -237,6 +237,23 @@ pub struct Service {
 /// The origin of the `base_url` the tests build the site with.
 pub const SITE_ORIGIN: &str = "https://sito.example.org";
 
+/// `headers` as a browser on the site sends them: a POST without an
+/// `Origin` gets the site's.
+pub fn as_from_the_site<'a>(
+    method: &str,
+    headers: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut headers = headers.to_vec();
+    if method == "POST"
+        && !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("origin"))
+    {
+        headers.push(("Origin", SITE_ORIGIN));
+    }
+    headers
+}
+
 /// The real site, built once per test binary: the service loads the form
 /// definitions and page shells the generator wrote into it. Under Cargo's
 /// `target/tmp/`, so that a run leaves nothing in the system's temporary
@@ -422,15 +439,13 @@ impl Service {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Response {
-        let mut headers = headers.to_vec();
-        if method == "POST"
-            && !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("origin"))
-        {
-            headers.push(("Origin", SITE_ORIGIN));
-        }
-        request(self.port, method, path, &headers, body)
+        request(
+            self.port,
+            method,
+            path,
+            &as_from_the_site(method, headers),
+            body,
+        )
     }
 
     /// The receipt number a post was given: from the JSON answer, or read
