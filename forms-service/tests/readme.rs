@@ -115,6 +115,9 @@ fn the_readme_forms_commands_work_on_a_fresh_copy() {
             .current_dir(dir.path())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
+            // The preview's folder under the test's: it is killed, so it
+            // cannot remove the folder itself.
+            .env("TMPDIR", dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         match (step.package.as_deref(), args.first().map(String::as_str)) {
